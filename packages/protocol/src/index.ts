@@ -1,1 +1,2 @@
-export {};
+export * from "./signaling/index.js";
+export * from "./tracker/index.js";

@@ -1,0 +1,9 @@
+export {
+  issueTurnCredentials,
+  turnPassword,
+  parseTurnUsername,
+  verifyTurnUsername,
+  type TurnCredentials,
+  type IssueOptions,
+  type ParsedTurnUsername,
+} from "./rest-credentials.js";
