@@ -1,2 +1,3 @@
 export * from "./signaling/index.js";
 export * from "./tracker/index.js";
+export * from "./meetings/index.js";

@@ -1,0 +1,100 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Value } from "@sinclair/typebox/value";
+import { CLIENT_MESSAGE_SCHEMAS, ClientMessage } from "./client-messages.js";
+import { ServerMessage } from "./server-messages.js";
+import type { ERROR_CODES } from "./error-codes.js";
+import { ERROR_CODE_LIST, isRetryable } from "./error-codes.js";
+
+describe("signaling schemas", () => {
+  it("accepts well-formed client messages and rejects extra or wrong fields", () => {
+    const good = [
+      { v: 1, type: "hello" },
+      { v: 1, type: "hello", id: "1", token: "a.b.c", resume: { sessionId: "s1", resumeToken: "r" } },
+      {
+        v: 1,
+        type: "join",
+        id: "2",
+        roomId: "abc-123",
+        name: "Ann",
+        state: { audio: true, video: false, screen: false },
+      },
+      {
+        v: 1,
+        type: "signal",
+        roomId: "abc",
+        to: "p2",
+        data: { kind: "offer", sdp: "v=0", iceRestart: true },
+      },
+      {
+        v: 1,
+        type: "signal",
+        roomId: "abc",
+        to: "p2",
+        data: { kind: "answer", sdp: "v=0", signature: { alg: "ES256", publicKey: "k", signature: "s" } },
+      },
+      { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "candidate", candidate: null } },
+      { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "ice-restart" } },
+      { v: 1, type: "chat", roomId: "abc", text: "hi" },
+      { v: 1, type: "update", roomId: "abc", state: { audio: false } },
+      { v: 1, type: "mute.request", roomId: "abc", peerId: "p", kind: "audio" },
+    ];
+    for (const m of good) assert.ok(Value.Check(ClientMessage, m), JSON.stringify(m));
+    const bad = [
+      { v: 1, type: "join" },
+      { v: 1, type: "join", roomId: "a b c" },
+      { v: 1, type: "signal", roomId: "abc", to: "p2", from: "p1", data: { kind: "ice-restart" } },
+      { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "offer" } },
+      { v: 1, type: "chat", roomId: "abc", text: "" },
+      { v: 1, type: "update", roomId: "abc", state: {} },
+      { v: 2, type: "ping" },
+      { v: 1, type: "nope" },
+    ];
+    for (const m of bad) assert.ok(!Value.Check(ClientMessage, m), JSON.stringify(m));
+  });
+
+  it("has a schema per client type", () => {
+    assert.deepEqual(Object.keys(CLIENT_MESSAGE_SCHEMAS).sort(), [
+      "bye",
+      "chat",
+      "hello",
+      "join",
+      "kick",
+      "leave",
+      "lobby.admit",
+      "lobby.deny",
+      "mute.request",
+      "ping",
+      "room.end",
+      "room.lock",
+      "signal",
+      "update",
+    ]);
+  });
+
+  it("describes server messages and error codes", () => {
+    assert.ok(
+      Value.Check(ServerMessage, {
+        v: 1,
+        type: "error",
+        code: "rate_limited",
+        message: "slow down",
+        retryable: true,
+      }),
+    );
+    assert.ok(
+      !Value.Check(ServerMessage, { v: 1, type: "error", code: "nope", message: "x", retryable: true }),
+    );
+    assert.ok(isRetryable("unavailable"));
+    assert.ok(!isRetryable("invalid_message"));
+    for (const code of [
+      "invalid_message",
+      "payload_too_large",
+      "rate_limited",
+      "unauthorized",
+      "forbidden",
+    ]) {
+      assert.ok(ERROR_CODE_LIST.includes(code as keyof typeof ERROR_CODES));
+    }
+  });
+});
