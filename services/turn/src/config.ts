@@ -1,0 +1,221 @@
+/**
+ * The TURN service's configuration: every setting, its environment variable and default, validated once at
+ * start-up (defaults < JSON file from `TURN_CONFIG` or `--config` < environment) and frozen.
+ */
+import { isIP } from "node:net";
+import {
+  bool,
+  int,
+  list,
+  loadConfig,
+  logLevelField,
+  optionalStr,
+  port,
+  str,
+  type ConfigOf,
+} from "@switchboard/runtime";
+import { parseCidr } from "./policy/cidr.js";
+
+const ipItem = (entry: string): string => {
+  if (isIP(entry) === 0) throw new Error(`expected an IP address, got ${JSON.stringify(entry)}`);
+  return entry;
+};
+
+const cidrItem = (entry: string): string => {
+  parseCidr(entry);
+  return entry;
+};
+
+const userItem = (entry: string): string => {
+  const i = entry.indexOf(":");
+  if (i <= 0 || i === entry.length - 1) throw new Error("expected user:password entries");
+  return entry;
+};
+
+export const turnConfigSpec = {
+  hosts: list({
+    env: "TURN_HOST",
+    doc: "addresses the UDP/TCP/TLS listeners bind to",
+    default: ["0.0.0.0"],
+    item: ipItem,
+  }),
+  port: port({ env: "TURN_PORT", doc: "UDP and TCP listening port", default: 3479 }),
+  tlsPort: port({
+    env: "TURN_TLS_PORT",
+    doc: "TLS listening port (0 with a cert = OS-chosen)",
+    default: 5349,
+  }),
+  tlsCert: optionalStr({
+    env: "TURN_TLS_CERT",
+    doc: "PEM certificate file; TLS is on when cert and key are set",
+  }),
+  tlsKey: optionalStr({
+    env: "TURN_TLS_KEY",
+    doc: "PEM private key file (reloaded on SIGHUP with the certificate)",
+  }),
+  realm: str({ env: "TURN_REALM", doc: "long-term credential realm", default: "switchboard" }),
+  users: list({
+    env: "TURN_USERS",
+    doc: "static long-term users, user:password,user2:password2",
+    secret: true,
+    item: userItem,
+  }),
+  secrets: list({
+    env: "TURN_SECRET",
+    doc: "TURN REST API shared secrets (coturn use-auth-secret), comma-separated: all are accepted (rotation)",
+    secret: true,
+  }),
+  relayHosts: list({
+    env: "TURN_RELAY_HOST",
+    doc: "addresses relay sockets bind to, at most one IPv4 and one IPv6; defaults to TURN_HOST",
+    item: ipItem,
+  }),
+  externalHosts: list({
+    env: "TURN_EXTERNAL_HOST",
+    doc: "addresses advertised in XOR-RELAYED-ADDRESS (1:1 NAT), one per relay family",
+    item: ipItem,
+  }),
+  minPort: port({ env: "TURN_MIN_PORT", doc: "lowest relay port", default: 49152 }),
+  maxPort: port({ env: "TURN_MAX_PORT", doc: "highest relay port", default: 65535 }),
+  allowedPeerIps: list({
+    env: "TURN_ALLOWED_PEER_IPS",
+    doc: "CIDRs or addresses peers may use even if denied (wins over denied, as in coturn)",
+    item: cidrItem,
+  }),
+  deniedPeerIps: list({
+    env: "TURN_DENIED_PEER_IPS",
+    doc: "CIDRs or addresses refused in addition to the built-in private/special ranges",
+    item: cidrItem,
+  }),
+  maxAllocations: int({
+    env: "TURN_MAX_ALLOCATIONS",
+    doc: "allocations at once (508 beyond)",
+    default: 10000,
+    min: 1,
+  }),
+  userQuota: int({
+    env: "TURN_USER_QUOTA",
+    doc: "allocations per username (486 beyond)",
+    default: 20,
+    min: 1,
+  }),
+  bytesPerSecond: int({
+    env: "TURN_ALLOCATION_BPS",
+    doc: "relayed bytes/s per allocation, both directions together (0 = unlimited)",
+    default: 5_000_000,
+    min: 0,
+  }),
+  maxLifetime: int({
+    env: "TURN_MAX_LIFETIME",
+    doc: "longest allocation lifetime, seconds",
+    default: 3600,
+    min: 60,
+  }),
+  defaultLifetime: int({
+    env: "TURN_DEFAULT_LIFETIME",
+    doc: "default allocation lifetime, seconds",
+    default: 600,
+    min: 60,
+  }),
+  nonceLifetime: int({
+    env: "TURN_NONCE_LIFETIME",
+    doc: "seconds a nonce stays valid (438 after)",
+    default: 600,
+    min: 10,
+  }),
+  maxPermissions: int({
+    env: "TURN_MAX_PERMISSIONS",
+    doc: "permissions per allocation",
+    default: 256,
+    min: 1,
+  }),
+  maxChannels: int({
+    env: "TURN_MAX_CHANNELS",
+    doc: "channel bindings per allocation",
+    default: 256,
+    min: 1,
+  }),
+  maxTcpConnections: int({
+    env: "TURN_MAX_TCP_CONNECTIONS",
+    doc: "TCP+TLS client connections",
+    default: 4096,
+    min: 1,
+  }),
+  software: bool({ env: "TURN_SOFTWARE", doc: "send a SOFTWARE attribute in responses", default: true }),
+  adminHost: str({
+    env: "TURN_ADMIN_HOST",
+    doc: "admin (health, stats, metrics) address",
+    default: "127.0.0.1",
+  }),
+  adminPort: port({ env: "TURN_ADMIN_PORT", doc: "admin port", default: 9479 }),
+  logLevel: logLevelField,
+};
+
+export type TurnConfig = ConfigOf<typeof turnConfigSpec>;
+
+const family = (ip: string): 4 | 6 => (isIP(ip) === 6 ? 6 : 4);
+const isWildcard = (ip: string): boolean => ip === "0.0.0.0" || ip === "::";
+
+/** Cross-field checks: auth is always on, relay addresses must be concrete and one per family. */
+export function checkTurnConfig(c: TurnConfig): string[] {
+  const problems: string[] = [];
+  if (c.users.length === 0 && c.secrets.length === 0) {
+    problems.push(
+      "TURN_USERS or TURN_SECRET: at least one credential source is required (auth is always on)",
+    );
+  }
+  if (c.minPort > c.maxPort) problems.push("TURN_MIN_PORT: must not exceed TURN_MAX_PORT");
+  if (c.minPort === 0) problems.push("TURN_MIN_PORT: must be at least 1");
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    problems.push("TURN_TLS_CERT and TURN_TLS_KEY: set both or neither");
+  }
+  if (c.defaultLifetime > c.maxLifetime)
+    problems.push("TURN_DEFAULT_LIFETIME: must not exceed TURN_MAX_LIFETIME");
+  const relays = relayAddresses(c);
+  for (const f of [4, 6] as const) {
+    if (c.relayHosts.filter((h) => family(h) === f).length > 1) {
+      problems.push(`TURN_RELAY_HOST: at most one IPv${f} address`);
+    }
+    if (c.externalHosts.filter((h) => family(h) === f).length > 1) {
+      problems.push(`TURN_EXTERNAL_HOST: at most one IPv${f} address`);
+    }
+  }
+  if (relays.length === 0) {
+    problems.push(
+      "TURN_RELAY_HOST or TURN_EXTERNAL_HOST: relays need a concrete address to advertise (TURN_HOST is a wildcard)",
+    );
+  }
+  return problems;
+}
+
+export interface RelayAddress {
+  readonly family: 4 | 6;
+  /** Address relay sockets bind to. */
+  readonly bind: string;
+  /** Address told to clients in XOR-RELAYED-ADDRESS. */
+  readonly advertised: string;
+}
+
+/** One relay address per family: bind address from TURN_RELAY_HOST (else TURN_HOST), advertised from TURN_EXTERNAL_HOST. */
+export function relayAddresses(c: TurnConfig): RelayAddress[] {
+  const out: RelayAddress[] = [];
+  for (const f of [4, 6] as const) {
+    const bind = c.relayHosts.find((h) => family(h) === f) ?? c.hosts.find((h) => family(h) === f);
+    const external = c.externalHosts.find((h) => family(h) === f);
+    if (bind === undefined) continue;
+    const advertised = external ?? bind;
+    if (isWildcard(advertised)) continue;
+    out.push({ family: f, bind, advertised });
+  }
+  return out;
+}
+
+/** Loads and validates the configuration (throws one ConfigError listing every problem). */
+export function loadTurnConfig(env: Readonly<Record<string, string | undefined>>, file?: string): TurnConfig {
+  return loadConfig(turnConfigSpec, {
+    env,
+    fileEnv: "TURN_CONFIG",
+    ...(file === undefined ? {} : { file }),
+    check: checkTurnConfig,
+  });
+}

@@ -1,0 +1,21 @@
+import { isIP } from "node:net";
+
+export interface Cidr {
+  readonly address: string;
+  readonly prefix: number;
+  readonly type: "ipv4" | "ipv6";
+}
+
+/** Parses `a.b.c.d/n`, `x::/n` or a bare address (a /32 or /128); throws on anything else. */
+export function parseCidr(entry: string): Cidr {
+  const [address = "", prefixText, extra] = entry.trim().split("/");
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined)
+    throw new Error(`expected an address or CIDR, got ${JSON.stringify(entry)}`);
+  const max = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (!/^\d{1,3}$/.test(prefixText ?? String(max)) || prefix > max) {
+    throw new Error(`bad prefix length in ${JSON.stringify(entry)}`);
+  }
+  return { address, prefix, type: version === 4 ? "ipv4" : "ipv6" };
+}
