@@ -36,7 +36,7 @@ export function encodeChannelData(
   buf[3] = data.length & 0xff;
   buf.set(data, CHANNEL_DATA_HEADER_LENGTH);
   if (size > CHANNEL_DATA_HEADER_LENGTH + data.length) buf.fill(0, CHANNEL_DATA_HEADER_LENGTH + data.length);
-  return buf;
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /**

@@ -114,7 +114,8 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
     offset += 8;
   }
   writeLength(buf, offset);
-  return buf;
+  // A plain Uint8Array view (Buffer#slice would share memory, Uint8Array#slice copies as callers expect).
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 function writeLength(buf: Buffer, messageEnd: number): void {
