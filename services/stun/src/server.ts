@@ -1,0 +1,116 @@
+import { systemClock, type Clock, type Logger, type Registry } from "@switchboard/runtime";
+import type { StunConfig } from "./config.js";
+import { createDispatcher } from "./dispatch.js";
+import type { Endpoint, ListenerLayout, Role } from "./nat-behavior.js";
+import { layoutRoles, roleEndpoint } from "./nat-behavior.js";
+import { StunMetrics } from "./metrics.js";
+import { TcpListeners } from "./transport/tcp.js";
+import { UdpListeners } from "./transport/udp.js";
+
+/** Largest STUN message accepted over TCP; a Binding request is far smaller. */
+export const MAX_TCP_FRAME_BYTES = 4096;
+/** Replies queued for a TCP peer that does not read before reading from it pauses. */
+export const MAX_TCP_QUEUED_BYTES = 64 * 1024;
+
+/** Bound addresses per transport and RFC 5780 role (plain data: it also travels over cluster IPC). */
+export interface StunAddresses {
+  readonly udp: Partial<Record<Role, Endpoint>>;
+  readonly tcp: Partial<Record<Role, Endpoint>>;
+}
+
+export interface StunServerOptions {
+  config: StunConfig;
+  logger: Logger;
+  /** The registry the service's metrics register in. */
+  registry: Registry;
+  clock?: Clock;
+}
+
+export interface StunServer {
+  /** Opens every listener; resolves with their addresses, rejects (with nothing left open) on failure. */
+  listen(): Promise<StunAddresses>;
+  /** Stops listening and closes every TCP connection. */
+  close(): Promise<void>;
+  addresses(): StunAddresses | undefined;
+  /** TCP connections open now. */
+  tcpConnections(): number;
+}
+
+/** The layout of listeners the configuration asks for (RFC 5780 roles when an alternate is set). */
+export function layoutOf(config: StunConfig): ListenerLayout {
+  const primary = { address: config.host, port: config.port };
+  return config.altHost !== undefined && config.altPort !== 0
+    ? { primary, alternate: { address: config.altHost, port: config.altPort } }
+    : { primary };
+}
+
+/** The STUN service: UDP and TCP listeners in front of the Binding dispatcher. Nothing listens until `listen()`. */
+export function createStunServer(opts: StunServerOptions): StunServer {
+  const { config, logger } = opts;
+  const metrics = new StunMetrics(opts.registry);
+  const layout = layoutOf(config);
+  const handle = createDispatcher({
+    layout,
+    software: config.software,
+    rateLimit:
+      config.rateLimitPerSecond > 0
+        ? {
+            capacity: config.rateLimitBurst,
+            refillPerSecond: config.rateLimitPerSecond,
+            maxKeys: config.rateLimitMaxSources,
+          }
+        : undefined,
+    clock: opts.clock ?? systemClock,
+    logger: logger.child({ component: "dispatch" }),
+  });
+  let udp: UdpListeners | undefined;
+  let tcp: TcpListeners | undefined;
+  let addresses: StunAddresses | undefined;
+
+  const bindsFor = (port?: number): Map<Role, Endpoint> => {
+    const binds = new Map<Role, Endpoint>();
+    for (const role of layoutRoles(layout)) {
+      const e = roleEndpoint(layout, role);
+      binds.set(role, role === "PP" && port !== undefined ? { address: e.address, port } : e);
+    }
+    return binds;
+  };
+  const toRecord = (m: ReadonlyMap<Role, Endpoint>): Partial<Record<Role, Endpoint>> => Object.fromEntries(m);
+
+  return {
+    async listen() {
+      udp = await UdpListeners.open({ binds: bindsFor(), handle, metrics, logger });
+      try {
+        if (config.tcp) {
+          // With port 0, TCP takes the port UDP was given so that one number serves both.
+          const udpPort = udp.addresses().get("PP")?.port;
+          tcp = await TcpListeners.open({
+            binds: bindsFor(config.port === 0 ? udpPort : undefined),
+            handle,
+            metrics,
+            logger,
+            idleTimeoutMs: config.tcpIdleTimeoutMs,
+            maxConnections: config.tcpMaxConnections,
+            maxFrameBytes: MAX_TCP_FRAME_BYTES,
+            maxQueuedBytes: MAX_TCP_QUEUED_BYTES,
+          });
+        }
+      } catch (err) {
+        udp.close();
+        udp = undefined;
+        throw err;
+      }
+      addresses = { udp: toRecord(udp.addresses()), tcp: tcp ? toRecord(tcp.addresses()) : {} };
+      logger.info({ addresses }, "stun listening");
+      return addresses;
+    },
+    async close() {
+      udp?.close();
+      await tcp?.close();
+      udp = undefined;
+      tcp = undefined;
+    },
+    addresses: () => addresses,
+    tcpConnections: () => tcp?.connectionCount ?? 0,
+  };
+}
