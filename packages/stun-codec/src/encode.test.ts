@@ -43,7 +43,7 @@ describe("encodeStunMessage", () => {
     const key = shortTermKey("secret");
     const out = encodeStunMessage(init, { integrity: { key, algorithm: "sha256", sha256Length: 16 } });
     const msg = decodeStunMessage(out);
-    assert.equal(msg.attributes[1]!.value.length, 16);
+    assert.equal(msg.attributes[1].value.length, 16);
     assert.ok(verifyMessageIntegritySha256(msg, key));
     assert.ok(!verifyMessageIntegritySha256(msg, shortTermKey("other")));
   });

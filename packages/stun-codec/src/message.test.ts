@@ -32,10 +32,10 @@ describe("decodeStunMessage", () => {
     const bytes = build([a(AttributeType.Software, 0x61, 0x62, 0x63), a(AttributeType.Priority, 1, 2, 3, 4)]);
     const msg = decodeStunMessage(bytes);
     assert.equal(msg.raw, bytes);
-    assert.equal(msg.attributes[0]!.offset, 20);
-    assert.equal(msg.attributes[1]!.offset, 28);
-    assert.equal(msg.attributes[0]!.value.buffer, bytes.buffer);
-    assert.deepEqual(msg.attributes[1]!.value, Uint8Array.of(1, 2, 3, 4));
+    assert.equal(msg.attributes[0].offset, 20);
+    assert.equal(msg.attributes[1].offset, 28);
+    assert.equal(msg.attributes[0].value.buffer, bytes.buffer);
+    assert.deepEqual(msg.attributes[1].value, Uint8Array.of(1, 2, 3, 4));
     assert.equal(msg.transactionId.buffer, bytes.buffer);
     assert.ok(hasAttribute(msg, AttributeType.Priority));
     assert.equal(getAttribute(msg, AttributeType.Username), undefined);
