@@ -82,9 +82,13 @@ export function decodeAdditionalAddressFamily(value: Uint8Array): number {
 
 export const encodeAdditionalAddressFamily = encodeFamily;
 
-/** EVEN-PORT (§18.9): one byte whose top bit R asks to reserve the next port. */
+/**
+ * EVEN-PORT (§18.9): one byte whose top bit R asks to reserve the next port. Values of 2-4 bytes (senders that
+ * count the padding) are tolerated; the first byte is read.
+ */
 export function decodeEvenPort(value: Uint8Array): { readonly reserveNext: boolean } {
-  if (value.length !== 1) throw badAttribute(AttributeType.EvenPort, "EVEN-PORT must be 1 byte");
+  if (value.length < 1 || value.length > 4)
+    throw badAttribute(AttributeType.EvenPort, "EVEN-PORT must be 1 byte");
   return { reserveNext: (value[0] & 0x80) !== 0 };
 }
 

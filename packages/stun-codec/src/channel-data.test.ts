@@ -1,0 +1,32 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { decodeChannelData, encodeChannelData } from "./channel-data.js";
+import { StunDecodeError, StunEncodeError } from "./errors.js";
+
+describe("ChannelData (RFC 8656 §12.4)", () => {
+  const data = Uint8Array.of(1, 2, 3, 4, 5);
+  it("encodes unpadded for UDP and padded for streams", () => {
+    assert.deepEqual([...encodeChannelData(0x4000, data)], [0x40, 0, 0, 5, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      [...encodeChannelData(0x4fff, data, { padded: true })],
+      [0x4f, 0xff, 0, 5, 1, 2, 3, 4, 5, 0, 0, 0],
+    );
+  });
+  it("decodes with or without padding, as a view", () => {
+    for (const padded of [false, true]) {
+      const bytes = encodeChannelData(0x4123, data, { padded });
+      const cd = decodeChannelData(bytes);
+      assert.equal(cd.channel, 0x4123);
+      assert.deepEqual(cd.data, data);
+      assert.equal(cd.data.buffer, bytes.buffer);
+    }
+  });
+  it("rejects channels outside 0x4000-0x4FFF and short messages", () => {
+    assert.throws(() => encodeChannelData(0x5000, data), StunEncodeError);
+    assert.throws(() => encodeChannelData(0x3fff, data), StunEncodeError);
+    assert.throws(() => decodeChannelData(Uint8Array.of(0x50, 0, 0, 0)), StunDecodeError);
+    assert.throws(() => decodeChannelData(Uint8Array.of(0x40, 0, 0, 2, 1)), StunDecodeError);
+    assert.throws(() => decodeChannelData(Uint8Array.of(0x40, 0, 0)), StunDecodeError);
+    assert.deepEqual(decodeChannelData(Uint8Array.of(0x40, 0, 0, 0)).data.length, 0);
+  });
+});
