@@ -1,1 +1,3 @@
-export {};
+export * from "./requests.js";
+export * from "./failures.js";
+export * from "./websocket-messages.js";

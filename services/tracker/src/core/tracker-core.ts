@@ -1,0 +1,122 @@
+import {
+  INFO_HASH_LENGTH,
+  PEER_ID_LENGTH,
+  type AnnounceRequest,
+  type AnnounceResult,
+  type ScrapeRequest,
+  type ScrapeResult,
+} from "@switchboard/protocol";
+import type { KeyedRateLimiter } from "@switchboard/runtime";
+import type { AccessPolicy } from "../access/access-policy.js";
+import { TrackerRefusal } from "../errors.js";
+import type { TrackerMetrics } from "../metrics.js";
+import { addressToBytes, isMappedIPv4 } from "../state/peer-address.js";
+import type { PeerSelection, SwarmStore } from "../state/swarm-store.js";
+
+export interface TrackerCoreOptions {
+  store: SwarmStore;
+  access: AccessPolicy;
+  metrics: TrackerMetrics;
+  /** Per-address announce limiter; undefined turns limiting off. */
+  limiter: KeyedRateLimiter | undefined;
+  intervalSeconds: number;
+  minIntervalSeconds: number;
+  numwantDefault: number;
+  numwantMax: number;
+  /** Most info-hashes in one scrape. */
+  scrapeMax: number;
+  /** Whether a scrape without info-hashes lists every torrent (up to `scrapeMax`). */
+  scrapeAll: boolean;
+}
+
+/**
+ * The one announce/scrape core every transport calls with the shared request shape. Refusals are thrown as
+ * `TrackerRefusal` (and counted); transports turn them into their own failure replies.
+ */
+export class TrackerCore {
+  readonly #o: TrackerCoreOptions;
+  constructor(opts: TrackerCoreOptions) {
+    this.#o = opts;
+  }
+
+  get intervalSeconds(): number {
+    return this.#o.intervalSeconds;
+  }
+
+  async announce(req: AnnounceRequest): Promise<AnnounceResult> {
+    const o = this.#o;
+    try {
+      if (req.infoHash.length !== INFO_HASH_LENGTH) throw new TrackerRefusal("INVALID_INFO_HASH");
+      if (req.peerId.length !== PEER_ID_LENGTH) throw new TrackerRefusal("INVALID_PEER_ID");
+      if (!Number.isInteger(req.port) || req.port < 0 || req.port > 65535)
+        throw new TrackerRefusal("INVALID_PORT");
+      if (req.transport !== "websocket" && req.port === 0 && req.event !== "stopped") {
+        throw new TrackerRefusal("INVALID_PORT");
+      }
+      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address))
+        throw new TrackerRefusal("RATE_LIMITED");
+      const denied = o.access.check(req.infoHash, req.passkey);
+      if (denied) throw new TrackerRefusal(denied);
+      const ip = addressToBytes(req.address);
+      if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
+      const select: PeerSelection = {
+        numwant: Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax)),
+        family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",
+        withIds: !req.compact,
+      };
+      const outcome = await o.store.announce(
+        {
+          infoHash: req.infoHash,
+          peerId: req.peerId,
+          ip,
+          port: req.port,
+          seeder: req.left === 0,
+          key: req.key,
+          kind: req.transport === "websocket" ? "ws" : "ip",
+          remove: req.event === "stopped",
+          completed: req.event === "completed",
+        },
+        select,
+      );
+      if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
+      o.metrics.announces.inc({ transport: req.transport });
+      return {
+        ...outcome.counts,
+        interval: o.intervalSeconds,
+        minInterval: o.minIntervalSeconds,
+        peers: outcome.peers,
+      };
+    } catch (err) {
+      if (err instanceof TrackerRefusal) o.metrics.refusals.inc({ transport: req.transport, code: err.code });
+      throw err;
+    }
+  }
+
+  async scrape(req: ScrapeRequest): Promise<ScrapeResult> {
+    const o = this.#o;
+    try {
+      const denied = o.access.check(undefined, req.passkey);
+      if (denied) throw new TrackerRefusal(denied);
+      if (req.infoHashes.length === 0) {
+        if (!o.scrapeAll) throw new TrackerRefusal("SCRAPE_ALL_DISABLED");
+        o.metrics.scrapes.inc({ transport: req.transport });
+        return { files: await o.store.scrapeAll(o.scrapeMax) };
+      }
+      if (req.infoHashes.length > o.scrapeMax) throw new TrackerRefusal("TOO_MANY_INFO_HASHES");
+      for (const h of req.infoHashes)
+        if (h.length !== INFO_HASH_LENGTH) throw new TrackerRefusal("INVALID_INFO_HASH");
+      const hashes = req.infoHashes.filter((h) => o.access.check(h, req.passkey) === undefined);
+      const counts = await o.store.scrape(hashes);
+      o.metrics.scrapes.inc({ transport: req.transport });
+      return {
+        files: hashes.map((infoHash, i) => ({
+          infoHash,
+          counts: counts[i] ?? { complete: 0, incomplete: 0, downloaded: 0 },
+        })),
+      };
+    } catch (err) {
+      if (err instanceof TrackerRefusal) o.metrics.refusals.inc({ transport: req.transport, code: err.code });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { configPathFromArgv, createLogger, installShutdown, runMain } from "@switchboard/runtime";
+import { loadTrackerConfig } from "./config.js";
+import { createTrackerServer } from "./server.js";
+
+runMain("tracker", async () => {
+  const config = loadTrackerConfig(process.env, configPathFromArgv());
+  const logger = createLogger({ name: "tracker", level: config.logLevel });
+  const server = createTrackerServer(config, { logger });
+  process.on("SIGHUP", () => {
+    server
+      .reloadAccess()
+      .catch((err: unknown) => logger.error({ err }, "access rules reload failed, keeping the old ones"));
+  });
+  await server.listen();
+  installShutdown({ logger, steps: [{ name: "tracker", close: () => server.close() }] });
+});

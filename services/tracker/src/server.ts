@@ -1,0 +1,174 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fastify, type FastifyInstance } from "fastify";
+import {
+  createMetricsRegistry,
+  fastifyLogging,
+  Health,
+  KeyedRateLimiter,
+  registerAdminRoutes,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Registry,
+} from "@switchboard/runtime";
+import { AccessPolicy } from "./access/access-policy.js";
+import { loadAccessRules } from "./access/load-access-rules.js";
+import type { TrackerConfig } from "./config.js";
+import { TrackerCore } from "./core/tracker-core.js";
+import { createTrackerMetrics } from "./metrics.js";
+import { MemorySwarmStore } from "./state/memory-swarm-store.js";
+import { RedisSwarmStore } from "./state/redis-swarm-store.js";
+import type { SwarmStore } from "./state/swarm-store.js";
+import { createHttpTrackerHandler } from "./transport/http/http-tracker.js";
+import { ConnectionIds } from "./transport/udp/connection-ids.js";
+import { UdpTracker } from "./transport/udp/udp-tracker.js";
+import { WsTracker } from "./transport/websocket/ws-tracker.js";
+
+export { loadTrackerConfig, trackerConfigFrom, trackerConfigSpec, type TrackerConfig } from "./config.js";
+
+export interface TrackerDeps {
+  logger: Logger;
+  clock?: Clock;
+  registry?: Registry;
+}
+
+export interface TrackerAddresses {
+  readonly http: { readonly address: string; readonly port: number };
+  readonly udp: { readonly address: string; readonly port: number } | undefined;
+}
+
+export interface TrackerServer {
+  readonly app: FastifyInstance;
+  readonly store: SwarmStore;
+  readonly health: Health;
+  readonly registry: Registry;
+  /** Opens the HTTP/WebSocket and UDP listeners (after loading the access lists). */
+  listen(): Promise<TrackerAddresses>;
+  /** Re-reads the allow/deny list and passkey files; on failure the previous rules stay. */
+  reloadAccess(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds the tracker (HTTP + WebSocket on one server, UDP beside it) without listening. */
+export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): TrackerServer {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger;
+  const registry = deps.registry ?? createMetricsRegistry();
+  const health = new Health();
+  const store: SwarmStore =
+    config.redisUrl !== undefined
+      ? new RedisSwarmStore({
+          url: config.redisUrl,
+          prefix: config.redisPrefix,
+          peerTtlSeconds: config.peerTtl,
+          clock,
+          logger: logger.child({ component: "redis" }),
+          onStatus: (ok) => health.set("redis", ok),
+        })
+      : new MemorySwarmStore({ clock, peerTtlSeconds: config.peerTtl });
+  const metrics = createTrackerMetrics(registry, () => store.totals());
+  const access = new AccessPolicy({ mode: "open", hashes: new Set(), passkeys: new Set(config.passkeys) });
+  const limiter =
+    config.rateLimit > 0
+      ? new KeyedRateLimiter(
+          {
+            capacity: config.rateBurst,
+            refillPerSecond: config.rateLimit,
+            maxKeys: config.rateLimitAddresses,
+          },
+          clock,
+        )
+      : undefined;
+  const core = new TrackerCore({
+    store,
+    access,
+    metrics,
+    limiter,
+    intervalSeconds: config.interval,
+    minIntervalSeconds: config.minInterval,
+    numwantDefault: config.numwantDefault,
+    numwantMax: config.numwantMax,
+    scrapeMax: config.scrapeMax,
+    scrapeAll: config.scrapeAll,
+  });
+  const handleTracker = createHttpTrackerHandler({
+    core,
+    metrics,
+    logger: logger.child({ component: "http" }),
+  });
+  const app = fastify({
+    ...fastifyLogging(logger.child({ component: "admin" })),
+    serverFactory: (handler) =>
+      createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+        if (!handleTracker(req, res)) handler(req, res);
+      }),
+  });
+  const ws = new WsTracker({
+    core,
+    metrics,
+    logger: logger.child({ component: "websocket" }),
+    maxOffers: config.wsMaxOffers,
+    maxPayload: config.wsMaxPayload,
+    maxSwarmsPerSocket: 100,
+  });
+  const udp = config.udp
+    ? new UdpTracker({
+        core,
+        connectionIds: new ConnectionIds(clock),
+        metrics,
+        logger: logger.child({ component: "udp" }),
+      })
+    : undefined;
+  registerAdminRoutes(app, {
+    health,
+    registry,
+    service: "tracker",
+    stats: () => ({ ...store.totals(), websocketConnections: ws.connections }),
+  });
+  health.set("http", false);
+  if (udp) health.set("udp", false);
+  let sweeper: NodeJS.Timeout | undefined;
+
+  const reloadAccess = async (): Promise<void> => {
+    access.replace(await loadAccessRules(config));
+    const rules = access.rules;
+    logger.info(
+      { mode: rules.mode, hashes: rules.hashes.size, passkeys: rules.passkeys.size },
+      "access rules loaded",
+    );
+  };
+
+  return {
+    app,
+    store,
+    health,
+    registry,
+    reloadAccess,
+    async listen() {
+      await reloadAccess();
+      ws.attach(app.server);
+      await app.listen({ port: config.port, host: config.host });
+      const a = app.server.address() as AddressInfo;
+      health.set("http", true);
+      const udpAddress = udp ? await udp.listen(config.udpPort, config.host) : undefined;
+      if (udp) health.set("udp", true);
+      sweeper = setInterval(() => {
+        Promise.resolve(store.sweep()).then(
+          (n) => metrics.expired.inc(n),
+          (err: unknown) => logger.warn({ err }, "sweep failed"),
+        );
+      }, config.sweepInterval * 1000);
+      sweeper.unref();
+      logger.info({ http: a.port, udp: udpAddress?.port, host: config.host }, "tracker listening");
+      return { http: { address: a.address, port: a.port }, udp: udpAddress };
+    },
+    async close() {
+      clearInterval(sweeper);
+      await ws.close();
+      await udp?.close();
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ManualClock } from "@switchboard/runtime";
+import { MemorySwarmStore } from "./memory-swarm-store.js";
+import { addressToBytes } from "./peer-address.js";
+import type { PeerUpdate } from "./swarm-store.js";
+
+const hash = Buffer.alloc(20, 1);
+const id = (n: number): Buffer => Buffer.alloc(20, n);
+const update = (n: number, over: Partial<PeerUpdate> = {}): PeerUpdate => ({
+  infoHash: hash,
+  peerId: id(n),
+  ip: addressToBytes(`10.0.0.${n}`) ?? new Uint8Array(16),
+  port: 6000 + n,
+  seeder: false,
+  key: undefined,
+  kind: "ip",
+  remove: false,
+  completed: false,
+  ...over,
+});
+const all = { numwant: 50, family: "both", withIds: true } as const;
+
+describe("MemorySwarmStore", () => {
+  it("lists other peers, never the announcing one, compact IPv4 and IPv6", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    store.announce(update(1), all);
+    store.announce(update(2, { ip: addressToBytes("2001:db8::2") ?? new Uint8Array(16), seeder: true }), all);
+    const out = store.announce(update(3), all);
+    assert.ok(out.ok);
+    assert.deepEqual(out.counts, { complete: 1, incomplete: 2, downloaded: 0 });
+    assert.deepEqual(Buffer.from(out.peers.compact4), Buffer.from([10, 0, 0, 1, 0x17, 0x71]));
+    assert.equal(out.peers.compact6.length, 18);
+    assert.deepEqual(Buffer.from(out.peers.ids4 ?? []), id(1));
+    assert.deepEqual(Buffer.from(out.peers.ids6 ?? []), id(2));
+    assert.deepEqual(store.totals(), { torrents: 1, seeders: 1, leechers: 2 });
+  });
+
+  it("keeps counts incrementally through completed and stopped, and drops empty swarms", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    store.announce(update(1), all);
+    const done = store.announce(update(1, { seeder: true, completed: true }), all);
+    assert.ok(done.ok);
+    assert.deepEqual(done.counts, { complete: 1, incomplete: 0, downloaded: 1 });
+    store.announce(update(1, { remove: true }), all);
+    assert.deepEqual(store.totals(), { torrents: 0, seeders: 0, leechers: 0 });
+    assert.deepEqual(store.scrape([hash]), [{ complete: 0, incomplete: 0, downloaded: 0 }]);
+  });
+
+  it("expires peers that stop announcing", () => {
+    const clock = new ManualClock();
+    const store = new MemorySwarmStore({ clock, peerTtlSeconds: 60 });
+    store.announce(update(1), all);
+    clock.advance(30_000);
+    store.announce(update(2), all);
+    clock.advance(31_000);
+    assert.equal(store.sweep(), 1);
+    assert.deepEqual(store.totals(), { torrents: 1, seeders: 0, leechers: 1 });
+    clock.advance(60_000);
+    assert.equal(store.sweep(), 1);
+    assert.equal(store.totals().torrents, 0);
+  });
+
+  it("honours key: a new address needs the same key", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    store.announce(update(1, { key: 42 }), all);
+    const moved = addressToBytes("10.9.9.9") ?? new Uint8Array(16);
+    assert.deepEqual(store.announce(update(1, { ip: moved, key: 7 }), all), {
+      ok: false,
+      failure: "KEY_MISMATCH",
+    });
+    assert.equal(store.announce(update(1, { ip: moved, key: 42 }), all).ok, true);
+    const other = store.announce(update(2), all);
+    assert.ok(other.ok);
+    assert.deepEqual(Buffer.from(other.peers.compact4.subarray(0, 4)), Buffer.from([10, 9, 9, 9]));
+    assert.equal(store.totals().leechers, 2);
+  });
+
+  it("keeps WebSocket peers apart from TCP peers", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    store.announce(update(1), all);
+    store.announce(update(2, { kind: "ws", port: 0 }), all);
+    const ws = store.announce(update(3, { kind: "ws", port: 0 }), all);
+    assert.ok(ws.ok);
+    assert.deepEqual(Buffer.from(ws.peers.wsPeerIds), id(2));
+    assert.equal(ws.peers.compact4.length, 0);
+    const tcp = store.announce(update(4), all);
+    assert.ok(tcp.ok);
+    assert.equal(tcp.peers.compact4.length, 6);
+  });
+
+  it("caps numwant and hands peers out from a random start", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    for (let i = 1; i <= 100; i++) store.announce(update(i), all);
+    const seen = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const out = store.announce(update(101), { numwant: 5, family: "v4", withIds: false });
+      assert.ok(out.ok);
+      assert.equal(out.peers.compact4.length, 30);
+      seen.add(Buffer.from(out.peers.compact4).toString("hex"));
+    }
+    assert.ok(seen.size > 10);
+  });
+});

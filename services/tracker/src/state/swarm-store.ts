@@ -1,0 +1,68 @@
+import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
+
+/** Which swarm members a peer can reach: TCP/uTP peers (HTTP, UDP) or WebRTC peers (WebSocket). */
+export type PeerKind = "ip" | "ws";
+
+/** One peer's announce as storage sees it. */
+export interface PeerUpdate {
+  readonly infoHash: Uint8Array;
+  readonly peerId: Uint8Array;
+  /** 16 bytes, IPv4 as IPv4-mapped. */
+  readonly ip: Uint8Array;
+  readonly port: number;
+  readonly seeder: boolean;
+  readonly key: number | undefined;
+  readonly kind: PeerKind;
+  /** Removes the peer ("stopped"). */
+  readonly remove: boolean;
+  /** Counts a download ("completed"). */
+  readonly completed: boolean;
+}
+
+/** Which peers to hand back. */
+export interface PeerSelection {
+  readonly numwant: number;
+  /** IPv4 peers, IPv6 peers or both. */
+  readonly family: "v4" | "v6" | "both";
+  /** Include the 20-byte peer ids (non-compact HTTP replies). */
+  readonly withIds: boolean;
+}
+
+export type StoreAnnounceOutcome =
+  | { readonly ok: true; readonly counts: SwarmCounts; readonly peers: SelectedPeers }
+  | { readonly ok: false; readonly failure: "KEY_MISMATCH" };
+
+/** Figures kept incrementally: reading them costs nothing. */
+export interface StoreTotals {
+  readonly torrents: number;
+  readonly seeders: number;
+  readonly leechers: number;
+}
+
+/**
+ * Swarm storage: in memory (one process) or in Redis (several tracker instances). Peers that stop announcing
+ * expire after the peer TTL; swarms left empty disappear.
+ */
+export interface SwarmStore {
+  announce(update: PeerUpdate, select: PeerSelection): StoreAnnounceOutcome | Promise<StoreAnnounceOutcome>;
+  /** Counts of the given torrents (zeros for unknown ones), in order. */
+  scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] | Promise<readonly SwarmCounts[]>;
+  /** Up to `limit` torrents with their counts (scrape-all). */
+  scrapeAll(
+    limit: number,
+  ):
+    | ReadonlyArray<{ infoHash: Uint8Array; counts: SwarmCounts }>
+    | Promise<ReadonlyArray<{ infoHash: Uint8Array; counts: SwarmCounts }>>;
+  totals(): StoreTotals;
+  /** Removes expired peers and empty swarms; returns how many peers went. */
+  sweep(): number | Promise<number>;
+  close(): Promise<void>;
+}
+
+export const EMPTY_PEERS: SelectedPeers = Object.freeze({
+  compact4: new Uint8Array(0),
+  compact6: new Uint8Array(0),
+  ids4: undefined,
+  ids6: undefined,
+  wsPeerIds: new Uint8Array(0),
+});

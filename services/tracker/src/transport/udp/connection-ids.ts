@@ -1,0 +1,36 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Clock } from "@switchboard/runtime";
+
+/** Length of one window; an id is accepted in its own window and the next (between 1 and 2 minutes). */
+export const CONNECTION_ID_WINDOW_MS = 60_000;
+
+/**
+ * BEP 15 connection ids that need no state and cannot be forged: the first 8 bytes of
+ * HMAC-SHA256(secret, window ‖ client address). The secret is random per process unless given.
+ */
+export class ConnectionIds {
+  readonly #secret: Buffer;
+  readonly #clock: Clock;
+  constructor(clock: Clock, secret: Uint8Array = randomBytes(32)) {
+    this.#clock = clock;
+    this.#secret = Buffer.from(secret);
+  }
+
+  #id(window: number, address: string): Buffer {
+    return createHmac("sha256", this.#secret).update(`${window}|${address}`).digest().subarray(0, 8);
+  }
+
+  /** A connection id for this client address, valid for one to two minutes. */
+  issue(address: string): Buffer {
+    return this.#id(Math.floor(this.#clock.now() / CONNECTION_ID_WINDOW_MS), address);
+  }
+
+  verify(connectionId: Uint8Array, address: string): boolean {
+    if (connectionId.length !== 8) return false;
+    const window = Math.floor(this.#clock.now() / CONNECTION_ID_WINDOW_MS);
+    return (
+      timingSafeEqual(connectionId, this.#id(window, address)) ||
+      timingSafeEqual(connectionId, this.#id(window - 1, address))
+    );
+  }
+}

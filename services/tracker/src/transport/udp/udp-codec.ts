@@ -1,0 +1,151 @@
+/**
+ * BEP 15 (UDP tracker protocol) packets: decoding of connect, announce and scrape requests (with BEP 41
+ * URL data) and encoding of the replies. Pure: bytes in, plain objects out; undefined = undecodable.
+ */
+import type { AnnounceEvent } from "@switchboard/protocol";
+
+/** BEP 15 magic constant of a connect request. */
+export const PROTOCOL_ID = 0x41727101980n;
+export const ACTION_CONNECT = 0;
+export const ACTION_ANNOUNCE = 1;
+export const ACTION_SCRAPE = 2;
+export const ACTION_ERROR = 3;
+/** Largest datagram read; anything longer is dropped. */
+export const MAX_UDP_REQUEST = 16 + 74 * 20 + 256;
+/** BEP 15: at most about 74 info-hashes fit one scrape. */
+export const MAX_UDP_SCRAPE = 74;
+
+const UDP_EVENTS: readonly AnnounceEvent[] = ["none", "completed", "started", "stopped"];
+
+export type UdpRequest =
+  | { readonly action: "connect"; readonly transactionId: number }
+  | {
+      readonly action: "announce";
+      readonly connectionId: Uint8Array;
+      readonly transactionId: number;
+      readonly infoHash: Uint8Array;
+      readonly peerId: Uint8Array;
+      readonly downloaded: number;
+      readonly left: number;
+      readonly uploaded: number;
+      readonly event: AnnounceEvent;
+      readonly key: number;
+      /** -1 = tracker default. */
+      readonly numwant: number;
+      readonly port: number;
+      /** BEP 41 URL data (e.g. `/passkey/announce`), "" when absent. */
+      readonly urlData: string;
+    }
+  | {
+      readonly action: "scrape";
+      readonly connectionId: Uint8Array;
+      readonly transactionId: number;
+      readonly infoHashes: readonly Uint8Array[];
+    };
+
+const u64 = (b: Buffer, at: number): number => Number(b.readBigUInt64BE(at));
+
+/** BEP 41 options after an announce: concatenated URLData (type 2); undefined when malformed. */
+function readUrlData(b: Buffer, at: number): string | undefined {
+  let url = "";
+  while (at < b.length) {
+    const type = b[at++];
+    if (type === 0) break;
+    if (type === 1) continue;
+    const len = b[at++];
+    if (len === undefined || at + len > b.length) return undefined;
+    if (type === 2) url += b.toString("latin1", at, at + len);
+    at += len;
+  }
+  return url;
+}
+
+/** Decodes one datagram; undefined when it is not a well-formed BEP 15 request (no reply is sent). */
+export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
+  if (msg.length < 16 || msg.length > MAX_UDP_REQUEST) return undefined;
+  const action = msg.readUInt32BE(8);
+  const transactionId = msg.readUInt32BE(12);
+  if (action === ACTION_CONNECT) {
+    return msg.length === 16 && msg.readBigUInt64BE(0) === PROTOCOL_ID
+      ? { action: "connect", transactionId }
+      : undefined;
+  }
+  const connectionId = msg.subarray(0, 8);
+  if (action === ACTION_ANNOUNCE) {
+    if (msg.length < 98) return undefined;
+    const event = UDP_EVENTS[msg.readUInt32BE(80)];
+    const urlData = readUrlData(msg, 98);
+    if (event === undefined || urlData === undefined) return undefined;
+    return {
+      action: "announce",
+      connectionId,
+      transactionId,
+      infoHash: msg.subarray(16, 36),
+      peerId: msg.subarray(36, 56),
+      downloaded: u64(msg, 56),
+      left: u64(msg, 64),
+      uploaded: u64(msg, 72),
+      event,
+      key: msg.readUInt32BE(88),
+      numwant: msg.readInt32BE(92),
+      port: msg.readUInt16BE(96),
+      urlData,
+    };
+  }
+  if (action === ACTION_SCRAPE) {
+    const n = (msg.length - 16) / 20;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_UDP_SCRAPE) return undefined;
+    const infoHashes = Array.from({ length: n }, (_, i) => msg.subarray(16 + i * 20, 36 + i * 20));
+    return { action: "scrape", connectionId, transactionId, infoHashes };
+  }
+  return undefined;
+}
+
+export function encodeConnectReply(transactionId: number, connectionId: Uint8Array): Buffer {
+  const b = Buffer.allocUnsafe(16);
+  b.writeUInt32BE(ACTION_CONNECT, 0);
+  b.writeUInt32BE(transactionId, 4);
+  b.set(connectionId, 8);
+  return b;
+}
+
+export function encodeAnnounceReply(opts: {
+  transactionId: number;
+  interval: number;
+  leechers: number;
+  seeders: number;
+  peers: Uint8Array;
+}): Buffer {
+  const b = Buffer.allocUnsafe(20 + opts.peers.length);
+  b.writeUInt32BE(ACTION_ANNOUNCE, 0);
+  b.writeUInt32BE(opts.transactionId, 4);
+  b.writeUInt32BE(opts.interval, 8);
+  b.writeUInt32BE(Math.min(opts.leechers, 0xffffffff), 12);
+  b.writeUInt32BE(Math.min(opts.seeders, 0xffffffff), 16);
+  b.set(opts.peers, 20);
+  return b;
+}
+
+export function encodeScrapeReply(
+  transactionId: number,
+  files: ReadonlyArray<{ complete: number; downloaded: number; incomplete: number }>,
+): Buffer {
+  const b = Buffer.allocUnsafe(8 + files.length * 12);
+  b.writeUInt32BE(ACTION_SCRAPE, 0);
+  b.writeUInt32BE(transactionId, 4);
+  files.forEach((f, i) => {
+    b.writeUInt32BE(Math.min(f.complete, 0xffffffff), 8 + i * 12);
+    b.writeUInt32BE(Math.min(f.downloaded, 0xffffffff), 12 + i * 12);
+    b.writeUInt32BE(Math.min(f.incomplete, 0xffffffff), 16 + i * 12);
+  });
+  return b;
+}
+
+export function encodeErrorReply(transactionId: number, message: string): Buffer {
+  const text = Buffer.from(message, "utf8");
+  const b = Buffer.allocUnsafe(8 + text.length);
+  b.writeUInt32BE(ACTION_ERROR, 0);
+  b.writeUInt32BE(transactionId, 4);
+  b.set(text, 8);
+  return b;
+}
