@@ -159,3 +159,27 @@ export class TcpClient {
     this.socket.destroy();
   }
 }
+
+/**
+ * A server with RFC 5780 on 127.0.0.1 and 127.0.0.2 (both on Linux loopback without setup). The ports must be
+ * fixed, so random ones are tried until a pair is free on both addresses.
+ */
+export async function startDualAddressServer(env: Record<string, string> = {}): Promise<TestServer> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
+    try {
+      return await startTestServer({
+        STUN_HOST: "127.0.0.1",
+        STUN_PORT: String(port),
+        STUN_ALT_HOST: "127.0.0.2",
+        STUN_ALT_PORT: String(port + 1),
+        ...env,
+      });
+    } catch (err) {
+      last = err;
+      if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    }
+  }
+  throw last;
+}
