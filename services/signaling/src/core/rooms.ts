@@ -1,0 +1,333 @@
+import type {
+  MeetingSettings,
+  MeetingSettingsPatch,
+  PeerInfo,
+  PeerLeftReason,
+  PeerState,
+  PeerStatePatch,
+  ServerMessageOf,
+} from "@switchboard/protocol";
+import type { Clock, Logger } from "@switchboard/runtime";
+import { SignalingError } from "../errors.js";
+import { decideAdmission } from "../state/admission.js";
+import type { RoomView } from "../state/room-view.js";
+import type { Session } from "../state/session-registry.js";
+import type { Member, SignalingStore, StoredMeeting } from "../store/store.js";
+import { newMeeting } from "./meeting-factory.js";
+import type { Router } from "./router.js";
+
+export interface RoomsOptions {
+  instanceId: string;
+  store: SignalingStore;
+  view: RoomView;
+  router: Router;
+  clock: Clock;
+  logger: Logger;
+  chatHistorySize: number;
+  maxRoomsPerConnection: number;
+  autoCreateRooms: boolean;
+  defaultSettings: MeetingSettings;
+  meetingTtlMs: number;
+}
+
+export interface JoinRequest {
+  roomId: string;
+  name?: string | undefined;
+  state?: PeerState | undefined;
+  hostKey?: string | undefined;
+}
+
+const NO_MEDIA: PeerState = { audio: false, video: false, screen: false };
+
+/** What the others see of a member. */
+export function peerInfo(m: Member): PeerInfo {
+  const info: PeerInfo = {
+    peerId: m.peerId,
+    name: m.name,
+    role: m.role,
+    state: m.state,
+    joinedAt: m.joinedAt,
+  };
+  if (m.userId !== undefined) info.userId = m.userId;
+  return info;
+}
+
+/** Room membership and host controls: the rules, applied to the store, the room view and the router. */
+export class Rooms {
+  readonly #o: RoomsOptions;
+  /** Removals the store missed during an outage, replayed when it is back. */
+  readonly #pendingRemovals = new Set<string>();
+
+  constructor(opts: RoomsOptions) {
+    this.#o = opts;
+  }
+
+  async join(session: Session, req: JoinRequest): Promise<ServerMessageOf<"joined" | "lobby.waiting">> {
+    const { store, view, router, clock } = this.#o;
+    const { roomId } = req;
+    if (session.rooms.has(roomId)) throw new SignalingError("already_joined", "already in this room", roomId);
+    if (session.rooms.size >= this.#o.maxRoomsPerConnection)
+      throw new SignalingError("too_many_rooms", "in too many rooms already", roomId);
+    let meeting = await store.getMeeting(roomId);
+    let hostKey = req.hostKey;
+    if (!meeting && this.#o.autoCreateRooms) {
+      const created = newMeeting({
+        roomId,
+        hostId: session.identity.userId,
+        defaults: this.#o.defaultSettings,
+        nowMs: clock.now(),
+        ttlMs: this.#o.meetingTtlMs,
+      });
+      if (await store.createMeeting(created)) hostKey = created.hostKey;
+      meeting = await store.getMeeting(roomId);
+    }
+    if (!meeting) throw new SignalingError("room_not_found", "no such meeting", roomId);
+    const members = await store.listMembers(roomId);
+    const admission = decideAdmission({
+      meeting,
+      identity: session.identity,
+      hostKey,
+      joinedCount: members.filter((m) => m.status === "joined").length,
+      now: clock.now(),
+    });
+    const member: Member = {
+      roomId,
+      peerId: session.id,
+      instanceId: this.#o.instanceId,
+      name: req.name ?? session.identity.name ?? "Guest",
+      role: admission.role,
+      state: req.state ?? NO_MEDIA,
+      joinedAt: clock.now(),
+      status: admission.status,
+      ...(session.identity.userId === undefined ? {} : { userId: session.identity.userId }),
+    };
+    await store.addMember(member);
+    session.rooms.add(roomId);
+    view.load(roomId, members, meeting);
+    if (member.status === "lobby") {
+      const msg = { v: 1, type: "lobby.request", roomId, peer: peerInfo(member) } as const;
+      await router.broadcast(roomId, { msg, audience: "hosts", upsert: member });
+      return { v: 1, type: "lobby.waiting", roomId };
+    }
+    const msg = { v: 1, type: "peer.joined", roomId, peer: peerInfo(member) } as const;
+    await router.broadcast(roomId, { msg, except: member.peerId, upsert: member });
+    return this.#joined(member);
+  }
+
+  /** Leaves a room; local clean-up happens at once even when the store is unreachable. */
+  async leave(session: Session, roomId: string, reason: PeerLeftReason): Promise<void> {
+    if (!session.rooms.has(roomId)) throw new SignalingError("not_in_room", "not in this room", roomId);
+    session.rooms.delete(roomId);
+    const member = this.#o.view.get(roomId, session.id);
+    await this.#removeFromStore(roomId, session.id);
+    const lobby = member?.status === "lobby";
+    const msg = {
+      v: 1,
+      type: "peer.left",
+      roomId,
+      peerId: session.id,
+      reason: lobby ? "lobby" : reason,
+    } as const;
+    await this.#o.router
+      .broadcast(roomId, { msg, audience: lobby ? "hosts" : "joined", remove: session.id })
+      .catch((err: unknown) =>
+        this.#o.logger.warn({ err, room: roomId }, "peer.left not sent to other instances"),
+      );
+  }
+
+  /** Leaves every room (disconnect after the grace period, `bye`); never throws. */
+  async leaveAll(session: Session, reason: PeerLeftReason): Promise<void> {
+    for (const roomId of [...session.rooms]) {
+      await this.leave(session, roomId, reason).catch((err: unknown) =>
+        this.#o.logger.warn({ err, room: roomId }, "leave incomplete"),
+      );
+    }
+  }
+
+  /** The member this session is in the room as (joined, not in the lobby). */
+  member(session: Session, roomId: string): Member {
+    const m = session.rooms.has(roomId) ? this.#o.view.get(roomId, session.id) : undefined;
+    if (!m) throw new SignalingError("not_in_room", "not in this room", roomId);
+    if (m.status === "lobby") throw new SignalingError("lobby_pending", "waiting for the host", roomId);
+    return m;
+  }
+
+  host(session: Session, roomId: string): Member {
+    const m = this.member(session, roomId);
+    if (m.role !== "host") throw new SignalingError("forbidden", "only a host may do this", roomId);
+    return m;
+  }
+
+  /** A joined peer of the room (`unknown_peer` otherwise). */
+  target(roomId: string, peerId: string, status: Member["status"] = "joined"): Member {
+    const m = this.#o.view.get(roomId, peerId);
+    if (!m || m.status !== status)
+      throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
+    return m;
+  }
+
+  async update(
+    session: Session,
+    roomId: string,
+    change: { state?: PeerStatePatch; name?: string },
+  ): Promise<void> {
+    const m = this.member(session, roomId);
+    const next: Member = { ...m, state: { ...m.state, ...change.state }, name: change.name ?? m.name };
+    await this.#o.store.addMember(next);
+    const msg = { v: 1, type: "peer.updated", roomId, peer: peerInfo(next) } as const;
+    await this.#o.router.broadcast(roomId, { msg, except: session.id, upsert: next });
+  }
+
+  async chat(session: Session, roomId: string, text: string): Promise<void> {
+    const m = this.member(session, roomId);
+    const entry = await this.#o.store.appendChat(
+      { roomId, from: m.peerId, name: m.name, text, ts: this.#o.clock.now() },
+      this.#o.chatHistorySize,
+    );
+    await this.#o.router.broadcast(roomId, { msg: { v: 1, type: "chat", entry } });
+  }
+
+  async admit(session: Session, roomId: string, peerId: string): Promise<void> {
+    this.host(session, roomId);
+    const waiting = this.target(roomId, peerId, "lobby");
+    const meeting = await this.#meeting(roomId);
+    const joined = (await this.#o.store.listMembers(roomId)).filter((m) => m.status === "joined").length;
+    if (joined >= meeting.settings.maxParticipants)
+      throw new SignalingError("room_full", "the meeting is full", roomId);
+    const member: Member = { ...waiting, status: "joined", joinedAt: this.#o.clock.now() };
+    await this.#o.store.addMember(member);
+    const msg = { v: 1, type: "peer.joined", roomId, peer: peerInfo(member) } as const;
+    await this.#o.router.broadcast(roomId, { msg, except: peerId, upsert: member });
+    await this.#o.router.toPeer(roomId, peerId, await this.#joined(member));
+  }
+
+  async deny(session: Session, roomId: string, peerId: string): Promise<void> {
+    this.host(session, roomId);
+    this.target(roomId, peerId, "lobby");
+    await this.#o.store.removeMember(roomId, peerId);
+    await this.#o.router.toPeer(roomId, peerId, { v: 1, type: "lobby.denied", roomId });
+    const msg = { v: 1, type: "peer.left", roomId, peerId, reason: "lobby" } as const;
+    await this.#o.router.broadcast(roomId, { msg, audience: "hosts", remove: peerId });
+  }
+
+  async kick(session: Session, roomId: string, peerId: string): Promise<void> {
+    this.host(session, roomId);
+    const target = this.#o.view.get(roomId, peerId);
+    if (!target) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
+    await this.#o.store.removeMember(roomId, peerId);
+    await this.#o.router.toPeer(roomId, peerId, { v: 1, type: "kicked", roomId, by: session.id });
+    const msg = { v: 1, type: "peer.left", roomId, peerId, reason: "kicked" } as const;
+    const audience = target.status === "lobby" ? "hosts" : "joined";
+    await this.#o.router.broadcast(roomId, { msg, audience, except: peerId, remove: peerId });
+  }
+
+  async requestMute(
+    session: Session,
+    roomId: string,
+    peerId: string,
+    kind: "audio" | "video",
+  ): Promise<void> {
+    this.host(session, roomId);
+    this.target(roomId, peerId);
+    await this.#o.router.toPeer(roomId, peerId, {
+      v: 1,
+      type: "mute.requested",
+      roomId,
+      by: session.id,
+      kind,
+    });
+  }
+
+  /** Changes settings (host controls and REST) and tells every instance with members. */
+  async updateSettings(roomId: string, patch: MeetingSettingsPatch, title?: string): Promise<StoredMeeting> {
+    const meeting = await this.#meeting(roomId);
+    if (meeting.endedAt !== undefined)
+      throw new SignalingError("meeting_ended", "the meeting has ended", roomId);
+    const settings = { ...meeting.settings, ...patch };
+    settings.maxParticipants = Math.min(settings.maxParticipants, this.#o.defaultSettings.maxParticipants);
+    const next: StoredMeeting = { ...meeting, settings, title: title ?? meeting.title };
+    await this.#o.store.putMeeting(next);
+    const msg = { v: 1, type: "room.updated", roomId, settings } as const;
+    await this.#o.router.broadcast(roomId, { msg, meeting: next }, await this.#instances(roomId));
+    return next;
+  }
+
+  /** Ends the meeting: everyone is told and removed; later joins get `meeting_ended`. */
+  async end(roomId: string): Promise<StoredMeeting> {
+    const meeting = await this.#meeting(roomId);
+    const ended: StoredMeeting = { ...meeting, endedAt: meeting.endedAt ?? this.#o.clock.now() };
+    await this.#o.store.putMeeting(ended);
+    const members = await this.#o.store.listMembers(roomId);
+    for (const m of members) await this.#o.store.removeMember(roomId, m.peerId);
+    const instances = new Set(members.map((m) => m.instanceId));
+    const msg = { v: 1, type: "room.ended", roomId } as const;
+    await this.#o.router.broadcast(roomId, { msg, ended: true, meeting: ended }, instances);
+    return ended;
+  }
+
+  /** Re-registers this instance's rooms and members after a store outage. */
+  async reRegister(): Promise<void> {
+    const { store, view, instanceId } = this.#o;
+    for (const key of [...this.#pendingRemovals]) {
+      const [roomId = "", peerId = ""] = key.split(" ");
+      await store.removeMember(roomId, peerId);
+      this.#pendingRemovals.delete(key);
+    }
+    for (const roomId of view.roomIds()) {
+      const meeting = view.meeting(roomId);
+      if (meeting) await store.createMeeting(meeting);
+      for (const m of view.members(roomId)) if (m.instanceId === instanceId) await store.addMember(m);
+    }
+  }
+
+  /** Removes members of instances whose presence expired (crashed), telling local members. */
+  async sweepDeadInstances(): Promise<number> {
+    const { store, view, router, instanceId } = this.#o;
+    const alive = await store.aliveInstances();
+    let removed = 0;
+    for (const roomId of view.roomIds()) {
+      for (const m of view.members(roomId)) {
+        if (m.instanceId === instanceId || alive.has(m.instanceId)) continue;
+        removed++;
+        await this.#removeFromStore(roomId, m.peerId);
+        const msg = { v: 1, type: "peer.left", roomId, peerId: m.peerId, reason: "disconnected" } as const;
+        router.applyLocal(roomId, {
+          msg,
+          audience: m.status === "lobby" ? "hosts" : "joined",
+          remove: m.peerId,
+        });
+      }
+    }
+    return removed;
+  }
+
+  async #joined(member: Member): Promise<ServerMessageOf<"joined">> {
+    const { roomId } = member;
+    const peers = this.#o.view
+      .members(roomId)
+      .filter((m) => m.status === "joined" && m.peerId !== member.peerId)
+      .map(peerInfo);
+    const settings = this.#o.view.meeting(roomId)?.settings ?? this.#o.defaultSettings;
+    const chat = this.#o.chatHistorySize > 0 ? await this.#o.store.chatHistory(roomId) : [];
+    return { v: 1, type: "joined", roomId, self: peerInfo(member), peers, chat, settings };
+  }
+
+  async #meeting(roomId: string): Promise<StoredMeeting> {
+    const meeting = await this.#o.store.getMeeting(roomId);
+    if (!meeting) throw new SignalingError("room_not_found", "no such meeting", roomId);
+    return meeting;
+  }
+
+  async #instances(roomId: string): Promise<ReadonlySet<string>> {
+    return new Set((await this.#o.store.listMembers(roomId)).map((m) => m.instanceId));
+  }
+
+  async #removeFromStore(roomId: string, peerId: string): Promise<void> {
+    try {
+      await this.#o.store.removeMember(roomId, peerId);
+    } catch (err) {
+      this.#pendingRemovals.add(`${roomId} ${peerId}`);
+      this.#o.logger.warn({ err, room: roomId }, "membership removal deferred until the store is back");
+    }
+  }
+}

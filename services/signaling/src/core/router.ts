@@ -1,0 +1,119 @@
+import type { ServerMessage } from "@switchboard/protocol";
+import type { Logger } from "@switchboard/runtime";
+import { SignalingError } from "../errors.js";
+import type { SignalingMetrics } from "../metrics.js";
+import type { RoomView } from "../state/room-view.js";
+import type { SessionRegistry } from "../state/session-registry.js";
+import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
+
+export interface BroadcastOptions {
+  readonly msg?: ServerMessage;
+  /** `joined`: every joined member; `hosts`: joined hosts only. */
+  readonly audience?: "joined" | "hosts";
+  readonly except?: string;
+  readonly upsert?: Member;
+  readonly remove?: string;
+  readonly meeting?: StoredMeeting;
+  readonly ended?: boolean;
+}
+
+export interface RouterOptions {
+  instanceId: string;
+  sessions: SessionRegistry;
+  view: RoomView;
+  store: SignalingStore;
+  metrics: SignalingMetrics;
+  logger: Logger;
+}
+
+/**
+ * Delivers server messages to peers: straight to a local session, or over the store's bus to the instance
+ * holding the peer. Room events also keep every instance's room view current.
+ */
+export class Router {
+  readonly #o: RouterOptions;
+  constructor(opts: RouterOptions) {
+    this.#o = opts;
+  }
+
+  get instanceId(): string {
+    return this.#o.instanceId;
+  }
+
+  /** Sends to one member of a room (`unknown_peer` when it is not there). */
+  async toPeer(roomId: string, peerId: string, msg: ServerMessage): Promise<void> {
+    const member = this.#o.view.get(roomId, peerId);
+    if (!member) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
+    if (member.instanceId === this.#o.instanceId) {
+      this.deliverLocal(peerId, msg);
+      return;
+    }
+    await this.#o.store.publish(member.instanceId, { kind: "peer", to: peerId, msg });
+    this.#o.metrics.busMessages.inc({ direction: "out" });
+  }
+
+  /** Hands a message to a local session (buffered while it is cut off). */
+  deliverLocal(sessionId: string, msg: ServerMessage): void {
+    if (this.#o.sessions.deliver(sessionId, msg)) this.#o.metrics.sent.inc({ type: msg.type });
+  }
+
+  /**
+   * Applies a room event here, delivers it to local members, and forwards it to the other instances with
+   * members in the room (plus `instances`, for callers without a view of the room) (including a member being removed, so its instance learns it).
+   */
+  async broadcast(roomId: string, opts: BroadcastOptions, instances?: ReadonlySet<string>): Promise<void> {
+    const targets = this.#o.view.otherInstances(roomId, this.#o.instanceId);
+    for (const id of instances ?? []) if (id !== this.#o.instanceId) targets.add(id);
+    if (opts.upsert && opts.upsert.instanceId !== this.#o.instanceId) targets.add(opts.upsert.instanceId);
+    this.#apply(roomId, opts);
+    if (targets.size === 0) return;
+    const bus: BusMessage = { kind: "room", roomId, audience: opts.audience ?? "joined", ...opts };
+    const results = await Promise.allSettled([...targets].map((id) => this.#o.store.publish(id, bus)));
+    this.#o.metrics.busMessages.inc({ direction: "out" }, targets.size);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  /** A message from another instance. */
+  onBus(msg: BusMessage): void {
+    this.#o.metrics.busMessages.inc({ direction: "in" });
+    if (msg.kind === "peer") {
+      this.deliverLocal(msg.to, msg.msg);
+      return;
+    }
+    if (!this.#o.view.has(msg.roomId) && !msg.upsert) return;
+    this.#apply(msg.roomId, msg);
+  }
+
+  /** Applies a room event to this instance only (each instance sweeps dead peers itself). */
+  applyLocal(roomId: string, opts: BroadcastOptions): void {
+    this.#apply(roomId, opts);
+  }
+
+  #apply(roomId: string, opts: BroadcastOptions): void {
+    const { view, sessions, instanceId } = this.#o;
+    const removed = opts.remove === undefined ? undefined : view.get(roomId, opts.remove);
+    if (opts.upsert) view.upsert(opts.upsert);
+    if (opts.meeting) view.setMeeting(opts.meeting);
+    if (opts.msg) {
+      const hostsOnly = opts.audience === "hosts";
+      for (const m of view.members(roomId)) {
+        if (m.instanceId !== instanceId || m.peerId === opts.except) continue;
+        if (m.status !== "joined" && !opts.ended) continue;
+        if (hostsOnly && m.role !== "host") continue;
+        this.deliverLocal(m.peerId, opts.msg);
+      }
+    }
+    if (opts.remove !== undefined) {
+      view.remove(roomId, opts.remove);
+      if (removed?.instanceId === instanceId) sessions.get(opts.remove)?.rooms.delete(roomId);
+    }
+    if (opts.ended) {
+      for (const m of view.members(roomId))
+        if (m.instanceId === instanceId) sessions.get(m.peerId)?.rooms.delete(roomId);
+      view.drop(roomId);
+    } else {
+      view.dropIfNoLocal(roomId, instanceId);
+    }
+  }
+}

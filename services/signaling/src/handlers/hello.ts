@@ -1,0 +1,61 @@
+import type { ServerMessage, ServerMessageOf } from "@switchboard/protocol";
+import type { Clock } from "@switchboard/runtime";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import { SignalingError } from "../errors.js";
+import { buildIceServers, type IceServerOptions } from "../ice-servers.js";
+import type { Session, SessionRegistry, Sink } from "../state/session-registry.js";
+import type { MessageOf } from "./context.js";
+
+export interface HelloContext {
+  readonly verifyToken: TokenVerifier;
+  readonly sessions: SessionRegistry;
+  readonly ice: IceServerOptions;
+  readonly clock: Clock;
+  readonly limits: ServerMessageOf<"welcome">["limits"];
+  readonly resumeGraceMs: number;
+}
+
+export interface HelloResult {
+  readonly session: Session;
+  readonly welcome: ServerMessageOf<"welcome">;
+  /** Messages addressed to a resumed session while it was cut off, to send after `welcome`. */
+  readonly missed: readonly ServerMessage[];
+}
+
+/**
+ * `hello` → `welcome`: authenticates the token (or admits an anonymous user), then starts a new session or
+ * resumes a cut-off one (`not_resumable` when it cannot; the client then says hello without `resume`).
+ */
+export async function handleHello(
+  ctx: HelloContext,
+  msg: MessageOf<"hello">,
+  sink: Sink,
+): Promise<HelloResult> {
+  const identity = await ctx.verifyToken(msg.token);
+  let session: Session;
+  let missed: readonly ServerMessage[] = [];
+  if (msg.resume) {
+    const existing = ctx.sessions.get(msg.resume.sessionId);
+    if (existing && existing.identity.userId !== identity.userId)
+      throw new SignalingError("not_resumable", "the session belongs to another user");
+    const resumed = ctx.sessions.resume(msg.resume.sessionId, msg.resume.resumeToken, sink);
+    if (!resumed) throw new SignalingError("not_resumable", "the session cannot be resumed; join again");
+    session = resumed.session;
+    missed = resumed.missed;
+  } else {
+    session = ctx.sessions.create(identity, sink);
+  }
+  const welcome: ServerMessageOf<"welcome"> = {
+    v: 1,
+    type: "welcome",
+    sessionId: session.id,
+    resumeToken: session.resumeToken,
+    resumeGraceMs: ctx.resumeGraceMs,
+    resumed: msg.resume !== undefined,
+    rooms: [...session.rooms],
+    iceServers: buildIceServers(ctx.ice, ctx.clock.now(), identity.userId),
+    limits: ctx.limits,
+  };
+  if (msg.id !== undefined) welcome.id = msg.id;
+  return { session, welcome, missed };
+}

@@ -1,0 +1,87 @@
+import type { Member, StoredMeeting } from "../store/store.js";
+
+interface RoomEntry {
+  readonly members: Map<string, Member>;
+  meeting: StoredMeeting | undefined;
+}
+
+/**
+ * This instance's view of the rooms it has local members in: every member (local or on other instances)
+ * and the meeting record. Kept current by local operations and bus messages.
+ */
+export class RoomView {
+  readonly #rooms = new Map<string, RoomEntry>();
+
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  has(roomId: string): boolean {
+    return this.#rooms.has(roomId);
+  }
+
+  /** Replaces the view of a room with what the store says. */
+  load(roomId: string, members: readonly Member[], meeting: StoredMeeting | undefined): void {
+    const entry = this.#entry(roomId);
+    for (const m of members) entry.members.set(m.peerId, m);
+    if (meeting) entry.meeting = meeting;
+  }
+
+  upsert(member: Member): void {
+    this.#entry(member.roomId).members.set(member.peerId, member);
+  }
+
+  setMeeting(meeting: StoredMeeting): void {
+    const entry = this.#rooms.get(meeting.roomId);
+    if (entry) entry.meeting = meeting;
+  }
+
+  meeting(roomId: string): StoredMeeting | undefined {
+    return this.#rooms.get(roomId)?.meeting;
+  }
+
+  get(roomId: string, peerId: string): Member | undefined {
+    return this.#rooms.get(roomId)?.members.get(peerId);
+  }
+
+  remove(roomId: string, peerId: string): Member | undefined {
+    const entry = this.#rooms.get(roomId);
+    const m = entry?.members.get(peerId);
+    entry?.members.delete(peerId);
+    return m;
+  }
+
+  members(roomId: string): Member[] {
+    return [...(this.#rooms.get(roomId)?.members.values() ?? [])];
+  }
+
+  /** Other instances holding members of the room. */
+  otherInstances(roomId: string, self: string): Set<string> {
+    const out = new Set<string>();
+    for (const m of this.#rooms.get(roomId)?.members.values() ?? [])
+      if (m.instanceId !== self) out.add(m.instanceId);
+    return out;
+  }
+
+  /** Forgets a room once no local member is left in it. */
+  dropIfNoLocal(roomId: string, self: string): void {
+    const entry = this.#rooms.get(roomId);
+    if (!entry) return;
+    for (const m of entry.members.values()) if (m.instanceId === self) return;
+    this.#rooms.delete(roomId);
+  }
+
+  drop(roomId: string): void {
+    this.#rooms.delete(roomId);
+  }
+
+  roomIds(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  #entry(roomId: string): RoomEntry {
+    let e = this.#rooms.get(roomId);
+    if (!e) this.#rooms.set(roomId, (e = { members: new Map(), meeting: undefined }));
+    return e;
+  }
+}

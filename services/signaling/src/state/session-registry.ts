@@ -1,0 +1,119 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { ServerMessage } from "@switchboard/protocol";
+import type { Clock } from "@switchboard/runtime";
+import type { Identity } from "../auth/identity.js";
+
+/** Where a connected session's messages go (the transport's send); the state never sees the socket. */
+export type Sink = (msg: ServerMessage) => void;
+
+export interface Session {
+  readonly id: string;
+  readonly resumeToken: string;
+  readonly identity: Identity;
+  /** Rooms joined or waited for in the lobby. */
+  readonly rooms: Set<string>;
+  sink: Sink | undefined;
+  disconnectedAt: number | undefined;
+  /** Messages addressed to the session while it was cut off (bounded). */
+  buffer: ServerMessage[];
+  /** The buffer overflowed: the session can no longer be resumed faithfully. */
+  overflowed: boolean;
+}
+
+export interface SessionRegistryOptions {
+  clock: Clock;
+  graceMs: number;
+  bufferSize: number;
+}
+
+const newId = (bytes: number): string => randomBytes(bytes).toString("base64url");
+
+/** The sessions of this instance, connected or within their resume grace period. */
+export class SessionRegistry {
+  readonly #sessions = new Map<string, Session>();
+  readonly #opts: SessionRegistryOptions;
+  constructor(opts: SessionRegistryOptions) {
+    this.#opts = opts;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  create(identity: Identity, sink: Sink): Session {
+    const session: Session = {
+      id: newId(9),
+      resumeToken: newId(24),
+      identity,
+      rooms: new Set(),
+      sink,
+      disconnectedAt: undefined,
+      buffer: [],
+      overflowed: false,
+    };
+    this.#sessions.set(session.id, session);
+    return session;
+  }
+
+  get(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /**
+   * Re-attaches a cut-off session to a new connection; returns the messages buffered meanwhile, or
+   * undefined when the session is unknown, still connected, past its grace, overflowed or the token is wrong.
+   */
+  resume(id: string, token: string, sink: Sink): { session: Session; missed: ServerMessage[] } | undefined {
+    const s = this.#sessions.get(id);
+    if (!s || s.disconnectedAt === undefined || s.overflowed) return undefined;
+    if (this.#opts.clock.now() - s.disconnectedAt > this.#opts.graceMs) return undefined;
+    const a = Buffer.from(token);
+    const b = Buffer.from(s.resumeToken);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+    const missed = s.buffer;
+    s.buffer = [];
+    s.sink = sink;
+    s.disconnectedAt = undefined;
+    return { session: s, missed };
+  }
+
+  /** The connection is gone; the session waits for a resume until the grace period ends. */
+  detach(id: string): void {
+    const s = this.#sessions.get(id);
+    if (!s) return;
+    s.sink = undefined;
+    s.disconnectedAt = this.#opts.clock.now();
+  }
+
+  /** Sends to a session, or buffers while it is cut off. Returns false when the session is unknown. */
+  deliver(id: string, msg: ServerMessage): boolean {
+    const s = this.#sessions.get(id);
+    if (!s) return false;
+    if (s.sink) {
+      s.sink(msg);
+      return true;
+    }
+    if (s.buffer.length >= this.#opts.bufferSize) s.overflowed = true;
+    else s.buffer.push(msg);
+    return true;
+  }
+
+  /** Cut-off sessions whose grace period is over (removed from the registry). */
+  takeExpired(): Session[] {
+    const now = this.#opts.clock.now();
+    const out: Session[] = [];
+    for (const s of this.#sessions.values()) {
+      if (s.disconnectedAt !== undefined && now - s.disconnectedAt > this.#opts.graceMs) out.push(s);
+    }
+    for (const s of out) this.#sessions.delete(s.id);
+    return out;
+  }
+
+  remove(id: string): void {
+    this.#sessions.delete(id);
+  }
+
+  all(): IterableIterator<Session> {
+    return this.#sessions.values();
+  }
+}

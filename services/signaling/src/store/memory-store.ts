@@ -1,0 +1,112 @@
+import type { ChatEntry } from "@switchboard/protocol";
+import type { Clock } from "@switchboard/runtime";
+import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
+
+/** State that several in-process instances may share (tests of cross-instance behaviour without Redis). */
+export class MemoryBackend {
+  readonly meetings = new Map<string, StoredMeeting>();
+  readonly members = new Map<string, Map<string, Member>>();
+  readonly chats = new Map<string, { seq: number; entries: ChatEntry[] }>();
+  readonly buses = new Map<string, (msg: BusMessage) => void>();
+}
+
+/** Everything in this process: the embedded default. Never unavailable. */
+export class MemoryStore implements SignalingStore {
+  readonly shared = false;
+  readonly #b: MemoryBackend;
+  readonly #clock: Clock;
+  #instanceId = "";
+
+  constructor(opts: { clock: Clock; backend?: MemoryBackend }) {
+    this.#clock = opts.clock;
+    this.#b = opts.backend ?? new MemoryBackend();
+  }
+
+  start(instanceId: string, onMessage: (msg: BusMessage) => void): Promise<void> {
+    this.#instanceId = instanceId;
+    this.#b.buses.set(instanceId, onMessage);
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    this.#b.buses.delete(this.#instanceId);
+    return Promise.resolve();
+  }
+  isUp(): boolean {
+    return true;
+  }
+  onStatusChange(): void {}
+
+  createMeeting(meeting: StoredMeeting): Promise<boolean> {
+    if (this.#live(meeting.roomId)) return Promise.resolve(false);
+    this.#b.meetings.set(meeting.roomId, meeting);
+    return Promise.resolve(true);
+  }
+  getMeeting(roomId: string): Promise<StoredMeeting | undefined> {
+    return Promise.resolve(this.#live(roomId));
+  }
+  putMeeting(meeting: StoredMeeting): Promise<void> {
+    this.#b.meetings.set(meeting.roomId, meeting);
+    return Promise.resolve();
+  }
+  listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult> {
+    const mine = [...this.#b.meetings.values()]
+      .filter((m) => m.hostId === hostId && m.expiresAt > this.#clock.now())
+      .sort((a, b) => b.createdAt - a.createdAt || (a.roomId < b.roomId ? -1 : 1));
+    const start = cursor === undefined ? 0 : Number.parseInt(cursor, 10) || 0;
+    const items = mine.slice(start, start + limit);
+    const next = start + limit < mine.length ? String(start + limit) : undefined;
+    return Promise.resolve(next === undefined ? { items } : { items, nextCursor: next });
+  }
+
+  addMember(member: Member): Promise<void> {
+    let room = this.#b.members.get(member.roomId);
+    if (!room) this.#b.members.set(member.roomId, (room = new Map<string, Member>()));
+    room.set(member.peerId, member);
+    return Promise.resolve();
+  }
+  removeMember(roomId: string, peerId: string): Promise<void> {
+    const room = this.#b.members.get(roomId);
+    room?.delete(peerId);
+    if (room?.size === 0) this.#b.members.delete(roomId);
+    return Promise.resolve();
+  }
+  listMembers(roomId: string): Promise<Member[]> {
+    const room = this.#b.members.get(roomId);
+    return Promise.resolve(room ? [...room.values()].filter((m) => this.#b.buses.has(m.instanceId)) : []);
+  }
+
+  appendChat(entry: Omit<ChatEntry, "seq">, max: number): Promise<ChatEntry> {
+    let chat = this.#b.chats.get(entry.roomId);
+    if (!chat) this.#b.chats.set(entry.roomId, (chat = { seq: 0, entries: [] }));
+    const stamped: ChatEntry = { ...entry, seq: ++chat.seq };
+    chat.entries.push(stamped);
+    while (chat.entries.length > max) chat.entries.shift();
+    return Promise.resolve(stamped);
+  }
+  chatHistory(roomId: string): Promise<ChatEntry[]> {
+    return Promise.resolve([...(this.#b.chats.get(roomId)?.entries ?? [])]);
+  }
+  chatCount(roomId: string): Promise<number> {
+    return Promise.resolve(this.#b.chats.get(roomId)?.seq ?? 0);
+  }
+
+  publish(instanceId: string, msg: BusMessage): Promise<void> {
+    const deliver = this.#b.buses.get(instanceId);
+    // Asynchronous like a real bus, in order.
+    if (deliver) queueMicrotask(() => deliver(structuredClone(msg)));
+    return Promise.resolve();
+  }
+  aliveInstances(): Promise<ReadonlySet<string>> {
+    return Promise.resolve(new Set(this.#b.buses.keys()));
+  }
+
+  #live(roomId: string): StoredMeeting | undefined {
+    const m = this.#b.meetings.get(roomId);
+    if (m && m.expiresAt <= this.#clock.now()) {
+      this.#b.meetings.delete(roomId);
+      this.#b.chats.delete(roomId);
+      return undefined;
+    }
+    return m;
+  }
+}

@@ -1,0 +1,248 @@
+import type { ChatEntry } from "@switchboard/protocol";
+import type { Logger } from "@switchboard/runtime";
+import { Redis } from "ioredis";
+import { StoreUnavailableError } from "../errors.js";
+import type { SignalingMetrics } from "../metrics.js";
+import { redisKeys as K } from "./redis-keys.js";
+import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Presence lifetime; heartbeats every third of it. Members of an instance silent this long are dropped. */
+  presenceTtlMs: number;
+  logger: Logger;
+  metrics: SignalingMetrics;
+  /** Wall clock for presence expiry (shared across instances, so not a fake clock). */
+  now?: () => number;
+}
+
+/** How long a room's membership and chat outlive their last write. */
+const ROOM_KEY_TTL_MS = 24 * 3600 * 1000;
+
+const clientOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 2000,
+  connectTimeout: 2000,
+  enableAutoPipelining: true,
+  retryStrategy: (times: number) => Math.min(100 * times, 1000),
+} as const;
+
+/**
+ * Shared state in Redis: meetings (string keys expiring with the meeting), members (a hash per room),
+ * chat (a capped list per room), presence (a sorted set of instance expiries, refreshed by heartbeats) and
+ * the bus (pub/sub, one channel per instance: at-most-once, in order per publisher).
+ */
+export class RedisStore implements SignalingStore {
+  readonly shared = true;
+  readonly #o: RedisStoreOptions;
+  readonly #cmd: Redis;
+  readonly #sub: Redis;
+  readonly #listeners: ((up: boolean) => void)[] = [];
+  readonly #now: () => number;
+  #up = false;
+  #instanceId = "";
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(opts: RedisStoreOptions) {
+    this.#o = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#cmd = new Redis(opts.url, { ...clientOptions, lazyConnect: true, connectionName: "signaling" });
+    this.#sub = new Redis(opts.url, { ...clientOptions, lazyConnect: true, connectionName: "signaling-bus" });
+    for (const client of [this.#cmd, this.#sub]) {
+      client.on("error", (err: Error) => opts.logger.debug({ err: err.message }, "redis error"));
+    }
+    this.#cmd.on("ready", () => void this.#onReady());
+    this.#cmd.on("close", () => this.#setUp(false));
+  }
+
+  async start(instanceId: string, onMessage: (msg: BusMessage) => void): Promise<void> {
+    this.#instanceId = instanceId;
+    const channel = K.bus(instanceId);
+    this.#sub.on("message", (ch: string, raw: string) => {
+      if (ch !== channel) return;
+      try {
+        onMessage(JSON.parse(raw) as BusMessage);
+      } catch (err) {
+        this.#o.logger.warn({ err }, "bad bus message");
+      }
+    });
+    this.#sub.on("ready", () => {
+      this.#sub
+        .subscribe(channel)
+        .catch((err: unknown) => this.#o.logger.warn({ err }, "bus subscribe failed"));
+    });
+    await Promise.all([
+      this.#sub
+        .connect()
+        .catch((err: unknown) => this.#o.logger.warn({ err }, "redis bus not reachable yet")),
+      this.#cmd.connect().catch((err: unknown) => this.#o.logger.warn({ err }, "redis not reachable yet")),
+    ]);
+    if (this.#sub.status === "ready") await this.#sub.subscribe(channel);
+    this.#heartbeat = setInterval(
+      () => void this.#beat(),
+      Math.max(100, Math.floor(this.#o.presenceTtlMs / 3)),
+    );
+    this.#heartbeat.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    if (this.#up) await this.#cmd.zrem(K.instances, this.#instanceId).catch(() => undefined);
+    this.#cmd.disconnect();
+    this.#sub.disconnect();
+  }
+
+  isUp(): boolean {
+    return this.#up;
+  }
+
+  onStatusChange(listener: (up: boolean) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  createMeeting(m: StoredMeeting): Promise<boolean> {
+    return this.#run("meeting", async (r) => {
+      const ok = await r.set(K.meeting(m.roomId), JSON.stringify(m), "PXAT", m.expiresAt, "NX");
+      if (ok && m.hostId !== undefined) {
+        await r.zadd(K.hostMeetings(m.hostId), m.createdAt, m.roomId);
+        await r.pexpireat(K.hostMeetings(m.hostId), m.expiresAt, "GT");
+      }
+      return ok === "OK";
+    });
+  }
+
+  getMeeting(roomId: string): Promise<StoredMeeting | undefined> {
+    return this.#run("meeting", async (r) => {
+      const raw = await r.get(K.meeting(roomId));
+      return raw === null ? undefined : (JSON.parse(raw) as StoredMeeting);
+    });
+  }
+
+  putMeeting(m: StoredMeeting): Promise<void> {
+    return this.#run("meeting", async (r) => {
+      if (m.expiresAt <= this.#now()) return;
+      await r.set(K.meeting(m.roomId), JSON.stringify(m), "PXAT", m.expiresAt);
+    });
+  }
+
+  listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult> {
+    return this.#run("meetings", async (r) => {
+      const start = cursor === undefined ? 0 : Number.parseInt(cursor, 10) || 0;
+      const ids = await r.zrevrange(K.hostMeetings(hostId), start, start + limit);
+      const page = ids.slice(0, limit);
+      const raws = page.length > 0 ? await r.mget(...page.map(K.meeting)) : [];
+      const items = raws.filter((x): x is string => x !== null).map((x) => JSON.parse(x) as StoredMeeting);
+      const gone = page.filter((_id, i) => raws[i] === null);
+      if (gone.length > 0) await r.zrem(K.hostMeetings(hostId), ...gone);
+      const next = ids.length > limit ? String(start + limit - gone.length) : undefined;
+      return next === undefined ? { items } : { items, nextCursor: next };
+    });
+  }
+
+  addMember(m: Member): Promise<void> {
+    return this.#run("member", async (r) => {
+      await r
+        .multi()
+        .hset(K.members(m.roomId), m.peerId, JSON.stringify(m))
+        .pexpire(K.members(m.roomId), ROOM_KEY_TTL_MS)
+        .exec();
+    });
+  }
+
+  removeMember(roomId: string, peerId: string): Promise<void> {
+    return this.#run("member", async (r) => {
+      await r.hdel(K.members(roomId), peerId);
+    });
+  }
+
+  listMembers(roomId: string): Promise<Member[]> {
+    return this.#run("members", async (r) => {
+      const [raw, alive] = await Promise.all([r.hvals(K.members(roomId)), this.#alive(r)]);
+      return raw.map((x) => JSON.parse(x) as Member).filter((m) => alive.has(m.instanceId));
+    });
+  }
+
+  appendChat(entry: Omit<ChatEntry, "seq">, max: number): Promise<ChatEntry> {
+    return this.#run("chat", async (r) => {
+      const seq = await r.incr(K.chatSeq(entry.roomId));
+      const stamped: ChatEntry = { ...entry, seq };
+      const tx = r.multi().pexpire(K.chatSeq(entry.roomId), ROOM_KEY_TTL_MS);
+      if (max > 0) {
+        tx.rpush(K.chat(entry.roomId), JSON.stringify(stamped)).ltrim(K.chat(entry.roomId), -max, -1);
+        tx.pexpire(K.chat(entry.roomId), ROOM_KEY_TTL_MS);
+      }
+      await tx.exec();
+      return stamped;
+    });
+  }
+
+  chatHistory(roomId: string): Promise<ChatEntry[]> {
+    return this.#run("chat", async (r) =>
+      (await r.lrange(K.chat(roomId), 0, -1)).map((x) => JSON.parse(x) as ChatEntry),
+    );
+  }
+
+  chatCount(roomId: string): Promise<number> {
+    return this.#run("chat", async (r) => Number((await r.get(K.chatSeq(roomId))) ?? 0));
+  }
+
+  publish(instanceId: string, msg: BusMessage): Promise<void> {
+    return this.#run("publish", async (r) => {
+      await r.publish(K.bus(instanceId), JSON.stringify(msg));
+    });
+  }
+
+  aliveInstances(): Promise<ReadonlySet<string>> {
+    return this.#run("presence", (r) => this.#alive(r));
+  }
+
+  async #alive(r: Redis): Promise<Set<string>> {
+    return new Set(await r.zrangebyscore(K.instances, this.#now(), "+inf"));
+  }
+
+  /** Refreshes this instance's presence and forgets long-expired instances. */
+  async #beat(): Promise<void> {
+    if (!this.#up || !this.#instanceId) return;
+    await this.#run("presence", async (r) => {
+      const now = this.#now();
+      await r.zadd(K.instances, now + this.#o.presenceTtlMs, this.#instanceId);
+      await r.zremrangebyscore(K.instances, "-inf", now - 10 * this.#o.presenceTtlMs);
+    }).catch(() => undefined);
+  }
+
+  async #onReady(): Promise<void> {
+    this.#up = true;
+    await this.#beat();
+    this.#setUp(true, true);
+  }
+
+  #setUp(up: boolean, force = false): void {
+    if (this.#up === up && !force) return;
+    this.#up = up;
+    if (!up) this.#o.logger.warn("redis connection lost");
+    else this.#o.logger.info("redis connected");
+    for (const l of this.#listeners) l(up);
+  }
+
+  /** Runs Redis commands with metrics; any failure becomes `StoreUnavailableError`. */
+  async #run<T>(op: string, fn: (r: Redis) => Promise<T>): Promise<T> {
+    const { metrics } = this.#o;
+    if (this.#cmd.status !== "ready") {
+      metrics.redisRoundTrips.inc({ op, result: "unavailable" });
+      throw new StoreUnavailableError();
+    }
+    const end = metrics.redisLatency.startTimer({ op });
+    try {
+      const out = await fn(this.#cmd);
+      metrics.redisRoundTrips.inc({ op, result: "ok" });
+      return out;
+    } catch (err) {
+      metrics.redisRoundTrips.inc({ op, result: "error" });
+      this.#o.logger.debug({ err, op }, "redis command failed");
+      throw new StoreUnavailableError();
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import type { ChatEntry, Meeting, PeerInfo, ServerMessage } from "@switchboard/protocol";
+
+/** A meeting as stored: the public record plus the host key (never returned by GET). */
+export interface StoredMeeting extends Meeting {
+  readonly hostKey: string;
+}
+
+/** A participant (or lobby waiter) of a room, with the instance whose WebSocket holds it. */
+export interface Member extends PeerInfo {
+  readonly roomId: string;
+  readonly instanceId: string;
+  readonly status: "joined" | "lobby";
+}
+
+/** Messages between instances. */
+export type BusMessage =
+  /** Deliver to one local session. */
+  | { readonly kind: "peer"; readonly to: string; readonly msg: ServerMessage }
+  /** Update the room view, then deliver to the local members of the audience. */
+  | {
+      readonly kind: "room";
+      readonly roomId: string;
+      readonly msg?: ServerMessage;
+      readonly audience: "joined" | "hosts";
+      readonly except?: string;
+      readonly upsert?: Member;
+      readonly remove?: string;
+      readonly meeting?: StoredMeeting;
+      /** The room ended: drop the view and remove local members. */
+      readonly ended?: boolean;
+    };
+
+export interface MeetingsPageResult {
+  readonly items: readonly StoredMeeting[];
+  readonly nextCursor?: string;
+}
+
+/**
+ * Shared state: meetings, room membership, chat history, presence and the bus between instances.
+ * The memory store keeps it in this process; the Redis store shares it across instances. Every method may
+ * reject with `StoreUnavailableError`.
+ */
+export interface SignalingStore {
+  /** Whether state is shared with other processes (Redis). */
+  readonly shared: boolean;
+  /** Subscribes this instance to its bus channel and starts presence heartbeats. */
+  start(instanceId: string, onMessage: (msg: BusMessage) => void): Promise<void>;
+  close(): Promise<void>;
+  /** Whether the backing service is reachable right now. */
+  isUp(): boolean;
+  /** Called with `true` once the store is reachable again after an outage (state should be re-registered). */
+  onStatusChange(listener: (up: boolean) => void): void;
+
+  createMeeting(meeting: StoredMeeting): Promise<boolean>;
+  getMeeting(roomId: string): Promise<StoredMeeting | undefined>;
+  /** Writes a meeting back (settings changed, ended); keeps its expiry. */
+  putMeeting(meeting: StoredMeeting): Promise<void>;
+  /** Meetings hosted by a user, newest first. */
+  listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult>;
+
+  addMember(member: Member): Promise<void>;
+  removeMember(roomId: string, peerId: string): Promise<void>;
+  /** Members of a room whose instance is alive. */
+  listMembers(roomId: string): Promise<Member[]>;
+
+  /** Appends to the room's chat (trimmed to `max`); returns the sequence number it assigned. */
+  appendChat(entry: Omit<ChatEntry, "seq">, max: number): Promise<ChatEntry>;
+  chatHistory(roomId: string): Promise<ChatEntry[]>;
+  chatCount(roomId: string): Promise<number>;
+
+  /** Sends to one instance's bus. */
+  publish(instanceId: string, msg: BusMessage): Promise<void>;
+  /** Ids of the instances whose presence has not expired. */
+  aliveInstances(): Promise<ReadonlySet<string>>;
+}

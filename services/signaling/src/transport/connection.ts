@@ -1,0 +1,162 @@
+import type { ClientMessage, ServerMessage } from "@switchboard/protocol";
+import { TokenBucket, type Clock, type Logger } from "@switchboard/runtime";
+import type { WebSocket } from "ws";
+import { SignalingError, errorMessage } from "../errors.js";
+import { handleHello, type HelloContext } from "../handlers/hello.js";
+import { HANDLERS, type Handler, type HandlerContext } from "../handlers/index.js";
+import type { Rooms } from "../core/rooms.js";
+import type { Router } from "../core/router.js";
+import type { SignalingMetrics } from "../metrics.js";
+import type { Session } from "../state/session-registry.js";
+import { parseFrame } from "./parse-frame.js";
+
+export interface ConnectionDeps {
+  readonly hello: HelloContext;
+  readonly rooms: Rooms;
+  readonly router: Router;
+  readonly metrics: SignalingMetrics;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxFrameBytes: number;
+  readonly rate: { readonly perSecond: number; readonly burst: number };
+  /** Bytes queued on a socket beyond which the client is too slow and is cut off (it may resume). */
+  readonly maxBufferedBytes: number;
+  /** A session ended for good (bye, or cut off with no resume grace). */
+  readonly onSessionEnd: (session: Session) => void;
+}
+
+/** Consecutive rate-limited frames after which the connection is closed. */
+const RATE_STRIKES = 50;
+
+/**
+ * One WebSocket: frame limits, rate limit, parsing, then the dispatch table; messages are handled in order.
+ * Knows the socket; handlers and state never do.
+ */
+export class Connection {
+  readonly openedAt: number;
+  lastSeen: number;
+  session: Session | undefined;
+  readonly #ws: WebSocket;
+  readonly #deps: ConnectionDeps;
+  readonly #bucket: TokenBucket;
+  #queue: Promise<void> = Promise.resolve();
+  #strikes = 0;
+  #ended = false;
+
+  constructor(ws: WebSocket, deps: ConnectionDeps) {
+    this.#ws = ws;
+    this.#deps = deps;
+    this.openedAt = this.lastSeen = deps.clock.now();
+    this.#bucket = new TokenBucket(
+      { capacity: deps.rate.burst, refillPerSecond: deps.rate.perSecond },
+      deps.clock,
+    );
+    ws.on("message", (data, isBinary) => this.#onFrame(data, isBinary));
+    ws.on("pong", () => (this.lastSeen = deps.clock.now()));
+    ws.on("error", (err) => deps.logger.debug({ err }, "websocket error"));
+  }
+
+  /** Sends one message (dropped if the socket is closing; cuts off clients that do not read). */
+  send = (msg: ServerMessage): void => {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(JSON.stringify(msg));
+    if (this.#ws.bufferedAmount > this.#deps.maxBufferedBytes) {
+      this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");
+      this.close(1013, "slow consumer");
+    }
+  };
+
+  ping(): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.ping();
+  }
+
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+    // Do not wait for a peer that never answers the close handshake.
+    setTimeout(() => this.#ws.terminate(), 2000).unref();
+  }
+
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  /** The session ended by `bye`: rooms are left now and no resume is possible. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  #onFrame(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
+    const { metrics, clock } = this.#deps;
+    this.lastSeen = clock.now();
+    if (!this.#bucket.take()) {
+      metrics.messages.inc({ type: "any", result: "rate_limited" });
+      if (++this.#strikes >= RATE_STRIKES) this.close(1008, "rate limit");
+      else if (this.#strikes === 1)
+        this.send(errorMessage(new SignalingError("rate_limited", "too many messages, slow down")));
+      return;
+    }
+    this.#strikes = 0;
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (buf.length > this.#deps.maxFrameBytes) {
+      metrics.messages.inc({ type: "any", result: "payload_too_large" });
+      this.send(
+        errorMessage(
+          new SignalingError("payload_too_large", `frames are limited to ${this.#deps.maxFrameBytes} bytes`),
+        ),
+      );
+      return;
+    }
+    const parsed = isBinary
+      ? ({
+          ok: false,
+          type: "binary",
+          error: new SignalingError("invalid_message", "binary frames are not accepted"),
+        } as const)
+      : parseFrame(buf.toString("utf8"));
+    if (!parsed.ok) {
+      metrics.messages.inc({ type: parsed.type, result: parsed.error.code });
+      this.send(errorMessage(parsed.error, parsed.id));
+      return;
+    }
+    const msg = parsed.msg;
+    this.#queue = this.#queue.then(() => this.#handle(msg));
+  }
+
+  async #handle(msg: ClientMessage): Promise<void> {
+    const { metrics, logger } = this.#deps;
+    if (this.#ended) return;
+    try {
+      let reply: ServerMessage | undefined;
+      if (!this.session) {
+        if (msg.type !== "hello") throw new SignalingError("hello_required", "say hello first");
+        const result = await handleHello(this.#deps.hello, msg, this.send);
+        this.session = result.session;
+        this.send(result.welcome);
+        for (const m of result.missed) this.send(m);
+      } else {
+        const ctx: HandlerContext = {
+          session: this.session,
+          rooms: this.#deps.rooms,
+          router: this.#deps.router,
+          metrics,
+          clock: this.#deps.clock,
+          endSession: () => (this.#ended = true),
+        };
+        const handler = HANDLERS[msg.type] as Handler<typeof msg.type>;
+        reply =
+          (await handler(ctx, msg)) ?? (msg.id === undefined ? undefined : { v: 1, type: "ack", id: msg.id });
+        if (reply) this.send(reply);
+      }
+      metrics.messages.inc({ type: msg.type, result: "ok" });
+      if (this.#ended && this.session) {
+        this.#deps.onSessionEnd(this.session);
+        this.close(1000, "bye");
+      }
+    } catch (err) {
+      const code = err instanceof SignalingError ? err.code : "internal_error";
+      if (code === "internal_error") logger.error({ err, type: msg.type }, "handler failed");
+      metrics.messages.inc({ type: msg.type, result: code });
+      this.send(errorMessage(err, msg.id));
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { once } from "node:events";
+import { WebSocket } from "ws";
+import type { ClientMessage, ServerMessage, ServerMessageOf, ServerMessageType } from "@switchboard/protocol";
+import { createLogger, loadConfig, type Clock } from "@switchboard/runtime";
+import {
+  checkSignalingConfig,
+  createSignalingServer,
+  signalingConfigSpec,
+  type SignalingServer,
+  type SignalingStore,
+} from "../src/server.js";
+
+export interface TestServer {
+  readonly server: SignalingServer;
+  readonly http: string;
+  readonly ws: string;
+  close(): Promise<void>;
+}
+
+/** Starts a signaling server on 127.0.0.1:0 with the given environment overrides. */
+export async function startServer(
+  env: Record<string, string> = {},
+  extra: { store?: SignalingStore; clock?: Clock; instanceId?: string } = {},
+): Promise<TestServer> {
+  const config = loadConfig(signalingConfigSpec, {
+    env: { SIGNALING_HOST: "127.0.0.1", SIGNALING_PORT: "0", LOG_LEVEL: "silent", ...env },
+    check: checkSignalingConfig,
+  });
+  const logger = createLogger({ name: "signaling-test", level: config.logLevel });
+  const server = createSignalingServer({ config, logger, ...extra });
+  const http = await server.listen();
+  return { server, http, ws: `${http.replace("http", "ws")}/ws`, close: () => server.close() };
+}
+
+type Pred = (m: ServerMessage) => boolean;
+
+/** A real WebSocket client that records every server message and lets tests await them with deadlines. */
+export class TestClient {
+  readonly ws: WebSocket;
+  readonly received: ServerMessage[] = [];
+  #waiters: {
+    pred: Pred;
+    resolve: (m: ServerMessage) => void;
+    reject: (e: Error) => void;
+    timer: NodeJS.Timeout;
+  }[] = [];
+  #seq = 0;
+  #consumed = new Set<ServerMessage>();
+  sessionId = "";
+  resumeToken = "";
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.on("message", (data) => {
+      const msg = JSON.parse((data as Buffer).toString("utf8")) as ServerMessage;
+      this.received.push(msg);
+      const w = this.#waiters.find((x) => x.pred(msg));
+      if (w) {
+        this.#consumed.add(msg);
+        clearTimeout(w.timer);
+        this.#waiters = this.#waiters.filter((x) => x !== w);
+        w.resolve(msg);
+      }
+    });
+  }
+
+  static async connect(url: string): Promise<TestClient> {
+    const ws = new WebSocket(url);
+    const client = new TestClient(ws);
+    await Promise.race([once(ws, "open"), deadline(5000, "connect")]);
+    return client;
+  }
+
+  /** Connects and says hello. */
+  static async session(
+    url: string,
+    hello: Partial<Extract<ClientMessage, { type: "hello" }>> = {},
+  ): Promise<TestClient> {
+    const c = await TestClient.connect(url);
+    const w = await c.request<"welcome">({ v: 1, type: "hello", ...hello });
+    c.sessionId = w.sessionId;
+    c.resumeToken = w.resumeToken;
+    return c;
+  }
+
+  send(msg: ClientMessage | string | Buffer): void {
+    this.ws.send(typeof msg === "string" || Buffer.isBuffer(msg) ? msg : JSON.stringify(msg));
+  }
+
+  /** Sends with a fresh id and resolves with the reply carrying that id (rejects on `error`). */
+  async request<T extends ServerMessageType = ServerMessageType>(
+    msg: ClientMessage,
+  ): Promise<ServerMessageOf<T>> {
+    const id = `r${++this.#seq}`;
+    const reply = this.next((m) => m.id === id);
+    this.send({ ...msg, id });
+    const m = await reply;
+    if (m.type === "error") throw Object.assign(new Error(`${m.code}: ${m.message}`), { reply: m });
+    return m as ServerMessageOf<T>;
+  }
+
+  /** Sends with an id and resolves with the error reply (fails if it succeeds). */
+  async expectError(msg: ClientMessage): Promise<ServerMessageOf<"error">> {
+    try {
+      await this.request(msg);
+    } catch (err) {
+      return (err as { reply: ServerMessageOf<"error"> }).reply;
+    }
+    throw new Error(`expected ${msg.type} to fail`);
+  }
+
+  /** The next message (already received and not yet consumed, or future) matching the predicate. */
+  next(pred: Pred | ServerMessageType, timeoutMs = 5000): Promise<ServerMessage> {
+    const p: Pred = typeof pred === "string" ? (m) => m.type === pred : pred;
+    const have = this.received.find((m) => !this.#consumed.has(m) && p(m));
+    if (have) {
+      this.#consumed.add(have);
+      return Promise.resolve(have);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((x) => x.timer !== timer);
+        reject(new Error(`timed out waiting for a message (${String(pred)})`));
+      }, timeoutMs);
+      this.#waiters.push({ pred: p, resolve, reject, timer });
+    });
+  }
+
+  nextOf<T extends ServerMessageType>(
+    type: T,
+    pred: (m: ServerMessageOf<T>) => boolean = () => true,
+    timeoutMs = 5000,
+  ) {
+    return this.next((m) => m.type === type && pred(m as ServerMessageOf<T>), timeoutMs) as Promise<
+      ServerMessageOf<T>
+    >;
+  }
+
+  /** Messages of a type received so far. */
+  all<T extends ServerMessageType>(type: T): ServerMessageOf<T>[] {
+    return this.received.filter((m) => m.type === type) as ServerMessageOf<T>[];
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const closed = once(this.ws, "close");
+    this.ws.close();
+    await Promise.race([closed, deadline(3000, "close").catch(() => this.ws.terminate())]);
+  }
+
+  /** Drops the TCP connection without a close handshake. */
+  async drop(): Promise<void> {
+    const closed = once(this.ws, "close");
+    this.ws.terminate();
+    await closed;
+  }
+}
+
+export function deadline(ms: number, what: string): Promise<never> {
+  return new Promise((_r, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms).unref());
+}
+
+/** Creates a meeting over REST and returns its room id and host key. */
+export async function createMeeting(
+  http: string,
+  body: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<{ roomId: string; hostKey: string }> {
+  const res = await fetch(`${http}/api/meetings`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${await res.text()}`);
+  const json = (await res.json()) as { meeting: { roomId: string }; hostKey: string };
+  return { roomId: json.meeting.roomId, hostKey: json.hostKey };
+}

@@ -1,0 +1,183 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
+
+describe("signaling over real WebSockets (memory store)", () => {
+  let srv: TestServer;
+  const clients: TestClient[] = [];
+  const open = async () => {
+    const c = await TestClient.session(srv.ws);
+    clients.push(c);
+    return c;
+  };
+  before(async () => {
+    srv = await startServer({
+      TURN_SECRET: "s3cret",
+      TURN_URLS: "turn:127.0.0.1:3478?transport=udp",
+      STUN_URLS: "stun:127.0.0.1:3478",
+      SIGNALING_CHAT_HISTORY: "3",
+    });
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await srv.close();
+  });
+
+  it("welcomes with ICE servers and TURN REST credentials", async () => {
+    const c = await TestClient.connect(srv.ws);
+    clients.push(c);
+    const w = await c.request<"welcome">({ v: 1, type: "hello" });
+    assert.equal(w.resumed, false);
+    assert.ok(w.sessionId.length > 5 && w.resumeToken.length > 20);
+    assert.deepEqual(w.iceServers[0], { urls: ["stun:127.0.0.1:3478"] });
+    const turn = w.iceServers[1];
+    assert.ok(turn?.username && turn.credential);
+    assert.match(turn.username, /^\d+$/);
+    assert.ok(Number(turn.username) > Date.now() / 1000);
+    const { turnPassword } = await import("@switchboard/turn-credentials");
+    assert.equal(turn.credential, turnPassword("s3cret", turn.username));
+  });
+
+  it("joins, sees peers, relays targeted signals with a server-stamped from, and leaves", async () => {
+    const { roomId } = await createMeeting(srv.http, { title: "t" });
+    const a = await open();
+    const b = await open();
+    const ja = await a.request<"joined">({ v: 1, type: "join", roomId, name: "Ann" });
+    assert.equal(ja.self.role, "guest");
+    assert.deepEqual(ja.peers, []);
+    const jb = await b.request<"joined">({
+      v: 1,
+      type: "join",
+      roomId,
+      name: "Bob",
+      state: { audio: true, video: true, screen: false },
+    });
+    assert.deepEqual(
+      jb.peers.map((p) => p.name),
+      ["Ann"],
+    );
+    const pj = await a.nextOf("peer.joined");
+    assert.equal(pj.peer.peerId, b.sessionId);
+    assert.equal(pj.peer.state.video, true);
+
+    const signature = { alg: "ES256", publicKey: "pk-b64", signature: "sig-b64" } as const;
+    const offer = { kind: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n", signature } as const;
+    await a.request({ v: 1, type: "signal", roomId, to: b.sessionId, data: offer });
+    const got = await b.nextOf("signal");
+    assert.equal(got.from, a.sessionId);
+    assert.deepEqual(got.data, offer);
+    // A forged `from` is rejected, not relayed.
+    const bad = await b.expectError({
+      v: 1,
+      type: "signal",
+      roomId,
+      to: a.sessionId,
+      from: "x",
+      data: { kind: "ice-restart" },
+    } as never);
+    assert.equal(bad.code, "invalid_message");
+    b.send({
+      v: 1,
+      type: "signal",
+      roomId,
+      to: a.sessionId,
+      data: {
+        kind: "candidate",
+        candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0" },
+      },
+    });
+    const cand = await a.nextOf("signal");
+    assert.equal(cand.from, b.sessionId);
+    assert.equal(cand.data.kind, "candidate");
+
+    await b.request({ v: 1, type: "update", roomId, state: { audio: false } });
+    const upd = await a.nextOf("peer.updated");
+    assert.deepEqual(upd.peer.state, { audio: false, video: true, screen: false });
+
+    await b.request({ v: 1, type: "leave", roomId });
+    const left = await a.nextOf("peer.left");
+    assert.deepEqual([left.peerId, left.reason], [b.sessionId, "left"]);
+    assert.equal(
+      (await a.expectError({ v: 1, type: "signal", roomId, to: b.sessionId, data: { kind: "ice-restart" } }))
+        .code,
+      "unknown_peer",
+    );
+  });
+
+  it("keeps chat history bounded for late joiners", async () => {
+    const { roomId } = await createMeeting(srv.http);
+    const a = await open();
+    await a.request({ v: 1, type: "join", roomId, name: "Ann" });
+    for (const text of ["one", "two", "three", "four"]) {
+      await a.request({ v: 1, type: "chat", roomId, text });
+      const echo = await a.nextOf("chat", (m) => m.entry.text === text);
+      assert.equal(echo.entry.from, a.sessionId);
+      assert.equal(echo.entry.name, "Ann");
+    }
+    const b = await open();
+    const jb = await b.request<"joined">({ v: 1, type: "join", roomId });
+    assert.deepEqual(
+      jb.chat.map((c) => c.text),
+      ["two", "three", "four"],
+    );
+    assert.deepEqual(
+      jb.chat.map((c) => c.seq),
+      [2, 3, 4],
+    );
+  });
+
+  it("isolates many rooms: no message, presence or count crosses rooms", async () => {
+    const rooms = await Promise.all(Array.from({ length: 8 }, () => createMeeting(srv.http)));
+    const members = await Promise.all(
+      rooms.map(async ({ roomId }) => {
+        const pair = [await open(), await open()];
+        for (const c of pair) await c.request({ v: 1, type: "join", roomId });
+        return { roomId, pair };
+      }),
+    );
+    for (const { roomId, pair } of members) {
+      const [x, y] = pair as [TestClient, TestClient];
+      await x.request({ v: 1, type: "chat", roomId, text: `hello ${roomId}` });
+      await x.request({ v: 1, type: "signal", roomId, to: y.sessionId, data: { kind: "ice-restart" } });
+    }
+    for (const { roomId, pair } of members) {
+      const [x, y] = pair as [TestClient, TestClient];
+      await y.nextOf("signal");
+      await y.nextOf("chat", (m) => m.entry.text === `hello ${roomId}`);
+      for (const c of [x, y]) {
+        for (const m of c.received) {
+          if ("roomId" in m) assert.equal(m.roomId, roomId);
+          if (m.type === "chat") assert.equal(m.entry.roomId, roomId);
+        }
+        assert.equal(c.all("peer.joined").length, c === x ? 1 : 0);
+      }
+      // A peer of another room is unknown here.
+      const other = members.find((o) => o.roomId !== roomId)!.pair[0];
+      assert.equal(
+        (
+          await x.expectError({
+            v: 1,
+            type: "signal",
+            roomId,
+            to: other.sessionId,
+            data: { kind: "ice-restart" },
+          })
+        ).code,
+        "unknown_peer",
+      );
+      const res = await fetch(`${srv.http}/api/meetings/${roomId}/participants`);
+      assert.equal(((await res.json()) as { participants: unknown[] }).participants.length, 2);
+    }
+  });
+
+  it("cleans up at once when a client says bye", async () => {
+    const { roomId } = await createMeeting(srv.http);
+    const a = await open();
+    const b = await open();
+    await a.request({ v: 1, type: "join", roomId });
+    await b.request({ v: 1, type: "join", roomId });
+    await b.request({ v: 1, type: "bye" });
+    const left = await a.nextOf("peer.left");
+    assert.equal(left.peerId, b.sessionId);
+  });
+});
