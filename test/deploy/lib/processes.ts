@@ -1,0 +1,117 @@
+// Child processes for the deploy tests: free ports, start with captured output, wait for /health, stop for sure.
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
+import { once } from "node:events";
+
+/** A port free on 127.0.0.1 for TCP, and for UDP too when `udp` is set (services that share one number). */
+export async function freePort(opts: { udp?: boolean } = {}): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1");
+    await once(srv, "listening");
+    const addr = srv.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    if (!opts.udp) {
+      srv.close();
+      return port;
+    }
+    const sock = createSocket("udp4");
+    const ok = await new Promise<boolean>((resolve) => {
+      sock.once("error", () => resolve(false));
+      sock.bind(port, "127.0.0.1", () => resolve(true));
+    });
+    sock.close();
+    srv.close();
+    if (ok) return port;
+  }
+  throw new Error("no free port found");
+}
+
+/** `count` consecutive ports free for UDP (a TURN relay range). */
+export async function freeUdpRange(count: number): Promise<{ min: number; max: number }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const min = 20000 + Math.floor(Math.random() * 20000);
+    const socks = [];
+    let ok = true;
+    for (let p = min; p < min + count && ok; p++) {
+      const s = createSocket("udp4");
+      ok = await new Promise<boolean>((resolve) => {
+        s.once("error", () => resolve(false));
+        s.bind(p, "127.0.0.1", () => resolve(true));
+      });
+      socks.push(s);
+    }
+    for (const s of socks) s.close();
+    if (ok) return { min, max: min + count - 1 };
+  }
+  throw new Error("no free UDP range found");
+}
+
+export interface Proc {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startProc(name: string, cmd: string, args: readonly string[], opts: SpawnOptions = {}): Proc {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { name, child, output: () => out, exited };
+}
+
+/** Stops a process: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited. */
+export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill("SIGTERM");
+  const timer = setTimeout(() => p.child.kill("SIGKILL"), graceMs);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+/** Polls `url` until it answers `status` (200 by default); fails after `timeoutMs` or when `proc` exits. */
+export async function waitForHttp(
+  url: string,
+  opts: { timeoutMs?: number; status?: number; proc?: Proc } = {},
+): Promise<Response> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    if (opts.proc && (opts.proc.child.exitCode !== null || opts.proc.child.signalCode !== null)) {
+      throw new Error(`${opts.proc.name} exited before ${url} answered:\n${opts.proc.output()}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.status === (opts.status ?? 200)) return res;
+      last = `HTTP ${res.status}`;
+      await res.body?.cancel();
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `${url} did not answer ${opts.status ?? 200} in time (last: ${last})${opts.proc ? `\n${opts.proc.output()}` : ""}`,
+  );
+}
+
+/** Resolves when `check` returns true (polled), rejects after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
