@@ -29,7 +29,8 @@ describe("nextStreamFrame (RFC 8489 §6.2.2, RFC 8656 §12.5)", () => {
     }
   });
   it("rejects garbage and oversized frames", () => {
-    assert.equal(nextStreamFrame(Uint8Array.of(0x16, 3, 1, 0)).status, "invalid");
+    assert.equal(nextStreamFrame(Uint8Array.of(0x80, 3, 1, 0)).status, "invalid");
+    assert.equal(nextStreamFrame(Uint8Array.of(0x16, 3, 1, 0, 1, 0, 0, 0)).status, "invalid"); // TLS record: no cookie
     assert.equal(nextStreamFrame(Uint8Array.of(0x50, 0, 0, 0)).status, "invalid");
     assert.equal(nextStreamFrame(Uint8Array.of(0, 1, 0, 3)).status, "invalid");
     const badCookie = stun.slice();

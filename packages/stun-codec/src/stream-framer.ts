@@ -1,7 +1,8 @@
 /**
  * Framing of STUN and ChannelData messages over TCP/TLS (RFC 8489 §6.2.2, RFC 8656 §12.5): a STUN message is
  * 20 + length bytes; a ChannelData message is 4 + length rounded up to a multiple of 4. Anything else, or a frame
- * larger than the limit, is garbage: the connection should be closed.
+ * larger than the limit, is garbage: the connection should be closed. Unlike RFC 7983 datagram demultiplexing
+ * (first byte 0-3), any first byte with the top two bits clear starts a STUN frame, so every method frames.
  */
 import { HEADER_LENGTH, MAGIC_COOKIE } from "./constants.js";
 import { StunDecodeError } from "./errors.js";
@@ -31,7 +32,7 @@ export function nextStreamFrame(bytes: Uint8Array, maxFrame: number = MAX_STREAM
   if (bytes.length === 0) return NEED_MORE;
   const b0 = bytes[0];
   const kind: FrameKind | undefined =
-    b0 <= 3 ? "stun" : b0 >= 0x40 && b0 <= 0x4f ? "channel-data" : undefined;
+    (b0 & 0xc0) === 0 ? "stun" : b0 >= 0x40 && b0 <= 0x4f ? "channel-data" : undefined;
   if (kind === undefined) return invalid("bytes start neither a STUN nor a ChannelData message");
   if (bytes.length < 4) return NEED_MORE;
   const length = (bytes[2] << 8) | bytes[3];
