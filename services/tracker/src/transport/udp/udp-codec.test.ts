@@ -1,0 +1,79 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { decodeUdpRequest, encodeAnnounceReply, encodeErrorReply, encodeScrapeReply } from "./udp-codec.js";
+
+const connect = Buffer.from("0000041727101980" + "00000000" + "01020304", "hex");
+
+function announce(extra: Buffer = Buffer.alloc(0)): Buffer {
+  const b = Buffer.alloc(98);
+  b.fill(7, 0, 8);
+  b.writeUInt32BE(1, 8);
+  b.writeUInt32BE(0xabcdef01, 12);
+  b.fill(0xaa, 16, 36);
+  b.fill(0xbb, 36, 56);
+  b.writeBigUInt64BE(10n, 56);
+  b.writeBigUInt64BE(20n, 64);
+  b.writeBigUInt64BE(30n, 72);
+  b.writeUInt32BE(2, 80);
+  b.writeUInt32BE(0x1234, 88);
+  b.writeInt32BE(-1, 92);
+  b.writeUInt16BE(6881, 96);
+  return Buffer.concat([b, extra]);
+}
+
+describe("BEP 15 codec", () => {
+  it("decodes connect", () => {
+    assert.deepEqual(decodeUdpRequest(connect), { action: "connect", transactionId: 0x01020304 });
+  });
+
+  it("decodes announce fields", () => {
+    const r = decodeUdpRequest(announce());
+    assert.ok(r?.action === "announce");
+    assert.equal(r.transactionId, 0xabcdef01);
+    assert.deepEqual([r.downloaded, r.left, r.uploaded], [10, 20, 30]);
+    assert.equal(r.event, "started");
+    assert.equal(r.key, 0x1234);
+    assert.equal(r.numwant, -1);
+    assert.equal(r.port, 6881);
+    assert.equal(r.urlData, "");
+  });
+
+  it("reads BEP 41 URL data split over options", () => {
+    const opts = Buffer.concat([
+      Buffer.from([2, 5]),
+      Buffer.from("/abcd"),
+      Buffer.from([1, 2, 13]),
+      Buffer.from("efgh/announce"),
+      Buffer.from([0]),
+    ]);
+    const r = decodeUdpRequest(announce(opts));
+    assert.ok(r?.action === "announce");
+    assert.equal(r.urlData, "/abcdefgh/announce");
+    assert.equal(decodeUdpRequest(announce(Buffer.from([2, 50, 1]))), undefined);
+  });
+
+  it("decodes scrape of several hashes and refuses partial ones", () => {
+    const b = Buffer.concat([Buffer.alloc(8), Buffer.from([0, 0, 0, 2, 0, 0, 0, 1]), Buffer.alloc(60, 3)]);
+    const r = decodeUdpRequest(b);
+    assert.ok(r?.action === "scrape");
+    assert.equal(r.infoHashes.length, 3);
+    assert.equal(decodeUdpRequest(b.subarray(0, 50)), undefined);
+  });
+
+  it("encodes replies", () => {
+    const a = encodeAnnounceReply({
+      transactionId: 5,
+      interval: 60,
+      leechers: 2,
+      seeders: 3,
+      peers: Buffer.alloc(6, 1),
+    });
+    assert.equal(
+      a.toString("hex"),
+      "00000001" + "00000005" + "0000003c" + "00000002" + "00000003" + "010101010101",
+    );
+    const s = encodeScrapeReply(9, [{ complete: 1, downloaded: 2, incomplete: 3 }]);
+    assert.equal(s.toString("hex"), "00000002" + "00000009" + "00000001" + "00000002" + "00000003");
+    assert.equal(encodeErrorReply(1, "no").toString("hex"), "00000003" + "00000001" + "6e6f");
+  });
+});
