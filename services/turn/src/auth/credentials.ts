@@ -4,8 +4,8 @@
  * (`<expiry>[:<user id>]`), whose password is HMAC-SHA1 of the username under each configured shared secret
  * (several at once while a secret is being rotated). Expired REST usernames get no key.
  */
-import { createHash } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
+import { longTermKey as codecLongTermKey } from "@switchboard/stun-codec";
 import { parseTurnUsername, turnPassword, verifyTurnUsername } from "@switchboard/turn-credentials";
 
 export interface CredentialStoreOptions {
@@ -20,9 +20,12 @@ export type KeyLookup =
   | { readonly ok: true; readonly keys: readonly Uint8Array[]; readonly quotaKey: string }
   | { readonly ok: false; readonly reason: "unknown_user" | "expired" };
 
-/** MD5(username:realm:password), the RFC 8489 long-term credential key (passwords used as given, no SASLprep). */
+/**
+ * MD5(username:realm:password), the long-term credential key. Strings are used as given (no SASLprep /
+ * OpaqueString), as coturn and browsers do, so non-ASCII passwords interoperate with them.
+ */
 export function longTermKey(username: string, realm: string, password: string): Uint8Array {
-  return createHash("md5").update(`${username}:${realm}:${password}`, "utf8").digest();
+  return codecLongTermKey({ username, realm, password, preparation: "none" });
 }
 
 export class CredentialStore {

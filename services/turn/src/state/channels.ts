@@ -1,15 +1,15 @@
 /**
- * An allocation's channel bindings (RFC 8656 §12): a number in 0x4000–0x4FFF bound to one peer transport
+ * An allocation's channel bindings (RFC 8656 §12): a number in 0x4000–0x7FFF (RFC 5766's range, see
+ * channel-frame.ts) bound to one peer transport
  * address for 600 s, refreshed by re-binding the same pair. A number or address may not be bound to anything
  * else while bound, nor for 5 minutes after the binding expires (§12: guards against stale ChannelData).
  */
 import type { Clock } from "@switchboard/runtime";
+import { MAX_CHANNEL, MIN_CHANNEL } from "../channel-frame.js";
 import { addressKey, type TransportAddress } from "./types.js";
 
 export const CHANNEL_LIFETIME_MS = 600_000;
 export const CHANNEL_REUSE_GUARD_MS = 300_000;
-export const MIN_CHANNEL = 0x4000;
-export const MAX_CHANNEL = 0x4fff;
 
 export interface ChannelBinding {
   readonly number: number;

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/** Entry point: load configuration, listen, reload TLS on SIGHUP, shut down cleanly on SIGTERM/SIGINT. */
+import { configPathFromArgv, createLogger, installShutdown, runMain } from "@switchboard/runtime";
+import { loadTurnConfig } from "./config.js";
+import { createTurnServer } from "./server.js";
+
+runMain("turn", async () => {
+  const config = loadTurnConfig(process.env, configPathFromArgv());
+  const logger = createLogger({ name: "turn", level: config.logLevel });
+  const server = createTurnServer({ config, logger });
+  await server.start();
+  process.on("SIGHUP", () => {
+    try {
+      server.reloadTls();
+    } catch (err) {
+      logger.error({ err }, "TLS reload failed; keeping the previous certificate");
+    }
+  });
+  installShutdown({ logger, steps: [{ name: "turn", close: () => server.close() }] });
+});

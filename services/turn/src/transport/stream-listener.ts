@@ -1,0 +1,120 @@
+/**
+ * TCP and TLS listeners (RFC 8656 §3.1, §12.5): each connection is one 5-tuple, framed by the codec's stream
+ * framer (STUN by length, ChannelData padded to 4 bytes). Frames and buffers are bounded; a bad frame, an idle
+ * connection or too many connections close the socket. Closing a connection ends its allocation.
+ */
+import { createServer as createTcpServer, type Server, type Socket } from "node:net";
+import {
+  createServer as createTlsServer,
+  type SecureContextOptions,
+  type Server as TlsServer,
+} from "node:tls";
+import {
+  fiveTupleKey,
+  type ClientLink,
+  type ClientTransport,
+  type TransportAddress,
+} from "../state/types.js";
+import type { PacketHandler } from "./packet-handler.js";
+import { TurnFramer } from "./turn-framer.js";
+
+export interface StreamListenerOptions {
+  readonly transport: Exclude<ClientTransport, "udp">;
+  readonly host: string;
+  readonly handler: PacketHandler;
+  readonly maxConnections: number;
+  /** Connections with no traffic for this long are closed. */
+  readonly idleTimeoutMs: number;
+  /** Pending outbound bytes beyond which frames to this client are dropped (slow reader). */
+  readonly maxWriteBuffer: number;
+  readonly tls?: SecureContextOptions;
+  readonly onCount?: (open: number) => void;
+}
+
+const addressOf = (address: string | undefined, port: number | undefined, family: string | undefined) =>
+  ({ address: address ?? "", port: port ?? 0, family: family === "IPv6" ? 6 : 4 }) as TransportAddress;
+
+export class StreamListener {
+  readonly #server: Server | TlsServer;
+  readonly #sockets = new Set<Socket>();
+  readonly #o: StreamListenerOptions;
+
+  constructor(opts: StreamListenerOptions) {
+    this.#o = opts;
+    const onSocket = (socket: Socket): void => this.#accept(socket);
+    this.#server =
+      opts.transport === "tls"
+        ? createTlsServer({ ...opts.tls, handshakeTimeout: 10_000 }, onSocket)
+        : createTcpServer({ noDelay: true }, onSocket);
+    this.#server.on("error", () => {});
+    if (opts.transport === "tls")
+      this.#server.on("tlsClientError", (_err, socket: Socket) => socket.destroy());
+  }
+
+  listen(port: number): Promise<TransportAddress> {
+    return new Promise((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen(
+        { port, host: this.#o.host, ...(this.#o.host.includes(":") ? { ipv6Only: true } : {}) },
+        () => {
+          this.#server.off("error", reject);
+          const a = this.#server.address();
+          if (a === null || typeof a === "string") return reject(new Error("no address"));
+          resolve(addressOf(a.address, a.port, a.family));
+        },
+      );
+    });
+  }
+
+  /** Replaces the TLS certificate and key for new connections; open ones (and their allocations) stay. */
+  setSecureContext(options: SecureContextOptions): void {
+    if (this.#o.transport === "tls") (this.#server as TlsServer).setSecureContext(options);
+  }
+
+  #accept(socket: Socket): void {
+    const o = this.#o;
+    if (this.#sockets.size >= o.maxConnections) {
+      socket.destroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    o.onCount?.(this.#sockets.size);
+    socket.setNoDelay(true);
+    socket.setTimeout(o.idleTimeoutMs, () => socket.destroy());
+    const remote = addressOf(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    const local = addressOf(socket.localAddress, socket.localPort, socket.remoteFamily);
+    const link: ClientLink = {
+      transport: o.transport,
+      remote,
+      local,
+      key: fiveTupleKey(o.transport, remote, local),
+      stream: true,
+      send(chunks) {
+        if (socket.destroyed || socket.writableLength > o.maxWriteBuffer) return;
+        for (const chunk of chunks) socket.write(chunk);
+      },
+    };
+    const framer = new TurnFramer();
+    socket.on("data", (chunk: Buffer) => {
+      let frames: Buffer[];
+      try {
+        frames = framer.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) o.handler.onPacket(link, frame);
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.#sockets.delete(socket);
+      o.onCount?.(this.#sockets.size);
+      o.handler.onClose(link);
+    });
+  }
+
+  close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
