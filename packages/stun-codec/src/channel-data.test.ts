@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { decodeChannelData, encodeChannelData } from "./channel-data.js";
+import { decodeChannelData, encodeChannelData, encodeChannelDataHeader } from "./channel-data.js";
 import { StunDecodeError, StunEncodeError } from "./errors.js";
 
 describe("ChannelData (RFC 8656 §12.4)", () => {
@@ -20,6 +20,18 @@ describe("ChannelData (RFC 8656 §12.4)", () => {
       assert.deepEqual(cd.data, data);
       assert.equal(cd.data.buffer, bytes.buffer);
     }
+  });
+  it("pads large payloads with zeros too, and writes a bare header", () => {
+    const big = new Uint8Array(1001).fill(7);
+    for (let i = 0; i < 50; i++) {
+      const out = encodeChannelData(0x4002, big, { padded: true });
+      assert.equal(out.length, 1008);
+      assert.deepEqual([...out.subarray(1005)], [0, 0, 0]);
+      assert.deepEqual(decodeChannelData(out).data, big);
+    }
+    assert.deepEqual([...encodeChannelDataHeader(0x4001, 0x102)], [0x40, 1, 1, 2]);
+    assert.throws(() => encodeChannelDataHeader(0x1, 1), StunEncodeError);
+    assert.throws(() => encodeChannelDataHeader(0x4001, 0x10000), StunEncodeError);
   });
   it("rejects channels outside 0x4000-0x4FFF and short messages", () => {
     assert.throws(() => encodeChannelData(0x5000, data), StunEncodeError);

@@ -7,6 +7,7 @@ import { StunDecodeError, encodeRange } from "./errors.js";
 import { MAX_CHANNEL, MIN_CHANNEL } from "./attributes/turn.js";
 
 export const CHANNEL_DATA_HEADER_LENGTH = 4;
+const SMALL = 64;
 
 export interface ChannelData {
   readonly channel: number;
@@ -29,14 +30,32 @@ export function encodeChannelData(
     throw encodeRange("channel number must be 0x4000-0x4FFF");
   if (data.length > 0xffff) throw encodeRange("ChannelData payload longer than 65535 bytes");
   const size = CHANNEL_DATA_HEADER_LENGTH + (options.padded ? (data.length + 3) & ~3 : data.length);
-  const buf = Buffer.allocUnsafe(size);
+  // Small: a zeroed on-heap Uint8Array. Large: Node's buffer pool (about twice as fast as a fresh ArrayBuffer),
+  // returned as a plain Uint8Array view so that `slice()` copies as callers expect.
+  let buf: Uint8Array;
+  if (size <= SMALL) buf = new Uint8Array(size);
+  else {
+    const pooled = Buffer.allocUnsafe(size);
+    buf = new Uint8Array(pooled.buffer, pooled.byteOffset, size);
+    buf.fill(0, size - 4); // the padding (the data overwrites the rest)
+  }
   buf[0] = channel >> 8;
   buf[1] = channel & 0xff;
   buf[2] = data.length >> 8;
   buf[3] = data.length & 0xff;
   buf.set(data, CHANNEL_DATA_HEADER_LENGTH);
-  if (size > CHANNEL_DATA_HEADER_LENGTH + data.length) buf.fill(0, CHANNEL_DATA_HEADER_LENGTH + data.length);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return buf;
+}
+
+/**
+ * Just the 4-byte ChannelData header, for senders that write header and payload without copying
+ * (`socket.send([header, data])`); add the padding yourself over streams.
+ */
+export function encodeChannelDataHeader(channel: number, length: number): Uint8Array {
+  if (!Number.isInteger(channel) || channel < MIN_CHANNEL || channel > MAX_CHANNEL)
+    throw encodeRange("channel number must be 0x4000-0x4FFF");
+  if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw encodeRange("length must be 0-65535");
+  return Uint8Array.of(channel >> 8, channel & 0xff, length >> 8, length & 0xff);
 }
 
 /**

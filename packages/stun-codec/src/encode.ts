@@ -73,11 +73,12 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
   if (body > MAX_BODY)
     throw new StunEncodeError("STUN_ERR_ENCODE_TOO_LARGE", "message longer than 65535 bytes");
 
-  const buf = Buffer.allocUnsafe(HEADER_LENGTH + body);
+  // A zeroed plain Uint8Array: cheaper than a pooled Buffer plus a view for these sizes, and padding is 0.
+  const buf = new Uint8Array(HEADER_LENGTH + body);
   const type = messageType(init.method, init.cls);
   buf[0] = type >> 8;
   buf[1] = type & 0xff;
-  buf.writeUInt32BE(MAGIC_COOKIE, 4);
+  writeUint32(buf, 4, MAGIC_COOKIE);
   buf.set(init.transactionId, 8);
   const pad = options.paddingByte ?? 0;
   let offset = HEADER_LENGTH;
@@ -90,7 +91,7 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
     buf[offset + 3] = len & 0xff;
     buf.set(a.value, offset + 4);
     const padded = (len + 3) & ~3;
-    if (padded !== len) buf.fill(pad, offset + 4 + len, offset + 4 + padded);
+    if (padded !== len && pad !== 0) buf.fill(pad, offset + 4 + len, offset + 4 + padded);
     offset += 4 + padded;
   }
   if (withSha1) {
@@ -108,17 +109,24 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
   }
   if (options.fingerprint) {
     writeLength(buf, offset + 8);
-    buf.writeUInt16BE(AttributeType.Fingerprint, offset);
-    buf.writeUInt16BE(4, offset + 2);
-    buf.writeUInt32BE((crc32(buf.subarray(0, offset)) ^ FINGERPRINT_XOR) >>> 0, offset + 4);
+    buf[offset] = AttributeType.Fingerprint >> 8;
+    buf[offset + 1] = AttributeType.Fingerprint & 0xff;
+    buf[offset + 3] = 4;
+    writeUint32(buf, offset + 4, crc32(buf.subarray(0, offset)) ^ FINGERPRINT_XOR);
     offset += 8;
   }
   writeLength(buf, offset);
-  // A plain Uint8Array view (Buffer#slice would share memory, Uint8Array#slice copies as callers expect).
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return buf;
 }
 
-function writeLength(buf: Buffer, messageEnd: number): void {
+function writeUint32(buf: Uint8Array, at: number, value: number): void {
+  buf[at] = value >>> 24;
+  buf[at + 1] = (value >>> 16) & 0xff;
+  buf[at + 2] = (value >>> 8) & 0xff;
+  buf[at + 3] = value & 0xff;
+}
+
+function writeLength(buf: Uint8Array, messageEnd: number): void {
   const length = messageEnd - HEADER_LENGTH;
   buf[2] = length >> 8;
   buf[3] = length & 0xff;
@@ -126,7 +134,7 @@ function writeLength(buf: Buffer, messageEnd: number): void {
 
 /** Writes an HMAC attribute at `offset` with the header length covering it, returns the offset after it. */
 function writeHmac(
-  buf: Buffer,
+  buf: Uint8Array,
   offset: number,
   type: number,
   hash: "sha1" | "sha256",
@@ -135,8 +143,9 @@ function writeHmac(
 ): number {
   writeLength(buf, offset + 4 + size);
   const mac = createHmac(hash, key).update(buf.subarray(0, offset)).digest();
-  buf.writeUInt16BE(type, offset);
-  buf.writeUInt16BE(size, offset + 2);
+  buf[offset] = type >> 8;
+  buf[offset + 1] = type & 0xff;
+  buf[offset + 3] = size;
   buf.set(mac.subarray(0, size), offset + 4);
   return offset + 4 + size;
 }

@@ -61,6 +61,7 @@ export { prepareOpaqueString, prepareSaslPrep } from "./opaque-string.js";
 export { parseIPv4, parseIPv6, formatIPv4, formatIPv6 } from "./ip-address.js";
 export {
   encodeChannelData,
+  encodeChannelDataHeader,
   decodeChannelData,
   CHANNEL_DATA_HEADER_LENGTH,
   type ChannelData,
