@@ -163,7 +163,24 @@ export function attributeName(type: number): string {
   return attributeNames.get(type) ?? `0x${type.toString(16).padStart(4, "0")}`;
 }
 
-/** Whether this codec knows the attribute type (has a registry entry for it). */
+/**
+ * Registered types this codec does not implement: RFC 3489 leftovers reserved by RFC 5389, early TURN's BANDWIDTH,
+ * and RFC 7635's ACCESS-TOKEN (no third-party authorization here). A receiver treats them as unknown.
+ */
+const NOT_UNDERSTOOD: ReadonlySet<number> = new Set<number>([
+  AttributeType.ResponseAddress,
+  AttributeType.SourceAddress,
+  AttributeType.ChangedAddress,
+  AttributeType.Password,
+  AttributeType.ReflectedFrom,
+  AttributeType.Bandwidth,
+  AttributeType.AccessToken,
+]);
+
+/**
+ * Whether the codec understands the attribute type: registered and not reserved/unimplemented. Decoding reports
+ * comprehension-required types for which this is false in `unknownRequired`.
+ */
 export function isKnownAttribute(type: number): boolean {
-  return attributeNames.has(type);
+  return attributeNames.has(type) && !NOT_UNDERSTOOD.has(type);
 }

@@ -150,6 +150,16 @@ describe("decodeStunMessage", () => {
     assert.deepEqual(unknownRequiredAttributes(msg, new Set([0x7001])), [0x0031]);
   });
 
+  it("reports reserved RFC 3489 attributes as unknown (RFC 5389 §18.2)", () => {
+    const msg = decodeStunMessage(
+      build([
+        a(AttributeType.ResponseAddress, 0, 1, 0, 1, 1, 2, 3, 4),
+        a(AttributeType.ChangeRequest, 0, 0, 0, 0),
+      ]),
+    );
+    assert.deepEqual(msg.unknownRequired, [AttributeType.ResponseAddress]);
+  });
+
   it("decodes every class and method from the header", () => {
     const bytes = encodeStunMessage({
       method: StunMethod.ChannelBind,
