@@ -18,6 +18,8 @@ npx turbo run build --output-logs=errors-only
 
 step "typecheck"
 npx turbo run typecheck --output-logs=errors-only
+npx tsc -p bench/tsconfig.json
+npx tsc -p test/tsconfig.json
 
 step "lint (type-aware)"
 npx eslint --max-warnings 0 .
