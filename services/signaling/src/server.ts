@@ -113,7 +113,13 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     health,
     registry,
     service: "signaling",
-    stats: () => ({ instanceId, rooms: view.roomCount, sessions: sessions.size, connections: ws.size }),
+    stats: () => ({
+      instanceId,
+      rooms: view.roomCount,
+      sessions: sessions.size,
+      resumableSessions: sessions.detached,
+      connections: ws.size,
+    }),
   });
   registerMeetingsRoutes(app, {
     store,

@@ -93,7 +93,7 @@ export class TestClient {
   ): Promise<ServerMessageOf<T>> {
     const id = `r${++this.#seq}`;
     const reply = this.next((m) => m.id === id);
-    this.send({ ...msg, id });
+    this.send({ id, ...msg });
     const m = await reply;
     if (m.type === "error") throw Object.assign(new Error(`${m.code}: ${m.message}`), { reply: m });
     return m as ServerMessageOf<T>;
@@ -104,7 +104,9 @@ export class TestClient {
     try {
       await this.request(msg);
     } catch (err) {
-      return (err as { reply: ServerMessageOf<"error"> }).reply;
+      const reply = (err as { reply?: ServerMessageOf<"error"> }).reply;
+      if (!reply) throw err;
+      return reply;
     }
     throw new Error(`expected ${msg.type} to fail`);
   }
@@ -174,4 +176,18 @@ export async function createMeeting(
   if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${await res.text()}`);
   const json = (await res.json()) as { meeting: { roomId: string }; hostKey: string };
   return { roomId: json.meeting.roomId, hostKey: json.hostKey };
+}
+
+/** Polls `/stats` until `pred` holds (deadline 5 s). */
+export async function waitForStats(
+  http: string,
+  pred: (stats: Record<string, unknown>) => boolean,
+): Promise<void> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const stats = (await (await fetch(`${http}/stats`)).json()) as Record<string, unknown>;
+    if (pred(stats)) return;
+    if (Date.now() > end) throw new Error(`stats never matched: ${JSON.stringify(stats)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

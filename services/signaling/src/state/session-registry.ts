@@ -3,8 +3,11 @@ import type { ServerMessage } from "@switchboard/protocol";
 import type { Clock } from "@switchboard/runtime";
 import type { Identity } from "../auth/identity.js";
 
-/** Where a connected session's messages go (the transport's send); the state never sees the socket. */
-export type Sink = (msg: ServerMessage) => void;
+/**
+ * Where a connected session's messages go (the transport's send); the state never sees the socket.
+ * Returns false when the connection can no longer take messages (they are then buffered for a resume).
+ */
+export type Sink = (msg: ServerMessage) => boolean;
 
 export interface Session {
   readonly id: string;
@@ -38,6 +41,13 @@ export class SessionRegistry {
 
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /** Sessions cut off and waiting for a resume. */
+  get detached(): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.disconnectedAt !== undefined) n++;
+    return n;
   }
 
   create(identity: Identity, sink: Sink): Session {
@@ -89,10 +99,7 @@ export class SessionRegistry {
   deliver(id: string, msg: ServerMessage): boolean {
     const s = this.#sessions.get(id);
     if (!s) return false;
-    if (s.sink) {
-      s.sink(msg);
-      return true;
-    }
+    if (s.sink?.(msg)) return true;
     if (s.buffer.length >= this.#opts.bufferSize) s.overflowed = true;
     else s.buffer.push(msg);
     return true;

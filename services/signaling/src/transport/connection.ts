@@ -25,6 +25,9 @@ export interface ConnectionDeps {
   readonly onSessionEnd: (session: Session) => void;
 }
 
+/** A request id near the start of an oversized frame, so the error can still name the request. */
+const ID_NEAR_START = /"id"\s*:\s*"([^"\\]{1,64})"/;
+
 /** Consecutive rate-limited frames after which the connection is closed. */
 const RATE_STRIKES = 50;
 
@@ -57,13 +60,14 @@ export class Connection {
   }
 
   /** Sends one message (dropped if the socket is closing; cuts off clients that do not read). */
-  send = (msg: ServerMessage): void => {
-    if (this.#ws.readyState !== this.#ws.OPEN) return;
+  send = (msg: ServerMessage): boolean => {
+    if (this.#ws.readyState !== this.#ws.OPEN) return false;
     this.#ws.send(JSON.stringify(msg));
     if (this.#ws.bufferedAmount > this.#deps.maxBufferedBytes) {
       this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");
       this.close(1013, "slow consumer");
     }
+    return true;
   };
 
   ping(): void {
@@ -99,11 +103,12 @@ export class Connection {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (buf.length > this.#deps.maxFrameBytes) {
       metrics.messages.inc({ type: "any", result: "payload_too_large" });
-      this.send(
-        errorMessage(
-          new SignalingError("payload_too_large", `frames are limited to ${this.#deps.maxFrameBytes} bytes`),
-        ),
+      const id = ID_NEAR_START.exec(buf.subarray(0, 256).toString("latin1"))?.[1];
+      const error = new SignalingError(
+        "payload_too_large",
+        `frames are limited to ${this.#deps.maxFrameBytes} bytes`,
       );
+      this.send(errorMessage(error, id));
       return;
     }
     const parsed = isBinary
