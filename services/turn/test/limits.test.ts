@@ -1,0 +1,93 @@
+/** Integration: quotas, connection-bound allocations, wrong credentials and the admin endpoints. */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
+import { TestTurnClient, errorCode } from "./support/turn-client.js";
+
+describe("TURN limits", () => {
+  const cleanup: Array<() => unknown> = [];
+  after(async () => {
+    for (const f of cleanup.reverse()) await f();
+  });
+  const start = async (env: Record<string, string> = {}): Promise<[Harness, EchoPeer]> => {
+    const h = await startTurn(env);
+    const peer = await startEchoPeer();
+    cleanup.push(
+      () => h.close(),
+      () => peer.close(),
+    );
+    return [h, peer];
+  };
+  const open = async (
+    h: Harness,
+    transport: "udp" | "tcp" = "udp",
+    username = "alice",
+    password = "alice-pw",
+  ) => {
+    const c = new TestTurnClient({ transport, server: h[transport], username, password });
+    await c.open();
+    cleanup.push(() => c.close());
+    return c;
+  };
+
+  it("answers 486 beyond the per-user quota and 508 beyond the total", async () => {
+    const [h] = await start({ TURN_USER_QUOTA: "2", TURN_MAX_ALLOCATIONS: "3" });
+    const results: Array<number | undefined> = [];
+    for (let i = 0; i < 3; i++) results.push(errorCode(await (await open(h)).allocate()));
+    assert.deepEqual(results, [undefined, undefined, 486]);
+    assert.equal(errorCode(await (await open(h, "udp", "bob", "bob-pw")).allocate()), undefined);
+    assert.equal(errorCode(await (await open(h, "udp", "bob", "bob-pw")).allocate()), 508);
+  });
+
+  it("answers 508 when the relay port range is exhausted", async () => {
+    const [h] = await start({ TURN_MIN_PORT: "47000", TURN_MAX_PORT: "47000" });
+    assert.equal(errorCode(await (await open(h)).allocate()), undefined);
+    assert.equal(errorCode(await (await open(h)).allocate()), 508);
+  });
+
+  it("limits relayed bytes per second per allocation (both directions share the budget)", async () => {
+    const [h, peer] = await start({ TURN_ALLOCATION_BPS: "3000" });
+    const c = await open(h);
+    await c.allocate();
+    assert.equal(errorCode(await c.channelBind(0x4000, peer.address)), undefined);
+    c.sendChannelData(0x4000, Buffer.alloc(500));
+    await c.waitForData(1);
+    for (let i = 0; i < 20; i++) c.sendChannelData(0x4000, Buffer.alloc(500));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(c.received.length < 6, `${c.received.length} echoes passed a 3000 B/s budget`);
+    const metrics = await h.server.registry.getSingleMetricAsString("turn_dropped_packets_total");
+    assert.match(metrics, /reason="quota"/);
+  });
+
+  it("ends a TCP allocation when its connection closes", async () => {
+    const [h] = await start();
+    const c = await open(h, "tcp");
+    await c.allocate();
+    assert.equal(h.server.allocations.size, 1);
+    c.close();
+    const deadline = Date.now() + 3000;
+    while (h.server.allocations.size > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(h.server.allocations.size, 0);
+  });
+
+  it("answers 441 when other credentials act on an allocation", async () => {
+    const [h, peer] = await start();
+    const c = await open(h);
+    await c.allocate();
+    c.switchUser("bob", "bob-pw");
+    assert.equal(errorCode(await c.createPermission(peer.address)), 441);
+    assert.equal(errorCode(await c.refresh(0)), 441);
+    assert.equal(h.server.allocations.size, 1);
+  });
+
+  it("counts requests by method and result and auth failures by reason, with no addresses as labels", async () => {
+    const [h] = await start();
+    const c = await open(h, "udp", "alice", "nope");
+    await c.allocate();
+    const text = await h.server.registry.metrics();
+    assert.match(text, /turn_requests_total\{method="Allocate",result="401"\} 2/);
+    assert.match(text, /turn_auth_failures_total\{reason="bad_integrity"\} 1/);
+    assert.doesNotMatch(text, /127\.0\.0\.1|alice/);
+  });
+});
