@@ -56,11 +56,13 @@ export async function handleUdpRequest(
   reply: Reply,
 ): Promise<void> {
   if (req.action === "connect") {
+    opts.logger.debug({ address }, "udp connect");
     reply(encodeConnectReply(req.transactionId, opts.connectionIds.issue(address)));
     return;
   }
   if (!opts.connectionIds.verify(req.connectionId, address)) {
     opts.metrics.malformed.inc({ transport: "udp" });
+    opts.logger.debug({ action: req.action, address }, "udp connection id refused");
     reply(encodeErrorReply(req.transactionId, "invalid connection id"));
     return;
   }
@@ -94,7 +96,8 @@ export async function handleUdpRequest(
       );
     }
   } catch (err) {
-    if (!(err instanceof TrackerRefusal)) opts.logger.error({ err }, "udp request failed");
+    if (err instanceof TrackerRefusal) opts.logger.debug({ code: err.code }, "udp request refused");
+    else opts.logger.error({ err }, "udp request failed");
     reply(encodeErrorReply(req.transactionId, err instanceof TrackerRefusal ? err.reason : "internal error"));
   }
 }

@@ -1,0 +1,117 @@
+/**
+ * aria2c seeds and aria2c downloads a file through our tracker (HTTP and UDP), each on its own loopback address;
+ * the downloaded bytes are compared. aria2 only uses UDP trackers with DHT on (see TESTING.md).
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startTracker, type StartedTracker } from "../start-tracker.js";
+
+const run = promisify(execFile);
+const here = new URL(".", import.meta.url).pathname;
+
+const freeTcp = (host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, host, () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+const freeUdp = (host: string): Promise<number> =>
+  new Promise((resolve) => {
+    const s = createSocket("udp4");
+    s.bind(0, host, () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function aria2Args(dir: string, iface: string, udp: boolean): Promise<string[]> {
+  const port = await freeTcp(iface);
+  return [
+    `--dir=${dir}`,
+    `--interface=${iface}`,
+    `--listen-port=${port}`,
+    `--enable-dht=${udp}`,
+    ...(udp ? [`--dht-listen-port=${await freeUdp(iface)}`, `--dht-file-path=${join(dir, "dht.dat")}`] : []),
+    "--bt-enable-lpd=false",
+    "--enable-peer-exchange=false",
+    "--summary-interval=0",
+    "--console-log-level=warn",
+    "--no-conf=true",
+  ];
+}
+
+describe("aria2c through our tracker", () => {
+  let t: StartedTracker;
+  let dir: string;
+  const payload = randomBytes(1024 * 1024 + 77);
+  before(async () => {
+    t = await startTracker({ interval: 10, minInterval: 1, peerTtl: 60 });
+    dir = mkdtempSync(join(tmpdir(), "tracker-aria2-"));
+  });
+  after(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const transport of ["http", "udp"] as const) {
+    it(`seeds and downloads over ${transport.toUpperCase()}`, async () => {
+      const base = join(dir, transport);
+      const seedDir = join(base, "seed");
+      const leechDir = join(base, "leech");
+      mkdirSync(seedDir, { recursive: true });
+      mkdirSync(leechDir, { recursive: true });
+      writeFileSync(join(seedDir, "payload.bin"), payload);
+      const url =
+        transport === "http"
+          ? `http://127.0.0.1:${t.httpPort}/announce`
+          : `udp://127.0.0.1:${t.udpPort}/announce`;
+      const torrent = join(base, "payload.torrent");
+      await run("/usr/bin/python3", [
+        join(here, "make_torrent.py"),
+        join(seedDir, "payload.bin"),
+        url,
+        torrent,
+      ]);
+      const udp = transport === "udp";
+      const seeder = spawn(
+        "aria2c",
+        [
+          ...(await aria2Args(seedDir, "127.0.0.5", udp)),
+          "--bt-seed-unverified=true",
+          "--seed-ratio=0.0",
+          torrent,
+        ],
+        { stdio: "ignore" },
+      );
+      try {
+        const { stdout } = await run(
+          "aria2c",
+          [
+            ...(await aria2Args(leechDir, "127.0.0.6", udp)),
+            "--seed-time=0",
+            "--bt-stop-timeout=60",
+            torrent,
+          ],
+          { timeout: 90_000 },
+        );
+        assert.match(stdout, /download completed/);
+        assert.ok(readFileSync(join(leechDir, "payload.bin")).equals(payload), "downloaded bytes differ");
+      } finally {
+        seeder.kill("SIGKILL");
+      }
+      const stats = (await (await fetch(`${t.url}/stats`)).json()) as Record<string, Record<string, number>>;
+      assert.ok((stats.tracker_announces_total?.[`transport=${transport}`] ?? 0) >= 2);
+    });
+  }
+});
