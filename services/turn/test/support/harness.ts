@@ -8,6 +8,7 @@ export interface Harness {
   readonly server: TurnServer;
   readonly udp: { address: string; port: number };
   readonly tcp: { address: string; port: number };
+  readonly tls: { address: string; port: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -34,7 +35,7 @@ export async function startTurn(env: Record<string, string> = {}): Promise<Harne
   const udp = listeners.udp[0];
   const tcp = listeners.tcp[0];
   if (!udp || !tcp) throw new Error("no listener");
-  return { server, udp, tcp, close: () => server.close() };
+  return { server, udp, tcp, tls: listeners.tls[0], close: () => server.close() };
 }
 
 export interface EchoPeer {
