@@ -1,0 +1,301 @@
+// The compose topology as plain processes: Redis, two signaling instances and a tracker behind the real nginx with
+// the project's nginx files (ports adjusted), STUN and TURN, and a real Prometheus with the project's scrape config
+// (targets adjusted). Clients that nginx sends to different signaling instances meet in one room; a tracker
+// announce through nginx works; Prometheus sees every target up; after one signaling instance is killed, the other
+// keeps serving and the room works again once the clients reconnect.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { localVars, NGINX_BIN, writeNginxTree, type NginxTree } from "../lib/nginx-config.js";
+import { freePort, startProc, stopProc, waitForHttp, waitUntil, type Proc } from "../lib/processes.js";
+import { activeTargets, query, startPrometheus } from "../lib/prometheus-run.js";
+import { SERVICE_NAMES, serviceExists, startService, type RunningService } from "../lib/services.js";
+import { SignalingClient } from "../lib/signaling-client.js";
+
+const missing = SERVICE_NAMES.filter((s) => !serviceExists(s));
+const SECRET = "stack-test-turn-secret-0123456789";
+
+async function tcpReady(port: number, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    `TCP port ${port}`,
+    () =>
+      new Promise<boolean>((resolve) => {
+        const s = connect(port, "127.0.0.1");
+        s.once("connect", () => (s.destroy(), resolve(true)));
+        s.once("error", () => resolve(false));
+      }),
+    timeoutMs,
+  );
+}
+
+function logLines(tree: NginxTree): { uri: string; upstream: string; status: number }[] {
+  let text: string;
+  try {
+    text = readFileSync(tree.accessLog, "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { uri: string; upstream: string; status: number });
+}
+
+function percentEncode(bytes: Uint8Array): string {
+  return [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+if (missing.length > 0) {
+  describe("deploy stack", () => {
+    it.todo(`needs every service in the tree; missing: ${missing.join(", ")}`);
+  });
+} else {
+  describe("deploy stack: nginx + 2 signaling + tracker + STUN + TURN + Redis + Prometheus", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-stack-"));
+    const procs: Proc[] = [];
+    const services: RunningService[] = [];
+    const clients: SignalingClient[] = [];
+    let redis: Proc | undefined;
+    let nginx: Proc | undefined;
+    let tree: NginxTree | undefined;
+    let base = "";
+    let prom = "";
+    let sig: RunningService[] = [];
+    let roomId = "";
+
+    before(async () => {
+      chmodSync(dir, 0o755); // nginx workers run unprivileged and read health.ssi below this folder
+      const redisPort = await freePort();
+      redis = startProc("redis", "redis-server", [
+        "--port",
+        String(redisPort),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ]);
+      procs.push(redis);
+      await tcpReady(redisPort, 10_000);
+      const redisUrl = `redis://127.0.0.1:${redisPort}`;
+      const started = await Promise.allSettled([
+        startService("stun"),
+        startService("turn", { turnSecret: SECRET }),
+        startService("signaling", { turnSecret: SECRET, redisUrl }),
+        startService("signaling", { turnSecret: SECRET, redisUrl }),
+        startService("tracker", { redisUrl }),
+      ]);
+      for (const r of started) if (r.status === "fulfilled") services.push(r.value);
+      procs.push(...services.map((s) => s.proc));
+      const failed = started.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      const byName = (n: string) => services.filter((s) => s.name === n);
+      sig = byName("signaling");
+      const [stun] = byName("stun");
+      const [turn] = byName("turn");
+      const [tracker] = byName("tracker");
+      assert.ok(stun && turn && tracker && sig.length === 2);
+
+      const httpPort = await freePort();
+      tree = writeNginxTree(join(dir, "nginx"), {
+        templateDirs: ["nginx/templates"],
+        vars: localVars({
+          httpPort,
+          signaling: sig.map((s) => `127.0.0.1:${s.port}`),
+          tracker: [`127.0.0.1:${tracker.port}`],
+          stunAdmin: stun.admin.replace("http://", ""),
+          turnAdmin: turn.admin.replace("http://", ""),
+        }),
+      });
+      nginx = startProc("nginx", NGINX_BIN, ["-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog]);
+      procs.push(nginx);
+      base = `http://127.0.0.1:${httpPort}`;
+      await waitForHttp(`${base}/index.html`, { proc: nginx, timeoutMs: 10_000 });
+
+      const p = await startPrometheus({
+        dir: join(dir, "prometheus"),
+        port: await freePort(),
+        targets: {
+          signaling: sig.map((s) => s.admin.replace("http://", "")),
+          tracker: [tracker.admin.replace("http://", "")],
+          stun: [stun.admin.replace("http://", "")],
+          turn: [turn.admin.replace("http://", "")],
+        },
+      });
+      procs.push(p.proc);
+      prom = p.url;
+    });
+
+    after(async () => {
+      for (const c of clients) c.close();
+      await Promise.all(procs.map((p) => stopProc(p)));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("nginx /health aggregates every service's /health", async () => {
+      const res = await fetch(`${base}/health`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("x-content-type-options") ?? "", /nosniff/);
+      const body = (await res.json()) as { status: string; services: Record<string, { status: string }> };
+      assert.equal(body.status, "ok", JSON.stringify(body));
+      for (const s of SERVICE_NAMES)
+        assert.equal(body.services[s]?.status, "ok", `${s}: ${JSON.stringify(body)}`);
+    });
+
+    it("a meeting is created through nginx (/api)", async () => {
+      const res = await fetch(`${base}/api/meetings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ title: "stack" }),
+      });
+      assert.ok(res.ok, `HTTP ${res.status}: ${await res.clone().text()}`);
+      const body = (await res.json()) as { meeting: { roomId: string } };
+      roomId = body.meeting.roomId;
+      assert.ok(roomId);
+    });
+
+    /** Affinity cookies that nginx maps to each signaling instance (from the access log's upstream field). */
+    const cookieFor = new Map<string, string>();
+
+    it("clients on different signaling instances (through nginx) meet in one room", async () => {
+      assert.ok(tree);
+      for (let i = 0; i < 40 && cookieFor.size < 2; i++) {
+        const before = logLines(tree).length;
+        const res = await fetch(`${base}/api/meetings/${roomId}`, {
+          headers: { cookie: `sb_affinity=k${i}` },
+        });
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+        await waitUntil("access log line", () => logLines(tree as NginxTree).length > before, 3000);
+        const upstream = logLines(tree).at(-1)?.upstream ?? "";
+        if (!cookieFor.has(upstream)) cookieFor.set(upstream, `sb_affinity=k${i}`);
+      }
+      assert.equal(cookieFor.size, 2, "the affinity cookie spreads clients over both instances");
+      const [[upA, cookieA], [upB, cookieB]] = [...cookieFor] as [[string, string], [string, string]];
+      const a = await SignalingClient.connect(`${base.replace("http", "ws")}/ws`, { cookie: cookieA });
+      const b = await SignalingClient.connect(`${base.replace("http", "ws")}/ws`, { cookie: cookieB });
+      clients.push(a, b);
+      assert.equal((await a.hello()).type, "welcome");
+      assert.equal((await b.hello()).type, "welcome");
+      // Each instance holds one of the two connections (read straight from each instance's metrics).
+      for (const up of [upA, upB]) {
+        const text = await (await fetch(`http://${up}/metrics`)).text();
+        assert.match(text, /^signaling_connections 1$/m, `${up} holds one client`);
+      }
+      a.send({ v: 1, type: "join", id: "ja", roomId, name: "Alice" });
+      const joinedA = await a.nextOfType("joined");
+      b.send({ v: 1, type: "join", id: "jb", roomId, name: "Bob" });
+      const joinedB = await b.nextOfType("joined");
+      const idA = (joinedA.self as { peerId: string }).peerId;
+      const idB = (joinedB.self as { peerId: string }).peerId;
+      assert.ok(
+        (joinedB.peers as { peerId: string }[]).some((p) => p.peerId === idA),
+        "Bob sees Alice",
+      );
+      const seen = await a.nextOfType("peer.joined");
+      assert.equal((seen.peer as { peerId: string }).peerId, idB);
+      a.send({ v: 1, type: "signal", roomId, to: idB, data: { kind: "offer", sdp: "v=0 stack-offer" } });
+      const relayed = await b.nextOfType("signal");
+      assert.equal(relayed.from, idA, "the server stamps the sender");
+      assert.deepEqual(relayed.data, { kind: "offer", sdp: "v=0 stack-offer" });
+      b.send({ v: 1, type: "signal", roomId, to: idA, data: { kind: "answer", sdp: "v=0 stack-answer" } });
+      assert.equal((await a.nextOfType("signal")).from, idB);
+    });
+
+    it("a tracker announce through nginx works (second peer gets the first)", async () => {
+      const infoHash = percentEncode(new Uint8Array(20).fill(0xab));
+      const announce = async (peer: string, port: number) => {
+        const res = await fetch(
+          `${base}/announce?info_hash=${infoHash}&peer_id=${peer}&port=${port}&uploaded=0&downloaded=0&left=100&compact=1&event=started`,
+        );
+        assert.equal(res.status, 200);
+        return Buffer.from(await res.arrayBuffer());
+      };
+      const first = await announce("-SB0001-aaaaaaaaaaaa", 6881);
+      assert.ok(first.includes("8:interval"), first.toString("latin1"));
+      const second = await announce("-SB0001-bbbbbbbbbbbb", 6882);
+      const at = second.indexOf("5:peers");
+      assert.ok(at >= 0, second.toString("latin1"));
+      const len = /^5:peers(\d+):/.exec(second.subarray(at).toString("latin1"))?.[1];
+      assert.ok(Number(len) >= 6, `one compact peer at least: ${second.toString("latin1")}`);
+    });
+
+    it("Prometheus scrapes every service instance and reports them up", async () => {
+      await waitUntil(
+        "every Prometheus target up",
+        async () => {
+          const targets = await activeTargets(prom);
+          return targets.length === 6 && targets.every((t) => t.health === "up");
+        },
+        20_000,
+      );
+      const targets = await activeTargets(prom);
+      assert.deepEqual(targets.map((t) => t.job).sort(), [
+        "prometheus",
+        "signaling",
+        "signaling",
+        "stun",
+        "tracker",
+        "turn",
+      ]);
+      await waitUntil(
+        "signaling connections scraped",
+        async () => (await query(prom, "sum(signaling_connections)"))[0]?.value === 2,
+        10_000,
+      );
+    });
+
+    it("killing one signaling instance: the other serves, the room works after reconnecting", async () => {
+      const [a, b] = clients as [SignalingClient, SignalingClient];
+      const [[upA, cookieA]] = [...cookieFor] as [[string, string]];
+      const victim = sig.find((s) => upA.endsWith(`:${s.port}`));
+      assert.ok(victim, "Alice's instance");
+      victim.proc.child.kill("SIGKILL");
+      await victim.proc.exited;
+      await waitUntil("Alice's connection to close", () => a.closed, 5000);
+
+      // nginx sends everything to the survivor, including Alice's sticky cookie.
+      const health = (await (await fetch(`${base}/health`)).json()) as {
+        services: { signaling: { status: string } };
+      };
+      assert.equal(health.services.signaling.status, "ok");
+      const a2 = await SignalingClient.connect(`${base.replace("http", "ws")}/ws`, { cookie: cookieA });
+      clients.push(a2);
+      assert.equal((await a2.hello()).type, "welcome");
+      a2.send({ v: 1, type: "join", id: "ja2", roomId, name: "Alice" });
+      const joined = await a2.nextOfType("joined");
+      const idA2 = (joined.self as { peerId: string }).peerId;
+      const seen = await b.next(
+        (m) => m.type === "peer.joined" && (m.peer as { peerId: string }).peerId === idA2,
+        "Alice rejoining",
+      );
+      assert.ok(seen);
+      const idB = (joined.peers as { peerId: string }[]).find((p) => p.peerId !== idA2 && p.peerId)?.peerId;
+      assert.ok(idB, "Alice sees Bob");
+      b.send({ v: 1, type: "chat", id: "c1", roomId, text: "still here" });
+      const chat = await a2.next(
+        (m) => m.type === "chat" && (m.entry as { text: string }).text === "still here",
+        "Bob's chat",
+      );
+      assert.ok(chat);
+      a2.send({ v: 1, type: "signal", roomId, to: idB, data: { kind: "offer", sdp: "v=0 after-failover" } });
+      const relayed = await b.next(
+        (m) => m.type === "signal" && (m.data as { sdp?: string }).sdp === "v=0 after-failover",
+        "offer after failover",
+      );
+      assert.equal(relayed.from, idA2);
+      await waitUntil(
+        "Prometheus to see the killed instance down",
+        async () =>
+          (await activeTargets(prom)).some(
+            (t) => t.job === "signaling" && t.instance.endsWith(`:${victim.port}`) && t.health === "down",
+          ),
+        10_000,
+      );
+    });
+  });
+}
