@@ -33,6 +33,15 @@ describe("ChannelData (RFC 8656 §12.4)", () => {
     assert.throws(() => encodeChannelDataHeader(0x1, 1), StunEncodeError);
     assert.throws(() => encodeChannelDataHeader(0x4001, 0x10000), StunEncodeError);
   });
+  it("accepts RFC 5766's 0x4000-0x7FFF with legacyChannelRange", () => {
+    const legacy = { legacyChannelRange: true };
+    assert.throws(() => decodeChannelData(Uint8Array.of(0x7f, 0xff, 0, 0)), StunDecodeError);
+    assert.equal(decodeChannelData(Uint8Array.of(0x7f, 0xff, 0, 0), legacy).channel, 0x7fff);
+    assert.throws(() => decodeChannelData(Uint8Array.of(0x80, 0, 0, 0), legacy), StunDecodeError);
+    assert.equal(decodeChannelData(encodeChannelData(0x6000, data, legacy), legacy).channel, 0x6000);
+    assert.deepEqual([...encodeChannelDataHeader(0x7001, 1, legacy)], [0x70, 1, 0, 1]);
+    assert.throws(() => encodeChannelDataHeader(0x7001, 1), StunEncodeError);
+  });
   it("rejects channels outside 0x4000-0x4FFF and short messages", () => {
     assert.throws(() => encodeChannelData(0x5000, data), StunEncodeError);
     assert.throws(() => encodeChannelData(0x3fff, data), StunEncodeError);

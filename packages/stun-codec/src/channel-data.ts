@@ -1,10 +1,11 @@
 /**
- * ChannelData messages (RFC 8656 §12.4): channel number (0x4000-0x4FFF), length, application data. Over UDP the
+ * ChannelData messages (RFC 8656 §12.4): channel number (0x4000-0x4FFF, or RFC 5766's 0x4000-0x7FFF with
+ * `legacyChannelRange`), length, application data. Over UDP the
  * padding is optional; over TCP/TLS the message is padded to a multiple of 4 bytes (§12.5), and the padding is
  * not counted in the length field.
  */
 import { StunDecodeError, encodeRange } from "./errors.js";
-import { MAX_CHANNEL, MIN_CHANNEL } from "./attributes/turn.js";
+import { isValidChannelNumber, type ChannelRangeOptions } from "./attributes/turn.js";
 
 export const CHANNEL_DATA_HEADER_LENGTH = 4;
 const SMALL = 64;
@@ -15,7 +16,7 @@ export interface ChannelData {
   readonly data: Uint8Array;
 }
 
-export interface ChannelDataOptions {
+export interface ChannelDataOptions extends ChannelRangeOptions {
   /** Pad to a multiple of 4 bytes with zeros (required over streams, optional over UDP). */
   readonly padded?: boolean;
 }
@@ -26,8 +27,7 @@ export function encodeChannelData(
   data: Uint8Array,
   options: ChannelDataOptions = {},
 ): Uint8Array {
-  if (!Number.isInteger(channel) || channel < MIN_CHANNEL || channel > MAX_CHANNEL)
-    throw encodeRange("channel number must be 0x4000-0x4FFF");
+  if (!isValidChannelNumber(channel, options)) throw encodeRange("channel number out of range");
   if (data.length > 0xffff) throw encodeRange("ChannelData payload longer than 65535 bytes");
   const size = CHANNEL_DATA_HEADER_LENGTH + (options.padded ? (data.length + 3) & ~3 : data.length);
   // Small: a zeroed on-heap Uint8Array. Large: Node's buffer pool (about twice as fast as a fresh ArrayBuffer),
@@ -51,9 +51,12 @@ export function encodeChannelData(
  * Just the 4-byte ChannelData header, for senders that write header and payload without copying
  * (`socket.send([header, data])`); add the padding yourself over streams.
  */
-export function encodeChannelDataHeader(channel: number, length: number): Uint8Array {
-  if (!Number.isInteger(channel) || channel < MIN_CHANNEL || channel > MAX_CHANNEL)
-    throw encodeRange("channel number must be 0x4000-0x4FFF");
+export function encodeChannelDataHeader(
+  channel: number,
+  length: number,
+  options?: ChannelRangeOptions,
+): Uint8Array {
+  if (!isValidChannelNumber(channel, options)) throw encodeRange("channel number out of range");
   if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw encodeRange("length must be 0-65535");
   return Uint8Array.of(channel >> 8, channel & 0xff, length >> 8, length & 0xff);
 }
@@ -62,12 +65,12 @@ export function encodeChannelDataHeader(channel: number, length: number): Uint8A
  * Decodes a ChannelData message from a datagram or a stream frame. Bytes after the data (padding) are ignored;
  * a message shorter than its length field, or with a channel number outside 0x4000-0x4FFF, is a StunDecodeError.
  */
-export function decodeChannelData(bytes: Uint8Array): ChannelData {
+export function decodeChannelData(bytes: Uint8Array, options?: ChannelRangeOptions): ChannelData {
   if (bytes.length < CHANNEL_DATA_HEADER_LENGTH)
     throw new StunDecodeError("STUN_ERR_TOO_SHORT", "fewer than 4 bytes for a ChannelData header");
   const channel = (bytes[0] << 8) | bytes[1];
-  if (channel < MIN_CHANNEL || channel > MAX_CHANNEL)
-    throw new StunDecodeError("STUN_ERR_BAD_CHANNEL_DATA", "channel number outside 0x4000-0x4FFF");
+  if (!isValidChannelNumber(channel, options))
+    throw new StunDecodeError("STUN_ERR_BAD_CHANNEL_DATA", "channel number out of range");
   const length = (bytes[2] << 8) | bytes[3];
   if (CHANNEL_DATA_HEADER_LENGTH + length > bytes.length)
     throw new StunDecodeError("STUN_ERR_BAD_CHANNEL_DATA", "ChannelData shorter than its length field");

@@ -21,5 +21,8 @@ describe("classifyPacket (RFC 7983 §7)", () => {
       assert.equal(kind(b), expected, `byte ${b}`);
     }
     assert.equal(classifyPacket(new Uint8Array(0)), "unknown");
+    assert.equal(classifyPacket(Uint8Array.of(0x7f), { legacyChannelRange: true }), "channel-data");
+    assert.equal(classifyPacket(Uint8Array.of(0x50), { legacyChannelRange: true }), "channel-data");
+    assert.equal(classifyPacket(Uint8Array.of(0x80), { legacyChannelRange: true }), "rtp");
   });
 });

@@ -73,6 +73,7 @@ export {
   StreamFramer,
   MAX_STREAM_FRAME,
   type FrameResult,
+  type FramerOptions,
   type FrameKind,
 } from "./stream-framer.js";
 // attribute values
@@ -121,6 +122,9 @@ export {
 export {
   MIN_CHANNEL,
   MAX_CHANNEL,
+  MAX_CHANNEL_RFC5766,
+  maxChannel,
+  type ChannelRangeOptions,
   isValidChannelNumber,
   decodeChannelNumber,
   encodeChannelNumber,

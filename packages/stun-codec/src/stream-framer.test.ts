@@ -54,6 +54,17 @@ describe("StreamFramer", () => {
       assert.equal(framer.buffered, 0);
     }
   });
+  it("frames RFC 5766 channels with legacyChannelRange", () => {
+    const legacy = encodeChannelData(0x7abc, Uint8Array.of(1), { padded: true, legacyChannelRange: true });
+    assert.equal(nextStreamFrame(legacy).status, "invalid");
+    assert.deepEqual(nextStreamFrame(legacy, { legacyChannelRange: true }), {
+      status: "frame",
+      kind: "channel-data",
+      length: 8,
+    });
+    const framer = new StreamFramer({ legacyChannelRange: true, maxFrame: 64 });
+    assert.equal(framer.push(legacy).length, 1);
+  });
   it("throws StunDecodeError on garbage", () => {
     const framer = new StreamFramer(64);
     assert.throws(() => framer.push(Uint8Array.of(0xff)), StunDecodeError);

@@ -6,10 +6,19 @@
  */
 import { HEADER_LENGTH, MAGIC_COOKIE } from "./constants.js";
 import { StunDecodeError } from "./errors.js";
-import { MAX_CHANNEL, MIN_CHANNEL } from "./attributes/turn.js";
+import { isValidChannelNumber, maxChannel, type ChannelRangeOptions } from "./attributes/turn.js";
 
 /** Largest STUN frame possible (20 + 65532) — the default limit. */
 export const MAX_STREAM_FRAME = HEADER_LENGTH + 0xfffc;
+
+export interface FramerOptions extends ChannelRangeOptions {
+  /** Largest frame accepted (default MAX_STREAM_FRAME). */
+  readonly maxFrame?: number;
+}
+
+function framerOptions(o: number | FramerOptions | undefined): FramerOptions {
+  return typeof o === "number" ? { maxFrame: o } : (o ?? {});
+}
 
 export type FrameKind = "stun" | "channel-data";
 
@@ -28,11 +37,13 @@ function invalid(message: string): FrameResult {
  * Looks at the start of accumulated stream bytes: the length of the next complete frame, "need-more", or
  * "invalid" for bytes that start no STUN/ChannelData frame or announce one larger than `maxFrame`.
  */
-export function nextStreamFrame(bytes: Uint8Array, maxFrame: number = MAX_STREAM_FRAME): FrameResult {
+export function nextStreamFrame(bytes: Uint8Array, options?: number | FramerOptions): FrameResult {
   if (bytes.length === 0) return NEED_MORE;
+  const opts = framerOptions(options);
+  const maxFrame = opts.maxFrame ?? MAX_STREAM_FRAME;
   const b0 = bytes[0];
   const kind: FrameKind | undefined =
-    (b0 & 0xc0) === 0 ? "stun" : b0 >= 0x40 && b0 <= 0x4f ? "channel-data" : undefined;
+    (b0 & 0xc0) === 0 ? "stun" : b0 >= 0x40 && b0 <= maxChannel(opts) >> 8 ? "channel-data" : undefined;
   if (kind === undefined) return invalid("bytes start neither a STUN nor a ChannelData message");
   if (bytes.length < 4) return NEED_MORE;
   const length = (bytes[2] << 8) | bytes[3];
@@ -46,8 +57,7 @@ export function nextStreamFrame(bytes: Uint8Array, maxFrame: number = MAX_STREAM
     }
   } else {
     const channel = (b0 << 8) | bytes[1];
-    if (channel < MIN_CHANNEL || channel > MAX_CHANNEL)
-      return invalid("channel number outside 0x4000-0x4FFF");
+    if (!isValidChannelNumber(channel, opts)) return invalid("channel number out of range");
     total = 4 + ((length + 3) & ~3);
   }
   if (total > maxFrame) return invalid(`frame of ${total} bytes exceeds the limit of ${maxFrame}`);
@@ -61,10 +71,11 @@ export function nextStreamFrame(bytes: Uint8Array, maxFrame: number = MAX_STREAM
  */
 export class StreamFramer {
   private pending: Uint8Array = new Uint8Array(0);
-  private readonly maxFrame: number;
+  private readonly options: FramerOptions;
 
-  constructor(maxFrame: number = MAX_STREAM_FRAME) {
-    this.maxFrame = maxFrame;
+  /** A number is the maximum frame size (as before); options also choose the channel range. */
+  constructor(options?: number | FramerOptions) {
+    this.options = framerOptions(options);
   }
 
   /** Bytes held while waiting for the rest of a frame. */
@@ -84,7 +95,7 @@ export class StreamFramer {
     let offset = 0;
     for (;;) {
       const rest = data.subarray(offset);
-      const r = nextStreamFrame(rest, this.maxFrame);
+      const r = nextStreamFrame(rest, this.options);
       if (r.status === "invalid") {
         this.pending = new Uint8Array(0);
         throw r.error;

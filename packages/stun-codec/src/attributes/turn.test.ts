@@ -28,6 +28,8 @@ describe("TURN attributes (RFC 8656 §18, RFC 6062)", () => {
     assert.equal(decodeChannelNumber(encodeChannelNumber(0x4fff)), 0x4fff);
     assert.ok(isValidChannelNumber(0x4000) && isValidChannelNumber(0x4fff));
     assert.ok(!isValidChannelNumber(0x3fff) && !isValidChannelNumber(0x5000));
+    assert.ok(isValidChannelNumber(0x7fff, { legacyChannelRange: true }));
+    assert.ok(!isValidChannelNumber(0x8000, { legacyChannelRange: true }));
     assert.throws(() => decodeChannelNumber(Uint8Array.of(0x40, 0)), StunDecodeError);
   });
   it("LIFETIME and CONNECTION-ID", () => {

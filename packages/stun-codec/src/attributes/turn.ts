@@ -11,9 +11,21 @@ import { checkSize, decodeUint32, encodeUint32 } from "./numbers.js";
 /** RFC 8656 §12: channel numbers a client may bind. */
 export const MIN_CHANNEL = 0x4000;
 export const MAX_CHANNEL = 0x4fff;
+/** RFC 5766 §11 allowed 0x4000-0x7FFF; coturn and its `turnutils_uclient` still bind numbers up to 0x7FFF. */
+export const MAX_CHANNEL_RFC5766 = 0x7fff;
 
-export function isValidChannelNumber(n: number): boolean {
-  return Number.isInteger(n) && n >= MIN_CHANNEL && n <= MAX_CHANNEL;
+export interface ChannelRangeOptions {
+  /** Accept RFC 5766's wider range 0x4000-0x7FFF (for coturn interoperability); default RFC 8656's 0x4FFF. */
+  readonly legacyChannelRange?: boolean;
+}
+
+/** The highest valid channel number under these options. */
+export function maxChannel(options?: ChannelRangeOptions): number {
+  return options?.legacyChannelRange ? MAX_CHANNEL_RFC5766 : MAX_CHANNEL;
+}
+
+export function isValidChannelNumber(n: number, options?: ChannelRangeOptions): boolean {
+  return Number.isInteger(n) && n >= MIN_CHANNEL && n <= maxChannel(options);
 }
 
 /** CHANNEL-NUMBER (§18.1): 16-bit number + 16 reserved bits. The range is the caller's check (400 in TURN). */
