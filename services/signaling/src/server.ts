@@ -197,11 +197,15 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     metrics.sessions.set(sessions.size);
     metrics.rooms.set(view.roomCount);
   });
-  if (store.shared)
+  // Every instance needs one heartbeat after Redis (re)connects before absent presences mean "crashed".
+  let upSince = Number.POSITIVE_INFINITY;
+  if (store.shared) {
     every(Math.max(250, Math.floor(config.presenceTtlMs / 3)), () =>
-      store.isUp() ? rooms.sweepDeadInstances() : undefined,
+      store.isUp() && Date.now() - upSince > config.presenceTtlMs ? rooms.reconcile() : undefined,
     );
+  }
   store.onStatusChange((up) => {
+    upSince = up ? Date.now() : Number.POSITIVE_INFINITY;
     health.set("redis", up, {
       critical: false,
       detail: up ? "connected" : "unreachable: cross-instance relay and REST unavailable",

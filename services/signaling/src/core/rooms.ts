@@ -103,7 +103,7 @@ export class Rooms {
     };
     await store.addMember(member);
     session.rooms.add(roomId);
-    view.load(roomId, members, meeting);
+    view.load(roomId, members, meeting, this.#o.instanceId);
     if (member.status === "lobby") {
       const msg = { v: 1, type: "lobby.request", roomId, peer: peerInfo(member) } as const;
       await router.broadcast(roomId, { msg, audience: "hosts", upsert: member });
@@ -280,15 +280,23 @@ export class Rooms {
     }
   }
 
-  /** Removes members of instances whose presence expired (crashed), telling local members. */
-  async sweepDeadInstances(): Promise<number> {
+  /**
+   * Reconciles the view with the store, room by room: members of crashed instances (presence expired) or
+   * missed while Redis was away are removed, members missed are added, local members the store lost are
+   * written back. Local members hear `peer.left`/`peer.joined` for each difference.
+   */
+  async reconcile(): Promise<number> {
     const { store, view, router, instanceId } = this.#o;
-    const alive = await store.aliveInstances();
-    let removed = 0;
+    let changes = 0;
     for (const roomId of view.roomIds()) {
+      const stored = new Map((await store.listMembers(roomId)).map((m) => [m.peerId, m]));
       for (const m of view.members(roomId)) {
-        if (m.instanceId === instanceId || alive.has(m.instanceId)) continue;
-        removed++;
+        if (m.instanceId === instanceId) {
+          if (!stored.has(m.peerId)) await store.addMember(m);
+          continue;
+        }
+        if (stored.has(m.peerId)) continue;
+        changes++;
         await this.#removeFromStore(roomId, m.peerId);
         const msg = { v: 1, type: "peer.left", roomId, peerId: m.peerId, reason: "disconnected" } as const;
         router.applyLocal(roomId, {
@@ -297,8 +305,17 @@ export class Rooms {
           remove: m.peerId,
         });
       }
+      for (const m of stored.values()) {
+        if (m.instanceId === instanceId || view.get(roomId, m.peerId)) continue;
+        changes++;
+        const msg =
+          m.status === "joined"
+            ? ({ v: 1, type: "peer.joined", roomId, peer: peerInfo(m) } as const)
+            : ({ v: 1, type: "lobby.request", roomId, peer: peerInfo(m) } as const);
+        router.applyLocal(roomId, { msg, audience: m.status === "joined" ? "joined" : "hosts", upsert: m });
+      }
     }
-    return removed;
+    return changes;
   }
 
   async #joined(member: Member): Promise<ServerMessageOf<"joined">> {

@@ -78,7 +78,10 @@ export class Router {
   onBus(msg: BusMessage): void {
     this.#o.metrics.busMessages.inc({ direction: "in" });
     if (msg.kind === "peer") {
-      this.deliverLocal(msg.to, msg.msg);
+      // Only to a session still in that room here (it may have left since the sender looked).
+      const roomId = "roomId" in msg.msg ? msg.msg.roomId : undefined;
+      const member = roomId === undefined ? undefined : this.#o.view.get(roomId, msg.to);
+      if (member?.instanceId === this.#o.instanceId) this.deliverLocal(msg.to, msg.msg);
       return;
     }
     if (!this.#o.view.has(msg.roomId) && !msg.upsert) return;
@@ -93,9 +96,14 @@ export class Router {
   #apply(roomId: string, opts: BroadcastOptions): void {
     const { view, sessions, instanceId } = this.#o;
     const removed = opts.remove === undefined ? undefined : view.get(roomId, opts.remove);
+    const known = opts.upsert ? view.get(roomId, opts.upsert.peerId) : undefined;
+    // Already applied (by a reconcile that saw the store first): do not announce twice.
+    const duplicate =
+      (opts.msg?.type === "peer.joined" && known?.status === "joined") ||
+      (opts.msg?.type === "peer.left" && removed === undefined);
     if (opts.upsert) view.upsert(opts.upsert);
     if (opts.meeting) view.setMeeting(opts.meeting);
-    if (opts.msg) {
+    if (opts.msg && !duplicate) {
       const hostsOnly = opts.audience === "hosts";
       for (const m of view.members(roomId)) {
         if (m.instanceId !== instanceId || m.peerId === opts.except) continue;

@@ -20,10 +20,12 @@ export class RoomView {
     return this.#rooms.has(roomId);
   }
 
-  /** Replaces the view of a room with what the store says. */
-  load(roomId: string, members: readonly Member[], meeting: StoredMeeting | undefined): void {
+  /** Replaces the view of a room's members on other instances with what the store says. */
+  load(roomId: string, members: readonly Member[], meeting: StoredMeeting | undefined, self: string): void {
     const entry = this.#entry(roomId);
-    for (const m of members) entry.members.set(m.peerId, m);
+    for (const [id, m] of entry.members) if (m.instanceId !== self) entry.members.delete(id);
+    for (const m of members)
+      if (m.instanceId !== self || !entry.members.has(m.peerId)) entry.members.set(m.peerId, m);
     if (meeting) entry.meeting = meeting;
   }
 

@@ -96,9 +96,6 @@ export class MemoryStore implements SignalingStore {
     if (deliver) queueMicrotask(() => deliver(structuredClone(msg)));
     return Promise.resolve();
   }
-  aliveInstances(): Promise<ReadonlySet<string>> {
-    return Promise.resolve(new Set(this.#b.buses.keys()));
-  }
 
   #live(roomId: string): StoredMeeting | undefined {
     const m = this.#b.meetings.get(roomId);

@@ -193,10 +193,6 @@ export class RedisStore implements SignalingStore {
     });
   }
 
-  aliveInstances(): Promise<ReadonlySet<string>> {
-    return this.#run("presence", (r) => this.#alive(r));
-  }
-
   async #alive(r: Redis): Promise<Set<string>> {
     return new Set(await r.zrangebyscore(K.instances, this.#now(), "+inf"));
   }

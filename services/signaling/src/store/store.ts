@@ -70,6 +70,4 @@ export interface SignalingStore {
 
   /** Sends to one instance's bus. */
   publish(instanceId: string, msg: BusMessage): Promise<void>;
-  /** Ids of the instances whose presence has not expired. */
-  aliveInstances(): Promise<ReadonlySet<string>>;
 }

@@ -1,0 +1,181 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
+import { freePort, sharedRedis } from "./redis-server.js";
+
+describe("two instances sharing Redis serve one room as one", () => {
+  let redis: { url: string; dispose: () => Promise<void> };
+  let A: TestServer;
+  let B: TestServer;
+  const clients: TestClient[] = [];
+  const on = async (srv: TestServer, hello = {}) => {
+    const c = await TestClient.session(srv.ws, hello);
+    clients.push(c);
+    return c;
+  };
+  before(async () => {
+    redis = await sharedRedis();
+    const env = { REDIS_URL: redis.url, SIGNALING_PRESENCE_TTL_MS: "1500" };
+    A = await startServer(env);
+    B = await startServer(env);
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await A.close();
+    await B.close();
+    await redis.dispose();
+  });
+
+  it("relays offers, answers, candidates, chat and presence between a peer on each instance", async () => {
+    const { roomId } = await createMeeting(A.http, { title: "cross" });
+    const a = await on(A);
+    const b = await on(B);
+    await a.request({ v: 1, type: "join", roomId, name: "A" });
+    const jb = await b.request<"joined">({ v: 1, type: "join", roomId, name: "B" });
+    assert.deepEqual(
+      jb.peers.map((p) => p.peerId),
+      [a.sessionId],
+    );
+    assert.equal((await a.nextOf("peer.joined")).peer.peerId, b.sessionId);
+
+    const offer = {
+      kind: "offer",
+      sdp: "v=0\r\noffer\r\n",
+      signature: { alg: "ES256", publicKey: "pk", signature: "sig" },
+    } as const;
+    await a.request({ v: 1, type: "signal", roomId, to: b.sessionId, data: offer });
+    const gotOffer = await b.nextOf("signal");
+    assert.deepEqual([gotOffer.from, gotOffer.data], [a.sessionId, offer]);
+    await b.request({
+      v: 1,
+      type: "signal",
+      roomId,
+      to: a.sessionId,
+      data: { kind: "answer", sdp: "v=0\r\nanswer\r\n" },
+    });
+    assert.equal((await a.nextOf("signal")).data.kind, "answer");
+    for (let i = 0; i < 20; i++)
+      b.send({
+        v: 1,
+        type: "signal",
+        roomId,
+        to: a.sessionId,
+        data: { kind: "candidate", candidate: { candidate: `c${i}` } },
+      });
+    const cands = await Promise.all(Array.from({ length: 20 }, () => a.nextOf("signal", undefined)));
+    assert.deepEqual(
+      cands.map((m) =>
+        m.type === "signal" && m.data.kind === "candidate" ? m.data.candidate?.candidate : "",
+      ),
+      Array.from({ length: 20 }, (_, i) => `c${i}`),
+      "in order",
+    );
+
+    await b.request({ v: 1, type: "chat", roomId, text: "hi from B" });
+    assert.equal((await a.nextOf("chat")).entry.text, "hi from B");
+    await a.request({ v: 1, type: "update", roomId, state: { video: true } });
+    assert.equal((await b.nextOf("peer.updated")).peer.state.video, true);
+
+    const late = await on(A);
+    const jl = await late.request<"joined">({ v: 1, type: "join", roomId });
+    assert.deepEqual(jl.peers.map((p) => p.name).sort(), ["A", "B"]);
+    assert.deepEqual(
+      jl.chat.map((c) => c.text),
+      ["hi from B"],
+    );
+    const parts = (await (await fetch(`${B.http}/api/meetings/${roomId}/participants`)).json()) as {
+      participants: unknown[];
+    };
+    assert.equal(parts.participants.length, 3);
+
+    await b.request({ v: 1, type: "leave", roomId });
+    assert.equal((await a.nextOf("peer.left")).peerId, b.sessionId);
+  });
+
+  it("runs the lobby, kick and end across instances", async () => {
+    const { roomId, hostKey } = await createMeeting(B.http, { settings: { requireApproval: true } });
+    const host = await on(A);
+    await host.request({ v: 1, type: "join", roomId, hostKey });
+    const guest = await on(B);
+    await guest.request({ v: 1, type: "join", roomId });
+    await host.nextOf("lobby.request", (m) => m.peer.peerId === guest.sessionId);
+    await host.request({ v: 1, type: "lobby.admit", roomId, peerId: guest.sessionId });
+    assert.equal((await guest.nextOf("joined")).peers[0]?.peerId, host.sessionId);
+    await host.request({ v: 1, type: "mute.request", roomId, peerId: guest.sessionId, kind: "video" });
+    await guest.nextOf("mute.requested");
+    await host.request({ v: 1, type: "kick", roomId, peerId: guest.sessionId });
+    await guest.nextOf("kicked");
+    assert.equal((await guest.expectError({ v: 1, type: "chat", roomId, text: "x" })).code, "not_in_room");
+
+    const other = await on(B);
+    await host.request({ v: 1, type: "room.lock", roomId, locked: false });
+    const res = await fetch(`${B.http}/api/meetings/${roomId}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", "x-host-key": hostKey },
+      body: JSON.stringify({ settings: { requireApproval: false } }),
+    });
+    assert.equal(res.status, 200);
+    await host.nextOf("room.updated", (m) => !m.settings.requireApproval);
+    await other.request({ v: 1, type: "join", roomId });
+    const end = await fetch(`${B.http}/api/meetings/${roomId}/end`, {
+      method: "POST",
+      headers: { "x-host-key": hostKey },
+    });
+    assert.equal(end.status, 200);
+    await host.nextOf("room.ended");
+    await other.nextOf("room.ended");
+  });
+
+  it("drops the participants of a crashed instance when its presence expires", async () => {
+    const { roomId } = await createMeeting(A.http);
+    const a = await on(A);
+    await a.request({ v: 1, type: "join", roomId });
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", "services/signaling/src/main.ts"],
+      {
+        env: {
+          ...process.env,
+          REDIS_URL: redis.url,
+          SIGNALING_HOST: "127.0.0.1",
+          SIGNALING_PORT: String(port),
+          SIGNALING_PRESENCE_TTL_MS: "1500",
+          LOG_LEVEL: "warn",
+        },
+        stdio: "ignore",
+      },
+    );
+    try {
+      const url = `ws://127.0.0.1:${port}/ws`;
+      const end = Date.now() + 20_000;
+      let c: TestClient | undefined;
+      while (!c) {
+        c = await TestClient.session(url).catch(async () => {
+          if (Date.now() > end) throw new Error("child instance did not start");
+          await new Promise((r) => setTimeout(r, 200));
+          return undefined;
+        });
+      }
+      clients.push(c);
+      await c.request({ v: 1, type: "join", roomId });
+      await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+      const left = await a.nextOf("peer.left", (m) => m.peerId === c.sessionId, 8000);
+      assert.equal(left.reason, "disconnected");
+      const parts = (await (await fetch(`${A.http}/api/meetings/${roomId}/participants`)).json()) as {
+        participants: { peerId: string }[];
+      };
+      assert.deepEqual(
+        parts.participants.map((p) => p.peerId),
+        [a.sessionId],
+      );
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});
