@@ -19,9 +19,17 @@ describe("ERROR-CODE (RFC 8489 §14.8)", () => {
       reason: "go there",
     });
   });
-  it("limits the reason to 763 bytes and codes to 300-699", () => {
-    assert.doesNotThrow(() => encodeErrorCode(500, "x".repeat(763)));
-    assert.throws(() => encodeErrorCode(500, "x".repeat(764)), StunEncodeError);
+  it("limits the reason (509 bytes and 127 characters sent, 763 bytes read) and codes to 300-699", () => {
+    assert.doesNotThrow(() => encodeErrorCode(500, "x".repeat(127)));
+    assert.throws(() => encodeErrorCode(500, "x".repeat(128)), StunEncodeError);
+    assert.doesNotThrow(() => encodeErrorCode(500, "\u30de".repeat(127))); // 381 bytes
+    assert.doesNotThrow(() => encodeErrorCode(500, "\u{1f600}".repeat(127))); // 508 bytes, 127 characters
+    const long = new Uint8Array(4 + 763).fill(0x61);
+    long[2] = 5;
+    assert.equal(decodeErrorCode(long).reason.length, 763);
+    const tooLong = new Uint8Array(4 + 764).fill(0x61);
+    tooLong[2] = 5;
+    assert.throws(() => decodeErrorCode(tooLong), StunDecodeError);
     assert.throws(() => encodeErrorCode(299), StunEncodeError);
     assert.throws(() => encodeErrorCode(700), StunEncodeError);
     assert.throws(() => decodeErrorCode(Uint8Array.of(0, 0, 2, 0)), StunDecodeError);

@@ -1,13 +1,13 @@
 /**
  * ERROR-CODE (RFC 8489 §14.8): 21 reserved bits, class (3-6, 3 bits), number (0-99, 8 bits), UTF-8 reason
- * phrase of fewer than 128 characters and at most 763 bytes. ADDRESS-ERROR-CODE (RFC 8656 §18.12) is the same
+ * phrase of fewer than 128 characters (at most 509 bytes sent, 763 bytes read). ADDRESS-ERROR-CODE (RFC 8656 §18.12) is the same
  * with the address family in the first byte.
  */
 import { AttributeType } from "../constants.js";
 import { errorReason } from "../error-codes.js";
 import { badAttribute, encodeRange } from "../errors.js";
 import type { StunAttribute } from "../message.js";
-import { decodeUtf8, encodeUtf8 } from "./text.js";
+import { countCodePoints, decodeUtf8, encodeUtf8 } from "./text.js";
 
 export interface StunError {
   /** 300-699. */
@@ -15,7 +15,11 @@ export interface StunError {
   readonly reason: string;
 }
 
+/** Most reason-phrase bytes accepted when decoding. */
 export const MAX_REASON_BYTES = 763;
+/** Most reason-phrase bytes (and characters) written when encoding. */
+const MAX_REASON_ENCODE_BYTES = 509;
+const MAX_REASON_CHARS = 127;
 
 function decodeCode(value: Uint8Array, type: number): StunError {
   if (value.length < 4) throw badAttribute(type, "error code attribute shorter than 4 bytes");
@@ -29,7 +33,9 @@ function decodeCode(value: Uint8Array, type: number): StunError {
 function encodeCode(code: number, reason: string | undefined, first: number): Uint8Array {
   if (!Number.isInteger(code) || code < 300 || code > 699) throw encodeRange("error code must be 300-699");
   const text = encodeUtf8(reason ?? errorReason(code));
-  if (text.length > MAX_REASON_BYTES) throw encodeRange("reason phrase longer than 763 bytes");
+  if (text.length > MAX_REASON_ENCODE_BYTES) throw encodeRange("reason phrase longer than 509 bytes");
+  if (countCodePoints(reason ?? "") > MAX_REASON_CHARS)
+    throw encodeRange("reason phrase of 128 characters or more");
   const out = new Uint8Array(4 + text.length);
   out[0] = first;
   out[2] = Math.floor(code / 100);
