@@ -3,10 +3,12 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localVars, nginxTest, renderTemplate, writeNginxTree } from "./lib/nginx-config.js";
+import { localVars, NGINX_BIN, nginxTest, renderTemplate, writeNginxTree } from "./lib/nginx-config.js";
+import { freePort, startProc, stopProc, waitForHttp } from "./lib/processes.js";
 import { repoRoot } from "./lib/paths.js";
 
 const upstreams = {
@@ -17,10 +19,36 @@ const upstreams = {
   turnAdmin: "127.0.0.1:19479",
 };
 
+/** GET over HTTPS trusting the test's self-signed certificate. */
+function httpsGet(
+  port: number,
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, path, rejectUnauthorized: false, timeout: 5000 },
+      (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+            body,
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 describe("nginx configuration", () => {
   let dir = "";
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "sb-nginx-t-"));
+    chmodSync(dir, 0o755); // nginx workers run unprivileged
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,9 +62,10 @@ describe("nginx configuration", () => {
     assert.match(r.output, /test is successful/);
   });
 
-  it("production servers (TLS + redirect) pass nginx -t", () => {
+  const makeCert = () => {
     const key = join(dir, "key.pem");
     const cert = join(dir, "cert.pem");
+    if (existsSync(cert)) return { cert, key };
     execFileSync("openssl", [
       "req",
       "-x509",
@@ -54,12 +83,42 @@ describe("nginx configuration", () => {
       "-out",
       cert,
     ]);
+    return { cert, key };
+  };
+
+  it("production servers (TLS + redirect) pass nginx -t", () => {
     const tree = writeNginxTree(join(dir, "prod"), {
       templateDirs: ["nginx/templates", "nginx/templates-tls"],
-      vars: localVars({ ...upstreams, httpsPort: 18443, tls: { cert, key } }),
+      vars: localVars({ ...upstreams, httpsPort: 18443, tls: makeCert() }),
     });
     const r = nginxTest(tree);
     assert.equal(r.status, 0, r.output);
+  });
+
+  it("production servers running: HTTP redirects to HTTPS, HTTPS serves the app with HSTS and headers", async () => {
+    const httpPort = await freePort();
+    const httpsPort = await freePort();
+    const tree = writeNginxTree(join(dir, "prod-live"), {
+      templateDirs: ["nginx/templates", "nginx/templates-tls"],
+      vars: localVars({ ...upstreams, httpPort, httpsPort, tls: makeCert() }),
+    });
+    const nginx = startProc("nginx", NGINX_BIN, ["-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog]);
+    try {
+      const plain = await waitForHttp(`http://127.0.0.1:${httpPort}/room/abc`, { proc: nginx, status: 301 });
+      assert.equal(plain.headers.get("location"), "https://127.0.0.1/room/abc");
+      const acme = await fetch(`http://127.0.0.1:${httpPort}/.well-known/acme-challenge/none`);
+      assert.equal(acme.status, 404, "ACME challenges are answered over HTTP, not redirected");
+      const res = await httpsGet(httpsPort, "/some/app/route");
+      assert.equal(res.status, 200);
+      assert.match(res.body, /<title>Switchboard<\/title>/, "single-page app fallback to index.html");
+      assert.match(res.headers["strict-transport-security"] ?? "", /max-age=\d+/);
+      assert.equal(res.headers["x-frame-options"], "DENY");
+      assert.match(res.headers["content-security-policy"] ?? "", /frame-ancestors 'none'/);
+      const metrics = await httpsGet(httpsPort, "/metrics");
+      assert.doesNotMatch(metrics.body, /process_cpu/, "services' metrics are not exposed through nginx");
+    } finally {
+      await stopProc(nginx);
+    }
   });
 
   it("a broken file fails nginx -t (the check can fail)", () => {

@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import WebSocket from "ws";
 import { localVars, NGINX_BIN, writeNginxTree, type NginxTree } from "../lib/nginx-config.js";
 import { freePort, startProc, stopProc, waitForHttp, waitUntil, type Proc } from "../lib/processes.js";
 import { activeTargets, query, startPrometheus } from "../lib/prometheus-run.js";
@@ -224,6 +225,41 @@ if (missing.length > 0) {
       assert.ok(Number(len) >= 6, `one compact peer at least: ${second.toString("latin1")}`);
     });
 
+    it("WebTorrent over WebSocket through nginx (/announce): an offer reaches the other peer", async () => {
+      const url = `${base.replace("http", "ws")}/announce`;
+      const infoHash = "W".repeat(20);
+      const open = async (): Promise<{ ws: WebSocket; inbox: Record<string, unknown>[] }> => {
+        const ws = new WebSocket(url);
+        const inbox: Record<string, unknown>[] = [];
+        ws.on("message", (d: Buffer) => inbox.push(JSON.parse(d.toString()) as Record<string, unknown>));
+        await new Promise<void>((resolve, reject) => (ws.once("open", resolve), ws.once("error", reject)));
+        return { ws, inbox };
+      };
+      const seeder = await open();
+      const leecher = await open();
+      try {
+        const announce = { action: "announce", info_hash: infoHash, numwant: 5, event: "started", left: 0 };
+        seeder.ws.send(JSON.stringify({ ...announce, peer_id: "S".repeat(20), offers: [] }));
+        await waitUntil("seeder's announce reply", () =>
+          seeder.inbox.some((m) => typeof m.interval === "number"),
+        );
+        leecher.ws.send(
+          JSON.stringify({
+            ...announce,
+            left: 10,
+            peer_id: "L".repeat(20),
+            offers: [{ offer_id: "O".repeat(20), offer: { type: "offer", sdp: "v=0 webtorrent" } }],
+          }),
+        );
+        await waitUntil("the offer relayed to the seeder", () =>
+          seeder.inbox.some((m) => (m.offer as { sdp?: string } | undefined)?.sdp === "v=0 webtorrent"),
+        );
+      } finally {
+        seeder.ws.terminate();
+        leecher.ws.terminate();
+      }
+    });
+
     it("Prometheus scrapes every service instance and reports them up", async () => {
       await waitUntil(
         "every Prometheus target up",
@@ -296,6 +332,18 @@ if (missing.length > 0) {
           ),
         10_000,
       );
+    });
+
+    it("nginx rate-limits the meetings API per client address (429 beyond the burst)", async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 120 }, async () => {
+          const res = await fetch(`${base}/api/meetings/${roomId}`);
+          await res.body?.cancel();
+          return res.status;
+        }),
+      );
+      assert.ok(statuses.includes(429), `some requests limited: ${statuses.join(",")}`);
+      assert.ok(statuses.filter((st) => st === 200).length >= 40, "the burst is served");
     });
   });
 }

@@ -88,7 +88,7 @@ export async function waitForHttp(
       throw new Error(`${opts.proc.name} exited before ${url} answered:\n${opts.proc.output()}`);
     }
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000), redirect: "manual" });
       if (res.status === (opts.status ?? 200)) return res;
       last = `HTTP ${res.status}`;
       await res.body?.cancel();
