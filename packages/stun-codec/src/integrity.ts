@@ -29,14 +29,23 @@ export interface LongTermKeyInput {
   readonly password: string;
   /** PASSWORD-ALGORITHM: "md5" (16-byte key, the RFC 5389 default) or "sha256" (32-byte key). Default "md5". */
   readonly algorithm?: "md5" | "sha256";
-  /** String preparation applied to the three strings: OpaqueString (RFC 8489, default), SASLprep (RFC 5389). */
+  /**
+   * "opaque-string" (RFC 8489, default): OpaqueString on realm and password. "saslprep" (RFC 5389 §15.4):
+   * SASLprep on the password only. "none": nothing. The username is used as received either way (the client
+   * prepared it before putting it in USERNAME), and never makes this throw.
+   */
   readonly preparation?: Preparation;
 }
 
-/** RFC 8489 §9.2.2: key = H(username ":" OpaqueString(realm) ":" OpaqueString(password)). */
+/**
+ * RFC 8489 §9.2.2: key = H(username ":" OpaqueString(realm) ":" OpaqueString(password)), H = MD5 or SHA-256;
+ * RFC 5389 §15.4: key = MD5(username ":" realm ":" SASLprep(password)). Throws StunEncodeError when the realm or
+ * password is not allowed by the preparation (a configuration error, not a client's).
+ */
 export function longTermKey(input: LongTermKeyInput): Uint8Array {
   const how = input.preparation ?? "opaque-string";
-  const text = `${prepare(input.username, how, "username")}:${prepare(input.realm, how, "realm")}:${prepare(input.password, how, "password")}`;
+  const realm = how === "opaque-string" ? prepare(input.realm, how, "realm") : input.realm;
+  const text = `${input.username}:${realm}:${prepare(input.password, how, "password")}`;
   return createHash(input.algorithm ?? "md5")
     .update(text, "utf8")
     .digest();
