@@ -24,6 +24,16 @@ describe("keys (RFC 8489 §9)", () => {
       sha,
     );
   });
+  it("uses the username as received and prepares realm and password", () => {
+    const expected = createHash("md5").update("u\u0007:r e:p w").digest();
+    assert.deepEqual(longTermKey({ username: "u\u0007", realm: "r\u00a0e", password: "p\u3000w" }), expected);
+    const sasl = createHash("md5").update("u:r\u00a0e:IX").digest();
+    assert.deepEqual(
+      longTermKey({ username: "u", realm: "r\u00a0e", password: "\u2168", preparation: "saslprep" }),
+      sasl,
+    );
+    assert.throws(() => longTermKey({ username: "u", realm: "r", password: "" }), StunEncodeError);
+  });
 });
 
 describe("verifyMessageIntegrity", () => {
