@@ -48,6 +48,8 @@ export interface TurnListeners {
 }
 
 export interface TurnServer {
+  /** Bound addresses once `start()` has resolved. */
+  readonly listeners: TurnListeners | undefined;
   readonly metrics: TurnMetrics;
   readonly registry: Registry;
   readonly allocations: AllocationManager;
@@ -143,8 +145,12 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
           stats: () => ({ allocations: allocations.size }),
         });
   let sweeper: NodeJS.Timeout | undefined;
+  let bound: TurnListeners | undefined;
 
   return {
+    get listeners() {
+      return bound;
+    },
     metrics,
     registry,
     allocations,
@@ -165,7 +171,8 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
           ? undefined
           : await admin.listen({ host: config.adminHost, port: config.adminPort });
       logger.info({ ...listeners, admin: adminUrl, relays: relayAddresses(config) }, "turn server listening");
-      return { ...listeners, admin: adminUrl };
+      bound = { ...listeners, admin: adminUrl };
+      return bound;
     },
     reloadTls() {
       const credentials = readTls();

@@ -46,11 +46,12 @@ export interface EchoPeer {
 
 /** A UDP peer that echoes every datagram back to its sender. */
 export async function startEchoPeer(host = "127.0.0.1"): Promise<EchoPeer> {
-  const socket = createSocket("udp4");
+  const v6 = host.includes(":");
+  const socket = createSocket(v6 ? "udp6" : "udp4");
   socket.on("message", (m, r) => socket.send(m, r.port, r.address));
   await new Promise<void>((r) => socket.bind(0, host, () => r()));
   return {
-    address: { family: "IPv4", address: host, port: socket.address().port },
+    address: { family: v6 ? "IPv6" : "IPv4", address: host, port: socket.address().port },
     socket,
     close: () => socket.close(),
   };

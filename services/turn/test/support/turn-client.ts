@@ -58,9 +58,10 @@ export class TestTurnClient {
 
   async open(): Promise<void> {
     if (this.#o.transport === "udp") {
-      const s = createSocket("udp4");
+      const v6 = this.#o.server.address.includes(":");
+      const s = createSocket(v6 ? "udp6" : "udp4");
       s.on("message", (m: Buffer) => this.#onFrame(m));
-      await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
+      await new Promise<void>((r) => s.bind(0, v6 ? "::1" : "127.0.0.1", () => r()));
       this.#udp = s;
     } else {
       const framer = new TurnFramer();
@@ -156,7 +157,7 @@ export class TestTurnClient {
   /** An authenticated request: on 401/438 learns realm and nonce and retries once. */
   async request(
     method: number,
-    attributes: StunAttribute[] = [],
+    attributes: StunAttribute[] | ((transactionId: Uint8Array) => StunAttribute[]) = [],
     authenticate = true,
     nonce?: string,
   ): Promise<StunMessage> {
@@ -171,7 +172,12 @@ export class TestTurnClient {
             ]
           : [];
       const bytes = encodeStunMessage(
-        { method, cls: StunClass.Request, transactionId: tid, attributes: [...attributes, ...auth] },
+        {
+          method,
+          cls: StunClass.Request,
+          transactionId: tid,
+          attributes: [...(typeof attributes === "function" ? attributes(tid) : attributes), ...auth],
+        },
         authenticate && this.#key
           ? { integrity: { key: this.#key }, fingerprint: true }
           : { fingerprint: true },
@@ -222,13 +228,13 @@ export class TestTurnClient {
   }
 
   async createPermission(...peers: TransportAddress[]): Promise<StunMessage> {
-    return this.request(StunMethod.CreatePermission, peers.map(xorPeer));
+    return this.request(StunMethod.CreatePermission, (tid) => peers.map((p) => xorPeer(p, tid)));
   }
 
   async channelBind(channel: number, peer: TransportAddress): Promise<StunMessage> {
-    const res = await this.request(StunMethod.ChannelBind, [
+    const res = await this.request(StunMethod.ChannelBind, (tid) => [
       { type: AttributeType.ChannelNumber, value: Uint8Array.of(channel >> 8, channel & 255, 0, 0) },
-      xorPeer(peer),
+      xorPeer(peer, tid),
     ]);
     if (res.cls === StunClass.SuccessResponse) this.#channels.set(channel, peer);
     return res;
@@ -260,10 +266,8 @@ export class TestTurnClient {
   }
 }
 
-/** XOR-PEER-ADDRESS for IPv4 peers (IPv4 XOR does not depend on the transaction id, RFC 8489 §14.2). */
-function xorPeer(peer: TransportAddress): StunAttribute {
-  if (peer.family !== "IPv4") throw new Error("the test client sends IPv4 peers only");
-  return xorAddressAttribute(AttributeType.XorPeerAddress, peer, new Uint8Array(12));
+function xorPeer(peer: TransportAddress, transactionId: Uint8Array): StunAttribute {
+  return xorAddressAttribute(AttributeType.XorPeerAddress, peer, transactionId);
 }
 
 export const u32 = (n: number): Uint8Array =>

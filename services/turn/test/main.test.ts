@@ -1,0 +1,154 @@
+/** The service process: exit 2 on bad configuration, admin endpoints, SIGHUP TLS reload keeping allocations, SIGTERM. */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "node:tls";
+import { fileURLToPath } from "node:url";
+import { TestTurnClient, errorCode } from "./support/turn-client.js";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+function run(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", MAIN], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const a = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return typeof a === "object" && a ? a.port : 0;
+}
+
+function makeCert(dir: string, name: string, cn: string): void {
+  execFileSync(
+    "openssl",
+    [
+      ...[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+      ],
+      ...[
+        "-keyout",
+        join(dir, `${name}-key.pem`),
+        "-out",
+        join(dir, `${name}-cert.pem`),
+        "-subj",
+        `/CN=${cn}`,
+      ],
+    ],
+    { stdio: "ignore" },
+  );
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${String(pattern)}: ${out}`)),
+      timeoutMs,
+    );
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+  });
+}
+
+function peerCertCn(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => {
+      const cn = s.getPeerCertificate().subject.CN;
+      s.destroy();
+      resolve(Array.isArray(cn) ? cn.join(",") : String(cn));
+    });
+    s.on("error", reject);
+  });
+}
+
+describe("turn main process", () => {
+  const children: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "turn-main-"));
+  after(() => {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists every configuration problem and exits 2 before listening", async () => {
+    const child = run({
+      TURN_HOST: "0.0.0.0",
+      TURN_MIN_PORT: "60000",
+      TURN_MAX_PORT: "50000",
+      TURN_PORT: "x",
+    });
+    children.push(child);
+    const out = await waitForOutput(child, /TURN_USERS or TURN_SECRET|TURN_PORT/);
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    assert.equal(code, 2);
+    assert.match(out, /TURN_PORT/);
+  });
+
+  it("serves admin endpoints, reloads TLS on SIGHUP without dropping allocations, stops on SIGTERM", async () => {
+    makeCert(dir, "a", "first.example");
+    makeCert(dir, "b", "second.example");
+    const [port, tlsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+    const child = run({
+      TURN_HOST: "127.0.0.1",
+      TURN_PORT: String(port),
+      TURN_TLS_PORT: String(tlsPort),
+      TURN_TLS_CERT: join(dir, "a-cert.pem"),
+      TURN_TLS_KEY: join(dir, "a-key.pem"),
+      TURN_USERS: "alice:alice-pw",
+      TURN_ADMIN_PORT: String(adminPort),
+    });
+    children.push(child);
+    await waitForOutput(child, /turn server listening/);
+    const admin = `http://127.0.0.1:${adminPort}`;
+    assert.equal((await fetch(`${admin}/health`)).status, 200);
+    const c = new TestTurnClient({
+      transport: "udp",
+      server: { address: "127.0.0.1", port },
+      username: "alice",
+      password: "alice-pw",
+    });
+    await c.open();
+    try {
+      assert.equal(errorCode(await c.allocate()), undefined);
+      assert.equal(await peerCertCn(tlsPort), "first.example");
+      renameSync(join(dir, "b-cert.pem"), join(dir, "a-cert.pem"));
+      renameSync(join(dir, "b-key.pem"), join(dir, "a-key.pem"));
+      const reloaded = waitForOutput(child, /TLS certificate reloaded/);
+      child.kill("SIGHUP");
+      await reloaded;
+      assert.equal(await peerCertCn(tlsPort), "second.example");
+      const stats = (await (await fetch(`${admin}/stats`)).json()) as Record<string, unknown>;
+      assert.equal(stats.turn_allocations_active, 1);
+      assert.equal(errorCode(await c.refresh(600)), undefined);
+      const metrics = await (await fetch(`${admin}/metrics`)).text();
+      assert.match(metrics, /turn_requests_total\{method="Allocate",result="success"\} 1/);
+    } finally {
+      c.close();
+    }
+    child.kill("SIGTERM");
+    assert.equal(await new Promise<number | null>((r) => child.on("close", r)), 0);
+  });
+});
