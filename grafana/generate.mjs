@@ -81,7 +81,7 @@ const dashboards = {
           "signaling",
         ],
         [
-          'sum(rate(turn_requests_total{result!~"success|401"}[$__rate_interval])) / clamp_min(sum(rate(turn_requests_total[$__rate_interval])), 1e-9)',
+          'sum(rate(turn_requests_total{result!~"success|dropped|401|438"}[$__rate_interval])) / clamp_min(sum(rate(turn_requests_total[$__rate_interval])), 1e-9)',
           "turn",
         ],
         [

@@ -36,6 +36,12 @@ describe("prometheus files", () => {
     assert.notEqual(promtool("check", "rules", file).status, 0, "promtool rejects a broken query");
   });
 
+  it("promtool test rules: alerts fire on synthetic series (instance down, Redis, TURN capacity, latency)", () => {
+    const r = promtool("test", "rules", join(repoRoot, "deploy/prometheus/alerts.test.yml"));
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /SUCCESS/);
+  });
+
   it("alerts cover service down, error rates, TURN capacity, Redis, relay latency", () => {
     const names = alertExprs().map((e) => e.where);
     for (const want of [
