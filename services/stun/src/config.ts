@@ -76,6 +76,12 @@ export const stunConfigSpec = {
     default: 100_000,
     min: 1,
   }),
+  udpBufferBytes: int({
+    env: "STUN_UDP_BUFFER_BYTES",
+    doc: "receive and send buffer asked of the OS for each UDP socket (capped by net.core.rmem_max/wmem_max); 0 = OS default",
+    default: 1 << 20,
+    min: 0,
+  }),
   tcpIdleTimeoutMs: int({
     env: "STUN_TCP_IDLE_TIMEOUT_MS",
     doc: "a TCP connection silent this long is closed",

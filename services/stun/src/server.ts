@@ -79,7 +79,13 @@ export function createStunServer(opts: StunServerOptions): StunServer {
 
   return {
     async listen() {
-      udp = await UdpListeners.open({ binds: bindsFor(), handle, metrics, logger });
+      udp = await UdpListeners.open({
+        binds: bindsFor(),
+        handle,
+        metrics,
+        logger,
+        bufferBytes: config.udpBufferBytes,
+      });
       try {
         if (config.tcp) {
           // With port 0, TCP takes the port UDP was given so that one number serves both.

@@ -1,0 +1,219 @@
+/**
+ * STUN benchmark: one run, four UDP servers on loopback, the same closed-loop load against each.
+ *   node --conditions=source --import tsx bench/stun/run.ts [--rounds 7] [--seconds 3] [--sockets 16] [--window 16]
+ *
+ * Targets: a bare Node `dgram` echo server (the ceiling for any Node UDP server here), our STUN service with
+ * one worker (in-process) and with its default worker count (one per CPU), and coturn's turnserver (-S, STUN
+ * only, default threads). Rounds interleave the targets so machine noise hits them alike; medians are reported.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { treeCpuSeconds } from "./proc-cpu.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROUNDS = arg("rounds", 7);
+const SECONDS = arg("seconds", 3);
+const SOCKETS = arg("sockets", 16);
+const WINDOW = arg("window", 16);
+
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  readonly mode: "stun" | "any";
+  readonly child: ChildProcess;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createSocket("udp4");
+    s.bind(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once the server answers a Binding request (or echoes it). */
+async function ready(port: number, ms = 20_000): Promise<void> {
+  const s = createSocket("udp4");
+  const req = Buffer.from("000100002112a442000000000000000000000001", "hex");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => s.send(req, port, "127.0.0.1"), 100);
+      const deadline = setTimeout(() => {
+        clearInterval(timer);
+        reject(new Error(`server on ${port} not answering`));
+      }, ms);
+      s.on("message", () => {
+        clearInterval(timer);
+        clearTimeout(deadline);
+        resolve();
+      });
+    });
+  } finally {
+    s.close();
+  }
+}
+
+function start(
+  name: string,
+  mode: Target["mode"],
+  port: number,
+  cmd: string,
+  args: string[],
+  env = {},
+): Target {
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return { name, port, mode, child };
+}
+
+function loadgen(bin: string, t: Target): { rps: number; refills: number } {
+  const out = execFileSync(
+    bin,
+    ["127.0.0.1", String(t.port), String(SECONDS), String(SOCKETS), String(WINDOW), t.mode],
+    { encoding: "utf8", timeout: (SECONDS + 10) * 1000 },
+  );
+  return JSON.parse(out) as { rps: number; refills: number };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+async function main(): Promise<void> {
+  const bin = join(root, "bench/.peers/bin/stun-loadgen");
+  mkdirSync(join(root, "bench/.peers/bin"), { recursive: true });
+  execFileSync("cc", ["-O2", "-o", bin, join(root, "bench/stun/loadgen.c")], { stdio: "inherit" });
+  const cpus = availableParallelism();
+  const tmp = mkdtempSync(join(tmpdir(), "stun-bench-"));
+  const tsx = ["--conditions=source", "--import", "tsx"];
+  const stunEnv = (workers: string) => ({
+    STUN_HOST: "127.0.0.1",
+    STUN_ADMIN_PORT: "0",
+    STUN_WORKERS: workers,
+    // Every request comes from 127.0.0.1: the per-source guard (200/s by default) would measure itself.
+    STUN_RATE_LIMIT_PER_SECOND: "0",
+    LOG_LEVEL: "warn",
+  });
+  const targets: Target[] = [];
+  try {
+    const p = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    targets.push(
+      start("node dgram echo", "any", p[0], process.execPath, [
+        ...tsx,
+        "bench/stun/echo-server.ts",
+        String(p[0]),
+      ]),
+    );
+    targets.push(
+      start(
+        "switchboard stun, 1 worker",
+        "stun",
+        p[1],
+        process.execPath,
+        [...tsx, "services/stun/src/main.ts"],
+        {
+          ...stunEnv("1"),
+          STUN_PORT: String(p[1]),
+        },
+      ),
+    );
+    targets.push(
+      start(
+        `switchboard stun, default (${cpus} workers)`,
+        "stun",
+        p[2],
+        process.execPath,
+        [...tsx, "services/stun/src/main.ts"],
+        {
+          ...stunEnv("0"),
+          STUN_PORT: String(p[2]),
+        },
+      ),
+    );
+    targets.push(
+      start("coturn turnserver -S (default threads)", "stun", p[3], "turnserver", [
+        "-n",
+        "-S",
+        "--listening-ip=127.0.0.1",
+        `--listening-port=${p[3]}`,
+        "--no-cli",
+        "--no-tls",
+        "--no-dtls",
+        "--no-stdout-log",
+        `--log-file=${join(tmp, "turnserver.log")}`,
+        `--pidfile=${join(tmp, "turnserver.pid")}`,
+      ]),
+    );
+    for (const t of targets) await ready(t.port);
+    console.log(`${cpus} CPUs; ${ROUNDS} rounds × ${SECONDS} s; ${SOCKETS} sockets × ${WINDOW} in flight`);
+
+    const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+    const cpu = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const t of targets) {
+        const pid = t.child.pid ?? 0;
+        const c0 = treeCpuSeconds(pid);
+        const w0 = performance.now();
+        const r = loadgen(bin, t);
+        const wall = (performance.now() - w0) / 1000;
+        const usage = (treeCpuSeconds(pid) - c0) / wall;
+        rps.get(t.name)?.push(r.rps);
+        cpu.get(t.name)?.push(usage);
+        console.log(
+          `round ${round}  ${t.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(8)} req/s  CPU ${(usage * 100).toFixed(0)}%`,
+        );
+      }
+    }
+    const med = (name: string): number => median(rps.get(name) ?? []);
+    const rows = targets.map((t) => ({
+      target: t.name,
+      medianRps: Math.round(med(t.name)),
+      serverCpuPercent: Math.round(median(cpu.get(t.name) ?? []) * 100),
+      rounds: (rps.get(t.name) ?? []).map(Math.round),
+    }));
+    const [echo, one, many, coturn] = rows.map((r) => r.medianRps);
+    const ratios = {
+      oneWorkerVsEcho: (one ?? 0) / (echo || 1),
+      defaultWorkersVsCoturn: (many ?? 0) / (coturn || 1),
+    };
+    console.log("\n| target | median req/s | server CPU |\n| --- | --- | --- |");
+    for (const r of rows) console.log(`| ${r.target} | ${r.medianRps} | ${r.serverCpuPercent}% |`);
+    console.log(
+      `\none worker / bare echo = ${ratios.oneWorkerVsEcho.toFixed(2)} (target ≥ 0.90)` +
+        `\ndefault workers / coturn = ${ratios.defaultWorkersVsCoturn.toFixed(2)} (target ≥ 0.80)`,
+    );
+    mkdirSync(join(root, "bench/results"), { recursive: true });
+    const file = join(root, "bench/results", `stun-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { cpus, rounds: ROUNDS, seconds: SECONDS, sockets: SOCKETS, window: WINDOW, rows, ratios },
+        null,
+        2,
+      ),
+    );
+    console.log(`results: ${file}`);
+  } finally {
+    for (const t of targets) t.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const t of targets) if (t.child.exitCode === null) t.child.kill("SIGKILL");
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
