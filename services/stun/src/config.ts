@@ -22,7 +22,11 @@ export const stunConfigSpec = {
     default: "",
     pattern: ipOrEmpty,
   }),
-  port: port({ env: "STUN_PORT", doc: "UDP and TCP port of the STUN listeners", default: 3478 }),
+  port: port({
+    env: "STUN_PORT",
+    doc: "UDP and TCP port of the STUN listeners (0 = any free port, the same for UDP and TCP)",
+    default: 3478,
+  }),
   altHost: optionalStr({
     env: "STUN_ALT_HOST",
     doc: "RFC 5780 second address (with STUN_ALT_PORT turns NAT behaviour discovery on)",
