@@ -17,11 +17,33 @@ export interface SignalingMetrics {
   readonly redisRoundTrips: Counter<"op" | "result">;
   readonly redisLatency: Histogram<"op">;
   readonly busMessages: Counter<"direction">;
+  /** `messages.inc({type, result})` through a cache of label children (the relay's hot path). */
+  countMessage(type: string, result: string): void;
+  /** `sent.inc({type})`, cached likewise. */
+  countSent(type: string): void;
+  /** `relayLatency.observe({path}, seconds)` for one relay in `RELAY_SAMPLE`. */
+  observeRelay(path: "local" | "bus", seconds: number): void;
 }
+
+function cached<T>(make: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let child = cache.get(key);
+    if (child === undefined) cache.set(key, (child = make(key)));
+    return child;
+  };
+}
+
+/** One relay in this many is timed for the latency histogram (a power of two). */
+const RELAY_SAMPLE = 8;
 
 export function createSignalingMetrics(registry: Registry): SignalingMetrics {
   const registers = [registry];
-  return {
+  const collectors: (() => void)[] = [];
+  const collect = (): void => {
+    for (const c of collectors) c();
+  };
+  const m = {
     connections: new Gauge({ name: "signaling_connections", help: "open WebSocket connections", registers }),
     connectionsTotal: new Counter({
       name: "signaling_connections_total",
@@ -36,16 +58,18 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
       help: "client messages by type and result",
       labelNames: ["type", "result"] as const,
       registers,
+      collect,
     }),
     sent: new Counter({
       name: "signaling_sent_messages_total",
       help: "messages sent to clients by type",
       labelNames: ["type"] as const,
       registers,
+      collect,
     }),
     relayLatency: new Histogram({
       name: "signaling_relay_latency_seconds",
-      help: "signal relay time inside the service (local socket or bus publish)",
+      help: "signal relay time inside the service (local socket or bus publish); one relay in 8 is timed",
       labelNames: ["path"] as const,
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
       registers,
@@ -69,5 +93,33 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
       labelNames: ["direction"] as const,
       registers,
     }),
+  };
+  // Hot-path counts are kept in plain maps and handed to prom-client when it is scraped (`collect`).
+  const pendingMessages = new Map<string, number>();
+  const pendingSent = new Map<string, number>();
+  const messageChild = cached((key) => {
+    const [type = "", result = ""] = key.split(" ");
+    return m.messages.labels({ type, result });
+  });
+  const sentChild = cached((type) => m.sent.labels({ type }));
+  const relayChild = cached((path) => m.relayLatency.labels({ path }));
+  const flush = (): void => {
+    for (const [key, n] of pendingMessages) messageChild(key).inc(n);
+    for (const [type, n] of pendingSent) sentChild(type).inc(n);
+    pendingMessages.clear();
+    pendingSent.clear();
+  };
+  collectors.push(flush);
+  let relays = 0;
+  return {
+    ...m,
+    countMessage: (type, result) => {
+      const key = `${type} ${result}`;
+      pendingMessages.set(key, (pendingMessages.get(key) ?? 0) + 1);
+    },
+    countSent: (type) => pendingSent.set(type, (pendingSent.get(type) ?? 0) + 1),
+    observeRelay: (path, seconds) => {
+      if ((relays++ & (RELAY_SAMPLE - 1)) === 0) relayChild(path).observe(seconds);
+    },
   };
 }

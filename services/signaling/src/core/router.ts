@@ -40,21 +40,24 @@ export class Router {
     return this.#o.instanceId;
   }
 
-  /** Sends to one member of a room (`unknown_peer` when it is not there). */
-  async toPeer(roomId: string, peerId: string, msg: ServerMessage): Promise<void> {
+  /**
+   * Sends to one member of a room (`unknown_peer` when it is not there): synchronously to a local session,
+   * else a promise of the bus publish.
+   */
+  toPeer(roomId: string, peerId: string, msg: ServerMessage): Promise<void> | undefined {
     const member = this.#o.view.get(roomId, peerId);
     if (!member) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
     if (member.instanceId === this.#o.instanceId) {
       this.deliverLocal(peerId, msg);
-      return;
+      return undefined;
     }
-    await this.#o.store.publish(member.instanceId, { kind: "peer", to: peerId, msg });
     this.#o.metrics.busMessages.inc({ direction: "out" });
+    return this.#o.store.publish(member.instanceId, { kind: "peer", to: peerId, msg });
   }
 
   /** Hands a message to a local session (buffered while it is cut off). */
   deliverLocal(sessionId: string, msg: ServerMessage): void {
-    if (this.#o.sessions.deliver(sessionId, msg)) this.#o.metrics.sent.inc({ type: msg.type });
+    if (this.#o.sessions.deliver(sessionId, msg)) this.#o.metrics.countSent(msg.type);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Router } from "../core/router.js";
 import type { SignalingMetrics } from "../metrics.js";
 import type { Session } from "../state/session-registry.js";
 import { parseFrame } from "./parse-frame.js";
+import { batchWrites } from "./write-batcher.js";
 
 export interface ConnectionDeps {
   readonly hello: HelloContext;
@@ -43,6 +44,8 @@ export class Connection {
   readonly #deps: ConnectionDeps;
   readonly #bucket: TokenBucket;
   #queue: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #ctx: HandlerContext | undefined;
   #strikes = 0;
   #ended = false;
 
@@ -62,6 +65,7 @@ export class Connection {
   /** Sends one message (dropped if the socket is closing; cuts off clients that do not read). */
   send = (msg: ServerMessage): boolean => {
     if (this.#ws.readyState !== this.#ws.OPEN) return false;
+    batchWrites(this.#ws);
     this.#ws.send(JSON.stringify(msg));
     if (this.#ws.bufferedAmount > this.#deps.maxBufferedBytes) {
       this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");
@@ -93,16 +97,16 @@ export class Connection {
     const { metrics, clock } = this.#deps;
     this.lastSeen = clock.now();
     if (!this.#bucket.take()) {
-      metrics.messages.inc({ type: "any", result: "rate_limited" });
+      metrics.countMessage("any", "rate_limited");
       if (++this.#strikes >= RATE_STRIKES) this.close(1008, "rate limit");
       else if (this.#strikes === 1)
         this.send(errorMessage(new SignalingError("rate_limited", "too many messages, slow down")));
       return;
     }
     this.#strikes = 0;
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (buf.length > this.#deps.maxFrameBytes) {
-      metrics.messages.inc({ type: "any", result: "payload_too_large" });
+      metrics.countMessage("any", "payload_too_large");
       const id = ID_NEAR_START.exec(buf.subarray(0, 256).toString("latin1"))?.[1];
       const error = new SignalingError(
         "payload_too_large",
@@ -119,49 +123,79 @@ export class Connection {
         } as const)
       : parseFrame(buf.toString("utf8"));
     if (!parsed.ok) {
-      metrics.messages.inc({ type: parsed.type, result: parsed.error.code });
+      metrics.countMessage(parsed.type, parsed.error.code);
       this.send(errorMessage(parsed.error, parsed.id));
       return;
     }
     const msg = parsed.msg;
-    this.#queue = this.#queue.then(() => this.#handle(msg));
+    // Messages are handled in order: straight away when nothing is pending, else after the pending ones.
+    if (this.#pending === 0) this.#track(this.#handle(msg));
+    else this.#track(this.#queue.then(() => this.#handle(msg)));
   }
 
-  async #handle(msg: ClientMessage): Promise<void> {
-    const { metrics, logger } = this.#deps;
-    if (this.#ended) return;
+  #track(result: Promise<void> | undefined): void {
+    if (!result) return;
+    this.#pending++;
+    this.#queue = result.finally(() => this.#pending--);
+  }
+
+  /** Handles one message; synchronous when its handler is (local relay), else returns the pending work. */
+  #handle(msg: ClientMessage): Promise<void> | undefined {
+    if (this.#ended) return undefined;
     try {
-      let reply: ServerMessage | undefined;
-      if (!this.session) {
-        if (msg.type !== "hello") throw new SignalingError("hello_required", "say hello first");
-        const result = await handleHello(this.#deps.hello, msg, this.send);
-        this.session = result.session;
-        this.send(result.welcome);
-        for (const m of result.missed) this.send(m);
-      } else {
-        const ctx: HandlerContext = {
-          session: this.session,
-          rooms: this.#deps.rooms,
-          router: this.#deps.router,
-          metrics,
-          clock: this.#deps.clock,
-          endSession: () => (this.#ended = true),
-        };
-        const handler = HANDLERS[msg.type] as Handler<typeof msg.type>;
-        reply =
-          (await handler(ctx, msg)) ?? (msg.id === undefined ? undefined : { v: 1, type: "ack", id: msg.id });
-        if (reply) this.send(reply);
+      if (!this.session) return this.#hello(msg).catch((err: unknown) => this.#fail(msg, err));
+      const handler = HANDLERS[msg.type] as Handler<typeof msg.type>;
+      const out = handler(this.#context(this.session), msg);
+      if (out instanceof Promise) {
+        return out.then(
+          (reply) => this.#done(msg, reply),
+          (err: unknown) => this.#fail(msg, err),
+        );
       }
-      metrics.messages.inc({ type: msg.type, result: "ok" });
-      if (this.#ended && this.session) {
-        this.#deps.onSessionEnd(this.session);
-        this.close(1000, "bye");
-      }
+      this.#done(msg, out);
     } catch (err) {
-      const code = err instanceof SignalingError ? err.code : "internal_error";
-      if (code === "internal_error") logger.error({ err, type: msg.type }, "handler failed");
-      metrics.messages.inc({ type: msg.type, result: code });
-      this.send(errorMessage(err, msg.id));
+      this.#fail(msg, err);
     }
+    return undefined;
+  }
+
+  async #hello(msg: ClientMessage): Promise<void> {
+    if (msg.type !== "hello") throw new SignalingError("hello_required", "say hello first");
+    const result = await handleHello(this.#deps.hello, msg, this.send);
+    this.session = result.session;
+    this.send(result.welcome);
+    for (const m of result.missed) this.send(m);
+    this.#deps.metrics.countMessage(msg.type, "ok");
+  }
+
+  #context(session: Session): HandlerContext {
+    if (this.#ctx?.session !== session) {
+      this.#ctx = {
+        session,
+        rooms: this.#deps.rooms,
+        router: this.#deps.router,
+        metrics: this.#deps.metrics,
+        clock: this.#deps.clock,
+        endSession: () => (this.#ended = true),
+      };
+    }
+    return this.#ctx;
+  }
+
+  #done(msg: ClientMessage, reply: ServerMessage | undefined): void {
+    const out = reply ?? (msg.id === undefined ? undefined : ({ v: 1, type: "ack", id: msg.id } as const));
+    if (out) this.send(out);
+    this.#deps.metrics.countMessage(msg.type, "ok");
+    if (this.#ended && this.session) {
+      this.#deps.onSessionEnd(this.session);
+      this.close(1000, "bye");
+    }
+  }
+
+  #fail(msg: ClientMessage, err: unknown): void {
+    const code = err instanceof SignalingError ? err.code : "internal_error";
+    if (code === "internal_error") this.#deps.logger.error({ err, type: msg.type }, "handler failed");
+    this.#deps.metrics.countMessage(msg.type, code);
+    this.send(errorMessage(err, msg.id));
   }
 }

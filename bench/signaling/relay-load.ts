@@ -1,0 +1,136 @@
+// Targeted relay load: P pairs, each sender keeps W messages in flight to its partner; the receiver (in this
+// process) records the latency. The same pattern for our protocol and for PeerJS's.
+import { RawWs } from "./raw-client.js";
+
+export interface RelayResult {
+  readonly messages: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** CPU seconds the server process(es) used in the window (user + system). */
+  readonly serverCpuSeconds: number;
+  /** Messages relayed per second of server CPU: the fair figure on a shared machine. */
+  readonly perServerCpuSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export interface Endpoint {
+  /** Opens a connected, ready client; returns its peer id and a function that builds a frame to `to`. */
+  open(
+    index: number,
+    room: string,
+  ): Promise<{ ws: RawWs; id: string; frame: (to: string, stamp: string) => string }>;
+}
+
+const CANDIDATE = (stamp: string) =>
+  `{"candidate":"candidate:842163049 1 udp 1677729535 127.0.0.1 ${stamp} typ srflx","sdpMid":"0","sdpMLineIndex":0}`;
+
+/** Our protocol: hello → welcome, join the pair's room, then `signal` candidates. */
+export function switchboardEndpoint(ports: readonly number[]): Endpoint {
+  return {
+    async open(index, room) {
+      const ws = await RawWs.connect(ports[index % ports.length], "/ws");
+      const welcome = ws.waitFor(/"sessionId":"([^"]+)"/);
+      ws.send('{"v":1,"type":"hello"}');
+      const id = (await welcome)[1];
+      const joined = ws.waitFor(/"type":"(joined|error)"/);
+      ws.send(JSON.stringify({ v: 1, type: "join", roomId: room }));
+      if ((await joined)[1] === "error") throw new Error("join failed");
+      return {
+        ws,
+        id,
+        frame: (to, stamp) =>
+          `{"v":1,"type":"signal","roomId":"${room}","to":"${to}","data":{"kind":"candidate","candidate":${CANDIDATE(stamp)}}}`,
+      };
+    },
+  };
+}
+
+/** PeerJS: `/peerjs?key&id&token` → OPEN, then `CANDIDATE` messages with `dst` (what its client sends). */
+export function peerJsEndpoint(port: number): Endpoint {
+  return {
+    async open(index) {
+      const id = `peer${index}x${Math.random().toString(36).slice(2, 8)}`;
+      const ws = await RawWs.connect(port, `/peerjs?key=peerjs&id=${id}&token=t${index}`);
+      await ws.waitFor(/"OPEN"/);
+      return {
+        ws,
+        id,
+        frame: (to, stamp) =>
+          `{"type":"CANDIDATE","dst":"${to}","payload":{"candidate":${CANDIDATE(stamp)},"type":"media","connectionId":"mc_x"}}`,
+      };
+    },
+  };
+}
+
+const STAMP = /127\.0\.0\.1 (\d+) typ/g;
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs the pattern for `seconds` after a 1 s warm-up. */
+async function cpuSeconds(pids: readonly number[]): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+export async function runRelay(
+  endpoint: Endpoint,
+  opts: { pairs: number; window: number; seconds: number; serverPids: readonly number[] },
+): Promise<RelayResult> {
+  const clients: RawWs[] = [];
+  const latencies: number[] = [];
+  let counting = false;
+  let stopped = false;
+  let count = 0;
+  const t0 = process.hrtime.bigint();
+  const nowUs = () => Number((process.hrtime.bigint() - t0) / 1000n);
+  for (let p = 0; p < opts.pairs; p++) {
+    const room = `bench-${p}-${Math.random().toString(36).slice(2, 8)}`;
+    const a = await endpoint.open(2 * p, room);
+    const b = await endpoint.open(2 * p + 1, room);
+    clients.push(a.ws, b.ws);
+    const send = () => a.ws.send(a.frame(b.id, String(nowUs())));
+    b.ws.onText((text, freshFrom) => {
+      const now = nowUs();
+      STAMP.lastIndex = 0;
+      for (let m = STAMP.exec(text); m; m = STAMP.exec(text)) {
+        if (STAMP.lastIndex <= freshFrom) continue;
+        if (counting) {
+          count++;
+          latencies.push((now - Number(m[1])) / 1000);
+        }
+        if (!stopped) send();
+      }
+    });
+    for (let i = 0; i < opts.window; i++) send();
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const cpu0 = await cpuSeconds(opts.serverPids);
+  counting = true;
+  const start = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, opts.seconds * 1000));
+  counting = false;
+  stopped = true;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const serverCpuSeconds = (await cpuSeconds(opts.serverPids)) - cpu0;
+  const sorted = Float64Array.from(latencies).sort();
+  for (const ws of clients) ws.close();
+  return {
+    messages: count,
+    seconds,
+    perSecond: count / seconds,
+    serverCpuSeconds,
+    perServerCpuSecond: count / Math.max(0.01, serverCpuSeconds),
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+  };
+}

@@ -1,0 +1,165 @@
+// Signaling benchmark: idle connections held (RSS per connection) and targeted relay throughput/latency for
+// one instance, two instances over Redis, and the PeerJS server on the same pattern. Loopback only.
+//   bash bench/signaling/run.sh [--idle N] [--pairs P] [--window W] [--seconds S] [--only idle,one,redis,peerjs]
+import { fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, rssBytes, startPeerJs, startRedis, startSignaling, type Child } from "./processes.js";
+import { peerJsEndpoint, runRelay, switchboardEndpoint, type RelayResult } from "./relay-load.js";
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const onlyIdx = args.indexOf("--only");
+const only = new Set(
+  (onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "") : "idle,one,redis,peerjs,peerjs-idle").split(","),
+);
+const IDLE = arg("idle", 19_900);
+const PAIRS = arg("pairs", 50);
+const WINDOW = arg("window", 8);
+const SECONDS = arg("seconds", 10);
+
+const MiB = 1024 * 1024;
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  pairs: PAIRS,
+  window: WINDOW,
+  seconds: SECONDS,
+};
+
+async function holdIdle(kind: "switchboard" | "peerjs", server: Child, url: string, n: number) {
+  const before = await rssBytes(server.proc.pid!);
+  const workers = 2;
+  const per = Math.ceil(n / workers);
+  const started = Date.now();
+  const kids = Array.from({ length: workers }, (_, w) =>
+    fork(
+      join(ROOT, "bench/signaling/idle-clients.ts"),
+      [kind, url, String(Math.min(per, n - w * per)), String(w * per), "10"],
+      {
+        execArgv: ["--conditions=source", "--import", "tsx"],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    ),
+  );
+  const ready = await Promise.all(
+    kids.map(
+      (k) =>
+        new Promise<number>((resolve, reject) => {
+          k.on("message", (m: { ready?: number; error?: string }) =>
+            m.error ? reject(new Error(m.error)) : resolve(m.ready ?? 0),
+          );
+          k.on("exit", (code) => code !== 0 && reject(new Error(`idle worker exited ${code}`)));
+        }),
+    ),
+  );
+  const held = ready.reduce((a, b) => a + b, 0);
+  const setupSeconds = (Date.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await rssBytes(server.proc.pid!);
+  for (const k of kids) k.send("close");
+  await Promise.all(kids.map((k) => new Promise((r) => k.on("exit", r))));
+  return {
+    held,
+    setupSeconds,
+    rssBeforeMiB: before / MiB,
+    rssAfterMiB: after / MiB,
+    bytesPerConnection: Math.round((after - before) / held),
+    projectedRssAt20kMiB: (before + ((after - before) / held) * 20_000) / MiB,
+  };
+}
+
+const n = (x: number) => Math.round(x).toLocaleString("en");
+const fmt = (r: RelayResult) =>
+  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second`;
+
+async function main(): Promise<void> {
+  if (only.has("idle")) {
+    const s = await startSignaling();
+    try {
+      const r = await holdIdle("switchboard", s, `ws://127.0.0.1:${s.port}/ws`, IDLE);
+      results.idle = r;
+      console.log(
+        `idle (switchboard): ${r.held} sessions in rooms of 10, RSS ${r.rssBeforeMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB, ${r.bytesPerConnection} B/connection, projected ${r.projectedRssAt20kMiB.toFixed(0)} MiB at 20,000 (setup ${r.setupSeconds.toFixed(1)} s)`,
+      );
+    } finally {
+      await s.stop();
+    }
+  }
+  if (only.has("peerjs-idle")) {
+    const p = await startPeerJs();
+    try {
+      const r = await holdIdle("peerjs", p, `ws://127.0.0.1:${p.port}`, IDLE);
+      results.peerjsIdle = r;
+      console.log(
+        `idle (peerjs): ${r.held} connections, RSS ${r.rssBeforeMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB, ${r.bytesPerConnection} B/connection`,
+      );
+    } finally {
+      await p.stop();
+    }
+  }
+  const relayOpts = (...servers: Child[]) => ({
+    pairs: PAIRS,
+    window: WINDOW,
+    seconds: SECONDS,
+    serverPids: servers.map((s) => s.proc.pid!),
+  });
+  if (only.has("one")) {
+    const s = await startSignaling();
+    try {
+      const r = await runRelay(switchboardEndpoint([s.port]), relayOpts(s));
+      results.relayOne = r;
+      console.log(`relay, one instance: ${fmt(r)}`);
+    } finally {
+      await s.stop();
+    }
+  }
+  if (only.has("redis")) {
+    const redis = await startRedis();
+    const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}` };
+    const a = await startSignaling(env);
+    const b = await startSignaling(env);
+    try {
+      const r = await runRelay(switchboardEndpoint([a.port, b.port]), relayOpts(a, b));
+      results.relayRedis = r;
+      console.log(`relay, two instances over Redis (every message crosses): ${fmt(r)}`);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await redis.stop();
+    }
+  }
+  if (only.has("peerjs")) {
+    const p = await startPeerJs();
+    try {
+      const r = await runRelay(peerJsEndpoint(p.port), relayOpts(p));
+      results.relayPeerJs = r;
+      console.log(`relay, PeerJS server 1.0.2: ${fmt(r)}`);
+    } finally {
+      await p.stop();
+    }
+  }
+  const one = results.relayOne as RelayResult | undefined;
+  const pj = results.relayPeerJs as RelayResult | undefined;
+  if (one && pj) {
+    const ratio = {
+      throughput: one.perSecond / pj.perSecond,
+      perCpu: one.perServerCpuSecond / pj.perServerCpuSecond,
+    };
+    results.ratioVsPeerJs = ratio;
+    console.log(
+      `one instance / PeerJS: ${ratio.throughput.toFixed(2)}× msg/s, ${ratio.perCpu.toFixed(2)}× msg per server CPU-second`,
+    );
+  }
+  mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+  const file = join(ROOT, "bench/results", `signaling-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(`results: ${file}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
