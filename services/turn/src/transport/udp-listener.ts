@@ -1,6 +1,7 @@
 /** The UDP listener: one socket per address; each datagram is one STUN message or ChannelData frame. */
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { fiveTupleKey, type AddressFamily, type ClientLink, type TransportAddress } from "../state/types.js";
+import { literalLookup } from "./literal-lookup.js";
 import type { PacketHandler } from "./packet-handler.js";
 
 const LINK_CACHE_MAX = 65_536;
@@ -12,8 +13,8 @@ export class UdpListener {
 
   constructor(host: string, handler: PacketHandler) {
     this.#socket = host.includes(":")
-      ? createSocket({ type: "udp6", ipv6Only: true })
-      : createSocket({ type: "udp4" });
+      ? createSocket({ type: "udp6", ipv6Only: true, lookup: literalLookup })
+      : createSocket({ type: "udp4", lookup: literalLookup });
     this.#socket.on("message", (msg: Buffer, rinfo: RemoteInfo) => handler.onPacket(this.#link(rinfo), msg));
     this.#socket.on("error", () => {
       // ICMP errors (ECONNREFUSED) surface here on some platforms; nothing to do for a datagram server.
@@ -56,7 +57,9 @@ export class UdpListener {
       key: fiveTupleKey("udp", remote, local),
       stream: false,
       send(chunks) {
-        socket.send(chunks as Uint8Array[], remote.port, remote.address);
+        const [only] = chunks;
+        if (chunks.length === 1 && only !== undefined) socket.send(only, remote.port, remote.address);
+        else socket.send(chunks as Uint8Array[], remote.port, remote.address);
       },
     };
     this.#links.set(cacheKey, link);

@@ -1,11 +1,14 @@
 /** Real relay sockets: one UDP socket per allocation and family, bound to the relay address and a chosen port. */
 import { createSocket, type RemoteInfo } from "node:dgram";
+import { literalLookup } from "./literal-lookup.js";
 import type { RelaySocket, RelaySocketFactory, RelaySocketRequest } from "../state/relay-socket.js";
 
 export const udpRelayFactory: RelaySocketFactory = (req: RelaySocketRequest) =>
   new Promise<RelaySocket>((resolve, reject) => {
     const socket =
-      req.family === 6 ? createSocket({ type: "udp6", ipv6Only: true }) : createSocket({ type: "udp4" });
+      req.family === 6
+        ? createSocket({ type: "udp6", ipv6Only: true, lookup: literalLookup })
+        : createSocket({ type: "udp4", lookup: literalLookup });
     let open = true;
     const onError = (err: Error): void => {
       socket.close();

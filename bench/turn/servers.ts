@@ -1,0 +1,139 @@
+/** Starts the two servers under test on loopback with the same REST-secret auth and peer rules. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface RunningServer {
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  /** Extra facts printed with the results. */
+  readonly note: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const a = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return typeof a === "object" && a ? a.port : 0;
+}
+
+function waitFor(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`server not ready: ${out.slice(-2000)}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.length > 100_000) out = out.slice(-10_000);
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        child.stderr?.off("data", onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`server exited ${code}: ${out.slice(-2000)}`)));
+  });
+}
+
+function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(t);
+    }
+    cleanup();
+  };
+}
+
+export async function startSwitchboard(
+  secret: string,
+  minPort: number,
+  maxPort: number,
+): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", join(ROOT, "services/turn/src/main.ts")],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH ?? "",
+        TURN_HOST: "127.0.0.1",
+        TURN_PORT: String(port),
+        TURN_SECRET: secret,
+        TURN_REALM: "bench",
+        TURN_ALLOWED_PEER_IPS: "127.0.0.1",
+        TURN_MIN_PORT: String(minPort),
+        TURN_MAX_PORT: String(maxPort),
+        TURN_ALLOCATION_BPS: "0",
+        TURN_USER_QUOTA: "100000",
+        TURN_MAX_ALLOCATIONS: "100000",
+        TURN_ADMIN_PORT: String(await freePort()),
+        LOG_LEVEL: "info",
+      },
+    },
+  );
+  await waitFor(child, /turn server listening/);
+  return {
+    name: "switchboard",
+    pid: child.pid ?? 0,
+    port,
+    note: "one Node.js process (single-threaded event loop)",
+    stop: stopper(child, () => {}),
+  };
+}
+
+export async function startCoturn(secret: string, minPort: number, maxPort: number): Promise<RunningServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "bench-coturn-"));
+  const child = spawn(
+    "turnserver",
+    [
+      "-n",
+      "--listening-ip=127.0.0.1",
+      `--listening-port=${port}`,
+      "--relay-ip=127.0.0.1",
+      `--min-port=${minPort}`,
+      `--max-port=${maxPort}`,
+      "--use-auth-secret",
+      `--static-auth-secret=${secret}`,
+      "--realm=bench",
+      "--allowed-peer-ip=127.0.0.1",
+      "--allow-loopback-peers",
+      "--no-tls",
+      "--no-dtls",
+      "--no-cli",
+      "--no-tcp-relay",
+      `--db=${join(dir, "turndb")}`,
+      `--pidfile=${join(dir, "turnserver.pid")}`,
+      "--log-file=stdout",
+      "--simple-log",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  await waitFor(child, /Total (General|UDP) servers|SQLite DB connection success/);
+  await new Promise((r) => setTimeout(r, 500));
+  return {
+    name: "coturn",
+    pid: child.pid ?? 0,
+    port,
+    note: "turnserver with its default relay threads (one per CPU)",
+    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
