@@ -39,8 +39,7 @@ async function main(setup: Setup): Promise<void> {
   await inBatches(sessions, 32, (s) => s.allocate());
   const allocSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const pairs: Array<[TurnSession, TurnSession]> = [];
-  for (let i = 0; i < sessions.length; i += 2)
-    pairs.push([sessions[i], sessions[i + 1]]);
+  for (let i = 0; i < sessions.length; i += 2) pairs.push([sessions[i], sessions[i + 1]]);
   await inBatches(pairs, 16, async ([a, b]) => {
     if (!a.relay || !b.relay) throw new Error("no relay");
     await a.channelBind(CHANNEL, b.relay);
@@ -71,8 +70,7 @@ async function main(setup: Setup): Promise<void> {
         send({ type: "count", received });
         // Re-prime a pair whose packets were all lost (nothing arrived on either side since the last tick).
         for (let i = 0; i < sessions.length; i += 2) {
-          if (perSession[i] === last[i] && perSession[i + 1] === last[i + 1])
-            prime(sessions[i]);
+          if (perSession[i] === last[i] && perSession[i + 1] === last[i + 1]) prime(sessions[i]);
         }
         last = [...perSession];
       }, 250);
