@@ -4,11 +4,11 @@
  * padding is optional; over TCP/TLS the message is padded to a multiple of 4 bytes (§12.5), and the padding is
  * not counted in the length field.
  */
+import { allocate } from "./encode.js";
 import { StunDecodeError, encodeRange } from "./errors.js";
 import { isValidChannelNumber, type ChannelRangeOptions } from "./attributes/turn.js";
 
 export const CHANNEL_DATA_HEADER_LENGTH = 4;
-const SMALL = 64;
 
 export interface ChannelData {
   readonly channel: number;
@@ -30,15 +30,9 @@ export function encodeChannelData(
   if (!isValidChannelNumber(channel, options)) throw encodeRange("channel number out of range");
   if (data.length > 0xffff) throw encodeRange("ChannelData payload longer than 65535 bytes");
   const size = CHANNEL_DATA_HEADER_LENGTH + (options.padded ? (data.length + 3) & ~3 : data.length);
-  // Small: a zeroed on-heap Uint8Array. Large: Node's buffer pool (about twice as fast as a fresh ArrayBuffer),
-  // returned as a plain Uint8Array view so that `slice()` copies as callers expect.
-  let buf: Uint8Array;
-  if (size <= SMALL) buf = new Uint8Array(size);
-  else {
-    const pooled = Buffer.allocUnsafe(size);
-    buf = new Uint8Array(pooled.buffer, pooled.byteOffset, size);
-    buf.fill(0, size - 4); // the padding (the data overwrites the rest)
-  }
+  // Node's buffer pool as a plain Uint8Array view (see encode.ts); the padding is zeroed, the rest overwritten.
+  const buf = allocate(size);
+  if (size > CHANNEL_DATA_HEADER_LENGTH + data.length) buf.fill(0, CHANNEL_DATA_HEADER_LENGTH + data.length);
   buf[0] = channel >> 8;
   buf[1] = channel & 0xff;
   buf[2] = data.length >> 8;

@@ -73,8 +73,10 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
   if (body > MAX_BODY)
     throw new StunEncodeError("STUN_ERR_ENCODE_TOO_LARGE", "message longer than 65535 bytes");
 
-  // A zeroed plain Uint8Array: cheaper than a pooled Buffer plus a view for these sizes, and padding is 0.
-  const buf = new Uint8Array(HEADER_LENGTH + body);
+  // From Node's buffer pool, as a plain Uint8Array view (so `slice()` copies): an on-heap `new Uint8Array` would
+  // have to be moved off-heap for zlib/HMAC and again for the socket, which costs more than the pool. Every byte
+  // is written below (the pool is not zeroed).
+  const buf = allocate(HEADER_LENGTH + body);
   const type = messageType(init.method, init.cls);
   buf[0] = type >> 8;
   buf[1] = type & 0xff;
@@ -91,7 +93,7 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
     buf[offset + 3] = len & 0xff;
     buf.set(a.value, offset + 4);
     const padded = (len + 3) & ~3;
-    if (padded !== len && pad !== 0) buf.fill(pad, offset + 4 + len, offset + 4 + padded);
+    if (padded !== len) buf.fill(pad, offset + 4 + len, offset + 4 + padded);
     offset += 4 + padded;
   }
   if (withSha1) {
@@ -111,12 +113,19 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
     writeLength(buf, offset + 8);
     buf[offset] = AttributeType.Fingerprint >> 8;
     buf[offset + 1] = AttributeType.Fingerprint & 0xff;
+    buf[offset + 2] = 0;
     buf[offset + 3] = 4;
     writeUint32(buf, offset + 4, crc32(buf.subarray(0, offset)) ^ FINGERPRINT_XOR);
     offset += 8;
   }
   writeLength(buf, offset);
   return buf;
+}
+
+/** Uninitialised bytes from Node's pool, as a plain Uint8Array. */
+export function allocate(size: number): Uint8Array {
+  const pooled = Buffer.allocUnsafe(size);
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, size);
 }
 
 function writeUint32(buf: Uint8Array, at: number, value: number): void {
@@ -145,6 +154,7 @@ function writeHmac(
   const mac = createHmac(hash, key).update(buf.subarray(0, offset)).digest();
   buf[offset] = type >> 8;
   buf[offset + 1] = type & 0xff;
+  buf[offset + 2] = 0;
   buf[offset + 3] = size;
   buf.set(mac.subarray(0, size), offset + 4);
   return offset + 4 + size;
