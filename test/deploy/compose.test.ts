@@ -178,6 +178,11 @@ describe("compose files", () => {
       assert.match(text, new RegExp(`turbo@[0-9.]+ prune @switchboard/${s} --docker`));
       assert.match(text, new RegExp(`--filter=@switchboard/${s}\\.\\.\\.`));
       assert.match(text, /npm prune --omit=dev/);
+      assert.match(
+        text,
+        /^COPY --from=prune \/src\/tsconfig.base.json .\/$/m,
+        `${s}: tsconfig.base.json (not in turbo prune)`,
+      );
       assert.match(text, /^USER node$/m);
       assert.match(text, new RegExp(`^HEALTHCHECK .*\\n.*fetch\\(.*${adminPort[s]}\\) \\+ '/health'`, "m"));
       assert.match(text, new RegExp(`^CMD \\["node", "services/${s}/dist/main.js"\\]$`, "m"));

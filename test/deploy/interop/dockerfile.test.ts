@@ -1,0 +1,127 @@
+// A service's Dockerfile carried out without Docker (test/deploy/lib/dockerfile-runner.ts): turbo prune, install
+// from the pruned lockfile, build, prune to production dependencies, then the final stage's CMD runs, its /health
+// answers, and the image's own HEALTHCHECK command passes (and fails once the service is stopped).
+// By default the signaling image (the one with the most workspace and npm dependencies); a full build of every
+// image takes minutes here: SWITCHBOARD_DOCKERFILES=all (or a comma-separated list) selects others.
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dockerIgnore, parseDockerfile, runDockerfile } from "../lib/dockerfile-runner.js";
+import { repoRoot } from "../lib/paths.js";
+import { freePort, startProc, stopProc, waitForHttp } from "../lib/processes.js";
+import { SERVICE_NAMES, serviceExists, type ServiceName } from "../lib/services.js";
+
+const wanted = process.env.SWITCHBOARD_DOCKERFILES ?? "signaling";
+const chosen = SERVICE_NAMES.filter((s) => wanted === "all" || wanted.split(",").includes(s));
+
+/** Env that puts a service's ports on free ones; `admin` is the port /health is on. */
+async function portsFor(name: ServiceName): Promise<{ env: Record<string, string>; admin: number }> {
+  switch (name) {
+    case "stun": {
+      const admin = await freePort();
+      const env = {
+        STUN_PORT: String(await freePort({ udp: true })),
+        STUN_ADMIN_PORT: String(admin),
+        STUN_WORKERS: "1",
+      };
+      return { env, admin };
+    }
+    case "turn": {
+      const admin = await freePort();
+      return {
+        env: {
+          TURN_PORT: String(await freePort({ udp: true })),
+          TURN_ADMIN_PORT: String(admin),
+          TURN_RELAY_HOST: "127.0.0.1",
+        },
+        admin,
+      };
+    }
+    case "signaling": {
+      const admin = await freePort();
+      return { env: { SIGNALING_PORT: String(admin), SIGNALING_HOST: "127.0.0.1" }, admin };
+    }
+    case "tracker": {
+      const admin = await freePort({ udp: true });
+      return {
+        env: { TRACKER_PORT: String(admin), TRACKER_UDP_PORT: String(admin), TRACKER_HOST: "127.0.0.1" },
+        admin,
+      };
+    }
+  }
+}
+
+describe("Dockerfiles, carried out without Docker", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sb-dockerfile-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("the runner's .dockerignore matching and Dockerfile parsing", () => {
+    const ignored = dockerIgnore("**/node_modules\n.git\n**/*.test.ts\n**/test/\nbench\n");
+    assert.ok(ignored("node_modules") && ignored("services/turn/node_modules") && ignored(".git"));
+    assert.ok(ignored("packages/runtime/src/a.test.ts") && ignored("services/stun/test") && ignored("bench"));
+    assert.ok(!ignored("services/stun/src/main.ts") && !ignored("package.json") && !ignored("benchmarks.md"));
+    const steps = parseDockerfile("FROM a AS b\n# c\nRUN x \\\n && y\n");
+    assert.deepEqual(steps, [
+      { op: "FROM", args: "a AS b" },
+      { op: "RUN", args: "x   && y" },
+    ]);
+  });
+
+  for (const name of chosen) {
+    if (!serviceExists(name)) {
+      it.todo(`${name}: not in the tree yet`);
+      continue;
+    }
+    it(`services/${name}/Dockerfile builds a runnable, healthy image`, { timeout: 280_000 }, async () => {
+      const image = runDockerfile(`services/${name}/Dockerfile`, join(dir, name));
+      const app = join(image.root, image.workdir);
+      assert.equal(image.user, "node");
+      assert.ok(existsSync(join(app, `services/${name}/dist/main.js`)), "compiled service in the image");
+      assert.ok(!existsSync(join(app, `services/${name}/src`)), "no TypeScript sources in the image");
+      // Build and test tools are gone (a dev dependency may stay when a runtime package needs it too, e.g. ajv).
+      for (const dev of [
+        "typescript",
+        "turbo",
+        "tsx",
+        "eslint",
+        "prettier",
+        "playwright-core",
+        "@types/node",
+      ]) {
+        assert.ok(!existsSync(join(app, "node_modules", dev)), `dev dependency ${dev} pruned`);
+      }
+      const { env, admin } = await portsFor(name);
+      const fullEnv = { ...process.env, ...image.env, ...env, LOG_LEVEL: "warn" };
+      const [bin, ...args] = image.cmd;
+      assert.equal(bin, "node");
+      const proc = startProc(name, process.execPath, args, { cwd: app, env: fullEnv });
+      try {
+        await waitForHttp(`http://127.0.0.1:${admin}/health`, { proc, timeoutMs: 30_000 });
+        const check = () =>
+          spawnSync(process.execPath, image.healthcheck.slice(1), { cwd: app, env: fullEnv, timeout: 10_000 })
+            .status;
+        assert.equal(image.healthcheck[0], "node");
+        assert.equal(check(), 0, "HEALTHCHECK passes while the service is up");
+        await stopProc(proc);
+        assert.equal(check(), 1, "HEALTHCHECK fails once it is down");
+      } finally {
+        await stopProc(proc);
+      }
+    });
+  }
+
+  it("the Dockerfiles pin the turbo version the repository uses", () => {
+    const installed = (
+      JSON.parse(readFileSync(join(repoRoot, "node_modules/turbo/package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+    for (const name of SERVICE_NAMES) {
+      const text = readFileSync(join(repoRoot, `services/${name}/Dockerfile`), "utf8");
+      assert.match(text, new RegExp(`turbo@${installed.replaceAll(".", "\\.")} prune`), name);
+    }
+  });
+});
