@@ -170,6 +170,21 @@ describe("signaling over real WebSockets (memory store)", () => {
     }
   });
 
+  it("reports rooms, sessions and message counts on /stats and /metrics, and health", async () => {
+    const health = (await (await fetch(`${srv.http}/health`)).json()) as { status: string };
+    assert.equal(health.status, "ok");
+    const metrics = await (await fetch(`${srv.http}/metrics`)).text();
+    assert.match(metrics, /signaling_messages_total\{type="signal",result="ok"\} [1-9]/);
+    assert.match(metrics, /signaling_messages_total\{type="signal",result="unknown_peer"\} [1-9]/);
+    assert.match(metrics, /signaling_sent_messages_total\{type="signal"\} [1-9]/);
+    assert.match(metrics, /signaling_relay_latency_seconds_count\{path="local"\} [1-9]/);
+    assert.match(metrics, /signaling_connections [1-9]/);
+    assert.doesNotMatch(metrics, /127\.0\.0\.1|peerId|roomId=/);
+    const stats = (await (await fetch(`${srv.http}/stats`)).json()) as Record<string, unknown>;
+    assert.equal(stats.service, "signaling");
+    assert.ok((stats.sessions as number) > 0 && (stats.rooms as number) > 0);
+  });
+
   it("cleans up at once when a client says bye", async () => {
     const { roomId } = await createMeeting(srv.http);
     const a = await open();

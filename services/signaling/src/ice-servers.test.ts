@@ -1,0 +1,26 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { turnPassword } from "@switchboard/turn-credentials";
+import { buildIceServers } from "./ice-servers.js";
+
+describe("buildIceServers", () => {
+  it("gives STUN as is and TURN with REST credentials", () => {
+    const now = 1_700_000_000_000;
+    const servers = buildIceServers(
+      {
+        stunUrls: ["stun:s:3478"],
+        turnUrls: ["turn:t:3478", "turns:t:5349"],
+        turnSecret: "k",
+        ttlSeconds: 600,
+      },
+      now,
+      "user:1",
+    );
+    assert.deepEqual(servers[0], { urls: ["stun:s:3478"] });
+    assert.equal(servers[1]?.username, `${now / 1000 + 600}:user_1`);
+    assert.equal(servers[1]?.credential, turnPassword("k", servers[1]?.username ?? ""));
+  });
+  it("gives nothing when nothing is configured", () => {
+    assert.deepEqual(buildIceServers({ stunUrls: [], turnUrls: [], ttlSeconds: 60 }, 0), []);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ManualClock } from "@switchboard/runtime";
+import type { ServerMessage } from "@switchboard/protocol";
+import { ANONYMOUS } from "../auth/identity.js";
+import { SessionRegistry } from "./session-registry.js";
+
+const pong = (ts: number): ServerMessage => ({ v: 1, type: "pong", ts });
+
+describe("SessionRegistry", () => {
+  it("delivers to the sink while connected and buffers while cut off", () => {
+    const clock = new ManualClock();
+    const reg = new SessionRegistry({ clock, graceMs: 10_000, bufferSize: 3 });
+    const got: ServerMessage[] = [];
+    const s = reg.create(ANONYMOUS, (m) => (got.push(m), true));
+    assert.ok(reg.deliver(s.id, pong(1)));
+    assert.equal(got.length, 1);
+    reg.detach(s.id);
+    assert.equal(reg.detached, 1);
+    reg.deliver(s.id, pong(2));
+    reg.deliver(s.id, pong(3));
+    clock.advance(9_000);
+    const again: ServerMessage[] = [];
+    const r = reg.resume(s.id, s.resumeToken, (m) => (again.push(m), true));
+    assert.deepEqual(r?.missed, [pong(2), pong(3)]);
+    assert.equal(reg.detached, 0);
+    reg.deliver(s.id, pong(4));
+    assert.deepEqual(again, [pong(4)]);
+  });
+
+  it("buffers when the sink refuses (socket closing)", () => {
+    const reg = new SessionRegistry({ clock: new ManualClock(), graceMs: 1000, bufferSize: 3 });
+    const s = reg.create(ANONYMOUS, () => false);
+    reg.deliver(s.id, pong(1));
+    assert.deepEqual(s.buffer, [pong(1)]);
+  });
+
+  it("refuses wrong tokens, live sessions, overflowed buffers and expired grace", () => {
+    const clock = new ManualClock();
+    const reg = new SessionRegistry({ clock, graceMs: 1000, bufferSize: 2 });
+    const sink = () => true;
+    const s = reg.create(ANONYMOUS, sink);
+    assert.equal(reg.resume(s.id, s.resumeToken, sink), undefined, "still connected");
+    reg.detach(s.id);
+    assert.equal(reg.resume(s.id, "nope", sink), undefined);
+    assert.equal(reg.resume("unknown", s.resumeToken, sink), undefined);
+    for (let i = 0; i < 3; i++) reg.deliver(s.id, pong(i));
+    assert.equal(s.overflowed, true);
+    assert.equal(reg.resume(s.id, s.resumeToken, sink), undefined);
+    const t = reg.create(ANONYMOUS, sink);
+    reg.detach(t.id);
+    clock.advance(1001);
+    assert.equal(reg.resume(t.id, t.resumeToken, sink), undefined);
+    assert.deepEqual(
+      reg
+        .takeExpired()
+        .map((x) => x.id)
+        .sort(),
+      [s.id, t.id].sort(),
+    );
+    assert.equal(reg.size, 0);
+  });
+});
