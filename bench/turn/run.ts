@@ -2,7 +2,7 @@
  * TURN relay benchmark: our server and coturn's turnserver side by side, same load, same auth (REST secret),
  * loopback only. Prints relayed packets/s, server CPU per relayed packet, allocations/s and the ratios.
  *   node --conditions=source --import tsx bench/turn/run.ts [--pairs N] [--workers N] [--window N]
- *        [--payload BYTES] [--seconds N]
+ *        [--payload BYTES] [--seconds N] [--only switchboard|coturn]
  * A "relayed packet" is one ChannelData delivered end to end: client → relay A → relay B → client, i.e. the
  * server received and sent two datagrams for it.
  */
@@ -23,6 +23,7 @@ const PAYLOAD = arg("payload", 200);
 const SECONDS = arg("seconds", 10);
 const WARMUP = 2;
 const SECRET = "bench-secret";
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const WORKER = fileURLToPath(new URL("./load-worker.ts", import.meta.url));
 
 interface Result {
@@ -116,7 +117,11 @@ async function main(): Promise<void> {
       `window ${WINDOW}, ${PAYLOAD}-byte payloads, ${SECONDS} s measured after ${WARMUP} s warm-up`,
   );
   const results: Result[] = [];
-  const starters = [() => startSwitchboard(SECRET, 40000, 44999), () => startCoturn(SECRET, 45000, 49999)];
+  const all = [
+    { name: "switchboard", start: () => startSwitchboard(SECRET, 40000, 44999) },
+    { name: "coturn", start: () => startCoturn(SECRET, 45000, 49999) },
+  ];
+  const starters = all.filter((s) => ONLY === undefined || s.name === ONLY).map((s) => s.start);
   for (const start of starters) {
     const server = await start();
     try {

@@ -68,7 +68,12 @@ export async function startSwitchboard(
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", join(ROOT, "services/turn/src/main.ts")],
+    [
+      ...(process.env.TURN_BENCH_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.TURN_BENCH_PROFILE}`]
+        : []),
+      ...["--conditions=source", "--import", "tsx", join(ROOT, "services/turn/src/main.ts")],
+    ],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],

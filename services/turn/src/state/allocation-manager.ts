@@ -121,7 +121,7 @@ export class AllocationManager {
           continue;
         }
         try {
-          relays.set(family, await this.#bind(family, [...o.ports.candidates()], onData));
+          relays.set(family, await this.#bind(family, o.ports.candidates(), onData));
         } catch (err) {
           failedFamilies.push({ family, error: toReply(err) });
         }
@@ -170,16 +170,15 @@ export class AllocationManager {
       ports.release(port);
       return { relay: await this.#bind(family, [port], onData) };
     }
-    if (req.evenPort === undefined)
-      return { relay: await this.#bind(family, [...ports.candidates()], onData) };
+    if (req.evenPort === undefined) return { relay: await this.#bind(family, ports.candidates(), onData) };
     const reserve = req.evenPort.reserveNext;
-    const relay = await this.#bind(family, [...ports.candidates({ even: true, pairFree: reserve })], onData);
+    const relay = await this.#bind(family, ports.candidates({ even: true, pairFree: reserve }), onData);
     return reserve ? { relay, reservationToken: ports.reserve(relay.socket.port + 1) } : { relay };
   }
 
   async #bind(
     family: AddressFamily,
-    candidates: readonly number[],
+    candidates: Iterable<number>,
     onData: (data: Buffer, from: TransportAddress) => void,
   ): Promise<Relay> {
     const endpoint = this.#opts.relayEndpoints.find((e) => e.family === family);
