@@ -1,5 +1,5 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { once } from "node:events";
+import type { AddressInfo, Socket } from "node:net";
 import { fastify, type FastifyInstance } from "fastify";
 import {
   createMetricsRegistry,
@@ -20,7 +20,8 @@ import { createTrackerMetrics } from "./metrics.js";
 import { MemorySwarmStore } from "./state/memory-swarm-store.js";
 import { RedisSwarmStore } from "./state/redis-swarm-store.js";
 import type { SwarmStore } from "./state/swarm-store.js";
-import { createHttpTrackerHandler } from "./transport/http/http-tracker.js";
+import { createFrontServer } from "./transport/http/front-server.js";
+import { createTrackerRequestHandler, routeTrackerPath } from "./transport/http/http-tracker.js";
 import { ConnectionIds } from "./transport/udp/connection-ids.js";
 import { UdpTracker } from "./transport/udp/udp-tracker.js";
 import { WsTracker } from "./transport/websocket/ws-tracker.js";
@@ -92,17 +93,48 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     scrapeMax: config.scrapeMax,
     scrapeAll: config.scrapeAll,
   });
-  const handleTracker = createHttpTrackerHandler({
+  const handleTracker = createTrackerRequestHandler({
     core,
     metrics,
     logger: logger.child({ component: "http" }),
   });
-  const app = fastify({
-    ...fastifyLogging(logger.child({ component: "admin" })),
-    serverFactory: (handler) =>
-      createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-        if (!handleTracker(req, res)) handler(req, res);
-      }),
+  const app = fastify({ ...fastifyLogging(logger.child({ component: "admin" })), keepAliveTimeout: 65_000 });
+  // Tracker paths also on fastify, for connections that began with an admin request.
+  for (const path of ["/announce", "/scrape", "/:passkey/announce", "/:passkey/scrape"]) {
+    app.get(path, async (req, reply) => {
+      const body = handleTracker(req.raw.url ?? "/", req.socket.remoteAddress ?? "");
+      if (body === undefined) return reply.code(404).send();
+      return reply
+        .header("content-type", "text/plain")
+        .header("cache-control", "no-store")
+        .send(Buffer.from(await body));
+    });
+  }
+  app.route({
+    method: ["POST", "PUT", "DELETE", "PATCH"],
+    url: "/*",
+    handler: async (req, reply) => {
+      const target = req.raw.url ?? "/";
+      const q = target.indexOf("?");
+      return reply.code(routeTrackerPath(q < 0 ? target : target.slice(0, q)) ? 405 : 404).send();
+    },
+  });
+  const front = createFrontServer({
+    handle: handleTracker,
+    fallback: app.server,
+    inject: async (target) => {
+      const r = await app.inject({ method: "GET", url: target });
+      return {
+        status: r.statusCode,
+        type: String(r.headers["content-type"] ?? "text/plain"),
+        body: r.rawPayload,
+      };
+    },
+  });
+  const sockets = new Set<Socket>();
+  front.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
   });
   const ws = new WsTracker({
     core,
@@ -148,8 +180,10 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     async listen() {
       await reloadAccess();
       ws.attach(app.server);
-      await app.listen({ port: config.port, host: config.host });
-      const a = app.server.address() as AddressInfo;
+      await app.ready();
+      front.listen(config.port, config.host);
+      await once(front, "listening");
+      const a = front.address() as AddressInfo;
       health.set("http", true);
       const udpAddress = udp ? await udp.listen(config.udpPort, config.host) : undefined;
       if (udp) health.set("udp", true);
@@ -167,6 +201,9 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
       clearInterval(sweeper);
       await ws.close();
       await udp?.close();
+      const closed = new Promise((resolve) => front.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      await closed;
       await app.close();
       await store.close();
     },

@@ -5,6 +5,7 @@ import {
   type AnnounceResult,
   type ScrapeRequest,
   type ScrapeResult,
+  type TrackerTransport,
 } from "@switchboard/protocol";
 import type { KeyedRateLimiter } from "@switchboard/runtime";
 import type { AccessPolicy } from "../access/access-policy.js";
@@ -35,8 +36,12 @@ export interface TrackerCoreOptions {
  */
 export class TrackerCore {
   readonly #o: TrackerCoreOptions;
+  /** Counter children bound once per transport (label lookup off the hot path). */
+  readonly #announced: Readonly<Record<TrackerTransport, { inc(): void }>>;
   constructor(opts: TrackerCoreOptions) {
     this.#o = opts;
+    const bind = (t: TrackerTransport): { inc(): void } => opts.metrics.announces.labels({ transport: t });
+    this.#announced = { http: bind("http"), udp: bind("udp"), websocket: bind("websocket") };
   }
 
   get intervalSeconds(): number {
@@ -79,7 +84,7 @@ export class TrackerCore {
         select,
       );
       if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
-      o.metrics.announces.inc({ transport: req.transport });
+      this.#announced[req.transport].inc();
       return {
         ...outcome.counts,
         interval: o.intervalSeconds,

@@ -20,6 +20,10 @@ const update = (n: number, over: Partial<PeerUpdate> = {}): PeerUpdate => ({
   ...over,
 });
 const all = { numwant: 50, family: "both", withIds: true } as const;
+const figures = (store: MemorySwarmStore): { torrents: number; seeders: number; leechers: number } => {
+  const { torrents, seeders, leechers } = store.totals();
+  return { torrents, seeders, leechers };
+};
 
 describe("MemorySwarmStore", () => {
   it("lists other peers, never the announcing one, compact IPv4 and IPv6", () => {
@@ -33,7 +37,7 @@ describe("MemorySwarmStore", () => {
     assert.equal(out.peers.compact6.length, 18);
     assert.deepEqual(Buffer.from(out.peers.ids4 ?? []), id(1));
     assert.deepEqual(Buffer.from(out.peers.ids6 ?? []), id(2));
-    assert.deepEqual(store.totals(), { torrents: 1, seeders: 1, leechers: 2 });
+    assert.deepEqual(figures(store), { torrents: 1, seeders: 1, leechers: 2 });
   });
 
   it("keeps counts incrementally through completed and stopped, and drops empty swarms", () => {
@@ -43,7 +47,7 @@ describe("MemorySwarmStore", () => {
     assert.ok(done.ok);
     assert.deepEqual(done.counts, { complete: 1, incomplete: 0, downloaded: 1 });
     store.announce(update(1, { remove: true }), all);
-    assert.deepEqual(store.totals(), { torrents: 0, seeders: 0, leechers: 0 });
+    assert.deepEqual(figures(store), { torrents: 0, seeders: 0, leechers: 0 });
     assert.deepEqual(store.scrape([hash]), [{ complete: 0, incomplete: 0, downloaded: 0 }]);
   });
 
@@ -55,10 +59,12 @@ describe("MemorySwarmStore", () => {
     store.announce(update(2), all);
     clock.advance(31_000);
     assert.equal(store.sweep(), 1);
-    assert.deepEqual(store.totals(), { torrents: 1, seeders: 0, leechers: 1 });
+    assert.deepEqual(figures(store), { torrents: 1, seeders: 0, leechers: 1 });
+    assert.ok((store.totals().peerBytes ?? 0) > 0);
     clock.advance(60_000);
     assert.equal(store.sweep(), 1);
     assert.equal(store.totals().torrents, 0);
+    assert.equal(store.totals().peerBytes, 0);
   });
 
   it("honours key: a new address needs the same key", () => {

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
 import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
-import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS, RECORD_SIZE, Swarm } from "./swarm.js";
+import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS, RECORD_META, RECORD_SIZE, Swarm } from "./swarm.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import {
   EMPTY_PEERS,
@@ -17,6 +17,9 @@ export interface MemorySwarmStoreOptions {
   /** Seconds a peer stays listed without announcing again. */
   peerTtlSeconds: number;
 }
+
+/** An info-hash as a map key (latin1: one char per byte), without copying the bytes. */
+const keyOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 
 const ZERO: SwarmCounts = Object.freeze({ complete: 0, incomplete: 0, downloaded: 0 });
 
@@ -35,6 +38,7 @@ export class MemorySwarmStore implements SwarmStore {
   readonly #salt = randomInt(0x7fffffff);
   #seeders = 0;
   #leechers = 0;
+  #bytes = 0;
 
   constructor(opts: MemorySwarmStoreOptions) {
     this.#clock = opts.clock;
@@ -47,13 +51,15 @@ export class MemorySwarmStore implements SwarmStore {
   }
 
   announce(update: PeerUpdate, select: PeerSelection): StoreAnnounceOutcome {
-    const hashKey = Buffer.from(update.infoHash).toString("latin1");
+    const hashKey = keyOf(update.infoHash);
     let swarm = this.#swarms.get(hashKey);
     if (swarm === undefined) {
       if (update.remove) return { ok: true, counts: ZERO, peers: EMPTY_PEERS };
       swarm = new Swarm(this.#salt);
       this.#swarms.set(hashKey, swarm);
+      this.#bytes += swarm.bytes;
     }
+    const bytesBefore = swarm.bytes;
     let slot = swarm.find(update.peerId);
     if (slot >= 0 && (swarm.flags(slot) & FLAG_HAS_KEY) !== 0 && !swarm.sameAddress(slot, update.ip)) {
       if (update.key === undefined || update.key >>> 0 !== swarm.key(slot))
@@ -61,12 +67,13 @@ export class MemorySwarmStore implements SwarmStore {
     }
     if (update.remove) {
       if (slot >= 0) this.#removeSlot(swarm, slot);
-      if (swarm.count === 0) this.#swarms.delete(hashKey);
+      if (swarm.count === 0) this.#dropSwarm(hashKey, swarm);
       return { ok: true, counts: countsOf(swarm), peers: EMPTY_PEERS };
     }
     const wasSeeder = slot >= 0 && (swarm.flags(slot) & FLAG_SEEDER) !== 0;
     if (slot < 0) {
       slot = swarm.add(update.peerId);
+      this.#bytes += swarm.bytes - bytesBefore;
       if (update.seeder) this.#adjust(swarm, 1, 0);
       else this.#adjust(swarm, 0, 1);
     } else if (wasSeeder !== update.seeder) {
@@ -90,7 +97,7 @@ export class MemorySwarmStore implements SwarmStore {
 
   scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] {
     return infoHashes.map((h) => {
-      const swarm = this.#swarms.get(Buffer.from(h).toString("latin1"));
+      const swarm = this.#swarms.get(keyOf(h));
       return swarm ? countsOf(swarm) : ZERO;
     });
   }
@@ -105,14 +112,12 @@ export class MemorySwarmStore implements SwarmStore {
   }
 
   totals(): StoreTotals {
-    return { torrents: this.#swarms.size, seeders: this.#seeders, leechers: this.#leechers };
-  }
-
-  /** Bytes held by peer records and indexes (for benchmarks and `/stats`). */
-  bytesHeld(): number {
-    let bytes = 0;
-    for (const swarm of this.#swarms.values()) bytes += swarm.bytes;
-    return bytes;
+    return {
+      torrents: this.#swarms.size,
+      seeders: this.#seeders,
+      leechers: this.#leechers,
+      peerBytes: this.#bytes,
+    };
   }
 
   sweep(): number {
@@ -125,8 +130,12 @@ export class MemorySwarmStore implements SwarmStore {
           removed++;
         }
       }
-      if (swarm.count === 0) this.#swarms.delete(key);
-      else swarm.trim();
+      if (swarm.count === 0) this.#dropSwarm(key, swarm);
+      else {
+        const before = swarm.bytes;
+        swarm.trim();
+        this.#bytes += swarm.bytes - before;
+      }
     }
     return removed;
   }
@@ -135,7 +144,13 @@ export class MemorySwarmStore implements SwarmStore {
     this.#swarms.clear();
     this.#seeders = 0;
     this.#leechers = 0;
+    this.#bytes = 0;
     return Promise.resolve();
+  }
+
+  #dropSwarm(key: string, swarm: Swarm): void {
+    this.#swarms.delete(key);
+    this.#bytes -= swarm.bytes;
   }
 
   #removeSlot(swarm: Swarm, slot: number): void {
@@ -177,12 +192,12 @@ export function selectPeers(
   let n4 = 0;
   let n6 = 0;
   let nws = 0;
-  const start = n > 1 ? randomInt(n) : 0;
+  const start = n > 1 ? Math.floor(Math.random() * n) : 0;
   for (let k = 0; k < n && n4 + n6 + nws < want; k++) {
     const slot = (start + k) % n;
     if (slot === self) continue;
     const base = slot * RECORD_SIZE;
-    const flags = rec[base + 38] ?? 0;
+    const flags = rec.readUInt32BE(base + RECORD_META) >>> 28;
     if ((flags & FLAG_WS) !== 0) {
       if (wantWs) rec.copy(ws, nws++ * 20, base, base + 20);
     } else if ((flags & FLAG_V6) === 0) {

@@ -5,17 +5,24 @@
 /** Length of a stored address. */
 export const ADDRESS_LENGTH = 16;
 
+/** Dotted quad → 4 bytes at `offset` (a hot path: no regex, no split). */
 function parseIPv4(text: string, out: Uint8Array, offset: number): boolean {
-  const parts = text.split(".");
-  if (parts.length !== 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i] ?? "";
-    if (!/^\d{1,3}$/.test(part)) return false;
-    const n = Number(part);
-    if (n > 255) return false;
-    out[offset + i] = n;
+  let part = 0;
+  let digits = 0;
+  let n = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 0x2e : text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || n > 255 || part > 3) return false;
+      out[offset + part++] = n;
+      n = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      n = n * 10 + (c - 0x30);
+      digits++;
+    } else return false;
   }
-  return true;
+  return part === 4;
 }
 
 function parseGroups(text: string): number[] | undefined {

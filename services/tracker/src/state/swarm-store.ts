@@ -37,6 +37,8 @@ export interface StoreTotals {
   readonly torrents: number;
   readonly seeders: number;
   readonly leechers: number;
+  /** Bytes held by peer records and indexes (memory store only). */
+  readonly peerBytes?: number;
 }
 
 /**

@@ -37,6 +37,6 @@ describe("Swarm (packed peer records)", () => {
     assert.equal(swarm.key(slot), 0xdeadbeef);
     assert.equal(swarm.expires(slot), 99);
     assert.ok(swarm.sameAddress(slot, ip));
-    assert.equal(swarm.records.readUInt16BE(slot * 48 + 36), 6881);
+    assert.equal(swarm.records.readUInt16BE(slot * 46 + 36), 6881);
   });
 });

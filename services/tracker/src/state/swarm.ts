@@ -3,15 +3,15 @@
  * open-addressing index (linear probing) from peer id to record slot. Removal moves the last record into the
  * freed slot, so records stay dense and iteration is a plain loop.
  *
- * Record: peer id (20) | address (16, IPv4-mapped for IPv4) | port (2, BE) | flags (1) | spare (1) |
- *         key (4) | expires (4, seconds since the store's epoch).
+ * Record (46 bytes): peer id (20) | address (16, IPv4-mapped for IPv4) | port (2, BE) | key (4) |
+ *         flags (top 4 bits) and expiry (low 28 bits, seconds since the store's epoch: 8 years) (4).
  */
-export const RECORD_SIZE = 48;
+export const RECORD_SIZE = 46;
 const ADDR = 20;
 const PORT = 36;
-const FLAGS = 38;
-const KEY = 40;
-const EXPIRES = 44;
+const KEY = 38;
+const META = 42;
+const EXPIRES_MASK = 0x0fffffff;
 
 export const FLAG_SEEDER = 1;
 export const FLAG_V6 = 2;
@@ -77,7 +77,7 @@ export class Swarm {
   }
 
   flags(slot: number): number {
-    return this.records[slot * RECORD_SIZE + FLAGS] ?? 0;
+    return this.records.readUInt32BE(slot * RECORD_SIZE + META) >>> 28;
   }
 
   key(slot: number): number {
@@ -85,7 +85,7 @@ export class Swarm {
   }
 
   expires(slot: number): number {
-    return this.records.readUInt32BE(slot * RECORD_SIZE + EXPIRES);
+    return this.records.readUInt32BE(slot * RECORD_SIZE + META) & EXPIRES_MASK;
   }
 
   sameAddress(slot: number, ip: Uint8Array): boolean {
@@ -112,9 +112,11 @@ export class Swarm {
     const base = slot * RECORD_SIZE;
     this.records.set(opts.ip, base + ADDR);
     this.records.writeUInt16BE(opts.port, base + PORT);
-    this.records[base + FLAGS] = opts.flags;
     this.records.writeUInt32BE(opts.key >>> 0, base + KEY);
-    this.records.writeUInt32BE(opts.expires >>> 0, base + EXPIRES);
+    this.records.writeUInt32BE(
+      (((opts.flags & 0xf) << 28) | (opts.expires & EXPIRES_MASK)) >>> 0,
+      base + META,
+    );
   }
 
   /** Removes the peer in `slot`, moving the last record into it. */
@@ -182,4 +184,4 @@ export class Swarm {
   }
 }
 
-export { ADDR as RECORD_ADDRESS, PORT as RECORD_PORT };
+export { META as RECORD_META };

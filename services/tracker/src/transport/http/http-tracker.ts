@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@switchboard/runtime";
 import type { TrackerCore } from "../../core/tracker-core.js";
 import { TrackerRefusal } from "../../errors.js";
@@ -7,13 +6,15 @@ import { encodeAnnounceReply, encodeFailure, encodeScrapeReply } from "./bencode
 import { parseHttpAnnounce, parseHttpScrape } from "./parse-request.js";
 
 /** Longest request target accepted (a BEP 48 scrape of many hashes is the longest legitimate one). */
-export const MAX_URL_LENGTH = 64 * 1024;
+export const MAX_URL_LENGTH = 16 * 1024;
+
+const TRACKER_PATH = /^\/(?:([A-Za-z0-9_-]{1,64})\/)?(announce|scrape)(?:\.php)?$/;
 
 /** `/announce`, `/scrape` or `/<passkey>/announce`, `/<passkey>/scrape`. */
 export function routeTrackerPath(
   path: string,
 ): { action: "announce" | "scrape"; passkey: string | undefined } | undefined {
-  const m = /^\/(?:([A-Za-z0-9_-]{1,64})\/)?(announce|scrape)(?:\.php)?$/.exec(path);
+  const m = TRACKER_PATH.exec(path);
   if (!m) return undefined;
   return { action: m[2] === "scrape" ? "scrape" : "announce", passkey: m[1] };
 }
@@ -25,57 +26,36 @@ export interface HttpTrackerOptions {
 }
 
 /**
- * Serves HTTP announces and scrapes straight on node:http (the hot path); returns false for any other path so
- * the admin routes (fastify) handle it.
+ * A tracker request target (`/announce?…`) → the bencoded body to send with status 200 (refusals included, as
+ * BEP 3 `failure reason`); undefined when the path is not a tracker path.
  */
-export function createHttpTrackerHandler(
-  opts: HttpTrackerOptions,
-): (req: IncomingMessage, res: ServerResponse) => boolean {
+export type TrackerRequestHandler = (target: string, address: string) => Promise<Uint8Array> | undefined;
+
+export function createTrackerRequestHandler(opts: HttpTrackerOptions): TrackerRequestHandler {
   const { core, metrics, logger } = opts;
-  const send = (res: ServerResponse, body: Uint8Array): void => {
-    res.writeHead(200, {
-      "content-type": "text/plain",
-      "content-length": body.length,
-      "cache-control": "no-store",
-    });
-    res.end(body);
-  };
-  return (req, res) => {
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const route = routeTrackerPath(q < 0 ? url : url.slice(0, q));
-    if (route === undefined) return false;
-    if (req.method !== "GET" || url.length > MAX_URL_LENGTH) {
-      res.writeHead(req.method === "GET" ? 414 : 405).end();
-      return true;
+  const fail = (err: unknown): Uint8Array => {
+    if (err instanceof TrackerRefusal) {
+      if (err.code.startsWith("INVALID")) metrics.malformed.inc({ transport: "http" });
+      logger.debug({ code: err.code }, "http request refused");
+      return encodeFailure(err.reason, err.code === "RATE_LIMITED" ? core.intervalSeconds : undefined);
     }
-    const query = q < 0 ? "" : url.slice(q + 1);
-    const address = req.socket.remoteAddress ?? "";
-    const fail = (err: unknown): void => {
-      if (err instanceof TrackerRefusal) {
-        if (err.code.startsWith("INVALID")) metrics.malformed.inc({ transport: "http" });
-        logger.debug({ code: err.code }, "http request refused");
-        send(res, encodeFailure(err.reason, err.code === "RATE_LIMITED" ? core.intervalSeconds : undefined));
-        return;
-      }
-      logger.error({ err }, "http request failed");
-      send(res, encodeFailure("internal error"));
-    };
+    logger.error({ err }, "http request failed");
+    return encodeFailure("internal error");
+  };
+  return (target, address) => {
+    const q = target.indexOf("?");
+    const route = routeTrackerPath(q < 0 ? target : target.slice(0, q));
+    if (route === undefined) return undefined;
+    const query = q < 0 ? "" : target.slice(q + 1);
     try {
       if (route.action === "announce") {
         const request = parseHttpAnnounce(query, address, route.passkey);
-        core
-          .announce(request)
-          .then((result) => send(res, encodeAnnounceReply(result, request.compact)), fail);
-      } else {
-        core
-          .scrape(parseHttpScrape(query, address, route.passkey))
-          .then((r) => send(res, encodeScrapeReply(r)), fail);
+        return core.announce(request).then((result) => encodeAnnounceReply(result, request.compact), fail);
       }
+      return core.scrape(parseHttpScrape(query, address, route.passkey)).then(encodeScrapeReply, fail);
     } catch (err) {
       if (err instanceof TrackerRefusal) metrics.refusals.inc({ transport: "http", code: err.code });
-      fail(err);
+      return Promise.resolve(fail(err));
     }
-    return true;
   };
 }

@@ -11,13 +11,29 @@ export const CONNECTION_ID_WINDOW_MS = 60_000;
 export class ConnectionIds {
   readonly #secret: Buffer;
   readonly #clock: Clock;
+  /** Ids already computed for (window, address): one HMAC per client per minute instead of one per packet. */
+  #cache = new Map<string, Buffer>();
+  #cacheWindow = -1;
+  static readonly CACHE_LIMIT = 100_000;
   constructor(clock: Clock, secret: Uint8Array = randomBytes(32)) {
     this.#clock = clock;
     this.#secret = Buffer.from(secret);
   }
 
   #id(window: number, address: string): Buffer {
-    return createHmac("sha256", this.#secret).update(`${window}|${address}`).digest().subarray(0, 8);
+    if (window > this.#cacheWindow) {
+      // Keep only the previous window's entries useful: start afresh each window.
+      this.#cache = new Map();
+      this.#cacheWindow = window;
+    }
+    const key = `${window}|${address}`;
+    let id = this.#cache.get(key);
+    if (id === undefined) {
+      id = createHmac("sha256", this.#secret).update(key).digest().subarray(0, 8);
+      if (this.#cache.size >= ConnectionIds.CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(key, id);
+    }
+    return id;
   }
 
   /** A connection id for this client address, valid for one to two minutes. */

@@ -43,7 +43,8 @@ export type UdpRequest =
       readonly infoHashes: readonly Uint8Array[];
     };
 
-const u64 = (b: Buffer, at: number): number => Number(b.readBigUInt64BE(at));
+/** A 64-bit count as a number (exact up to 2^53, which no torrent size reaches). */
+const u64 = (b: Buffer, at: number): number => b.readUInt32BE(at) * 0x1_0000_0000 + b.readUInt32BE(at + 4);
 
 /** BEP 41 options after an announce: concatenated URLData (type 2); undefined when malformed. */
 function readUrlData(b: Buffer, at: number): string | undefined {

@@ -1,0 +1,171 @@
+/**
+ * Tracker benchmark: our tracker, opentracker and bittorrent-tracker side by side, each in its own process on
+ * loopback, driven over HTTP (many keep-alive connections) and UDP (many announces in flight) through a
+ * population of 1,000 torrents × 1,000 peers. Prints announces/s, p50/p99 latency (under saturation), the
+ * server's CPU use and its resident memory per peer held.
+ *
+ *   bash bench/tracker/install-peers.sh
+ *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 3] [--targets a,b,c]
+ *
+ * Each phase's best round is reported (the machine is shared); announces per server CPU-second is the figure
+ * least disturbed by other load.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { runHttpLoad, type LoadResult } from "./load-http.js";
+import { runUdpLoad } from "./load-udp.js";
+import { cpuSeconds, Latencies, rssBytes } from "./measure.js";
+import { PEERS, TORRENTS } from "./population.js";
+import { startBittorrentTracker, startOpentracker, startSwitchboard, type RunningTarget } from "./targets.js";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "8" },
+    rounds: { type: "string", default: "3" },
+    targets: { type: "string", default: "switchboard,opentracker,bittorrent-tracker" },
+    connections: { type: "string", default: "64" },
+    "udp-sockets": { type: "string", default: "8" },
+    "udp-window": { type: "string", default: "32" },
+  },
+});
+const seconds = Math.min(50, Number(values.seconds));
+const rounds = Math.max(1, Number(values.rounds));
+const starters: Record<string, () => Promise<RunningTarget>> = {
+  switchboard: startSwitchboard,
+  opentracker: startOpentracker,
+  "bittorrent-tracker": startBittorrentTracker,
+};
+
+interface PhaseFigures {
+  announcesPerSecond: number;
+  /** Announces per second of server CPU: throughput independent of what else the machine runs. */
+  announcesPerCpuSecond: number;
+  errors: number;
+  p50ms: number;
+  p99ms: number;
+  serverCpuPercent: number;
+}
+
+interface TargetFigures {
+  target: string;
+  http: PhaseFigures;
+  udp: PhaseFigures;
+  peersHeld: number;
+  rssGrowthBytes: number;
+  rssBytesPerPeer: number;
+  extra?: Record<string, unknown>;
+}
+
+interface Running {
+  target: RunningTarget;
+  rss0: number;
+  k: number;
+  best: { http?: PhaseFigures; udp?: PhaseFigures };
+}
+
+async function phase(t: RunningTarget, run: (l: Latencies) => Promise<LoadResult>): Promise<PhaseFigures> {
+  const latencies = new Latencies();
+  const cpu0 = cpuSeconds(t.pid);
+  const r = await run(latencies);
+  const cpu = cpuSeconds(t.pid) - cpu0;
+  return {
+    announcesPerSecond: Math.round(r.requests / r.seconds),
+    announcesPerCpuSecond: Math.round(r.requests / Math.max(cpu, 0.01)),
+    errors: r.errors,
+    p50ms: Number(latencies.percentile(50).toFixed(2)),
+    p99ms: Number(latencies.percentile(99).toFixed(2)),
+    serverCpuPercent: Math.round((cpu / r.seconds) * 100),
+  };
+}
+
+const better = (a: PhaseFigures | undefined, b: PhaseFigures): PhaseFigures =>
+  a === undefined || b.announcesPerSecond > a.announcesPerSecond ? b : a;
+
+/** All targets run at once (idle ones cost nothing); rounds interleave them so machine noise hits all alike. */
+const running: Running[] = [];
+const results: TargetFigures[] = [];
+try {
+  for (const name of String(values.targets).split(",")) {
+    const start = starters[name];
+    if (!start) throw new Error(`unknown target ${name}`);
+    const target = await start();
+    await new Promise((r) => setTimeout(r, 500));
+    running.push({ target, rss0: rssBytes(target.pid), k: 0, best: {} });
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const r of running) {
+      const t = r.target;
+      const next = (): number => r.k++;
+      const http = await phase(t, (latencies) =>
+        runHttpLoad({
+          port: t.httpPort,
+          path: "/announce",
+          connections: Number(values.connections),
+          seconds,
+          next,
+          latencies,
+        }),
+      );
+      const udp = await phase(t, (latencies) =>
+        runUdpLoad({
+          port: t.udpPort,
+          sockets: Number(values["udp-sockets"]),
+          window: Number(values["udp-window"]),
+          seconds,
+          next,
+          latencies,
+        }),
+      );
+      r.best.http = better(r.best.http, http);
+      r.best.udp = better(r.best.udp, udp);
+      console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
+    }
+  }
+  for (const r of running) {
+    const peersHeld = Math.min(r.k, TORRENTS * PEERS);
+    const growth = rssBytes(r.target.pid) - r.rss0;
+    results.push({
+      target: r.target.name,
+      http: r.best.http as PhaseFigures,
+      udp: r.best.udp as PhaseFigures,
+      peersHeld,
+      rssGrowthBytes: growth,
+      rssBytesPerPeer: Math.round(growth / peersHeld),
+      extra: await r.target.stats?.(),
+    });
+  }
+} finally {
+  for (const r of running) await r.target.stop();
+}
+
+const row = (r: TargetFigures, p: "http" | "udp"): string =>
+  `| ${r.target} | ${p.toUpperCase()} | ${r[p].announcesPerSecond.toLocaleString("en")} | ${r[p].announcesPerCpuSecond.toLocaleString("en")} | ${r[p].p50ms} | ${r[p].p99ms} | ${r[p].serverCpuPercent} % | ${r[p].errors} |`;
+console.log(
+  "\n| tracker | transport | announces/s | per server CPU-second | p50 ms | p99 ms | server CPU | errors |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
+console.log("\n| tracker | peers held | RSS growth | RSS bytes per peer |");
+console.log("| --- | --- | --- | --- |");
+for (const r of results) {
+  console.log(
+    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} |`,
+  );
+}
+const ours = results.find((r) => r.target === "switchboard");
+if (ours) {
+  for (const other of results.filter((r) => r !== ours)) {
+    const ratio = (p: "http" | "udp"): string =>
+      (ours[p].announcesPerSecond / Math.max(1, other[p].announcesPerSecond)).toFixed(2);
+    console.log(`switchboard / ${other.target}: HTTP ${ratio("http")}×, UDP ${ratio("udp")}×`);
+  }
+  if (typeof ours.extra?.peerBytes === "number") {
+    console.log(
+      `switchboard store: ${(ours.extra.peerBytes / Math.max(1, ours.peersHeld)).toFixed(1)} bytes per peer held (records + index)`,
+    );
+  }
+}
+const dir = new URL("../results/", import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, `tracker-${Date.now()}.json`), JSON.stringify({ seconds, rounds, results }, null, 2));

@@ -1,0 +1,144 @@
+/** The trackers under test, each started as its own process on free loopback ports and stopped afterwards. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hexList } from "./population.js";
+
+export interface RunningTarget {
+  name: string;
+  pid: number;
+  httpPort: number;
+  udpPort: number;
+  /** Keeps HTTP connections open between requests. */
+  keepAlive: boolean;
+  /** Extra figures from the target (our /stats). */
+  stats?: () => Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+const root = new URL("../../", import.meta.url).pathname;
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+
+async function waitForHttp(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/scrape`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error("did not start listening");
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+export async function startSwitchboard(): Promise<RunningTarget> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", join(root, "services/tracker/src/main.ts")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        TRACKER_HOST: "127.0.0.1",
+        TRACKER_PORT: String(port),
+        TRACKER_UDP_PORT: String(port),
+        TRACKER_RATE_LIMIT: "0",
+        TRACKER_SWEEP_INTERVAL: "3600",
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  await waitForHttp(port, child);
+  return {
+    name: "switchboard",
+    pid: child.pid ?? 0,
+    httpPort: port,
+    udpPort: port,
+    keepAlive: true,
+    stats: async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as Record<string, unknown>,
+    stop: stopper(child),
+  };
+}
+
+export async function startOpentracker(): Promise<RunningTarget> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "bench-opentracker-"));
+  // opentracker drops to "nobody" after chrooting into the directory: it must be readable by others.
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, "whitelist"), hexList(), { mode: 0o644 });
+  // opentracker chroots into -d before reading the list: the path is relative to that root.
+  writeFileSync(join(dir, "opentracker.conf"), "access.whitelist /whitelist\n");
+  const child = spawn(
+    "opentracker",
+    [
+      "-i",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-P",
+      String(port),
+      "-f",
+      join(dir, "opentracker.conf"),
+      "-d",
+      dir,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  await waitForHttp(port, child);
+  return {
+    name: "opentracker",
+    pid: child.pid ?? 0,
+    httpPort: port,
+    udpPort: port,
+    keepAlive: false,
+    stop: stopper(child),
+  };
+}
+
+export async function startBittorrentTracker(): Promise<RunningTarget> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [join(root, "bench/tracker/bittorrent-tracker-server.mjs"), String(port)],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  await waitForHttp(port, child);
+  return {
+    name: "bittorrent-tracker",
+    pid: child.pid ?? 0,
+    httpPort: port,
+    udpPort: port,
+    keepAlive: true,
+    stop: stopper(child),
+  };
+}
