@@ -15,6 +15,7 @@ import { fastify, type FastifyInstance } from "fastify";
 import { createTokenVerifier } from "./auth/token-verifier.js";
 import type { SignalingConfig } from "./config.js";
 import { Rooms } from "./core/rooms.js";
+import { RoomSync } from "./core/room-sync.js";
 import { Router } from "./core/router.js";
 import { createSignalingMetrics } from "./metrics.js";
 import { registerErrorHandler } from "./rest/error-handler.js";
@@ -97,6 +98,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     defaultSettings: defaults,
     meetingTtlMs: config.meetingTtl * 1000,
   });
+  const sync = new RoomSync({ instanceId, store, view, router, rooms });
   const verifyToken = createTokenVerifier({
     jwtSecret: config.jwtSecret,
     jwtPublicKey: config.jwtPublicKey,
@@ -196,12 +198,13 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     for (const s of sessions.takeExpired()) await rooms.leaveAll(s, "disconnected");
     metrics.sessions.set(sessions.size);
     metrics.rooms.set(view.roomCount);
+    metrics.peers.set(view.localCount(instanceId));
   });
   // Every instance needs one heartbeat after Redis (re)connects before absent presences mean "crashed".
   let upSince = Number.POSITIVE_INFINITY;
   if (store.shared) {
     every(Math.max(250, Math.floor(config.presenceTtlMs / 3)), () =>
-      store.isUp() && Date.now() - upSince > config.presenceTtlMs ? rooms.reconcile() : undefined,
+      store.isUp() && Date.now() - upSince > config.presenceTtlMs ? sync.reconcile() : undefined,
     );
   }
   store.onStatusChange((up) => {
@@ -211,7 +214,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
       detail: up ? "connected" : "unreachable: cross-instance relay and REST unavailable",
     });
     if (up) {
-      rooms.reRegister().then(
+      sync.reRegister().then(
         () => logger.info("presence re-registered after Redis came back"),
         (err: unknown) => logger.warn({ err }, "re-registration failed"),
       );

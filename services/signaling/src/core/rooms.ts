@@ -265,57 +265,18 @@ export class Rooms {
     return ended;
   }
 
-  /** Re-registers this instance's rooms and members after a store outage. */
-  async reRegister(): Promise<void> {
-    const { store, view, instanceId } = this.#o;
+  /** Retries the membership removals the store missed during an outage. */
+  async retryDeferredRemovals(): Promise<void> {
     for (const key of [...this.#pendingRemovals]) {
       const [roomId = "", peerId = ""] = key.split(" ");
-      await store.removeMember(roomId, peerId);
+      await this.#o.store.removeMember(roomId, peerId);
       this.#pendingRemovals.delete(key);
-    }
-    for (const roomId of view.roomIds()) {
-      const meeting = view.meeting(roomId);
-      if (meeting) await store.createMeeting(meeting);
-      for (const m of view.members(roomId)) if (m.instanceId === instanceId) await store.addMember(m);
     }
   }
 
-  /**
-   * Reconciles the view with the store, room by room: members of crashed instances (presence expired) or
-   * missed while Redis was away are removed, members missed are added, local members the store lost are
-   * written back. Local members hear `peer.left`/`peer.joined` for each difference.
-   */
-  async reconcile(): Promise<number> {
-    const { store, view, router, instanceId } = this.#o;
-    let changes = 0;
-    for (const roomId of view.roomIds()) {
-      const stored = new Map((await store.listMembers(roomId)).map((m) => [m.peerId, m]));
-      for (const m of view.members(roomId)) {
-        if (m.instanceId === instanceId) {
-          if (!stored.has(m.peerId)) await store.addMember(m);
-          continue;
-        }
-        if (stored.has(m.peerId)) continue;
-        changes++;
-        await this.#removeFromStore(roomId, m.peerId);
-        const msg = { v: 1, type: "peer.left", roomId, peerId: m.peerId, reason: "disconnected" } as const;
-        router.applyLocal(roomId, {
-          msg,
-          audience: m.status === "lobby" ? "hosts" : "joined",
-          remove: m.peerId,
-        });
-      }
-      for (const m of stored.values()) {
-        if (m.instanceId === instanceId || view.get(roomId, m.peerId)) continue;
-        changes++;
-        const msg =
-          m.status === "joined"
-            ? ({ v: 1, type: "peer.joined", roomId, peer: peerInfo(m) } as const)
-            : ({ v: 1, type: "lobby.request", roomId, peer: peerInfo(m) } as const);
-        router.applyLocal(roomId, { msg, audience: m.status === "joined" ? "joined" : "hosts", upsert: m });
-      }
-    }
-    return changes;
+  /** Removes a member from the store, or remembers to when the store is back. */
+  async forget(roomId: string, peerId: string): Promise<void> {
+    await this.#removeFromStore(roomId, peerId);
   }
 
   async #joined(member: Member): Promise<ServerMessageOf<"joined">> {

@@ -11,6 +11,23 @@ interface RoomEntry {
  */
 export class RoomView {
   readonly #rooms = new Map<string, RoomEntry>();
+  /** Members removed since `trackRemovals()` (room id + peer id), so a reconcile does not resurrect them. */
+  readonly #removed = new Set<string>();
+
+  trackRemovals(): void {
+    this.#removed.clear();
+  }
+
+  wasRemoved(roomId: string, peerId: string): boolean {
+    return this.#removed.has(`${roomId} ${peerId}`);
+  }
+
+  /** Room members connected to instance `self`. */
+  localCount(self: string): number {
+    let n = 0;
+    for (const e of this.#rooms.values()) for (const m of e.members.values()) if (m.instanceId === self) n++;
+    return n;
+  }
 
   get roomCount(): number {
     return this.#rooms.size;
@@ -49,7 +66,10 @@ export class RoomView {
   remove(roomId: string, peerId: string): Member | undefined {
     const entry = this.#rooms.get(roomId);
     const m = entry?.members.get(peerId);
-    entry?.members.delete(peerId);
+    if (m) {
+      entry?.members.delete(peerId);
+      if (this.#removed.size < 10_000) this.#removed.add(`${roomId} ${peerId}`);
+    }
     return m;
   }
 
