@@ -16,6 +16,11 @@ export interface RedisStoreOptions {
   now?: () => number;
 }
 
+interface OutboxBatch {
+  readonly msgs: BusMessage[];
+  done: Promise<void>;
+}
+
 /** How long a room's membership and chat outlive their last write. */
 const ROOM_KEY_TTL_MS = 24 * 3600 * 1000;
 
@@ -43,6 +48,7 @@ export class RedisStore implements SignalingStore {
   #up = false;
   #instanceId = "";
   #heartbeat: NodeJS.Timeout | undefined;
+  readonly #outbox = new Map<string, OutboxBatch>();
 
   constructor(opts: RedisStoreOptions) {
     this.#o = opts;
@@ -61,11 +67,14 @@ export class RedisStore implements SignalingStore {
     const channel = K.bus(instanceId);
     this.#sub.on("message", (ch: string, raw: string) => {
       if (ch !== channel) return;
+      let msgs: BusMessage[];
       try {
-        onMessage(JSON.parse(raw) as BusMessage);
+        msgs = JSON.parse(raw) as BusMessage[];
       } catch (err) {
         this.#o.logger.warn({ err }, "bad bus message");
+        return;
       }
+      for (const m of msgs) onMessage(m);
     });
     this.#sub.on("ready", () => {
       this.#sub
@@ -187,10 +196,24 @@ export class RedisStore implements SignalingStore {
     return this.#run("chat", async (r) => Number((await r.get(K.chatSeq(roomId))) ?? 0));
   }
 
+  /**
+   * Queues a bus message; the messages for one instance queued in the same event-loop turn go out as one
+   * PUBLISH of a JSON array (in order), and every caller learns whether that publish succeeded.
+   */
   publish(instanceId: string, msg: BusMessage): Promise<void> {
-    return this.#run("publish", async (r) => {
-      await r.publish(K.bus(instanceId), JSON.stringify(msg));
-    });
+    let batch = this.#outbox.get(instanceId);
+    if (!batch) {
+      const created: OutboxBatch = { msgs: [], done: undefined as unknown as Promise<void> };
+      created.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.#outbox.delete(instanceId);
+        return this.#run("publish", async (r) => {
+          await r.publish(K.bus(instanceId), JSON.stringify(created.msgs));
+        });
+      });
+      this.#outbox.set(instanceId, (batch = created));
+    }
+    batch.msgs.push(msg);
+    return batch.done;
   }
 
   async #alive(r: Redis): Promise<Set<string>> {
