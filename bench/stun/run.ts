@@ -9,7 +9,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { treeCpuSeconds } from "./proc-cpu.js";
@@ -31,14 +31,20 @@ interface Target {
   readonly child: ChildProcess;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createSocket("udp4");
-    s.bind(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+/**
+ * A port free for UDP now, from 20000-29999: the kernel's ephemeral range is where TURN servers (ours, coturn
+ * in other benchmarks) take relay ports, so a port from there may be gone by the time a server binds it.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createSocket("udp4");
+      s.once("error", () => resolve(false));
+      s.bind(port, "127.0.0.1", () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Resolves once the server answers a Binding request (or echoes it). */
@@ -79,13 +85,13 @@ function start(
   return { name, port, mode, child };
 }
 
-function loadgen(bin: string, t: Target): { rps: number; refills: number } {
+function loadgen(bin: string, t: Target): { rps: number; timeouts: number } {
   const out = execFileSync(
     bin,
     ["127.0.0.1", String(t.port), String(SECONDS), String(SOCKETS), String(WINDOW), t.mode],
     { encoding: "utf8", timeout: (SECONDS + 10) * 1000 },
   );
-  return JSON.parse(out) as { rps: number; refills: number };
+  return JSON.parse(out) as { rps: number; timeouts: number };
 }
 
 const median = (xs: number[]): number => {
@@ -111,7 +117,11 @@ async function main(): Promise<void> {
   });
   const targets: Target[] = [];
   try {
-    const p = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const p: number[] = [];
+    while (p.length < 4) {
+      const port = await freePort();
+      if (!p.includes(port)) p.push(port);
+    }
     targets.push(
       start("node dgram echo", "any", p[0], process.execPath, [
         ...tsx,
@@ -162,8 +172,9 @@ async function main(): Promise<void> {
     for (const t of targets) await ready(t.port);
     console.log(`${cpus} CPUs; ${ROUNDS} rounds × ${SECONDS} s; ${SOCKETS} sockets × ${WINDOW} in flight`);
 
-    const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
-    const cpu = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+    const samples = new Map<string, Array<{ rps: number; cpu: number; usPerReq: number; timeouts: number }>>(
+      targets.map((t) => [t.name, []]),
+    );
     for (let round = 1; round <= ROUNDS; round++) {
       for (const t of targets) {
         const pid = t.child.pid ?? 0;
@@ -171,31 +182,50 @@ async function main(): Promise<void> {
         const w0 = performance.now();
         const r = loadgen(bin, t);
         const wall = (performance.now() - w0) / 1000;
-        const usage = (treeCpuSeconds(pid) - c0) / wall;
-        rps.get(t.name)?.push(r.rps);
-        cpu.get(t.name)?.push(usage);
+        const cpuSeconds = treeCpuSeconds(pid) - c0;
+        // CPU per request is the figure least disturbed by other processes on a shared machine.
+        const usPerReq = (cpuSeconds * 1e6) / Math.max(1, r.rps * (SECONDS + 0.5)); // warm-up included
+        samples.get(t.name)?.push({ rps: r.rps, cpu: cpuSeconds / wall, usPerReq, timeouts: r.timeouts });
         console.log(
-          `round ${round}  ${t.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(8)} req/s  CPU ${(usage * 100).toFixed(0)}%`,
+          `round ${round}  ${t.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(8)} req/s  ` +
+            `CPU ${((cpuSeconds / wall) * 100).toFixed(0).padStart(3)}%  ${usPerReq.toFixed(1)} µs/req  ` +
+            `(lost+resent ${r.timeouts})`,
         );
       }
     }
-    const med = (name: string): number => median(rps.get(name) ?? []);
-    const rows = targets.map((t) => ({
-      target: t.name,
-      medianRps: Math.round(med(t.name)),
-      serverCpuPercent: Math.round(median(cpu.get(t.name) ?? []) * 100),
-      rounds: (rps.get(t.name) ?? []).map(Math.round),
-    }));
-    const [echo, one, many, coturn] = rows.map((r) => r.medianRps);
+    const rows = targets.map((t) => {
+      const s = samples.get(t.name) ?? [];
+      return {
+        target: t.name,
+        medianRps: Math.round(median(s.map((x) => x.rps))),
+        serverCpuPercent: Math.round(median(s.map((x) => x.cpu)) * 100),
+        cpuMicrosPerRequest: Number(median(s.map((x) => x.usPerReq)).toFixed(1)),
+        rounds: s.map((x) => Math.round(x.rps)),
+      };
+    });
+    const [echo, one, many, coturn] = rows;
+    const ratio = (a: number | undefined, b: number | undefined): number => (a ?? 0) / (b || 1);
     const ratios = {
-      oneWorkerVsEcho: (one ?? 0) / (echo || 1),
-      defaultWorkersVsCoturn: (many ?? 0) / (coturn || 1),
+      oneWorkerVsEcho: ratio(one?.medianRps, echo?.medianRps),
+      defaultWorkersVsCoturn: ratio(many?.medianRps, coturn?.medianRps),
+      // Throughput at saturation implied by CPU cost (inverse ratio of µs per request).
+      oneWorkerVsEchoByCpu: ratio(echo?.cpuMicrosPerRequest, one?.cpuMicrosPerRequest),
+      defaultWorkersVsCoturnByCpu: ratio(coturn?.cpuMicrosPerRequest, many?.cpuMicrosPerRequest),
     };
-    console.log("\n| target | median req/s | server CPU |\n| --- | --- | --- |");
-    for (const r of rows) console.log(`| ${r.target} | ${r.medianRps} | ${r.serverCpuPercent}% |`);
     console.log(
-      `\none worker / bare echo = ${ratios.oneWorkerVsEcho.toFixed(2)} (target ≥ 0.90)` +
-        `\ndefault workers / coturn = ${ratios.defaultWorkersVsCoturn.toFixed(2)} (target ≥ 0.80)`,
+      "\n| target | median req/s | server CPU | server CPU µs/request |\n| --- | --- | --- | --- |",
+    );
+    for (const r of rows) {
+      console.log(`| ${r.target} | ${r.medianRps} | ${r.serverCpuPercent}% | ${r.cpuMicrosPerRequest} |`);
+    }
+    console.log(
+      `\none worker / bare echo: ${ratios.oneWorkerVsEcho.toFixed(2)} by req/s, ` +
+        `${ratios.oneWorkerVsEchoByCpu.toFixed(2)} by CPU per request (target ≥ 0.90)` +
+        `\ndefault workers / coturn: ${ratios.defaultWorkersVsCoturn.toFixed(2)} by req/s, ` +
+        `${ratios.defaultWorkersVsCoturnByCpu.toFixed(2)} by CPU per request (target ≥ 0.80)` +
+        `\nload average at the end: ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(" ")}`,
     );
     mkdirSync(join(root, "bench/results"), { recursive: true });
     const file = join(root, "bench/results", `stun-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -35,6 +35,18 @@ describe("main.ts", () => {
     }
   });
 
+  it("exits 1 when the workers cannot bind their port", async () => {
+    const blocker = await UdpClient.open();
+    const p = spawnService({ ...base, STUN_PORT: String(blocker.port), STUN_WORKERS: "2" });
+    try {
+      assert.equal(await p.exited(), 1);
+      assert.match(p.stderr(), /could not listen: bind EADDRINUSE/);
+    } finally {
+      blocker.close();
+      p.kill();
+    }
+  });
+
   it("serves in one process (STUN_WORKERS=1), answers the admin API and stops on SIGTERM", async () => {
     const p = spawnService({ ...base, STUN_WORKERS: "1" });
     try {

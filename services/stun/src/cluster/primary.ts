@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import { createMetricsRegistry, Health, type Logger, type ShutdownStep } from "@switchboard/runtime";
 import { startAdmin } from "../admin.js";
 import type { StunConfig } from "../config.js";
+import { WorkerStartError } from "../errors.js";
 import type { StunAddresses } from "../server.js";
 import { ClusterRegistry } from "./cluster-registry.js";
 import { parseWorkerMessage } from "./messages.js";
@@ -78,7 +79,7 @@ export async function startPrimary(opts: StartPrimaryOptions): Promise<RunningSt
         updateHealth();
         if (serving.size === count) allServing?.();
       } else if (msg?.type === "stun:failed") {
-        startFailed?.(new Error(`worker ${worker.id} could not listen: ${msg.message}`));
+        startFailed?.(new WorkerStartError(`worker ${worker.id} could not listen: ${msg.message}`));
       } else if (msg?.type === "stun:metrics") {
         pending.get(msg.id)?.(msg.metrics);
       }
@@ -115,7 +116,7 @@ export async function startPrimary(opts: StartPrimaryOptions): Promise<RunningSt
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`workers not serving after ${opts.startTimeoutMs ?? 30_000} ms`)),
+        () => reject(new WorkerStartError(`workers not serving after ${opts.startTimeoutMs ?? 30_000} ms`)),
         opts.startTimeoutMs ?? 30_000,
       );
       startFailed = (err) => {
