@@ -36,6 +36,7 @@ async function portsFor(name: ServiceName): Promise<{ env: Record<string, string
           TURN_PORT: String(await freePort({ udp: true })),
           TURN_ADMIN_PORT: String(admin),
           TURN_RELAY_HOST: "127.0.0.1",
+          TURN_SECRET: "dockerfile-test-secret",
         },
         admin,
       };
