@@ -19,7 +19,8 @@ const only = new Set((onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "") : "one,redis,peer
 const IDLE = arg("idle", 19_900);
 const PAIRS = arg("pairs", 50);
 const WINDOW = arg("window", 8);
-const SECONDS = arg("seconds", 10);
+const SECONDS = arg("seconds", 8);
+const ROUNDS = arg("rounds", 3);
 
 const MiB = 1024 * 1024;
 const results: Record<string, unknown> = {
@@ -27,7 +28,14 @@ const results: Record<string, unknown> = {
   pairs: PAIRS,
   window: WINDOW,
   seconds: SECONDS,
+  rounds: ROUNDS,
 };
+
+/** The round with the median throughput (rounds alternate between servers, so load drift hits both). */
+function median(rs: RelayResult[]): RelayResult {
+  const sorted = [...rs].sort((a, b) => a.perSecond - b.perSecond);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 async function holdIdle(kind: "switchboard" | "peerjs", server: Child, url: string, n: number) {
   const before = await rssBytes(server.proc.pid!);
@@ -106,16 +114,32 @@ async function main(): Promise<void> {
     seconds: SECONDS,
     serverPids: servers.map((s) => s.proc.pid!),
   });
-  if (only.has("one")) {
-    const s = await startSignaling();
-    try {
-      const r = await runRelay(switchboardEndpoint([s.port]), relayOpts(s));
-      results.relayOne = r;
-      console.log(`relay, one instance: ${fmt(r)}`);
-    } finally {
-      await s.stop();
+  const ones: RelayResult[] = [];
+  const pjs: RelayResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (only.has("one")) {
+      const s = await startSignaling();
+      try {
+        const r = await runRelay(switchboardEndpoint([s.port]), relayOpts(s));
+        ones.push(r);
+        console.log(`round ${round + 1} relay, one instance: ${fmt(r)}`);
+      } finally {
+        await s.stop();
+      }
+    }
+    if (only.has("peerjs")) {
+      const p = await startPeerJs();
+      try {
+        const r = await runRelay(peerJsEndpoint(p.port), relayOpts(p));
+        pjs.push(r);
+        console.log(`round ${round + 1} relay, PeerJS server 1.0.2: ${fmt(r)}`);
+      } finally {
+        await p.stop();
+      }
     }
   }
+  if (ones.length > 0) results.relayOne = { median: median(ones), rounds: ones };
+  if (pjs.length > 0) results.relayPeerJs = { median: median(pjs), rounds: pjs };
   if (only.has("redis")) {
     const redis = await startRedis();
     const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}` };
@@ -131,18 +155,10 @@ async function main(): Promise<void> {
       await redis.stop();
     }
   }
-  if (only.has("peerjs")) {
-    const p = await startPeerJs();
-    try {
-      const r = await runRelay(peerJsEndpoint(p.port), relayOpts(p));
-      results.relayPeerJs = r;
-      console.log(`relay, PeerJS server 1.0.2: ${fmt(r)}`);
-    } finally {
-      await p.stop();
-    }
-  }
-  const one = results.relayOne as RelayResult | undefined;
-  const pj = results.relayPeerJs as RelayResult | undefined;
+  const one = ones.length > 0 ? median(ones) : undefined;
+  const pj = pjs.length > 0 ? median(pjs) : undefined;
+  if (one) console.log(`median relay, one instance: ${fmt(one)}`);
+  if (pj) console.log(`median relay, PeerJS: ${fmt(pj)}`);
   if (one && pj) {
     const ratio = {
       throughput: one.perSecond / pj.perSecond,
