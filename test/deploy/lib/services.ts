@@ -86,13 +86,17 @@ async function envFor(
 /** Starts a service from its TypeScript sources (tsx) and waits until its /health answers 200. */
 export async function startService(name: ServiceName, opts: ServiceOptions = {}): Promise<RunningService> {
   const { env, port, adminPort } = await envFor(name, opts);
+  // Only what this function sets: no Redis or secret inherited from the test command's environment.
+  const inherited = { ...process.env };
+  for (const k of ["REDIS_URL", "TURN_SECRET", "TURN_URLS", "STUN_URLS", "JWT_SECRET", "JWT_PUBLIC_KEY"])
+    delete inherited[k];
   const proc = startProc(
     name,
     process.execPath,
     ["--conditions=source", "--import", "tsx", join(repoRoot, "services", name, "src", "main.ts")],
     {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: "warn", ...env, ...opts.extraEnv },
+      env: { ...inherited, LOG_LEVEL: "warn", ...env, ...opts.extraEnv },
     },
   );
   const admin = `http://127.0.0.1:${adminPort}`;
