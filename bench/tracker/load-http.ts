@@ -82,7 +82,11 @@ export function runHttpLoad(o: HttpLoadOptions): Promise<LoadResult> {
           if (ok) {
             requests++;
             o.latencies.add(performance.now() - sentAt);
-          } else errors++;
+          } else {
+            errors++;
+            if (process.env.BENCH_DEBUG && errors < 3)
+              console.error("bad reply", JSON.stringify(buf.toString("latin1", 0, 300)));
+          }
           closeAfter = head.includes("connection: close");
           buf = buf.subarray(headEnd + 4 + len);
           if (closeAfter) {

@@ -68,6 +68,11 @@ export const trackerConfigSpec = {
     env: "TRACKER_PASSKEYS",
     doc: "private tracker passkeys (`/<passkey>/announce`)",
     secret: true,
+    item: (key) => {
+      if (!/^[A-Za-z0-9_-]{8,64}$/.test(key))
+        throw new Error("passkeys are 8 to 64 characters of A-Z a-z 0-9 _ -");
+      return key;
+    },
   }),
   passkeysFile: optionalStr({
     env: "TRACKER_PASSKEYS_FILE",

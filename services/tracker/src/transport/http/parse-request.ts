@@ -1,6 +1,6 @@
 import type { AnnounceEvent, AnnounceRequest, ScrapeRequest } from "@switchboard/protocol";
 import { refuse } from "../../errors.js";
-import { parseQuery, type QueryParams } from "./query-string.js";
+import { decodeText, parseQuery, percentDecode, type QueryParams } from "./query-string.js";
 
 const EVENTS: Readonly<Record<string, AnnounceEvent>> = {
   "": "none",
@@ -13,7 +13,7 @@ const EVENTS: Readonly<Record<string, AnnounceEvent>> = {
 
 const text = (params: QueryParams, name: string): string | undefined => {
   const v = params.get(name)?.[0];
-  return v === undefined ? undefined : Buffer.from(v).toString("latin1");
+  return v === undefined ? undefined : (decodeText(v) ?? refuse("INVALID_PARAMETER", name));
 };
 
 /** A non-negative integer parameter (≤ 2^53); `fallback` when absent. */
@@ -42,9 +42,10 @@ function bytes20(
   code: "INVALID_INFO_HASH" | "INVALID_PEER_ID",
 ): Uint8Array {
   const values = params.get(name);
-  const v = values?.[0];
-  if (v === undefined || values?.length !== 1 || v.length !== 20) return refuse(code);
-  return v;
+  const raw = values?.[0];
+  if (raw === undefined || values?.length !== 1) return refuse(code);
+  const v = percentDecode(raw) ?? refuse("INVALID_PARAMETER", name);
+  return v.length === 20 ? v : refuse(code);
 }
 
 function queryOf(rawQuery: string): QueryParams {
@@ -85,7 +86,9 @@ export function parseHttpScrape(
   passkey: string | undefined,
 ): ScrapeRequest {
   const params = queryOf(rawQuery);
-  const infoHashes = params.get("info_hash") ?? [];
-  for (const h of infoHashes) if (h.length !== 20) refuse("INVALID_INFO_HASH");
+  const infoHashes = (params.get("info_hash") ?? []).map((raw) => {
+    const h = percentDecode(raw) ?? refuse("INVALID_PARAMETER", "info_hash");
+    return h.length === 20 ? h : refuse("INVALID_INFO_HASH");
+  });
   return { transport: "http", infoHashes, address, passkey };
 }

@@ -33,15 +33,29 @@ export function percentDecode(text: string, start = 0, end = text.length): Uint8
   return out.subarray(0, n);
 }
 
-/** Parameters by name; a name may repeat (several `info_hash` in a scrape). */
-export type QueryParams = ReadonlyMap<string, readonly Uint8Array[]>;
+/** Raw (still percent-encoded) values by parameter name; a name may repeat (several `info_hash` in a scrape). */
+export type QueryParams = ReadonlyMap<string, readonly string[]>;
 
 /** Most parameters read from one query string. */
 export const MAX_QUERY_PARAMS = 400;
 
-/** Parses a raw query string (without `?`); undefined when an escape is broken or there are too many fields. */
+const needsDecoding = (s: string): boolean => s.includes("%") || s.includes("+");
+
+/** A parameter value as text (latin1 for escaped bytes); undefined when the escape is broken. */
+export function decodeText(raw: string): string | undefined {
+  if (!needsDecoding(raw)) return raw;
+  const bytes = percentDecode(raw);
+  return bytes === undefined
+    ? undefined
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+}
+
+/**
+ * Splits a raw query string (without `?`) into names and still-encoded values: values are decoded only when
+ * read (`percentDecode`, `decodeText`). Undefined when a name is badly escaped or there are too many fields.
+ */
 export function parseQuery(query: string): QueryParams | undefined {
-  const params = new Map<string, Uint8Array[]>();
+  const params = new Map<string, string[]>();
   let count = 0;
   let start = 0;
   while (start <= query.length) {
@@ -51,13 +65,12 @@ export function parseQuery(query: string): QueryParams | undefined {
       if (++count > MAX_QUERY_PARAMS) return undefined;
       const eq = query.indexOf("=", start);
       const split = eq >= 0 && eq < end ? eq : end;
-      const name = percentDecode(query, start, split);
-      const value = split < end ? percentDecode(query, split + 1, end) : new Uint8Array(0);
-      if (name === undefined || value === undefined) return undefined;
-      const key = Buffer.from(name).toString("latin1");
-      const list = params.get(key);
+      const name = decodeText(query.slice(start, split));
+      if (name === undefined) return undefined;
+      const value = split < end ? query.slice(split + 1, end) : "";
+      const list = params.get(name);
       if (list) list.push(value);
-      else params.set(key, [value]);
+      else params.set(name, [value]);
     }
     start = end + 1;
   }
