@@ -15,6 +15,7 @@ import { freePort, startProc, stopProc, waitForHttp, waitUntil, type Proc } from
 import { activeTargets, query, startPrometheus } from "../lib/prometheus-run.js";
 import { SERVICE_NAMES, serviceExists, startService, type RunningService } from "../lib/services.js";
 import { SignalingClient } from "../lib/signaling-client.js";
+import { allocate, stunBinding } from "../lib/turn-client.js";
 
 const missing = SERVICE_NAMES.filter((s) => !serviceExists(s));
 const SECRET = "stack-test-turn-secret-0123456789";
@@ -83,15 +84,27 @@ if (missing.length > 0) {
       procs.push(redis);
       await tcpReady(redisPort, 10_000);
       const redisUrl = `redis://127.0.0.1:${redisPort}`;
-      const started = await Promise.allSettled([
+      // STUN and TURN first: signaling hands out their URLs (with credentials from the shared secret).
+      const first = await Promise.allSettled([
         startService("stun"),
         startService("turn", { turnSecret: SECRET }),
-        startService("signaling", { turnSecret: SECRET, redisUrl }),
-        startService("signaling", { turnSecret: SECRET, redisUrl }),
+      ]);
+      for (const r of first) if (r.status === "fulfilled") services.push(r.value);
+      procs.push(...services.map((s) => s.proc));
+      const firstFailed = first.find((r) => r.status === "rejected");
+      if (firstFailed) throw firstFailed.reason;
+      const ice = {
+        TURN_URLS: `turn:127.0.0.1:${services.find((s) => s.name === "turn")?.port ?? 0}?transport=udp`,
+        STUN_URLS: `stun:127.0.0.1:${services.find((s) => s.name === "stun")?.port ?? 0}`,
+      };
+      const started = await Promise.allSettled([
+        startService("signaling", { turnSecret: SECRET, redisUrl, extraEnv: ice }),
+        startService("signaling", { turnSecret: SECRET, redisUrl, extraEnv: ice }),
         startService("tracker", { redisUrl }),
       ]);
-      for (const r of started) if (r.status === "fulfilled") services.push(r.value);
-      procs.push(...services.map((s) => s.proc));
+      const more = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      services.push(...more);
+      procs.push(...more.map((s) => s.proc));
       const failed = started.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
       const byName = (n: string) => services.filter((s) => s.name === n);
@@ -207,6 +220,27 @@ if (missing.length > 0) {
       assert.equal((await a.nextOfType("signal")).from, idB);
     });
 
+    it("ICE servers from signaling (through nginx) point at the stack's STUN and TURN, and both answer", async () => {
+      const client = await SignalingClient.connect(`${base.replace("http", "ws")}/ws`);
+      clients.push(client);
+      const welcome = await client.hello();
+      const servers = welcome.iceServers as { urls: string[]; username?: string; credential?: string }[];
+      const turnUrl = servers.flatMap((s) => s.urls).find((u) => u.startsWith("turn:")) ?? "";
+      const stunUrl = servers.flatMap((s) => s.urls).find((u) => u.startsWith("stun:")) ?? "";
+      const turnServer = servers.find((s) => s.urls.includes(turnUrl));
+      const turnPort = Number(/:(\d+)\?/.exec(turnUrl)?.[1]);
+      const stunPort = Number(/:(\d+)$/.exec(stunUrl)?.[1]);
+      assert.ok(turnServer?.username && turnServer.credential, JSON.stringify(servers));
+      const creds = { username: turnServer.username, password: turnServer.credential };
+      assert.equal(
+        await allocate("127.0.0.1", turnPort, creds),
+        "success",
+        "TURN accepts signaling's credentials",
+      );
+      assert.equal(await stunBinding("127.0.0.1", stunPort), "success", "STUN answers a Binding request");
+      client.close();
+    });
+
     it("a tracker announce through nginx works (second peer gets the first)", async () => {
       const infoHash = percentEncode(new Uint8Array(20).fill(0xab));
       const announce = async (peer: string, port: number) => {
@@ -278,6 +312,19 @@ if (missing.length > 0) {
         "tracker",
         "turn",
       ]);
+      const rules = (await (await fetch(`${prom}/api/v1/rules`)).json()) as {
+        data: { groups: { name: string; rules: { name: string; health: string }[] }[] };
+      };
+      const loaded = rules.data.groups.flatMap((g) => g.rules);
+      assert.ok(loaded.length >= 10, "the project's alert rules are loaded");
+      await waitUntil(
+        "every alert rule evaluated without error",
+        async () => {
+          const r = (await (await fetch(`${prom}/api/v1/rules`)).json()) as typeof rules;
+          return r.data.groups.flatMap((g) => g.rules).every((x) => x.health === "ok");
+        },
+        10_000,
+      );
       await waitUntil(
         "signaling connections scraped",
         async () => (await query(prom, "sum(signaling_connections)"))[0]?.value === 2,

@@ -113,3 +113,25 @@ async function allocateOn(
   const code = getAttribute(answer, AttributeType.ErrorCode);
   return code ? decodeErrorCode(code.value).code : -1;
 }
+
+/** A STUN Binding request over UDP: "success" or the error code. */
+export async function stunBinding(host: string, port: number): Promise<"success" | number> {
+  const sock = createSocket("udp4");
+  try {
+    const answer = await exchange(
+      sock,
+      host,
+      port,
+      encodeStunMessage({
+        method: StunMethod.Binding,
+        cls: StunClass.Request,
+        transactionId: newTransactionId(),
+      }),
+    );
+    if (answer.cls === StunClass.SuccessResponse) return "success";
+    const code = getAttribute(answer, AttributeType.ErrorCode);
+    return code ? decodeErrorCode(code.value).code : -1;
+  } finally {
+    sock.close();
+  }
+}
