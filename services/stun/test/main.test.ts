@@ -110,8 +110,18 @@ describe("main.ts", () => {
       });
       const stats = await getJson(`${url}/stats`);
       assert.deepEqual(stats.body["workers"], { configured: 2, serving: 2 });
-      const workerPids = p.lines.filter((l) => l["msg"] === "stun listening").map((l) => Number(l["pid"]));
-      assert.equal(workerPids.length, 2);
+      const listening = () =>
+        p.lines.filter((l) => l["msg"] === "stun listening").map((l) => Number(l["pid"]));
+      assert.equal(listening().length, 2);
+      // A worker that dies is replaced, and /health stays up meanwhile (the other one serves).
+      process.kill(listening()[0] ?? 0, "SIGKILL");
+      await waitFor(() => listening().length === 3, 10_000);
+      assert.equal((await getJson(`${url}/health`)).status, 200);
+      await waitFor(async () => {
+        const w = (await getJson(`${url}/stats`)).body["workers"] as { serving: number } | undefined;
+        return w?.serving === 2;
+      });
+      const workerPids = listening().slice(1);
       p.child.kill("SIGTERM");
       assert.equal(await p.exited(), 0);
       for (const pid of workerPids) {

@@ -98,4 +98,39 @@ describe("STUN over TCP", () => {
       await open.close();
     }
   });
+
+  it("refuses connections beyond STUN_TCP_MAX_CONNECTIONS", async () => {
+    const small = await startTestServer({ STUN_TCP_MAX_CONNECTIONS: "2" });
+    const p = small.addresses.tcp.PP?.port ?? 0;
+    const first = await TcpClient.open(p);
+    const kept = [first, await TcpClient.open(p)];
+    try {
+      const extra = await TcpClient.open(p);
+      await extra.closedWithin(2000);
+      const req = request();
+      first.write(req.bytes);
+      assert.ok(sameId(readReply(await first.next()).msg.transactionId, req.transactionId));
+    } finally {
+      for (const c of kept) c.close();
+      await small.close();
+    }
+  });
+
+  it("serves IPv6 over TCP on ::1", async (ctx) => {
+    let v6: TestServer;
+    try {
+      v6 = await startTestServer({ STUN_HOST: "::1" });
+    } catch {
+      return ctx.skip("no IPv6 loopback here");
+    }
+    const c = await TcpClient.open(v6.addresses.tcp.PP?.port ?? 0, "::1");
+    try {
+      c.write(request().bytes);
+      const r = readReply(await c.next());
+      assert.deepEqual(r.xorMapped, { family: "IPv6", address: "::1", port: c.socket.localPort });
+    } finally {
+      c.close();
+      await v6.close();
+    }
+  });
 });
