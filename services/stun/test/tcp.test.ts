@@ -36,6 +36,14 @@ describe("STUN over TCP", () => {
     }
   });
 
+  it("answers a peer that half-closes after its request", async () => {
+    const c = await TcpClient.open(port);
+    const req = request();
+    c.socket.end(req.bytes);
+    assert.ok(sameId(readReply(await c.next()).msg.transactionId, req.transactionId));
+    await c.closedWithin(2000);
+  });
+
   it("reassembles messages written a byte at a time", async () => {
     const c = await TcpClient.open(port);
     try {

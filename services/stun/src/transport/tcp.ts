@@ -111,7 +111,10 @@ export class TcpListeners {
       logger.debug({ err }, "tcp connection error");
       this.#end(socket, "error");
     });
-    socket.on("end", () => this.#end(socket, "peer"));
+    // A peer that half-closes still gets its replies: without allowHalfOpen, Node ends our side once they are out.
+    socket.on("end", () => {
+      if (!this.#closeReasons.has(socket)) this.#closeReasons.set(socket, "peer");
+    });
     socket.on("close", () => {
       this.#connections.delete(socket);
       metrics.tcpClosed(this.#closeReasons.get(socket) ?? "peer");
