@@ -42,6 +42,10 @@ const dashboards = {
       stat("STUN instances up", "none", 'sum(up{job="stun"})'),
       stat("TURN instances up", "none", 'sum(up{job="turn"})'),
       ts("Targets up", "none", ['sum by (job) (up{job=~"signaling|tracker|stun|turn"})', "{{job}}"]),
+      ts("Alerts firing", "none", [
+        'sum by (alertname, severity) (ALERTS{alertstate="firing"})',
+        "{{alertname}} ({{severity}})",
+      ]),
       ts(
         "Signaling connections and peers",
         "none",

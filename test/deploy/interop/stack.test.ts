@@ -13,6 +13,7 @@ import WebSocket from "ws";
 import { localVars, NGINX_BIN, writeNginxTree, type NginxTree } from "../lib/nginx-config.js";
 import { freePort, startProc, stopProc, waitForHttp, waitUntil, type Proc } from "../lib/processes.js";
 import { activeTargets, query, startPrometheus } from "../lib/prometheus-run.js";
+import { dashboardExprs } from "../lib/promql.js";
 import { SERVICE_NAMES, serviceExists, startService, type RunningService } from "../lib/services.js";
 import { SignalingClient } from "../lib/signaling-client.js";
 import { allocate, stunBinding } from "../lib/turn-client.js";
@@ -325,6 +326,12 @@ if (missing.length > 0) {
         },
         10_000,
       );
+      // Every dashboard query runs on the live Prometheus; the per-service "up" stats have data.
+      for (const e of dashboardExprs()) await query(prom, e.expr);
+      for (const job of ["signaling", "tracker", "stun", "turn"]) {
+        const [up] = await query(prom, `sum(up{job="${job}"})`);
+        assert.ok((up?.value ?? 0) >= 1, `${job} is up in Prometheus`);
+      }
       await waitUntil(
         "signaling connections scraped",
         async () => (await query(prom, "sum(signaling_connections)"))[0]?.value === 2,

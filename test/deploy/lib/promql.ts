@@ -116,8 +116,8 @@ export function metricNames(expr: string): Set<string> {
   return names;
 }
 
-/** Prometheus' own series that no service exports. */
-export const PROMETHEUS_SERIES = new Set(["up"]);
+/** Prometheus' own series that no service exports (scrape health, alert states). */
+export const PROMETHEUS_SERIES = new Set(["up", "ALERTS"]);
 
 /** The expressions as recording rules, so `promtool check rules` parses every one of them. */
 export function asRulesFile(exprs: readonly Expr[]): string {
