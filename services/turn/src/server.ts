@@ -163,7 +163,7 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
         tcp: await Promise.all(tcp.map((l) => l.listen(config.port))),
         tls: await Promise.all(tls.map((l) => l.listen(config.tlsPort))),
       };
-      for (const name of Object.keys(listeners)) health.set(name, true);
+      for (const [name, bound] of Object.entries(listeners)) if (bound.length > 0) health.set(name, true);
       sweeper = setInterval(() => allocations.sweep(), SWEEP_INTERVAL_MS);
       sweeper.unref();
       const adminUrl =
