@@ -77,36 +77,53 @@ export function createStunServer(opts: StunServerOptions): StunServer {
   };
   const toRecord = (m: ReadonlyMap<Role, Endpoint>): Partial<Record<Role, Endpoint>> => Object.fromEntries(m);
 
+  /** Opens UDP, then TCP; on failure nothing stays open. */
+  const openListeners = async (): Promise<void> => {
+    const u = await UdpListeners.open({
+      binds: bindsFor(),
+      handle,
+      metrics,
+      logger,
+      bufferBytes: config.udpBufferBytes,
+    });
+    try {
+      if (config.tcp) {
+        tcp = await TcpListeners.open({
+          binds: bindsFor(config.port === 0 ? u.addresses().get("PP")?.port : undefined),
+          handle,
+          metrics,
+          logger,
+          idleTimeoutMs: config.tcpIdleTimeoutMs,
+          maxConnections: config.tcpMaxConnections,
+          maxFrameBytes: MAX_TCP_FRAME_BYTES,
+          maxQueuedBytes: MAX_TCP_QUEUED_BYTES,
+        });
+      }
+    } catch (err) {
+      u.close();
+      throw err;
+    }
+    udp = u;
+  };
+
   return {
     async listen() {
-      udp = await UdpListeners.open({
-        binds: bindsFor(),
-        handle,
-        metrics,
-        logger,
-        bufferBytes: config.udpBufferBytes,
-      });
-      try {
-        if (config.tcp) {
-          // With port 0, TCP takes the port UDP was given so that one number serves both.
-          const udpPort = udp.addresses().get("PP")?.port;
-          tcp = await TcpListeners.open({
-            binds: bindsFor(config.port === 0 ? udpPort : undefined),
-            handle,
-            metrics,
-            logger,
-            idleTimeoutMs: config.tcpIdleTimeoutMs,
-            maxConnections: config.tcpMaxConnections,
-            maxFrameBytes: MAX_TCP_FRAME_BYTES,
-            maxQueuedBytes: MAX_TCP_QUEUED_BYTES,
-          });
+      // With port 0, TCP takes the port UDP was given so that one number serves both; that port may already be
+      // some TCP socket's, so a few fresh ports are tried.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await openListeners();
+          break;
+        } catch (err) {
+          const retry =
+            config.port === 0 && (err as NodeJS.ErrnoException).code === "EADDRINUSE" && attempt < 5;
+          if (!retry) throw err;
         }
-      } catch (err) {
-        udp.close();
-        udp = undefined;
-        throw err;
       }
-      addresses = { udp: toRecord(udp.addresses()), tcp: tcp ? toRecord(tcp.addresses()) : {} };
+      addresses = {
+        udp: toRecord(udp?.addresses() ?? new Map()),
+        tcp: toRecord(tcp?.addresses() ?? new Map()),
+      };
       logger.info({ addresses }, "stun listening");
       return addresses;
     },

@@ -167,7 +167,8 @@ export class TcpClient {
 export async function startDualAddressServer(env: Record<string, string> = {}): Promise<TestServer> {
   let last: unknown;
   for (let attempt = 0; attempt < 10; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
+    // Below the kernel ephemeral range (32768+), where other suites get their port-0 sockets.
+    const port = 20_000 + Math.floor(Math.random() * 6_000) * 2;
     try {
       return await startTestServer({
         STUN_HOST: "127.0.0.1",
