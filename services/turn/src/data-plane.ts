@@ -74,7 +74,7 @@ export class DataPlane {
 
   #toPeer(allocation: Allocation, peer: TransportAddress, data: Uint8Array): void {
     const relay = allocation.relays.get(peer.family);
-    if (relay === undefined) return this.#drop("malformed");
+    if (relay === undefined || peer.port === 0) return this.#drop("malformed");
     if (!allocation.permissions.has(peer.address)) return this.#drop("no_permission");
     if (allocation.bandwidth !== undefined && !allocation.bandwidth.take(data.length))
       return this.#drop("quota");

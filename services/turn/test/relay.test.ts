@@ -133,6 +133,11 @@ for (const transport of ["udp", "tcp"] as const) {
           address,
         );
       }
+      assert.equal(errorCode(await c.channelBind(0x4100, { ...peer.address, port: 0 })), 400);
+      assert.equal(errorCode(await c.createPermission(peer.address)), undefined);
+      c.sendIndication({ ...peer.address, port: 0 }, Buffer.from("to port zero"));
+      c.sendIndication(peer.address, Buffer.from("after"));
+      assert.equal((await c.waitForData(1))[0]?.data.toString(), "after");
     });
 
     it("answers 401 to a wrong password and 438 to a stale or foreign nonce", async () => {

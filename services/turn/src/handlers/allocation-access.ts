@@ -12,8 +12,9 @@ export function requireAllocation(ctx: HandlerContext, req: TurnRequest): Alloca
   return allocation;
 }
 
-/** A peer the allocation may talk to: 443 without a relay of its family, 403 when policy forbids it. */
+/** A peer the allocation may talk to: 400 for port 0, 443 without a relay of its family, 403 when policy forbids it. */
 export function checkPeer(ctx: HandlerContext, allocation: Allocation, peer: TransportAddress): void {
+  if (peer.port === 0) throw new StunErrorReply("BAD_REQUEST", "peer port 0");
   if (!allocation.relays.has(peer.family)) throw new StunErrorReply("PEER_ADDRESS_FAMILY_MISMATCH");
   if (!ctx.policy.isAllowed(peer.address)) throw new StunErrorReply("FORBIDDEN", "peer address not allowed");
 }

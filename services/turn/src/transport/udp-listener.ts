@@ -58,8 +58,12 @@ export class UdpListener {
       stream: false,
       send(chunks) {
         const [only] = chunks;
-        if (chunks.length === 1 && only !== undefined) socket.send(only, remote.port, remote.address);
-        else socket.send(chunks as Uint8Array[], remote.port, remote.address);
+        try {
+          if (chunks.length === 1 && only !== undefined) socket.send(only, remote.port, remote.address);
+          else socket.send(chunks as Uint8Array[], remote.port, remote.address);
+        } catch {
+          // Socket closed during shutdown, or a source the kernel will not answer (port 0): drop.
+        }
       },
     };
     this.#links.set(cacheKey, link);

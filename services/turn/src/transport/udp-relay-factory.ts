@@ -31,7 +31,12 @@ export const udpRelayFactory: RelaySocketFactory = (req: RelaySocketRequest) =>
         family: req.family,
         port: socket.address().port,
         send(data, port, address) {
-          if (open) socket.send(data, port, address);
+          if (!open) return;
+          try {
+            socket.send(data, port, address);
+          } catch {
+            // A peer address the kernel refuses (checked before, so only races with close): drop it.
+          }
         },
         close() {
           if (!open) return;
