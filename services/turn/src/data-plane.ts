@@ -22,6 +22,9 @@ import { addressKey, type ClientLink, type TransportAddress } from "./state/type
 import { fromWire, toWire } from "./handlers/attributes.js";
 import { decodeXorAddress, StunDecodeError } from "@switchboard/stun-codec";
 
+/** The largest peer datagram that still fits a Data indication (65535-byte STUN body limit). */
+export const MAX_RELAYED = 0xffff - 64;
+
 export interface DataPlaneOptions {
   readonly allocations: AllocationManager;
   readonly policy: PeerPolicy;
@@ -90,6 +93,7 @@ export class DataPlane {
     if (allocation.bandwidth !== undefined && !allocation.bandwidth.take(data.length))
       return this.#drop("quota");
     const link = allocation.client;
+    if (data.length > MAX_RELAYED) return this.#drop("malformed");
     const binding = allocation.channels.byPeer(addressKey(from));
     if (binding !== undefined) {
       link.send([writeChannelData(binding.number, data, link.stream)]);

@@ -116,7 +116,9 @@ export class Dispatcher implements PacketHandler {
       return;
     }
     if (msg.cls !== StunClass.Request) return;
-    void this.#onRequest(link, msg);
+    this.#onRequest(link, msg).catch((err: unknown) =>
+      this.#o.ctx.logger.error({ err, fiveTuple: link.key }, "request could not be answered"),
+    );
   }
 
   async #onRequest(link: ClientLink, msg: StunMessage): Promise<void> {

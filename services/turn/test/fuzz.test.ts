@@ -126,3 +126,32 @@ describe("malformed input", () => {
     ok.close();
   });
 });
+
+describe("oversized peer datagrams", () => {
+  it("drops a peer datagram too large for a Data indication and keeps relaying", async () => {
+    const h = await startTurn();
+    const peer = await startEchoPeer();
+    const c = new TestTurnClient({
+      transport: "udp",
+      server: h.udp,
+      username: "alice",
+      password: "alice-pw",
+    });
+    try {
+      await c.open();
+      await c.allocate();
+      assert.equal(errorCode(await c.createPermission(peer.address)), undefined);
+      const relay = [...h.server.allocations.values()][0]?.relays.get(4)?.advertised;
+      assert.ok(relay);
+      peer.socket.send(Buffer.alloc(65_507), relay.port, relay.address);
+      peer.socket.send(Buffer.from("small"), relay.port, relay.address);
+      assert.equal((await c.waitForData(1))[0]?.data.length, 5);
+      const dropped = await h.server.registry.getSingleMetricAsString("turn_dropped_packets_total");
+      assert.match(dropped, /reason="malformed"\} 1/);
+    } finally {
+      c.close();
+      peer.close();
+      await h.close();
+    }
+  });
+});
