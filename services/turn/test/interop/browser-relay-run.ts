@@ -9,6 +9,7 @@ import { issueTurnCredentials } from "@switchboard/turn-credentials";
 import { startTurn } from "../support/harness.js";
 
 const BYTES = Number(process.env.RELAY_BYTES ?? 4 * 1024 * 1024);
+const TRANSPORT = process.env.RELAY_TRANSPORT === "tcp" ? "tcp" : "udp";
 const SECRET = "browser-test-secret";
 const PAGE_SCRIPT = fileURLToPath(new URL("./relay-page.js", import.meta.url));
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     const config = {
       iceServers: [
         {
-          urls: `turn:127.0.0.1:${turn.udp.port}?transport=udp`,
+          urls: `turn:127.0.0.1:${turn[TRANSPORT].port}?transport=${TRANSPORT}`,
           username: creds.username,
           credential: creds.credential,
         },
