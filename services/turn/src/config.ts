@@ -141,6 +141,12 @@ export const turnConfigSpec = {
     default: 4096,
     min: 1,
   }),
+  unauthenticatedRate: int({
+    env: "TURN_UNAUTH_RATE",
+    doc: "answers per second per source IP to requests without valid credentials (Binding, 401, 438…); 0 = no limit",
+    default: 500,
+    min: 0,
+  }),
   software: bool({ env: "TURN_SOFTWARE", doc: "send a SOFTWARE attribute in responses", default: true }),
   adminHost: str({
     env: "TURN_ADMIN_HOST",

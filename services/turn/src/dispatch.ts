@@ -20,6 +20,7 @@ import {
   type StunAttribute,
   type StunMessage,
 } from "@switchboard/stun-codec";
+import type { KeyedRateLimiter } from "@switchboard/runtime";
 import type { Authenticator } from "./auth/authenticate.js";
 import { isChannelDataByte } from "./channel-frame.js";
 import type { DataPlane } from "./data-plane.js";
@@ -71,6 +72,8 @@ const UNDERSTOOD_IN_SEND: ReadonlySet<number> = new Set([
 
 export interface DispatcherOptions {
   readonly ctx: HandlerContext;
+  /** Answers to requests without valid credentials, per source IP (bounds reflection); undefined = unlimited. */
+  readonly unauthenticatedLimiter?: KeyedRateLimiter;
   readonly auth: Authenticator;
   readonly dataPlane: DataPlane;
   /** SOFTWARE attribute value, or undefined to send none. */
@@ -155,7 +158,12 @@ export class Dispatcher implements PacketHandler {
       reply = this.#encode(msg, StunClass.ErrorResponse, this.#errorAttributes(error, link), identity);
     }
     ctx.metrics.requests.inc({ method, result });
-    if (reply !== undefined) link.send([reply]);
+    if (reply === undefined) return;
+    if (identity === undefined && this.#o.unauthenticatedLimiter?.allow(link.remote.address) === false) {
+      ctx.metrics.dropped.inc({ reason: "rate_limited" });
+      return;
+    }
+    link.send([reply]);
   }
 
   #errorAttributes(error: StunErrorReply, link: ClientLink): StunAttribute[] {

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import {
   Health,
+  KeyedRateLimiter,
   createAdminServer,
   createMetricsRegistry,
   systemClock,
@@ -109,6 +110,18 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
     },
     auth,
     dataPlane,
+    ...(config.unauthenticatedRate > 0
+      ? {
+          unauthenticatedLimiter: new KeyedRateLimiter(
+            {
+              capacity: 2 * config.unauthenticatedRate,
+              refillPerSecond: config.unauthenticatedRate,
+              maxKeys: 65_536,
+            },
+            clock,
+          ),
+        }
+      : {}),
     software: config.software ? "Switchboard TURN" : undefined,
     onClosed: (link) => {
       const allocation = allocations.get(link.key);

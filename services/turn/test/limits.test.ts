@@ -1,6 +1,7 @@
 /** Integration: quotas, connection-bound allocations, wrong credentials and the admin endpoints. */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { StunClass, StunMethod, encodeStunMessage, newTransactionId } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
 import { TestTurnClient, errorCode } from "./support/turn-client.js";
 
@@ -89,5 +90,38 @@ describe("TURN limits", () => {
     assert.match(text, /turn_requests_total\{method="Allocate",result="401"\} 2/);
     assert.match(text, /turn_auth_failures_total\{reason="bad_integrity"\} 1/);
     assert.doesNotMatch(text, /127\.0\.0\.1|alice/);
+  });
+});
+
+describe("unauthenticated answers", () => {
+  it("are rate-limited per source address (reflection bound)", async () => {
+    const h = await startTurn({ TURN_UNAUTH_RATE: "5" });
+    const c = new TestTurnClient({
+      transport: "udp",
+      server: h.udp,
+      username: "alice",
+      password: "alice-pw",
+    });
+    try {
+      await c.open();
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => {
+          const tid = newTransactionId();
+          const bytes = encodeStunMessage({
+            method: StunMethod.Binding,
+            cls: StunClass.Request,
+            transactionId: tid,
+          });
+          return c.transact(bytes, tid, 300);
+        }),
+      );
+      const answered = results.filter((r) => r.status === "fulfilled").length;
+      assert.ok(answered >= 10 && answered < 20, `${answered} of 20 Binding requests answered at 5/s`);
+      const metrics = await h.server.registry.getSingleMetricAsString("turn_dropped_packets_total");
+      assert.match(metrics, /reason="rate_limited"/);
+    } finally {
+      c.close();
+      await h.close();
+    }
   });
 });
