@@ -155,7 +155,11 @@ describe("compose files", () => {
     assert.equal(envOf(merged, "nginx").SB_HTTP_MODE, "redirect-to-https");
     assert.ok(stringsOf(service(merged, "nginx").ports).includes("443:443"));
     assert.ok(scalar(envOf(merged, "turn").TURN_TLS_CERT).startsWith("/run/tls/"));
-    assert.equal(envOf(merged, "turn").TURN_ALLOWED_PEER_IPS, "", "production TURN relays to no private peer");
+    assert.equal(
+      envOf(merged, "turn").TURN_ALLOWED_PEER_IPS,
+      "",
+      "production TURN relays to no private peer",
+    );
     for (const [name, svc] of Object.entries(mapOf(at(merged, "services")))) {
       const s = mapOf(svc);
       assert.equal(s.restart, "always", `${name} restart`);
