@@ -182,6 +182,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
       rate: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst },
       maxBufferedBytes: 4 * 1024 * 1024,
       onSessionEnd: endSession,
+      onTakeover: (session, by) => ws.closeOthers(session.id, by),
     },
   });
 

@@ -150,7 +150,7 @@ describe("two instances sharing Redis serve one room as one", () => {
     );
     try {
       const url = `ws://127.0.0.1:${port}/ws`;
-      const end = Date.now() + 20_000;
+      const end = Date.now() + 45_000;
       let c: TestClient | undefined;
       while (!c) {
         c = await TestClient.session(url).catch(async () => {

@@ -64,6 +64,22 @@ describe("session resume", () => {
     assert.equal((await a.nextOf("signal")).from, b.sessionId);
   });
 
+  it("takes a session over from a connection that still looks alive", async () => {
+    const { roomId } = await createMeeting(srv.http);
+    const a = await open();
+    const b = await open();
+    await a.request({ v: 1, type: "join", roomId });
+    await b.request({ v: 1, type: "join", roomId });
+    const oldClosed = new Promise<number>((resolve) => b.ws.on("close", (code) => resolve(code)));
+    const { c, hello } = await reconnect(b);
+    const w = await c.request<"welcome">(hello);
+    assert.deepEqual([w.resumed, w.rooms], [true, [roomId]]);
+    assert.equal(await oldClosed, 4001);
+    await a.request({ v: 1, type: "signal", roomId, to: b.sessionId, data: { kind: "ice-restart" } });
+    assert.equal((await c.nextOf("signal")).from, a.sessionId);
+    assert.equal(a.all("peer.left").length, 0);
+  });
+
   it("refuses a wrong token, an overflowed buffer and an expired grace period", async () => {
     const { roomId } = await createMeeting(srv.http);
     const a = await open();

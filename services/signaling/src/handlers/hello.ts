@@ -20,6 +20,8 @@ export interface HelloResult {
   readonly welcome: ServerMessageOf<"welcome">;
   /** Messages addressed to a resumed session while it was cut off, to send after `welcome`. */
   readonly missed: readonly ServerMessage[];
+  /** The session was still attached to another connection, which must now be closed. */
+  readonly tookOver: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function handleHello(
   const identity = await ctx.verifyToken(msg.token);
   let session: Session;
   let missed: readonly ServerMessage[] = [];
+  let tookOver = false;
   if (msg.resume) {
     const existing = ctx.sessions.get(msg.resume.sessionId);
     if (existing && existing.identity.userId !== identity.userId)
@@ -42,6 +45,7 @@ export async function handleHello(
     if (!resumed) throw new SignalingError("not_resumable", "the session cannot be resumed; join again");
     session = resumed.session;
     missed = resumed.missed;
+    tookOver = resumed.tookOver;
   } else {
     session = ctx.sessions.create(identity, sink);
   }
@@ -57,5 +61,5 @@ export async function handleHello(
     limits: ctx.limits,
   };
   if (msg.id !== undefined) welcome.id = msg.id;
-  return { session, welcome, missed };
+  return { session, welcome, missed, tookOver };
 }

@@ -40,7 +40,7 @@ describe("SessionRegistry", () => {
     const reg = new SessionRegistry({ clock, graceMs: 1000, bufferSize: 2 });
     const sink = () => true;
     const s = reg.create(ANONYMOUS, sink);
-    assert.equal(reg.resume(s.id, s.resumeToken, sink), undefined, "still connected");
+    assert.equal(reg.resume(s.id, s.resumeToken, sink)?.tookOver, true, "a live session is taken over");
     reg.detach(s.id);
     assert.equal(reg.resume(s.id, "nope", sink), undefined);
     assert.equal(reg.resume("unknown", s.resumeToken, sink), undefined);

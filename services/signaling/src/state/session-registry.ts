@@ -70,21 +70,28 @@ export class SessionRegistry {
   }
 
   /**
-   * Re-attaches a cut-off session to a new connection; returns the messages buffered meanwhile, or
-   * undefined when the session is unknown, still connected, past its grace, overflowed or the token is wrong.
+   * Re-attaches a session to a new connection; returns the messages buffered meanwhile, or undefined when the
+   * session is unknown, past its grace, overflowed or the token is wrong. A session whose old connection still
+   * looks alive (the client saw it die first) is taken over: `tookOver` tells the caller to close the old one.
    */
-  resume(id: string, token: string, sink: Sink): { session: Session; missed: ServerMessage[] } | undefined {
+  resume(
+    id: string,
+    token: string,
+    sink: Sink,
+  ): { session: Session; missed: ServerMessage[]; tookOver: boolean } | undefined {
     const s = this.#sessions.get(id);
-    if (!s || s.disconnectedAt === undefined || s.overflowed) return undefined;
-    if (this.#opts.clock.now() - s.disconnectedAt > this.#opts.graceMs) return undefined;
+    if (!s || s.overflowed) return undefined;
+    if (s.disconnectedAt !== undefined && this.#opts.clock.now() - s.disconnectedAt > this.#opts.graceMs)
+      return undefined;
     const a = Buffer.from(token);
     const b = Buffer.from(s.resumeToken);
     if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
     const missed = s.buffer;
+    const tookOver = s.disconnectedAt === undefined;
     s.buffer = [];
     s.sink = sink;
     s.disconnectedAt = undefined;
-    return { session: s, missed };
+    return { session: s, missed, tookOver };
   }
 
   /** The connection is gone; the session waits for a resume until the grace period ends. */

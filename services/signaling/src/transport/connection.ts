@@ -24,6 +24,8 @@ export interface ConnectionDeps {
   readonly maxBufferedBytes: number;
   /** A session ended for good (bye, or cut off with no resume grace). */
   readonly onSessionEnd: (session: Session) => void;
+  /** A resume took the session over from another connection still open: close that one. */
+  readonly onTakeover: (session: Session, by: Connection) => void;
 }
 
 /** A request id near the start of an oversized frame, so the error can still name the request. */
@@ -163,6 +165,7 @@ export class Connection {
     if (msg.type !== "hello") throw new SignalingError("hello_required", "say hello first");
     const result = await handleHello(this.#deps.hello, msg, this.send);
     this.session = result.session;
+    if (result.tookOver) this.#deps.onTakeover(result.session, this);
     this.send(result.welcome);
     for (const m of result.missed) this.send(m);
     this.#deps.metrics.countMessage(msg.type, "ok");

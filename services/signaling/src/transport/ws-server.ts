@@ -56,6 +56,16 @@ export class WsServer {
     return this.#conns.size;
   }
 
+  /** Closes the other connections holding a session (after a resume took it over). */
+  closeOthers(sessionId: string, keep: Connection): void {
+    for (const conn of this.#conns) {
+      if (conn !== keep && conn.session?.id === sessionId) {
+        conn.session = undefined;
+        conn.close(4001, "session resumed on another connection");
+      }
+    }
+  }
+
   #accept(ws: WebSocket): void {
     const conn = new Connection(ws, this.#opts.deps);
     this.#conns.add(conn);
