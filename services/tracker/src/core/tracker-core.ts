@@ -12,7 +12,7 @@ import type { AccessPolicy } from "../access/access-policy.js";
 import { TrackerRefusal } from "../errors.js";
 import type { TrackerMetrics } from "../metrics.js";
 import { addressToBytes, isMappedIPv4 } from "../state/peer-address.js";
-import type { PeerSelection, SwarmStore } from "../state/swarm-store.js";
+import type { PeerSelection, StoreAnnounceOutcome, SwarmStore } from "../state/swarm-store.js";
 
 export interface TrackerCoreOptions {
   store: SwarmStore;
@@ -48,7 +48,8 @@ export class TrackerCore {
     return this.#o.intervalSeconds;
   }
 
-  async announce(req: AnnounceRequest): Promise<AnnounceResult> {
+  /** Serves an announce; a synchronous store (memory) costs no extra promise turn. */
+  announce(req: AnnounceRequest): Promise<AnnounceResult> {
     const o = this.#o;
     try {
       if (req.infoHash.length !== INFO_HASH_LENGTH) throw new TrackerRefusal("INVALID_INFO_HASH");
@@ -58,8 +59,9 @@ export class TrackerCore {
       if (req.transport !== "websocket" && req.port === 0 && req.event !== "stopped") {
         throw new TrackerRefusal("INVALID_PORT");
       }
-      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address))
+      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address)) {
         throw new TrackerRefusal("RATE_LIMITED");
+      }
       const denied = o.access.check(req.infoHash, req.passkey);
       if (denied) throw new TrackerRefusal(denied);
       const ip = addressToBytes(req.address);
@@ -69,7 +71,7 @@ export class TrackerCore {
         family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",
         withIds: !req.compact,
       };
-      const outcome = await o.store.announce(
+      const outcome = o.store.announce(
         {
           infoHash: req.infoHash,
           peerId: req.peerId,
@@ -83,18 +85,31 @@ export class TrackerCore {
         },
         select,
       );
-      if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
-      this.#announced[req.transport].inc();
-      return {
-        ...outcome.counts,
-        interval: o.intervalSeconds,
-        minInterval: o.minIntervalSeconds,
-        peers: outcome.peers,
-      };
+      if (outcome instanceof Promise) {
+        return outcome.then((out) => this.#finish(req, out)).catch((err: unknown) => this.#refused(req, err));
+      }
+      return Promise.resolve(this.#finish(req, outcome));
     } catch (err) {
-      if (err instanceof TrackerRefusal) o.metrics.refusals.inc({ transport: req.transport, code: err.code });
-      throw err;
+      return this.#refused(req, err);
     }
+  }
+
+  #finish(req: AnnounceRequest, outcome: StoreAnnounceOutcome): AnnounceResult {
+    if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
+    this.#announced[req.transport].inc();
+    return {
+      ...outcome.counts,
+      interval: this.#o.intervalSeconds,
+      minInterval: this.#o.minIntervalSeconds,
+      peers: outcome.peers,
+    };
+  }
+
+  /** Counts a refusal (once) and rejects with it. */
+  #refused(req: AnnounceRequest, err: unknown): Promise<never> {
+    if (err instanceof TrackerRefusal)
+      this.#o.metrics.refusals.inc({ transport: req.transport, code: err.code });
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 
   async scrape(req: ScrapeRequest): Promise<ScrapeResult> {

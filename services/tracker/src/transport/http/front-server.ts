@@ -108,15 +108,15 @@ class LeanConnection {
       }
       const reply = this.#o.handle(target, this.#address);
       this.#busy = true;
-      const done = reply
-        ? reply.then((body) => this.#send(200, "text/plain", body, close))
-        : this.#o.inject(target).then((r) => this.#send(r.status, r.type, r.body, close));
-      done
-        .catch(() => this.#send(503, "text/plain", Buffer.alloc(0), true))
-        .finally(() => {
-          this.#busy = false;
-          this.#pump();
-        });
+      // One `then` with both handlers per request: this is the hot path.
+      const next = (status: number, type: string, body: Uint8Array, closeAfter: boolean): void => {
+        this.#busy = false;
+        this.#send(status, type, body, closeAfter);
+        this.#pump();
+      };
+      const failed = (): void => next(503, "text/plain", Buffer.alloc(0), true);
+      if (reply) reply.then((body) => next(200, "text/plain", body, close), failed);
+      else this.#o.inject(target).then((r) => next(r.status, r.type, r.body, close), failed);
     }
   }
 }
