@@ -194,3 +194,26 @@ describe("JWT authentication and the meetings REST API", () => {
     }
   });
 });
+
+describe("CORS for the REST API", () => {
+  it("answers preflights for configured origins only", async () => {
+    const srv = await startServer({ CORS_ORIGINS: "https://app.example" });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${srv.http}/api/meetings`, {
+          method: "OPTIONS",
+          headers: {
+            origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+          },
+        });
+      const ok = await preflight("https://app.example");
+      assert.equal(ok.headers.get("access-control-allow-origin"), "https://app.example");
+      const other = await preflight("https://evil.example");
+      assert.equal(other.headers.get("access-control-allow-origin"), null);
+    } finally {
+      await srv.close();
+    }
+  });
+});
