@@ -19,9 +19,41 @@ function peerDicts(compact: Uint8Array, ids: Uint8Array | undefined, entry: numb
   return out;
 }
 
+/**
+ * The compact announce reply, the one hot path written directly: a dictionary of five integers and one or two
+ * byte strings in sorted key order. `bencode-replies.test.ts` checks it byte for byte against the bencode package.
+ */
+function encodeCompactAnnounce(r: AnnounceResult): Uint8Array {
+  const p4 = r.peers.compact4;
+  const p6 = r.peers.compact6;
+  const head =
+    `d8:completei${r.complete}e10:downloadedi${r.downloaded}e10:incompletei${r.incomplete}e` +
+    `8:intervali${r.interval}e12:min intervali${r.minInterval}e5:peers${p4.length}:`;
+  const mid = p6.length > 0 ? `6:peers6${p6.length}:` : "";
+  const out = Buffer.allocUnsafe(head.length + p4.length + mid.length + p6.length + 1);
+  let at = out.write(head, 0, "latin1");
+  out.set(p4, at);
+  at += p4.length;
+  if (p6.length > 0) {
+    at += out.write(mid, at, "latin1");
+    out.set(p6, at);
+    at += p6.length;
+  }
+  out[at] = 0x65;
+  return out;
+}
+
 /** The announce reply: compact `peers` (+ `peers6`, BEP 7) or a list of dictionaries. */
 export function encodeAnnounceReply(result: AnnounceResult, compact: boolean): Uint8Array {
   const { peers } = result;
+  const integral = [
+    result.complete,
+    result.incomplete,
+    result.downloaded,
+    result.interval,
+    result.minInterval,
+  ];
+  if (compact && integral.every(Number.isSafeInteger)) return encodeCompactAnnounce(result);
   const body: Record<string, unknown> = {
     complete: result.complete,
     incomplete: result.incomplete,
