@@ -5,25 +5,49 @@
  */
 import {
   AttributeType,
+  CHANNEL_DATA_HEADER_LENGTH,
   StunClass,
+  StunDecodeError,
   StunMethod,
+  decodeChannelData,
+  decodeXorAddress,
   encodeStunMessage,
   getAttribute,
   newTransactionId,
   xorAddressAttribute,
+  type ChannelData,
   type StunMessage,
 } from "@switchboard/stun-codec";
+import { CHANNEL_RANGE } from "./channel-range.js";
 import type { DropReason, TurnMetrics } from "./metrics.js";
 import type { PeerPolicy } from "./policy/peer-address.js";
 import type { Allocation } from "./state/allocation.js";
 import type { AllocationManager } from "./state/allocation-manager.js";
-import { readChannelData, writeChannelData } from "./channel-frame.js";
 import { addressKey, type ClientLink, type TransportAddress } from "./state/types.js";
 import { fromWire, toWire } from "./handlers/attributes.js";
-import { decodeXorAddress, StunDecodeError } from "@switchboard/stun-codec";
 
 /** The largest peer datagram that still fits a Data indication (65535-byte STUN body limit). */
 export const MAX_RELAYED = 0xffff - 64;
+
+/**
+ * A ChannelData frame for the client (RFC 8656 §12.4; padded to 4 bytes on streams, §12.5): the same bytes as
+ * the codec's `encodeChannelData(channel, data, {padded, legacyChannelRange: true})`, written here on purpose.
+ * The codec returns a plain Uint8Array view over a pooled Buffer — two objects per packet (measured ~96 more
+ * heap bytes per relayed packet) and, on TCP, net's Writable wraps a non-Buffer Uint8Array in a third — while
+ * this is one pooled Buffer, as the relay allocated before. `channel` was range-checked at ChannelBind and
+ * `data` is at most MAX_RELAYED bytes, so nothing is checked again per packet.
+ */
+export function encodeRelayChannelData(channel: number, data: Uint8Array, padded: boolean): Buffer {
+  const length = data.length;
+  const out = Buffer.allocUnsafe(CHANNEL_DATA_HEADER_LENGTH + (padded ? (length + 3) & ~3 : length));
+  out[0] = channel >> 8;
+  out[1] = channel & 0xff;
+  out[2] = length >> 8;
+  out[3] = length & 0xff;
+  out.set(data, CHANNEL_DATA_HEADER_LENGTH);
+  if (padded) out.fill(0, CHANNEL_DATA_HEADER_LENGTH + length);
+  return out;
+}
 
 export interface DataPlaneOptions {
   readonly allocations: AllocationManager;
@@ -47,11 +71,16 @@ export class DataPlane {
   }
 
   /** A ChannelData message from the client (RFC 8656 §12.5). */
-  fromClientChannel(link: ClientLink, bytes: Buffer): void {
+  fromClientChannel(link: ClientLink, bytes: Uint8Array): void {
     const allocation = this.#allocations.get(link.key);
     if (allocation === undefined) return this.#drop("no_allocation");
-    const frame = readChannelData(bytes);
-    if (frame === undefined) return this.#drop("malformed");
+    let frame: ChannelData;
+    try {
+      frame = decodeChannelData(bytes, CHANNEL_RANGE); // a view of the payload, no copy
+    } catch (err) {
+      if (err instanceof StunDecodeError) return this.#drop("malformed");
+      throw err;
+    }
     const binding = allocation.channels.byNumber(frame.channel);
     if (binding === undefined) return this.#drop("no_channel");
     this.#toPeer(allocation, binding.peer, frame.data);
@@ -96,7 +125,7 @@ export class DataPlane {
     if (data.length > MAX_RELAYED) return this.#drop("malformed");
     const binding = allocation.channels.byPeer(addressKey(from));
     if (binding !== undefined) {
-      link.send([writeChannelData(binding.number, data, link.stream)]);
+      link.send([encodeRelayChannelData(binding.number, data, link.stream)]);
     } else {
       const tid = newTransactionId();
       const indication = encodeStunMessage({

@@ -8,6 +8,7 @@ import {
   StunClass,
   StunDecodeError,
   StunMethod,
+  classifyPacket,
   decodeStunMessage,
   encodeStunMessage,
   errorCodeAttribute,
@@ -22,7 +23,7 @@ import {
 } from "@switchboard/stun-codec";
 import type { KeyedRateLimiter } from "@switchboard/runtime";
 import type { Authenticator } from "./auth/authenticate.js";
-import { isChannelDataByte } from "./channel-frame.js";
+import { CHANNEL_RANGE } from "./channel-range.js";
 import type { DataPlane } from "./data-plane.js";
 import { StunErrorReply } from "./errors.js";
 import { handleAllocate } from "./handlers/allocate.js";
@@ -88,10 +89,11 @@ export class Dispatcher implements PacketHandler {
     this.#o = opts;
   }
 
-  onPacket(link: ClientLink, data: Buffer): void {
-    const first = data[0];
-    if (isChannelDataByte(first)) this.#o.dataPlane.fromClientChannel(link, data);
-    else if (first !== undefined && first <= 3) this.#onStun(link, data);
+  onPacket(link: ClientLink, data: Uint8Array): void {
+    // RFC 7983 demux: 0-3 STUN, 0x40-0x7F ChannelData (RFC 5766 range); anything else is not for this server.
+    const kind = classifyPacket(data, CHANNEL_RANGE);
+    if (kind === "channel-data") this.#o.dataPlane.fromClientChannel(link, data);
+    else if (kind === "stun") this.#onStun(link, data);
     else this.#o.ctx.metrics.dropped.inc({ reason: "malformed" });
   }
 
@@ -99,7 +101,7 @@ export class Dispatcher implements PacketHandler {
     this.#o.onClosed(link);
   }
 
-  #onStun(link: ClientLink, data: Buffer): void {
+  #onStun(link: ClientLink, data: Uint8Array): void {
     let msg: StunMessage;
     try {
       msg = decodeStunMessage(data);

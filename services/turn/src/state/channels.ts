@@ -1,11 +1,10 @@
 /**
  * An allocation's channel bindings (RFC 8656 §12): a number in 0x4000–0x7FFF (RFC 5766's range, see
- * channel-frame.ts) bound to one peer transport
- * address for 600 s, refreshed by re-binding the same pair. A number or address may not be bound to anything
- * else while bound, nor for 5 minutes after the binding expires (§12: guards against stale ChannelData).
+ * channel-range.ts; checked by the ChannelBind handler) bound to one peer transport address for 600 s,
+ * refreshed by re-binding the same pair. A number or address may not be bound to anything else while bound, nor
+ * for 5 minutes after the binding expires (§12: guards against stale ChannelData).
  */
 import type { Clock } from "@switchboard/runtime";
-import { MAX_CHANNEL, MIN_CHANNEL } from "../channel-frame.js";
 import { addressKey, type TransportAddress } from "./types.js";
 
 export const CHANNEL_LIFETIME_MS = 600_000;
@@ -19,8 +18,6 @@ export interface ChannelBinding {
 }
 
 export type BindResult = "ok" | "conflict" | "full";
-
-export const isChannelNumber = (n: number): boolean => n >= MIN_CHANNEL && n <= MAX_CHANNEL;
 
 export class Channels {
   readonly #byNumber = new Map<number, ChannelBinding>();

@@ -1,7 +1,7 @@
 /**
  * TCP and TLS listeners (RFC 8656 §3.1, §12.5): each connection is one 5-tuple, framed by the codec's stream
- * framer (STUN by length, ChannelData padded to 4 bytes). Frames and buffers are bounded; a bad frame, an idle
- * connection or too many connections close the socket. Closing a connection ends its allocation.
+ * framer (STUN by length, ChannelData padded to 4 bytes, channels in the relay's RFC 5766 range). Frames and
+ * buffers are bounded; a bad frame, an idle connection or too many connections close the socket. Closing a connection ends its allocation.
  */
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import {
@@ -9,6 +9,8 @@ import {
   type SecureContextOptions,
   type Server as TlsServer,
 } from "node:tls";
+import { StreamFramer } from "@switchboard/stun-codec";
+import { CHANNEL_RANGE } from "../channel-range.js";
 import {
   fiveTupleKey,
   type ClientLink,
@@ -16,7 +18,6 @@ import {
   type TransportAddress,
 } from "../state/types.js";
 import type { PacketHandler } from "./packet-handler.js";
-import { TurnFramer } from "./turn-framer.js";
 
 export interface StreamListenerOptions {
   readonly transport: Exclude<ClientTransport, "udp">;
@@ -94,9 +95,10 @@ export class StreamListener {
         for (const chunk of chunks) socket.write(chunk);
       },
     };
-    const framer = new TurnFramer();
+    // Holds at most one partial frame (≤ 65552 bytes) and throws StunDecodeError on bytes that start no frame.
+    const framer = new StreamFramer(CHANNEL_RANGE);
     socket.on("data", (chunk: Buffer) => {
-      let frames: Buffer[];
+      let frames: Uint8Array[];
       try {
         frames = framer.push(chunk);
       } catch {

@@ -6,12 +6,16 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect, type Socket as TcpSocket } from "node:net";
 import {
   AttributeType,
+  StreamFramer,
   StunClass,
   StunMethod,
+  classifyPacket,
+  decodeChannelData,
   decodeErrorCode,
   decodeStunMessage,
   decodeText,
   decodeXorAddress,
+  encodeChannelData,
   encodeStunMessage,
   getAttribute,
   longTermKey,
@@ -19,12 +23,12 @@ import {
   textAttribute,
   transactionIdToHex,
   xorAddressAttribute,
+  type ChannelData,
   type StunAttribute,
   type StunMessage,
   type TransportAddress,
 } from "@switchboard/stun-codec";
-import { readChannelData, writeChannelData } from "../../src/channel-frame.js";
-import { TurnFramer } from "../../src/transport/turn-framer.js";
+import { CHANNEL_RANGE } from "../../src/channel-range.js";
 
 export interface Received {
   readonly peer: TransportAddress;
@@ -64,7 +68,7 @@ export class TestTurnClient {
       await new Promise<void>((r) => s.bind(0, v6 ? "::1" : "127.0.0.1", () => r()));
       this.#udp = s;
     } else {
-      const framer = new TurnFramer();
+      const framer = new StreamFramer(CHANNEL_RANGE);
       const s = connect(this.#o.server.port, this.#o.server.address);
       s.on("data", (chunk: Buffer) => {
         for (const f of framer.push(chunk)) this.#onFrame(f);
@@ -86,12 +90,16 @@ export class TestTurnClient {
     else this.#tcp?.write(bytes);
   }
 
-  #onFrame(frame: Buffer): void {
-    const b = frame[0] ?? 0;
-    if (b >= 0x40 && b <= 0x7f) {
-      const cd = readChannelData(frame);
-      const peer = cd && this.#channels.get(cd.channel);
-      if (cd && peer) this.#push({ peer, data: Buffer.from(cd.data), channel: cd.channel });
+  #onFrame(frame: Uint8Array): void {
+    if (classifyPacket(frame, CHANNEL_RANGE) === "channel-data") {
+      let cd: ChannelData;
+      try {
+        cd = decodeChannelData(frame, CHANNEL_RANGE);
+      } catch {
+        return;
+      }
+      const peer = this.#channels.get(cd.channel);
+      if (peer) this.#push({ peer, data: Buffer.from(cd.data), channel: cd.channel });
       return;
     }
     let msg: StunMessage;
@@ -262,7 +270,7 @@ export class TestTurnClient {
   }
 
   sendChannelData(channel: number, data: Uint8Array): void {
-    this.sendRaw(writeChannelData(channel, data, this.#o.transport === "tcp"));
+    this.sendRaw(encodeChannelData(channel, data, { ...CHANNEL_RANGE, padded: this.#o.transport === "tcp" }));
   }
 }
 
