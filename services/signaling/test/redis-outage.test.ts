@@ -74,6 +74,10 @@ describe("Redis stopped and restarted mid-test", () => {
       data: { kind: "ice-restart" },
     });
     assert.deepEqual([cross.code, cross.retryable], ["unavailable", true]);
+    // A candidate without a request id is not acknowledged, but its failure is still reported.
+    a1.send({ v: 1, type: "signal", roomId, to: b1.sessionId, data: { kind: "candidate", candidate: null } });
+    const unacked = await a1.nextOf("error", (e) => e.id === undefined && e.code === "unavailable");
+    assert.equal(unacked.retryable, true);
     const newcomer = await on(B);
     const j = await newcomer.expectError({ v: 1, type: "join", roomId });
     assert.deepEqual([j.code, j.retryable], ["unavailable", true]);

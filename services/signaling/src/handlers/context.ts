@@ -14,6 +14,8 @@ export interface HandlerContext {
   readonly clock: Clock;
   /** Ends the session after the reply (bye). */
   readonly endSession: () => void;
+  /** Reports a failure found after the handler returned (a bus publish that did not go out). */
+  readonly failLater: (err: unknown, type: ClientMessageType, requestId: string | undefined) => void;
 }
 
 export type MessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;

@@ -2,7 +2,9 @@ import type { Handler } from "./context.js";
 
 /**
  * `signal` → relayed to one peer of the same room with a server-stamped `from`; the data is untouched.
- * Synchronous for a peer on this instance, a bus publish otherwise.
+ * Synchronous for a peer on this instance, a bus publish otherwise: a request with an `id` is acknowledged once
+ * the publish went out; one without does not hold up the connection's next messages (publishes keep their order)
+ * and a failed publish is still reported as an `error`.
  */
 export const handleSignal: Handler<"signal"> = (ctx, msg) => {
   const started = performance.now();
@@ -19,8 +21,11 @@ export const handleSignal: Handler<"signal"> = (ctx, msg) => {
     ctx.metrics.observeRelay("local", (performance.now() - started) / 1000);
     return undefined;
   }
-  return out.then(() => {
+  const timed = out.then(() => {
     ctx.metrics.observeRelay("bus", (performance.now() - started) / 1000);
     return undefined;
   });
+  if (msg.id !== undefined) return timed;
+  timed.catch((err: unknown) => ctx.failLater(err, "signal", undefined));
+  return undefined;
 };

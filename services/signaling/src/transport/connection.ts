@@ -145,18 +145,18 @@ export class Connection {
   #handle(msg: ClientMessage): Promise<void> | undefined {
     if (this.#ended) return undefined;
     try {
-      if (!this.session) return this.#hello(msg).catch((err: unknown) => this.#fail(msg, err));
+      if (!this.session) return this.#hello(msg).catch((err: unknown) => this.#fail(msg.type, msg.id, err));
       const handler = HANDLERS[msg.type] as Handler<typeof msg.type>;
       const out = handler(this.#context(this.session), msg);
       if (out instanceof Promise) {
         return out.then(
           (reply) => this.#done(msg, reply),
-          (err: unknown) => this.#fail(msg, err),
+          (err: unknown) => this.#fail(msg.type, msg.id, err),
         );
       }
       this.#done(msg, out);
     } catch (err) {
-      this.#fail(msg, err);
+      this.#fail(msg.type, msg.id, err);
     }
     return undefined;
   }
@@ -180,6 +180,7 @@ export class Connection {
         metrics: this.#deps.metrics,
         clock: this.#deps.clock,
         endSession: () => (this.#ended = true),
+        failLater: (err, type, requestId) => this.#fail(type, requestId, err),
       };
     }
     return this.#ctx;
@@ -195,10 +196,10 @@ export class Connection {
     }
   }
 
-  #fail(msg: ClientMessage, err: unknown): void {
+  #fail(type: string, id: string | undefined, err: unknown): void {
     const code = err instanceof SignalingError ? err.code : "internal_error";
-    if (code === "internal_error") this.#deps.logger.error({ err, type: msg.type }, "handler failed");
-    this.#deps.metrics.countMessage(msg.type, code);
-    this.send(errorMessage(err, msg.id));
+    if (code === "internal_error") this.#deps.logger.error({ err, type }, "handler failed");
+    this.#deps.metrics.countMessage(type, code);
+    this.send(errorMessage(err, id));
   }
 }
