@@ -201,6 +201,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     metrics.rooms.set(view.roomCount);
     metrics.peers.set(view.localCount(instanceId));
   });
+  every(60_000, () => store.purgeExpired());
   // Every instance needs one heartbeat after Redis (re)connects before absent presences mean "crashed".
   let upSince = Number.POSITIVE_INFINITY;
   if (store.shared) {

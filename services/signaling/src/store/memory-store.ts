@@ -90,6 +90,11 @@ export class MemoryStore implements SignalingStore {
     return Promise.resolve(this.#b.chats.get(roomId)?.seq ?? 0);
   }
 
+  purgeExpired(): Promise<void> {
+    for (const roomId of [...this.#b.meetings.keys()]) this.#live(roomId);
+    return Promise.resolve();
+  }
+
   publish(instanceId: string, msg: BusMessage): Promise<void> {
     const deliver = this.#b.buses.get(instanceId);
     // Asynchronous like a real bus, in order.

@@ -196,6 +196,10 @@ export class RedisStore implements SignalingStore {
     return this.#run("chat", async (r) => Number((await r.get(K.chatSeq(roomId))) ?? 0));
   }
 
+  purgeExpired(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /**
    * Queues a bus message; the messages for one instance queued in the same event-loop turn go out as one
    * PUBLISH of a JSON array (in order), and every caller learns whether that publish succeeded.

@@ -68,6 +68,9 @@ export interface SignalingStore {
   chatHistory(roomId: string): Promise<ChatEntry[]>;
   chatCount(roomId: string): Promise<number>;
 
+  /** Forgets expired meetings (Redis expires keys itself). */
+  purgeExpired(): Promise<void>;
+
   /** Sends to one instance's bus. */
   publish(instanceId: string, msg: BusMessage): Promise<void>;
 }
