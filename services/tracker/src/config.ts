@@ -9,6 +9,7 @@ import {
   str,
   type ConfigOf,
 } from "@switchboard/runtime";
+import { trustedProxies } from "./transport/http/client-address.js";
 
 /** Every setting of the tracker (defaults < `TRACKER_CONFIG` JSON file < environment). */
 export const trackerConfigSpec = {
@@ -121,6 +122,14 @@ export const trackerConfigSpec = {
     doc: "seconds between sweeps of expired peers",
     default: 60,
     min: 1,
+  }),
+  trustedProxies: list({
+    env: "TRACKER_TRUSTED_PROXIES",
+    doc: "proxies (addresses or subnets) whose X-Forwarded-For gives the peer address on HTTP/WebSocket",
+    item: (entry) => {
+      trustedProxies([entry]);
+      return entry;
+    },
   }),
   redisUrl: optionalStr({
     env: "REDIS_URL",

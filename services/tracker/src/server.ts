@@ -20,6 +20,7 @@ import { createTrackerMetrics } from "./metrics.js";
 import { MemorySwarmStore } from "./state/memory-swarm-store.js";
 import { RedisSwarmStore } from "./state/redis-swarm-store.js";
 import type { SwarmStore } from "./state/swarm-store.js";
+import { createClientAddress, trustedProxies } from "./transport/http/client-address.js";
 import { createFrontServer } from "./transport/http/front-server.js";
 import { createTrackerRequestHandler, routeTrackerPath } from "./transport/http/http-tracker.js";
 import { ConnectionIds } from "./transport/udp/connection-ids.js";
@@ -93,6 +94,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     scrapeMax: config.scrapeMax,
     scrapeAll: config.scrapeAll,
   });
+  const clientAddress = createClientAddress(trustedProxies(config.trustedProxies));
   const handleTracker = createTrackerRequestHandler({
     core,
     metrics,
@@ -102,7 +104,12 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
   // Tracker paths also on fastify, for connections that began with an admin request.
   for (const path of ["/announce", "/scrape", "/:passkey/announce", "/:passkey/scrape"]) {
     app.get(path, async (req, reply) => {
-      const body = handleTracker(req.raw.url ?? "/", req.socket.remoteAddress ?? "");
+      const forwarded = req.headers["x-forwarded-for"];
+      const address = clientAddress(
+        req.socket.remoteAddress ?? "",
+        Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
+      );
+      const body = handleTracker(req.raw.url ?? "/", address);
       if (body === undefined) return reply.code(404).send();
       return reply
         .header("content-type", "text/plain")
@@ -121,6 +128,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
   });
   const front = createFrontServer({
     handle: handleTracker,
+    clientAddress,
     fallback: app.server,
     inject: async (target) => {
       const r = await app.inject({ method: "GET", url: target });
@@ -143,6 +151,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     maxOffers: config.wsMaxOffers,
     maxPayload: config.wsMaxPayload,
     maxSwarmsPerSocket: 100,
+    clientAddress,
   });
   const udp = config.udp
     ? new UdpTracker({

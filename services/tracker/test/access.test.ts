@@ -174,3 +174,29 @@ describe("rate limits and key", () => {
     }
   });
 });
+
+describe("behind a trusted proxy", () => {
+  it("lists the X-Forwarded-For address from trusted proxies only", async () => {
+    const trusting = await startTracker({ trustedProxies: ["127.0.0.0/8"] });
+    const plain = await startTracker();
+    try {
+      for (const [t, expected] of [
+        [trusting, [203, 0, 113, 7]],
+        [plain, [127, 0, 0, 1]],
+      ] as const) {
+        const h = randomBytes(20);
+        const q = (port: number): string => announceQuery({ infoHash: h, peerId: randomBytes(20), port });
+        const first = await fetch(`${t.url}/announce?${q(4000)}`, {
+          headers: { "x-forwarded-for": "198.51.100.1, 203.0.113.7" },
+        });
+        assert.equal(first.status, 200);
+        await first.arrayBuffer();
+        const r = await httpGet(`${t.url}/announce?${q(4001)}`);
+        assert.deepEqual(Buffer.from(r.peers as Uint8Array), Buffer.from([...expected, 0x0f, 0xa0]));
+      }
+    } finally {
+      await trusting.close();
+      await plain.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
+import type { ClientAddress } from "./client-address.js";
 import { MAX_URL_LENGTH, routeTrackerPath, type TrackerRequestHandler } from "./http-tracker.js";
 
 /** Largest request head (request line + headers) accepted on the lean path. */
@@ -12,6 +13,8 @@ export const MAX_HEAD_BYTES = MAX_URL_LENGTH + 4096;
 
 export interface FrontServerOptions {
   handle: TrackerRequestHandler;
+  /** The peer's address from the socket's and `X-Forwarded-For` (trusted proxies only). */
+  clientAddress: ClientAddress;
   /** Where other connections go (fastify's server, with the WebSocket upgrade listener). */
   fallback: HttpServer;
   /** Answers a non-tracker GET met on a lean keep-alive connection (the admin routes, via fastify inject). */
@@ -106,7 +109,10 @@ class LeanConnection {
         this.#send(405, "text/plain", Buffer.alloc(0), close);
         continue;
       }
-      const reply = this.#o.handle(target, this.#address);
+      const forwarded = headers.includes("\r\nx-forwarded-for:")
+        ? /\r\nx-forwarded-for:\s*([^\r]*)/.exec(headers)?.[1]
+        : undefined;
+      const reply = this.#o.handle(target, this.#o.clientAddress(this.#address, forwarded));
       this.#busy = true;
       // One `then` with both handlers per request: this is the hot path.
       const next = (status: number, type: string, body: Uint8Array, closeAfter: boolean): void => {

@@ -6,6 +6,7 @@ import type { Logger } from "@switchboard/runtime";
 import type { TrackerCore } from "../../core/tracker-core.js";
 import { TrackerRefusal } from "../../errors.js";
 import type { TrackerMetrics } from "../../metrics.js";
+import type { ClientAddress } from "../http/client-address.js";
 import { binaryToBytes, bytesToBinary, decodeWsMessage } from "./ws-messages.js";
 
 export interface WsTrackerOptions {
@@ -18,6 +19,8 @@ export interface WsTrackerOptions {
   maxPayload: number;
   /** Swarms one connection may join. */
   maxSwarmsPerSocket: number;
+  /** The peer's address from the socket's and `X-Forwarded-For` (trusted proxies only). */
+  clientAddress: ClientAddress;
 }
 
 /** A connection and the swarms (info-hash ‖ peer id, binary strings) it announced in. */
@@ -64,7 +67,12 @@ export class WsTracker {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const first = path.split("/")[1] ?? "";
     const passkey = first === "" || first === "announce" ? undefined : first;
-    const conn: Conn = { socket, address: req.socket.remoteAddress ?? "", passkey, joined: new Set() };
+    const forwarded = req.headers["x-forwarded-for"];
+    const address = this.#o.clientAddress(
+      req.socket.remoteAddress ?? "",
+      Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
+    );
+    const conn: Conn = { socket, address, passkey, joined: new Set() };
     socket.on("message", (data: RawData, isBinary: boolean) => {
       const text = isBinary ? undefined : Buffer.isBuffer(data) ? data.toString("utf8") : undefined;
       const msg = text === undefined ? undefined : decodeWsMessage(text);
