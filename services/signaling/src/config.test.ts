@@ -1,5 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError, loadConfig } from "@switchboard/runtime";
 import { checkSignalingConfig, signalingConfigSpec } from "./config.js";
 
@@ -12,6 +15,27 @@ describe("signaling config", () => {
     assert.equal(c.port, 8080);
     assert.equal(c.allowAnonymous, true);
     assert.equal(c.redisUrl, undefined);
+    assert.deepEqual(c.turnSecret, []);
+  });
+  it("takes TURN_SECRET as a comma-separated list (the first signs), like the TURN service", () => {
+    assert.deepEqual(load({ TURN_SECRET: "new, old" }).turnSecret, ["new", "old"]);
+    assert.deepEqual(load({ TURN_SECRET: "only" }).turnSecret, ["only"]);
+    assert.throws(
+      () => load({ TURN_URLS: "turn:a:3478", TURN_SECRET: " , " }),
+      /TURN_URLS needs TURN_SECRET/,
+    );
+  });
+  it("takes turnSecret from a config file as one string (as before) or an array", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sig-config-"));
+    try {
+      const file = join(dir, "c.json");
+      writeFileSync(file, JSON.stringify({ turnSecret: "one" }));
+      assert.deepEqual(loadConfig(signalingConfigSpec, { env: {}, file }).turnSecret, ["one"]);
+      writeFileSync(file, JSON.stringify({ turnSecret: ["new", "old"] }));
+      assert.deepEqual(loadConfig(signalingConfigSpec, { env: {}, file }).turnSecret, ["new", "old"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("lists every problem", () => {
     try {

@@ -18,9 +18,9 @@ export const signalingConfigSpec = {
     doc: "Redis for shared state across instances (unset: in memory)",
     secret: true,
   }),
-  turnSecret: optionalStr({
+  turnSecret: list({
     env: "TURN_SECRET",
-    doc: "TURN REST API shared secret (coturn use-auth-secret)",
+    doc: "TURN REST API shared secrets (coturn use-auth-secret), comma-separated: credentials are signed with the first (rotation)",
     secret: true,
   }),
   turnUrls: list({ env: "TURN_URLS", doc: "TURN server URLs given to clients", item: url(/^turns?:/) }),
@@ -127,7 +127,7 @@ export type SignalingConfig = ConfigOf<typeof signalingConfigSpec>;
 /** Cross-field checks. */
 export function checkSignalingConfig(c: SignalingConfig): string[] {
   const problems: string[] = [];
-  if (c.turnUrls.length > 0 && !c.turnSecret) problems.push("TURN_URLS needs TURN_SECRET");
+  if (c.turnUrls.length > 0 && c.turnSecret.length === 0) problems.push("TURN_URLS needs TURN_SECRET");
   if (c.jwtSecret && c.jwtPublicKey) problems.push("set JWT_SECRET or JWT_PUBLIC_KEY, not both");
   if (!c.allowAnonymous && !c.jwtSecret && !c.jwtPublicKey)
     problems.push("ALLOW_ANONYMOUS=false needs JWT_SECRET or JWT_PUBLIC_KEY");

@@ -10,7 +10,7 @@ describe("buildIceServers", () => {
       {
         stunUrls: ["stun:s:3478"],
         turnUrls: ["turn:t:3478", "turns:t:5349"],
-        turnSecret: "k",
+        turnSecrets: ["k"],
         ttlSeconds: 600,
       },
       now,
@@ -20,7 +20,19 @@ describe("buildIceServers", () => {
     assert.equal(servers[1]?.username, `${now / 1000 + 600}:user_1`);
     assert.equal(servers[1]?.credential, turnPassword("k", servers[1]?.username ?? ""));
   });
+  it("signs with the first of several secrets (rotation: new first, old still accepted by TURN)", () => {
+    const [, turn] = buildIceServers(
+      { stunUrls: ["stun:s"], turnUrls: ["turn:t"], turnSecrets: ["new", "old"], ttlSeconds: 600 },
+      0,
+    );
+    assert.equal(turn?.credential, turnPassword("new", turn?.username ?? ""));
+    assert.notEqual(turn?.credential, turnPassword("old", turn?.username ?? ""));
+  });
   it("gives nothing when nothing is configured", () => {
-    assert.deepEqual(buildIceServers({ stunUrls: [], turnUrls: [], ttlSeconds: 60 }, 0), []);
+    assert.deepEqual(buildIceServers({ stunUrls: [], turnUrls: [], turnSecrets: [], ttlSeconds: 60 }, 0), []);
+    assert.deepEqual(
+      buildIceServers({ stunUrls: [], turnUrls: ["turn:t"], turnSecrets: [], ttlSeconds: 60 }, 0),
+      [],
+    );
   });
 });

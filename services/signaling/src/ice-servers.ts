@@ -4,7 +4,8 @@ import { issueTurnCredentials } from "@switchboard/turn-credentials";
 export interface IceServerOptions {
   stunUrls: readonly string[];
   turnUrls: readonly string[];
-  turnSecret?: string | undefined;
+  /** TURN REST API shared secrets; credentials are signed with the first (the others are only for rotation). */
+  turnSecrets: readonly string[];
   ttlSeconds: number;
 }
 
@@ -12,10 +13,11 @@ export interface IceServerOptions {
 export function buildIceServers(opts: IceServerOptions, nowMs: number, userId?: string): IceServer[] {
   const out: IceServer[] = [];
   if (opts.stunUrls.length > 0) out.push({ urls: [...opts.stunUrls] });
-  if (opts.turnUrls.length > 0 && opts.turnSecret) {
+  const secret = opts.turnSecrets[0];
+  if (opts.turnUrls.length > 0 && secret) {
     const safeUser = userId?.replace(/:/g, "_");
     const creds = issueTurnCredentials({
-      secret: opts.turnSecret,
+      secret,
       ttlSeconds: opts.ttlSeconds,
       nowMs,
       ...(safeUser ? { userId: safeUser } : {}),

@@ -163,7 +163,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
         ice: {
           stunUrls: config.stunUrls,
           turnUrls: config.turnUrls,
-          turnSecret: config.turnSecret,
+          turnSecrets: config.turnSecret,
           ttlSeconds: config.turnCredentialTtl,
         },
         limits: {

@@ -12,7 +12,7 @@ describe("signaling over real WebSockets (memory store)", () => {
   };
   before(async () => {
     srv = await startServer({
-      TURN_SECRET: "s3cret",
+      TURN_SECRET: "s3cret,old-secret",
       TURN_URLS: "turn:127.0.0.1:3478?transport=udp",
       STUN_URLS: "stun:127.0.0.1:3478",
       SIGNALING_CHAT_HISTORY: "3",
@@ -23,7 +23,7 @@ describe("signaling over real WebSockets (memory store)", () => {
     await srv.close();
   });
 
-  it("welcomes with ICE servers and TURN REST credentials", async () => {
+  it("welcomes with ICE servers and TURN REST credentials signed with the first TURN secret", async () => {
     const c = await TestClient.connect(srv.ws);
     clients.push(c);
     const w = await c.request<"welcome">({ v: 1, type: "hello" });
