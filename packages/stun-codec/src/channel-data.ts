@@ -4,7 +4,7 @@
  * padding is optional; over TCP/TLS the message is padded to a multiple of 4 bytes (§12.5), and the padding is
  * not counted in the length field.
  */
-import { allocate } from "./encode.js";
+import { allocate } from "./byte-pool.js";
 import { StunDecodeError, encodeRange } from "./errors.js";
 import { isValidChannelNumber, type ChannelRangeOptions } from "./attributes/turn.js";
 
@@ -30,7 +30,7 @@ export function encodeChannelData(
   if (!isValidChannelNumber(channel, options)) throw encodeRange("channel number out of range");
   if (data.length > 0xffff) throw encodeRange("ChannelData payload longer than 65535 bytes");
   const size = CHANNEL_DATA_HEADER_LENGTH + (options.padded ? (data.length + 3) & ~3 : data.length);
-  // Node's buffer pool as a plain Uint8Array view (see encode.ts); the padding is zeroed, the rest overwritten.
+  // One plain Uint8Array from the codec's byte pool; the padding is zeroed, the rest overwritten.
   const buf = allocate(size);
   if (size > CHANNEL_DATA_HEADER_LENGTH + data.length) buf.fill(0, CHANNEL_DATA_HEADER_LENGTH + data.length);
   buf[0] = channel >> 8;

@@ -11,6 +11,7 @@ import {
   TRANSACTION_ID_LENGTH,
   type StunClass,
 } from "./constants.js";
+import { allocate } from "./byte-pool.js";
 import { StunEncodeError, encodeRange } from "./errors.js";
 import { FINGERPRINT_XOR } from "./fingerprint.js";
 import { messageType } from "./header.js";
@@ -73,9 +74,8 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
   if (body > MAX_BODY)
     throw new StunEncodeError("STUN_ERR_ENCODE_TOO_LARGE", "message longer than 65535 bytes");
 
-  // From Node's buffer pool, as a plain Uint8Array view (so `slice()` copies): an on-heap `new Uint8Array` would
-  // have to be moved off-heap for zlib/HMAC and again for the socket, which costs more than the pool. Every byte
-  // is written below (the pool is not zeroed).
+  // From the codec's byte pool (one plain Uint8Array over an off-heap slab, see byte-pool.ts). Every byte is
+  // written below (the pool is not zeroed).
   const buf = allocate(HEADER_LENGTH + body);
   const type = messageType(init.method, init.cls);
   buf[0] = type >> 8;
@@ -120,12 +120,6 @@ export function encodeStunMessage(init: StunMessageInit, options: EncodeOptions 
   }
   writeLength(buf, offset);
   return buf;
-}
-
-/** Uninitialised bytes from Node's pool, as a plain Uint8Array. */
-export function allocate(size: number): Uint8Array {
-  const pooled = Buffer.allocUnsafe(size);
-  return new Uint8Array(pooled.buffer, pooled.byteOffset, size);
 }
 
 function writeUint32(buf: Uint8Array, at: number, value: number): void {

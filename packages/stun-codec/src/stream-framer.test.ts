@@ -54,6 +54,17 @@ describe("StreamFramer", () => {
       assert.equal(framer.buffered, 0);
     }
   });
+  it("keeps its own copy of a partial frame, so the caller may reuse its chunk", () => {
+    const framer = new StreamFramer();
+    const chunk = Uint8Array.from([...stun, ...cd.subarray(0, 5)]);
+    assert.deepEqual(framer.push(chunk), [stun]);
+    chunk.fill(0xee);
+    const rest = Uint8Array.from(cd.subarray(5));
+    const frames = framer.push(rest);
+    assert.deepEqual(frames, [cd]);
+    assert.equal(Object.getPrototypeOf(frames[0]), Uint8Array.prototype);
+    assert.equal(framer.buffered, 0);
+  });
   it("frames RFC 5766 channels with legacyChannelRange", () => {
     const legacy = encodeChannelData(0x7abc, Uint8Array.of(1), { padded: true, legacyChannelRange: true });
     assert.equal(nextStreamFrame(legacy).status, "invalid");
