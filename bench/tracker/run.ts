@@ -56,12 +56,16 @@ interface TargetFigures {
   peersHeld: number;
   rssGrowthBytes: number;
   rssBytesPerPeer: number;
+  /** RSS added per peer added between the end of the fill and the end of the run (fixed costs cancel out). */
+  marginalRssBytesPerPeer: number | undefined;
   extra?: Record<string, unknown>;
 }
 
 interface Running {
   target: RunningTarget;
   rss0: number;
+  /** RSS and peers held after the fill. */
+  afterFill?: { rss: number; peers: number };
   k: number;
   best: { http?: PhaseFigures; udp?: PhaseFigures };
 }
@@ -106,9 +110,8 @@ try {
       next: () => r.k++,
       latencies: new Latencies(),
     });
-    console.log(
-      `fill ${r.target.name}: ${fill.requests} announces, ${Math.min(r.k, TORRENTS * PEERS)} peers`,
-    );
+    r.afterFill = { rss: rssBytes(r.target.pid), peers: Math.min(r.k, TORRENTS * PEERS) };
+    console.log(`fill ${r.target.name}: ${fill.requests} announces, ${r.afterFill.peers} peers`);
   }
   for (let round = 1; round <= rounds; round++) {
     for (const r of running) {
@@ -141,7 +144,9 @@ try {
   }
   for (const r of running) {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
-    const growth = rssBytes(r.target.pid) - r.rss0;
+    const rssEnd = rssBytes(r.target.pid);
+    const growth = rssEnd - r.rss0;
+    const added = peersHeld - (r.afterFill?.peers ?? peersHeld);
     results.push({
       target: r.target.name,
       http: r.best.http as PhaseFigures,
@@ -149,6 +154,8 @@ try {
       peersHeld,
       rssGrowthBytes: growth,
       rssBytesPerPeer: Math.round(growth / peersHeld),
+      marginalRssBytesPerPeer:
+        added >= 100_000 ? Math.round((rssEnd - (r.afterFill?.rss ?? rssEnd)) / added) : undefined,
       extra: await r.target.stats?.(),
     });
   }
@@ -163,11 +170,13 @@ console.log(
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
-console.log("\n| tracker | peers held | RSS growth | RSS bytes per peer |");
-console.log("| --- | --- | --- | --- |");
+console.log(
+  "\n| tracker | peers held | RSS growth | RSS bytes per peer | marginal RSS bytes per added peer |",
+);
+console.log("| --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} |`,
+    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");

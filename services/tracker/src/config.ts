@@ -25,6 +25,11 @@ export const trackerConfigSpec = {
   }),
   udp: bool({ env: "TRACKER_UDP", doc: "serve the UDP tracker protocol (BEP 15)", default: true }),
   udpPort: port({ env: "TRACKER_UDP_PORT", doc: "UDP port", default: 8000 }),
+  udpSecret: optionalStr({
+    env: "TRACKER_UDP_SECRET",
+    doc: "secret of UDP connection ids (give all instances behind one UDP balancer the same; random if unset)",
+    secret: true,
+  }),
   interval: int({
     env: "TRACKER_INTERVAL",
     doc: "seconds between announces asked of clients",

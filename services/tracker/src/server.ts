@@ -156,7 +156,10 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
   const udp = config.udp
     ? new UdpTracker({
         core,
-        connectionIds: new ConnectionIds(clock),
+        connectionIds: new ConnectionIds(
+          clock,
+          config.udpSecret === undefined ? undefined : Buffer.from(config.udpSecret, "utf8"),
+        ),
         metrics,
         logger: logger.child({ component: "udp" }),
       })
@@ -168,6 +171,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     stats: () => ({ ...store.totals(), websocketConnections: ws.connections }),
   });
   health.set("http", false);
+  if (config.redisUrl !== undefined && !health.report().parts.redis) health.set("redis", false);
   if (udp) health.set("udp", false);
   let sweeper: NodeJS.Timeout | undefined;
 

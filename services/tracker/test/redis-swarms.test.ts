@@ -36,6 +36,12 @@ describe("Redis swarms", () => {
       `${a.url}/announce?${announceQuery({ infoHash: h, peerId: randomBytes(20), port: 1111 })}`,
     );
     assert.equal(failureOf(first), undefined);
+    const health = (await (await fetch(`${a.url}/health`)).json()) as {
+      status: string;
+      parts: Record<string, unknown>;
+    };
+    assert.equal(health.status, "ok");
+    assert.ok("redis" in health.parts);
     const second = await httpGet(
       `${b.url}/announce?${announceQuery({ infoHash: h, peerId: randomBytes(20), port: 2222, left: 0 })}`,
     );

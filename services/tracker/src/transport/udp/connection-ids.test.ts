@@ -24,4 +24,12 @@ describe("UDP connection ids", () => {
     assert.ok(!a.verify(Buffer.alloc(8), "10.0.0.1"));
     assert.ok(!a.verify(Buffer.alloc(4), "10.0.0.1"));
   });
+
+  it("agree between instances given the same secret", () => {
+    const clock = new ManualClock();
+    const secret = Buffer.from("shared secret of the cluster");
+    assert.ok(
+      new ConnectionIds(clock, secret).verify(new ConnectionIds(clock, secret).issue("10.0.0.1"), "10.0.0.1"),
+    );
+  });
 });
