@@ -2,6 +2,8 @@
  * STUN benchmark: one run, four UDP servers on loopback, the same closed-loop load against each.
  *   node --conditions=source --import tsx bench/stun/run.ts [--rounds 7] [--seconds 3] [--sockets 16] [--window 16]
  *
+ * The servers run without a loader: the STUN service from its build (`services/stun/dist/main.js`, built here
+ * first with its packages), the echo server as plain JavaScript, so only their own code is measured.
  * Targets: a bare Node `dgram` echo server (the ceiling for any Node UDP server here), our STUN service with
  * one worker (in-process) and with its default worker count (one per CPU), and coturn's turnserver (-S, STUN
  * only, default threads). Rounds interleave the targets so machine noise hits them alike; medians are reported.
@@ -106,7 +108,10 @@ async function main(): Promise<void> {
   execFileSync("cc", ["-O2", "-o", bin, join(root, "bench/stun/loadgen.c")], { stdio: "inherit" });
   const cpus = availableParallelism();
   const tmp = mkdtempSync(join(tmpdir(), "stun-bench-"));
-  const tsx = ["--conditions=source", "--import", "tsx"];
+  // Build the service and the packages it imports (their dist/ is what `node services/stun/dist/main.js` loads).
+  for (const project of ["packages/runtime", "packages/stun-codec", "services/stun"]) {
+    execFileSync("npx", ["tsc", "-p", `${project}/tsconfig.build.json`], { cwd: root, stdio: "inherit" });
+  }
   const stunEnv = (workers: string) => ({
     STUN_HOST: "127.0.0.1",
     STUN_ADMIN_PORT: "0",
@@ -123,24 +128,13 @@ async function main(): Promise<void> {
       if (!p.includes(port)) p.push(port);
     }
     targets.push(
-      start("node dgram echo", "any", p[0], process.execPath, [
-        ...tsx,
-        "bench/stun/echo-server.ts",
-        String(p[0]),
-      ]),
+      start("node dgram echo", "any", p[0], process.execPath, ["bench/stun/echo-server.mjs", String(p[0])]),
     );
     targets.push(
-      start(
-        "switchboard stun, 1 worker",
-        "stun",
-        p[1],
-        process.execPath,
-        [...tsx, "services/stun/src/main.ts"],
-        {
-          ...stunEnv("1"),
-          STUN_PORT: String(p[1]),
-        },
-      ),
+      start("switchboard stun, 1 worker", "stun", p[1], process.execPath, ["services/stun/dist/main.js"], {
+        ...stunEnv("1"),
+        STUN_PORT: String(p[1]),
+      }),
     );
     targets.push(
       start(
@@ -148,7 +142,7 @@ async function main(): Promise<void> {
         "stun",
         p[2],
         process.execPath,
-        [...tsx, "services/stun/src/main.ts"],
+        ["services/stun/dist/main.js"],
         {
           ...stunEnv("0"),
           STUN_PORT: String(p[2]),

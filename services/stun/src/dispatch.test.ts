@@ -233,3 +233,38 @@ describe("dispatch: amplification guard", () => {
     }
   });
 });
+
+describe("dispatch: the plain-request fast path", () => {
+  const bindingRequest = (transactionId: Uint8Array, attributes: ReturnType<typeof attr>[]) =>
+    encodeStunMessage(
+      { method: StunMethod.Binding, cls: StunClass.Request, transactionId, attributes },
+      { fingerprint: true },
+    );
+  // Each pair: a plain request (fast path) and one whose extra attribute sends it through the general RFC 5780
+  // path without changing the answer; the responses must be the same bytes.
+  const cases: Array<[string, ListenerLayout, ReturnType<typeof attr>]> = [
+    ["RESPONSE-PORT = source port", single, attr(AttributeType.ResponsePort, encodeResponsePort(40000))],
+    [
+      "CHANGE-REQUEST with no flags (RFC 5780 layout)",
+      dual,
+      attr(AttributeType.ChangeRequest, encodeChangeRequest({ changeIp: false, changePort: false })),
+    ],
+  ];
+  for (const [name, layout, extra] of cases) {
+    it(`answers byte for byte as the general path: ${name}`, () => {
+      const handle = dispatcher({ layout });
+      for (const role of layout.alternate ? (["PP", "PA", "AP", "AA"] as const) : (["PP"] as const)) {
+        for (const source of [
+          { address: "192.0.2.7", port: 40000 },
+          { address: "2001:db8::7", port: 40000 },
+        ]) {
+          const id = newTransactionId();
+          const fast = handle(inbound(bindingRequest(id, []), { role, source }));
+          const general = handle(inbound(bindingRequest(id, [extra]), { role, source }));
+          assert.equal(fast.result, "success");
+          assert.deepEqual(fast, general);
+        }
+      }
+    });
+  }
+});

@@ -11,6 +11,7 @@ import {
   decodeResponsePort,
   encodePadding,
   getAttribute,
+  isComprehensionRequired,
   unknownRequiredAttributes,
   xorAddressAttribute,
   type StunAttribute,
@@ -107,11 +108,29 @@ function attributeValue<T>(
 
 const isDecision = (v: unknown): v is BindingDecision => typeof v === "object" && v !== null && "kind" in v;
 
+/**
+ * The common request: nothing that changes where or what the response is (no CHANGE-REQUEST, RESPONSE-PORT or
+ * PADDING) and nothing this server must refuse. Such a request needs none of the checks below; its response is
+ * built by the same `success` as every other (a test holds the bytes identical).
+ */
+function isPlain(msg: StunMessage, understood: ReadonlySet<number>): boolean {
+  const attrs = msg.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const t = attrs[i].type;
+    if (t === AttributeType.ChangeRequest || t === AttributeType.ResponsePort || t === AttributeType.Padding)
+      return false;
+    if (isComprehensionRequired(t) && !understood.has(t)) return false;
+  }
+  return true;
+}
+
 /** Answers a Binding request (RFC 8489 §7.3.1; RFC 5780 §6.1 for CHANGE-REQUEST, RESPONSE-PORT, PADDING). */
 export function handleBinding(ctx: BindingContext, msg: StunMessage): BindingDecision {
   const { layout, transport } = ctx;
   // RFC 5780 §6.1: without an alternate address and port, a CHANGE-REQUEST gets a 420.
-  const unknown = unknownRequiredAttributes(msg, layout.alternate ? UNDERSTOOD_WITH_ALTERNATE : UNDERSTOOD);
+  const understood = layout.alternate ? UNDERSTOOD_WITH_ALTERNATE : UNDERSTOOD;
+  if (isPlain(msg, understood)) return success(ctx, msg, ctx.role, ctx.source.port, undefined);
+  const unknown = unknownRequiredAttributes(msg, understood);
   if (unknown.length > 0) {
     return {
       kind: "error",
@@ -141,6 +160,23 @@ export function handleBinding(ctx: BindingContext, msg: StunMessage): BindingDec
     return badRequest("CHANGE-REQUEST needs UDP");
   }
 
+  // RFC 5780 §6.1: a request with PADDING gets PADDING back (UDP; as long as the request's, so no amplification).
+  const paddingSize =
+    padding !== undefined && transport === "udp"
+      ? Math.min(padding.value.length, MAX_RESPONSE_PADDING)
+      : undefined;
+  return success(ctx, msg, role, port, paddingSize);
+}
+
+/** The success decision: the response leaves from `role` to `port`, with PADDING of `paddingSize` if given. */
+function success(
+  ctx: BindingContext,
+  msg: StunMessage,
+  role: Role,
+  port: number,
+  paddingSize: number | undefined,
+): BindingDecision {
+  const { layout } = ctx;
   const mapped = transportAddress(ctx.source);
   const attributes: StunAttribute[] = [
     xorAddressAttribute(AttributeType.XorMappedAddress, mapped, msg.transactionId),
@@ -155,10 +191,7 @@ export function handleBinding(ctx: BindingContext, msg: StunMessage): BindingDec
     attributes.push(addressAttribute(AttributeType.OtherAddress, transportAddress(other)));
   }
   if (ctx.software !== undefined) attributes.push(ctx.software);
-  // RFC 5780 §6.1: a request with PADDING gets PADDING back (UDP; as long as the request's, so no amplification).
-  if (padding !== undefined && transport === "udp") {
-    const size = Math.min(padding.value.length, MAX_RESPONSE_PADDING);
-    attributes.push({ type: AttributeType.Padding, value: encodePadding(size) });
-  }
+  if (paddingSize !== undefined)
+    attributes.push({ type: AttributeType.Padding, value: encodePadding(paddingSize) });
   return { kind: "success", attributes, role, port };
 }

@@ -109,7 +109,7 @@ export class UdpListeners {
       metrics.count("udp", outcome.result);
       const reply = outcome.reply;
       if (reply === undefined) return;
-      const from = this.#sockets.get(reply.role) ?? socket;
+      const from = reply.role === role ? socket : (this.#sockets.get(reply.role) ?? socket);
       from.send(reply.bytes, reply.port, rinfo.address);
     });
     this.#sockets.set(role, socket);

@@ -1,6 +1,7 @@
 /**
  * The ceiling for any Node UDP server on this machine: a bare `dgram` socket that sends every datagram back.
- *   node bench/stun/echo-server.ts <port>    (prints "listening <port>")
+ * Plain JavaScript (no loader), as the STUN service is measured from its build.
+ *   node bench/stun/echo-server.mjs <port>    (prints "listening <port>")
  */
 import { createSocket } from "node:dgram";
 
