@@ -10,6 +10,12 @@ import { MAX_URL_LENGTH, routeTrackerPath, type TrackerRequestHandler } from "./
 
 /** Largest request head (request line + headers) accepted on the lean path. */
 export const MAX_HEAD_BYTES = MAX_URL_LENGTH + 4096;
+/** Most unanswered pipelined bytes held for one connection before it is dropped. */
+export const MAX_PENDING_BYTES = 1 << 20;
+/** Time allowed for a new connection's first request head. */
+export const FIRST_REQUEST_TIMEOUT_MS = 10_000;
+/** Idle keep-alive connections on the lean path are closed after this long. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface FrontServerOptions {
   handle: TrackerRequestHandler;
@@ -61,9 +67,11 @@ class LeanConnection {
     this.#o = o;
     this.#address = socket.remoteAddress ?? "";
     this.#buf = first;
+    socket.setTimeout(KEEP_ALIVE_TIMEOUT_MS);
     socket.on("data", (chunk: Buffer) => {
       this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-      this.#pump();
+      if (this.#buf.length > MAX_PENDING_BYTES) socket.destroy();
+      else this.#pump();
     });
     this.#pump();
   }
@@ -134,6 +142,11 @@ class LeanConnection {
 export function createFrontServer(o: FrontServerOptions): NetServer {
   return createServer({ noDelay: true }, (socket) => {
     socket.on("error", () => socket.destroy());
+    const onTimeout = (): void => {
+      socket.destroy();
+    };
+    socket.setTimeout(FIRST_REQUEST_TIMEOUT_MS);
+    socket.on("timeout", onTimeout);
     let first: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       first = first.length === 0 ? chunk : Buffer.concat([first, chunk]);
@@ -144,6 +157,9 @@ export function createFrontServer(o: FrontServerOptions): NetServer {
         new LeanConnection(socket, first, o);
         return;
       }
+      // fastify's server sets its own timeouts; WebSocket connections may idle for long.
+      socket.setTimeout(0);
+      socket.off("timeout", onTimeout);
       socket.pause();
       socket.unshift(first);
       o.fallback.emit("connection", socket);
