@@ -15,6 +15,13 @@ export class Latencies {
   get count(): number {
     return this.#n;
   }
+  /** A copy of the samples (to send from a load thread). */
+  samples(): Float64Array {
+    return this.#data.slice(0, this.#n);
+  }
+  addAll(samples: Float64Array): void {
+    for (const s of samples) this.add(s);
+  }
   percentile(p: number): number {
     if (this.#n === 0) return NaN;
     const sorted = this.#data.slice(0, this.#n).sort();

@@ -5,7 +5,7 @@
  * server's CPU use and its resident memory per peer held.
  *
  *   bash bench/tracker/install-peers.sh
- *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25]
+ *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
  *     [--targets switchboard,opentracker,bittorrent-tracker]
  *
  * Each phase's best round is reported (the machine is shared); announces per server CPU-second is the figure
@@ -14,7 +14,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { runHttpLoad, type LoadResult } from "./load-http.js";
+import { Worker } from "node:worker_threads";
+import type { LoadResult } from "./load-http.js";
+import type { LoadJob, LoadReply } from "./load-worker.js";
 import { runUdpLoad } from "./load-udp.js";
 import { cpuSeconds, Latencies, rssBytes } from "./measure.js";
 import { PEERS, TORRENTS } from "./population.js";
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     "fill-seconds": { type: "string", default: "25" },
     targets: { type: "string", default: "switchboard,opentracker,bittorrent-tracker" },
     connections: { type: "string", default: "64" },
+    threads: { type: "string", default: "1" },
     "udp-sockets": { type: "string", default: "8" },
     "udp-window": { type: "string", default: "32" },
   },
@@ -85,6 +88,43 @@ async function phase(t: RunningTarget, run: (l: Latencies) => Promise<LoadResult
   };
 }
 
+/** Runs one phase in `--threads` load threads, each with its share of connections (or sockets). */
+async function threadedLoad(r: Running, kind: "http" | "udp", latencies: Latencies): Promise<LoadResult> {
+  const threads = Math.max(1, Number(values.threads));
+  const width = Number(kind === "http" ? values.connections : values["udp-sockets"]);
+  const port = kind === "http" ? r.target.httpPort : r.target.udpPort;
+  const base = r.k;
+  const replies = await Promise.all(
+    Array.from({ length: threads }, (_, index) => {
+      const job: LoadJob = {
+        kind,
+        port,
+        width: Math.max(1, Math.round(width / threads)),
+        window: Number(values["udp-window"]),
+        seconds,
+        base,
+        index,
+        stride: threads,
+      };
+      const worker = new Worker(new URL("./load-worker-boot.mjs", import.meta.url), {
+        workerData: job,
+        execArgv: ["--conditions=source", "--import", "tsx"],
+      });
+      return new Promise<LoadReply>((resolve, reject) => {
+        worker.once("message", (m: LoadReply) => resolve(m));
+        worker.once("error", reject);
+      });
+    }),
+  );
+  r.k = base + threads * Math.max(...replies.map((x) => x.steps));
+  for (const x of replies) latencies.addAll(x.latencies);
+  return {
+    requests: replies.reduce((sum, x) => sum + x.requests, 0),
+    errors: replies.reduce((sum, x) => sum + x.errors, 0),
+    seconds: Math.max(...replies.map((x) => x.seconds)),
+  };
+}
+
 const better = (a: PhaseFigures | undefined, b: PhaseFigures): PhaseFigures =>
   a === undefined || b.announcesPerSecond > a.announcesPerSecond ? b : a;
 
@@ -116,27 +156,8 @@ try {
   for (let round = 1; round <= rounds; round++) {
     for (const r of running) {
       const t = r.target;
-      const next = (): number => r.k++;
-      const http = await phase(t, (latencies) =>
-        runHttpLoad({
-          port: t.httpPort,
-          path: "/announce",
-          connections: Number(values.connections),
-          seconds,
-          next,
-          latencies,
-        }),
-      );
-      const udp = await phase(t, (latencies) =>
-        runUdpLoad({
-          port: t.udpPort,
-          sockets: Number(values["udp-sockets"]),
-          window: Number(values["udp-window"]),
-          seconds,
-          next,
-          latencies,
-        }),
-      );
+      const http = await phase(t, (latencies) => threadedLoad(r, "http", latencies));
+      const udp = await phase(t, (latencies) => threadedLoad(r, "udp", latencies));
       r.best.http = better(r.best.http, http);
       r.best.udp = better(r.best.udp, udp);
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
