@@ -29,7 +29,12 @@ interface Conn {
   readonly address: string;
   readonly passkey: string | undefined;
   readonly joined: Set<string>;
+  /** Answered the last ping (or sent anything since). */
+  alive: boolean;
 }
+
+/** Connections are pinged this often; one that has not answered the previous ping is closed. */
+export const WS_HEARTBEAT_MS = 30_000;
 
 /**
  * WebTorrent tracking over WebSocket on the HTTP port: announces go through the core like any other; offers
@@ -41,9 +46,21 @@ export class WsTracker {
   readonly #wss: WebSocketServer;
   /** info-hash ‖ peer id → the connection that announced it. */
   readonly #peers = new Map<string, Conn>();
+  readonly #conns = new Set<Conn>();
+  readonly #heartbeat: NodeJS.Timeout;
 
   constructor(opts: WsTrackerOptions) {
     this.#o = opts;
+    this.#heartbeat = setInterval(() => {
+      for (const conn of this.#conns) {
+        if (!conn.alive) conn.socket.terminate();
+        else {
+          conn.alive = false;
+          conn.socket.ping();
+        }
+      }
+    }, WS_HEARTBEAT_MS);
+    this.#heartbeat.unref();
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: opts.maxPayload,
@@ -72,7 +89,11 @@ export class WsTracker {
       req.socket.remoteAddress ?? "",
       Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
     );
-    const conn: Conn = { socket, address, passkey, joined: new Set() };
+    const conn: Conn = { socket, address, passkey, joined: new Set(), alive: true };
+    this.#conns.add(conn);
+    socket.on("pong", () => {
+      conn.alive = true;
+    });
     socket.on("message", (data: RawData, isBinary: boolean) => {
       const text = isBinary ? undefined : Buffer.isBuffer(data) ? data.toString("utf8") : undefined;
       const msg = text === undefined ? undefined : decodeWsMessage(text);
@@ -90,7 +111,10 @@ export class WsTracker {
       });
     });
     socket.on("error", (err) => this.#o.logger.debug({ err }, "websocket error"));
-    socket.on("close", () => this.#leaveAll(conn));
+    socket.on("close", () => {
+      this.#conns.delete(conn);
+      this.#leaveAll(conn);
+    });
   }
 
   async #announce(conn: Conn, msg: WsAnnounceMessage): Promise<void> {
@@ -205,6 +229,7 @@ export class WsTracker {
   }
 
   close(): Promise<void> {
+    clearInterval(this.#heartbeat);
     for (const client of this.#wss.clients) client.terminate();
     return new Promise((resolve) => this.#wss.close(() => resolve()));
   }
