@@ -9,6 +9,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { announceQuery, failureOf, httpGet, withDeadline } from "./clients.js";
 
+/** The test command exports REDIS_URL for the Redis suites; this one checks the in-memory store. */
+function processEnvWithoutRedis(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.REDIS_URL;
+  return env;
+}
+
 const main = new URL("../src/main.ts", import.meta.url).pathname;
 const nodeArgs = ["--conditions=source", "--import", "tsx", main];
 const dir = mkdtempSync(join(tmpdir(), "tracker-main-"));
@@ -33,7 +40,7 @@ describe("tracker main", () => {
     writeFileSync(file, `${a.toString("hex")}\n`);
     const child: ChildProcess = spawn(process.execPath, nodeArgs, {
       env: {
-        ...process.env,
+        ...processEnvWithoutRedis(),
         TRACKER_HOST: "127.0.0.1",
         TRACKER_PORT: "0",
         TRACKER_UDP_PORT: "0",
