@@ -2,6 +2,7 @@ import type { ServerMessage } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
+import { SerializedFrame, type Outbound } from "../state/outbound.js";
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
 import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
@@ -42,9 +43,9 @@ export class Router {
 
   /**
    * Sends to one member of a room (`unknown_peer` when it is not there): synchronously to a local session,
-   * else a promise of the bus publish.
+   * else a promise of the bus publish of the frame, serialized here once (the receiving instance sends it as is).
    */
-  toPeer(roomId: string, peerId: string, msg: ServerMessage): Promise<void> | undefined {
+  toPeer(roomId: string, peerId: string, msg: ServerMessage & { roomId: string }): Promise<void> | undefined {
     const member = this.#o.view.get(roomId, peerId);
     if (!member) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
     if (member.instanceId === this.#o.instanceId) {
@@ -52,11 +53,18 @@ export class Router {
       return undefined;
     }
     this.#o.metrics.busMessages.inc({ direction: "out" });
-    return this.#o.store.publish(member.instanceId, { kind: "peer", to: peerId, msg });
+    const frame = JSON.stringify(msg);
+    return this.#o.store.publish(member.instanceId, {
+      kind: "peer",
+      to: peerId,
+      roomId,
+      type: msg.type,
+      frame,
+    });
   }
 
   /** Hands a message to a local session (buffered while it is cut off). */
-  deliverLocal(sessionId: string, msg: ServerMessage): void {
+  deliverLocal(sessionId: string, msg: Outbound): void {
     if (this.#o.sessions.deliver(sessionId, msg)) this.#o.metrics.countSent(msg.type);
   }
 
@@ -82,9 +90,8 @@ export class Router {
     this.#o.metrics.busMessages.inc({ direction: "in" });
     if (msg.kind === "peer") {
       // Only to a session still in that room here (it may have left since the sender looked).
-      const roomId = "roomId" in msg.msg ? msg.msg.roomId : undefined;
-      const member = roomId === undefined ? undefined : this.#o.view.get(roomId, msg.to);
-      if (member?.instanceId === this.#o.instanceId) this.deliverLocal(msg.to, msg.msg);
+      if (this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId)
+        this.deliverLocal(msg.to, new SerializedFrame(msg.type, msg.frame));
       return;
     }
     if (!this.#o.view.has(msg.roomId) && !msg.upsert) return;

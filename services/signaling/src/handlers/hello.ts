@@ -1,8 +1,9 @@
-import type { ServerMessage, ServerMessageOf } from "@switchboard/protocol";
+import type { ServerMessageOf } from "@switchboard/protocol";
 import type { Clock } from "@switchboard/runtime";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import { SignalingError } from "../errors.js";
 import { buildIceServers, type IceServerOptions } from "../ice-servers.js";
+import type { Outbound } from "../state/outbound.js";
 import type { Session, SessionRegistry, Sink } from "../state/session-registry.js";
 import type { MessageOf } from "./context.js";
 
@@ -19,7 +20,7 @@ export interface HelloResult {
   readonly session: Session;
   readonly welcome: ServerMessageOf<"welcome">;
   /** Messages addressed to a resumed session while it was cut off, to send after `welcome`. */
-  readonly missed: readonly ServerMessage[];
+  readonly missed: readonly Outbound[];
   /** The session was still attached to another connection, which must now be closed. */
   readonly tookOver: boolean;
 }
@@ -35,7 +36,7 @@ export async function handleHello(
 ): Promise<HelloResult> {
   const identity = await ctx.verifyToken(msg.token);
   let session: Session;
-  let missed: readonly ServerMessage[] = [];
+  let missed: readonly Outbound[] = [];
   let tookOver = false;
   if (msg.resume) {
     const existing = ctx.sessions.get(msg.resume.sessionId);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
 import type { ServerMessage } from "@switchboard/protocol";
 import { ANONYMOUS } from "../auth/identity.js";
+import { SerializedFrame, type Outbound } from "./outbound.js";
 import { SessionRegistry } from "./session-registry.js";
 
 const pong = (ts: number): ServerMessage => ({ v: 1, type: "pong", ts });
@@ -11,7 +12,7 @@ describe("SessionRegistry", () => {
   it("delivers to the sink while connected and buffers while cut off", () => {
     const clock = new ManualClock();
     const reg = new SessionRegistry({ clock, graceMs: 10_000, bufferSize: 3 });
-    const got: ServerMessage[] = [];
+    const got: Outbound[] = [];
     const s = reg.create(ANONYMOUS, (m) => (got.push(m), true));
     assert.ok(reg.deliver(s.id, pong(1)));
     assert.equal(got.length, 1);
@@ -20,12 +21,26 @@ describe("SessionRegistry", () => {
     reg.deliver(s.id, pong(2));
     reg.deliver(s.id, pong(3));
     clock.advance(9_000);
-    const again: ServerMessage[] = [];
+    const again: Outbound[] = [];
     const r = reg.resume(s.id, s.resumeToken, (m) => (again.push(m), true));
     assert.deepEqual(r?.missed, [pong(2), pong(3)]);
     assert.equal(reg.detached, 0);
     reg.deliver(s.id, pong(4));
     assert.deepEqual(again, [pong(4)]);
+  });
+
+  it("keeps frames relayed from another instance as they came, for the sink or a resume", () => {
+    const reg = new SessionRegistry({ clock: new ManualClock(), graceMs: 1000, bufferSize: 3 });
+    const got: Outbound[] = [];
+    const s = reg.create(ANONYMOUS, (m) => (got.push(m), true));
+    const first = new SerializedFrame("pong", '{"v":1,"type":"pong","ts":1}');
+    reg.deliver(s.id, first);
+    assert.equal(got[0], first);
+    reg.detach(s.id);
+    const second = SerializedFrame.of(pong(2));
+    reg.deliver(s.id, second);
+    assert.equal(second.text, JSON.stringify(pong(2)));
+    assert.deepEqual(reg.resume(s.id, s.resumeToken, () => true)?.missed, [second]);
   });
 
   it("buffers when the sink refuses (socket closing)", () => {

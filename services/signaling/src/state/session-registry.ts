@@ -1,13 +1,13 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { ServerMessage } from "@switchboard/protocol";
 import type { Clock } from "@switchboard/runtime";
 import type { Identity } from "../auth/identity.js";
+import type { Outbound } from "./outbound.js";
 
 /**
  * Where a connected session's messages go (the transport's send); the state never sees the socket.
  * Returns false when the connection can no longer take messages (they are then buffered for a resume).
  */
-export type Sink = (msg: ServerMessage) => boolean;
+export type Sink = (msg: Outbound) => boolean;
 
 export interface Session {
   readonly id: string;
@@ -18,7 +18,7 @@ export interface Session {
   sink: Sink | undefined;
   disconnectedAt: number | undefined;
   /** Messages addressed to the session while it was cut off (bounded). */
-  buffer: ServerMessage[];
+  buffer: Outbound[];
   /** The buffer overflowed: the session can no longer be resumed faithfully. */
   overflowed: boolean;
 }
@@ -78,7 +78,7 @@ export class SessionRegistry {
     id: string,
     token: string,
     sink: Sink,
-  ): { session: Session; missed: ServerMessage[]; tookOver: boolean } | undefined {
+  ): { session: Session; missed: Outbound[]; tookOver: boolean } | undefined {
     const s = this.#sessions.get(id);
     if (!s || s.overflowed) return undefined;
     if (s.disconnectedAt !== undefined && this.#opts.clock.now() - s.disconnectedAt > this.#opts.graceMs)
@@ -103,7 +103,7 @@ export class SessionRegistry {
   }
 
   /** Sends to a session, or buffers while it is cut off. Returns false when the session is unknown. */
-  deliver(id: string, msg: ServerMessage): boolean {
+  deliver(id: string, msg: Outbound): boolean {
     const s = this.#sessions.get(id);
     if (!s) return false;
     if (s.sink?.(msg)) return true;

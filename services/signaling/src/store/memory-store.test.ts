@@ -63,7 +63,13 @@ describe("MemoryStore", () => {
     await a.addMember(member("r", "p1", "A"));
     await b.addMember(member("r", "p2", "B"));
     assert.equal((await a.listMembers("r")).length, 2);
-    await a.publish("B", { kind: "peer", to: "p2", msg: { v: 1, type: "pong", ts: 1 } });
+    await a.publish("B", {
+      kind: "peer",
+      to: "p2",
+      roomId: "r",
+      type: "pong",
+      frame: '{"v":1,"type":"pong"}',
+    });
     await new Promise((r) => setImmediate(r));
     assert.equal(got.length, 1);
     await b.close();

@@ -3,6 +3,7 @@ import type { Logger } from "@switchboard/runtime";
 import { Redis } from "ioredis";
 import { StoreUnavailableError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
+import { decodeBusBatch, encodeBusBatch } from "./bus-codec.js";
 import { redisKeys as K } from "./redis-keys.js";
 import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
 
@@ -69,7 +70,7 @@ export class RedisStore implements SignalingStore {
       if (ch !== channel) return;
       let msgs: BusMessage[];
       try {
-        msgs = JSON.parse(raw) as BusMessage[];
+        msgs = decodeBusBatch(raw);
       } catch (err) {
         this.#o.logger.warn({ err }, "bad bus message");
         return;
@@ -202,7 +203,7 @@ export class RedisStore implements SignalingStore {
 
   /**
    * Queues a bus message; the messages for one instance queued in the same event-loop turn go out as one
-   * PUBLISH of a JSON array (in order), and every caller learns whether that publish succeeded.
+   * PUBLISH (in order, `encodeBusBatch`), and every caller learns whether that publish succeeded.
    */
   publish(instanceId: string, msg: BusMessage): Promise<void> {
     let batch = this.#outbox.get(instanceId);
@@ -211,7 +212,7 @@ export class RedisStore implements SignalingStore {
       created.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.#outbox.delete(instanceId);
         return this.#run("publish", async (r) => {
-          await r.publish(K.bus(instanceId), JSON.stringify(created.msgs));
+          await r.publish(K.bus(instanceId), encodeBusBatch(created.msgs));
         });
       });
       this.#outbox.set(instanceId, (batch = created));

@@ -1,4 +1,4 @@
-import type { ChatEntry, Meeting, PeerInfo, ServerMessage } from "@switchboard/protocol";
+import type { ChatEntry, Meeting, PeerInfo, ServerMessage, ServerMessageType } from "@switchboard/protocol";
 
 /** A meeting as stored: the public record plus the host key (never returned by GET). */
 export interface StoredMeeting extends Meeting {
@@ -14,8 +14,17 @@ export interface Member extends PeerInfo {
 
 /** Messages between instances. */
 export type BusMessage =
-  /** Deliver to one local session. */
-  | { readonly kind: "peer"; readonly to: string; readonly msg: ServerMessage }
+  /**
+   * Deliver to one local session if it is still in the room: `frame` is the message's JSON text, serialized once
+   * by the sender and sent as is by the receiver.
+   */
+  | {
+      readonly kind: "peer";
+      readonly to: string;
+      readonly roomId: string;
+      readonly type: ServerMessageType;
+      readonly frame: string;
+    }
   /** Update the room view, then deliver to the local members of the audience. */
   | {
       readonly kind: "room";

@@ -7,6 +7,7 @@ import { HANDLERS, type Handler, type HandlerContext } from "../handlers/index.j
 import type { Rooms } from "../core/rooms.js";
 import type { Router } from "../core/router.js";
 import type { SignalingMetrics } from "../metrics.js";
+import { frameText, type Outbound } from "../state/outbound.js";
 import type { Session } from "../state/session-registry.js";
 import { parseFrame } from "./parse-frame.js";
 import { batchWrites } from "./write-batcher.js";
@@ -65,10 +66,10 @@ export class Connection {
   }
 
   /** Sends one message (dropped if the socket is closing; cuts off clients that do not read). */
-  send = (msg: ServerMessage): boolean => {
+  send = (msg: Outbound): boolean => {
     if (this.#ws.readyState !== this.#ws.OPEN) return false;
     batchWrites(this.#ws);
-    this.#ws.send(JSON.stringify(msg));
+    this.#ws.send(frameText(msg));
     if (this.#ws.bufferedAmount > this.#deps.maxBufferedBytes) {
       this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");
       this.close(1013, "slow consumer");
