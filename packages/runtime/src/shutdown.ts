@@ -15,8 +15,8 @@ export interface ShutdownOptions {
 }
 
 /**
- * Graceful shutdown: on SIGTERM or SIGINT run every step in order, then exit 0; a second signal or the
- * timeout exits at once with 1. Returns the function that runs the same sequence on demand.
+ * Graceful shutdown: on SIGTERM or SIGINT run every step in order, then exit 0 (1 if a step failed); the same
+ * signal a second time, or the timeout, exits at once with 1. Returns the function that runs the same sequence on demand.
  */
 export function installShutdown(opts: ShutdownOptions): (reason: string) => Promise<void> {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
@@ -46,10 +46,20 @@ export function installShutdown(opts: ShutdownOptions): (reason: string) => Prom
     })();
     return running;
   };
+  let first: NodeJS.Signals | undefined;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
-      if (running) exit(1);
-      else void run(signal);
+      if (first === undefined) {
+        first = signal;
+        void run(signal);
+      } else if (signal === first) {
+        // The same signal again (Ctrl-C twice): the operator wants out now.
+        exit(1);
+      } else {
+        // The other signal while stopping, e.g. Ctrl-C reaching the whole process group and a supervisor's
+        // SIGTERM: the graceful shutdown already under way goes on.
+        opts.logger.info({ signal }, "already shutting down");
+      }
     });
   }
   return run;
