@@ -60,12 +60,22 @@ function child(cmd: string, args: string[], env: Record<string, string>, port: n
   };
 }
 
-/** Our signaling service as deployed: the built `dist/main.js` (run.sh builds it first). */
-export async function startSignaling(env: Record<string, string> = {}): Promise<Child> {
+/** How to run our service: extra node options (e.g. `--cpu-prof`, which NODE_OPTIONS refuses) and its entry. */
+export interface SignalingRun {
+  readonly nodeArgs?: readonly string[];
+  /** Default: the built `services/signaling/dist/main.js` (run.sh builds it first); another build to compare. */
+  readonly main?: string;
+}
+
+/** Our signaling service as deployed, from its build. */
+export async function startSignaling(
+  env: Record<string, string> = {},
+  run: SignalingRun = {},
+): Promise<Child> {
   const port = await freePort();
   const c = child(
     process.execPath,
-    ["services/signaling/dist/main.js"],
+    [...(run.nodeArgs ?? []), run.main ?? "services/signaling/dist/main.js"],
     {
       SIGNALING_HOST: "127.0.0.1",
       SIGNALING_PORT: String(port),

@@ -1,5 +1,6 @@
 // Targeted relay load: P pairs, each sender keeps W messages in flight to its partner; the receiver (in this
 // process) records the latency. The same pattern for our protocol and for PeerJS's.
+import { loadavg } from "node:os";
 import { RawWs } from "./raw-client.js";
 
 export interface RelayResult {
@@ -12,6 +13,8 @@ export interface RelayResult {
   readonly perServerCpuSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The machine's 1-minute load average at the end of the window (the machine is shared). */
+  readonly loadAvg: number;
 }
 
 export interface Endpoint {
@@ -132,5 +135,6 @@ export async function runRelay(
     perServerCpuSecond: count / Math.max(0.01, serverCpuSeconds),
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
+    loadAvg: loadavg()[0] ?? 0,
   };
 }

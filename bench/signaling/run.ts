@@ -1,12 +1,22 @@
 // Signaling benchmark: idle connections held (RSS per connection) and targeted relay throughput/latency for
 // one instance, two instances over Redis, and the PeerJS server on the same pattern. Loopback only.
-//   bash bench/signaling/run.sh                       relay: one instance, two over Redis, PeerJS (~1 min)
+//   bash bench/signaling/run.sh                       relay: one instance, PeerJS, two over Redis, each round (~2 min)
 //   bash bench/signaling/run.sh --only idle,peerjs-idle   idle connections held and RSS (~3 min each here)
-//   options: --idle N (19,900: the fd hard limit here is 20,000) --pairs P --window W --seconds S
+//   options: --idle N (19,900: the fd hard limit here is 20,000) --pairs P --window W --seconds S --rounds R
+//            --profile DIR (our instances run with --cpu-prof, profiles written to DIR when they stop)
+//            --main FILE (the service entry to run instead of services/signaling/dist/main.js: compare builds)
 import { fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, rssBytes, startPeerJs, startRedis, startSignaling, type Child } from "./processes.js";
+import {
+  ROOT,
+  rssBytes,
+  startPeerJs,
+  startRedis,
+  startSignaling,
+  type Child,
+  type SignalingRun,
+} from "./processes.js";
 import { peerJsEndpoint, runRelay, switchboardEndpoint, type RelayResult } from "./relay-load.js";
 
 const args = process.argv.slice(2);
@@ -14,13 +24,22 @@ const arg = (name: string, def: number): number => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
 };
-const onlyIdx = args.indexOf("--only");
-const only = new Set((onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "") : "one,redis,peerjs").split(","));
 const IDLE = arg("idle", 19_900);
 const PAIRS = arg("pairs", 50);
 const WINDOW = arg("window", 8);
 const SECONDS = arg("seconds", 8);
 const ROUNDS = arg("rounds", 3);
+const strArg = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = new Set((strArg("only") ?? "one,redis,peerjs").split(","));
+const PROFILE_DIR = strArg("profile");
+const MAIN = strArg("main");
+const RUN: SignalingRun = {
+  nodeArgs: PROFILE_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`],
+  ...(MAIN === undefined ? {} : { main: MAIN }),
+};
 
 const MiB = 1024 * 1024;
 const results: Record<string, unknown> = {
@@ -81,11 +100,11 @@ async function holdIdle(kind: "switchboard" | "peerjs", server: Child, url: stri
 
 const n = (x: number) => Math.round(x).toLocaleString("en");
 const fmt = (r: RelayResult) =>
-  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second`;
+  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second, load avg ${r.loadAvg.toFixed(1)}`;
 
 async function main(): Promise<void> {
   if (only.has("idle")) {
-    const s = await startSignaling();
+    const s = await startSignaling({}, RUN);
     try {
       const r = await holdIdle("switchboard", s, `ws://127.0.0.1:${s.port}/ws`, IDLE);
       results.idle = r;
@@ -116,9 +135,10 @@ async function main(): Promise<void> {
   });
   const ones: RelayResult[] = [];
   const pjs: RelayResult[] = [];
+  const reds: RelayResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     if (only.has("one")) {
-      const s = await startSignaling();
+      const s = await startSignaling({}, RUN);
       try {
         const r = await runRelay(switchboardEndpoint([s.port]), relayOpts(s));
         ones.push(r);
@@ -137,28 +157,37 @@ async function main(): Promise<void> {
         await p.stop();
       }
     }
+    if (only.has("redis")) {
+      const redis = await startRedis();
+      const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}` };
+      const a = await startSignaling(env, RUN);
+      const b = await startSignaling(env, RUN);
+      try {
+        const r = await runRelay(switchboardEndpoint([a.port, b.port]), relayOpts(a, b));
+        reds.push(r);
+        console.log(`round ${round + 1} relay, two instances over Redis (every message crosses): ${fmt(r)}`);
+      } finally {
+        await a.stop();
+        await b.stop();
+        await redis.stop();
+      }
+    }
   }
   if (ones.length > 0) results.relayOne = { median: median(ones), rounds: ones };
   if (pjs.length > 0) results.relayPeerJs = { median: median(pjs), rounds: pjs };
-  if (only.has("redis")) {
-    const redis = await startRedis();
-    const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}` };
-    const a = await startSignaling(env);
-    const b = await startSignaling(env);
-    try {
-      const r = await runRelay(switchboardEndpoint([a.port, b.port]), relayOpts(a, b));
-      results.relayRedis = r;
-      console.log(`relay, two instances over Redis (every message crosses): ${fmt(r)}`);
-    } finally {
-      await a.stop();
-      await b.stop();
-      await redis.stop();
-    }
-  }
+  if (reds.length > 0) results.relayRedis = { median: median(reds), rounds: reds };
   const one = ones.length > 0 ? median(ones) : undefined;
   const pj = pjs.length > 0 ? median(pjs) : undefined;
+  const red = reds.length > 0 ? median(reds) : undefined;
   if (one) console.log(`median relay, one instance: ${fmt(one)}`);
   if (pj) console.log(`median relay, PeerJS: ${fmt(pj)}`);
+  if (red) console.log(`median relay, two instances over Redis: ${fmt(red)}`);
+  if (one && red) {
+    results.ratioRedisToOne = {
+      throughput: red.perSecond / one.perSecond,
+      perCpu: red.perServerCpuSecond / one.perServerCpuSecond,
+    };
+  }
   if (one && pj) {
     const ratio = {
       throughput: one.perSecond / pj.perSecond,
