@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BELOW_EPHEMERAL, freePort } from "@switchboard/test-support";
 import { treeCpuSeconds } from "./proc-cpu.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -37,17 +38,8 @@ interface Target {
  * A port free for UDP now, from 20000-29999: the kernel's ephemeral range is where TURN servers (ours, coturn
  * in other benchmarks) take relay ports, so a port from there may be gone by the time a server binds it.
  */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const s = createSocket("udp4");
-      s.once("error", () => resolve(false));
-      s.bind(port, "127.0.0.1", () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+const freeUdpPortBelowEphemeral = (): Promise<number> =>
+  freePort({ protocol: "udp", range: BELOW_EPHEMERAL });
 
 /** Resolves once the server answers a Binding request (or echoes it). */
 async function ready(port: number, ms = 20_000): Promise<void> {
@@ -124,7 +116,7 @@ async function main(): Promise<void> {
   try {
     const p: number[] = [];
     while (p.length < 4) {
-      const port = await freePort();
+      const port = await freeUdpPortBelowEphemeral();
       if (!p.includes(port)) p.push(port);
     }
     targets.push(

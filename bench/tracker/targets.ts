@@ -2,9 +2,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@switchboard/test-support";
 import { hexList } from "./population.js";
 
 export interface RunningTarget {
@@ -20,16 +20,6 @@ export interface RunningTarget {
 }
 
 const root = new URL("../../", import.meta.url).pathname;
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 
 async function waitForHttp(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;

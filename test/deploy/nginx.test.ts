@@ -8,7 +8,8 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localVars, NGINX_BIN, nginxTest, renderTemplate, writeNginxTree } from "./lib/nginx-config.js";
-import { freePort, startProc, stopProc, waitForHttp } from "./lib/processes.js";
+import { freePort } from "@switchboard/test-support";
+import { startProc, stopProc, waitForHttp } from "./lib/processes.js";
 import { repoRoot } from "./lib/paths.js";
 
 const upstreams = {

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./lib/paths.js";
-import { freePort, startProc, stopProc, waitForHttp, waitUntil, type Proc } from "./lib/processes.js";
+import { freePort } from "@switchboard/test-support";
+import { startProc, stopProc, waitForHttp, waitUntil, type Proc } from "./lib/processes.js";
 import { SERVICE_NAMES, serviceExists } from "./lib/services.js";
 import { SignalingClient } from "./lib/signaling-client.js";
 import { allocate } from "./lib/turn-client.js";
@@ -42,12 +43,12 @@ describe("npm start (scripts/start.mjs)", () => {
 
   before(async () => {
     assert.deepEqual(built, present, "every service in the tree is built (npm run build)");
-    ports.STUN_PORT = await freePort({ udp: true });
+    ports.STUN_PORT = await freePort({ protocol: "both" });
     ports.STUN_ADMIN_PORT = await freePort();
-    ports.TURN_PORT = await freePort({ udp: true });
+    ports.TURN_PORT = await freePort({ protocol: "both" });
     ports.TURN_ADMIN_PORT = await freePort();
     ports.SIGNALING_PORT = await freePort();
-    ports.TRACKER_PORT = await freePort({ udp: true });
+    ports.TRACKER_PORT = await freePort({ protocol: "both" });
     Object.assign(health, {
       stun: `http://127.0.0.1:${ports.STUN_ADMIN_PORT}/health`,
       turn: `http://127.0.0.1:${ports.TURN_ADMIN_PORT}/health`,

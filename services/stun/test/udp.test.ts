@@ -1,24 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { AttributeType, StunClass, encodeResponsePort } from "@switchboard/stun-codec";
+import { hasIpv6Loopback } from "@switchboard/test-support";
 import { readReply, request, sameId } from "./helpers/stun.js";
 import { startTestServer, UdpClient, type TestServer } from "./helpers/server.js";
-
-async function ipv6Loopback(): Promise<boolean> {
-  const s = createSocket("udp6");
-  try {
-    await new Promise<void>((resolve, reject) => {
-      s.once("error", reject);
-      s.bind(0, "::1", resolve);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    s.close();
-  }
-}
 
 const portOf = (t: TestServer): number => t.addresses.udp.PP?.port ?? 0;
 
@@ -83,7 +68,7 @@ describe("STUN over UDP (IPv4)", () => {
 
 describe("STUN over UDP (IPv6 and dual-stack)", () => {
   it("answers on ::1 with an IPv6 mapped address", async (ctx) => {
-    if (!(await ipv6Loopback())) return ctx.skip("no IPv6 loopback here");
+    if (!(await hasIpv6Loopback())) return ctx.skip("no IPv6 loopback here");
     const t = await startTestServer({ STUN_HOST: "::1" });
     const client = await UdpClient.open("::1");
     try {

@@ -4,19 +4,19 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { createLogger, ManualClock } from "@switchboard/runtime";
+import { sharedRedis, type SharedRedis } from "@switchboard/test-support";
 import { RedisSwarmStore } from "../src/state/redis-swarm-store.js";
 import { addressToBytes } from "../src/state/peer-address.js";
 import { startTracker, type StartedTracker } from "./start-tracker.js";
 import { announceQuery, binary, failureOf, httpGet, UdpTrackerClient, WsTrackerClient } from "./clients.js";
-import { testRedis, type TestRedis } from "./redis-helper.js";
 
 describe("Redis swarms", () => {
-  let redis: TestRedis;
+  let redis: SharedRedis;
   let a: StartedTracker;
   let b: StartedTracker;
   const prefix = `tracker-test-${randomBytes(4).toString("hex")}:`;
   before(async () => {
-    redis = await testRedis();
+    redis = await sharedRedis();
     a = await startTracker({ redisUrl: redis.url, redisPrefix: prefix });
     b = await startTracker({ redisUrl: redis.url, redisPrefix: prefix });
   });
@@ -27,7 +27,7 @@ describe("Redis swarms", () => {
     const keys = await r.keys(`${prefix}*`);
     if (keys.length > 0) await r.del(...keys);
     await r.quit();
-    await redis?.stop();
+    await redis?.dispose();
   });
 
   it("peers announced on one instance are returned by the other (HTTP and UDP)", async () => {

@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { randomBytes } from "node:crypto";
+import { hasIpv6Loopback } from "@switchboard/test-support";
 import { startTracker, type StartedTracker } from "./start-tracker.js";
 import {
   announceQuery,
@@ -155,17 +155,6 @@ function wsDriver(t: StartedTracker): Driver {
   };
 }
 
-function hasIPv6Loopback(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket("udp6");
-    s.on("error", () => resolve(false));
-    s.bind(0, "::1", () => {
-      s.close();
-      resolve(true);
-    });
-  });
-}
-
 async function runScenario(
   driver: Driver,
   addressOf: (port: number, peerId: Uint8Array) => string,
@@ -200,7 +189,7 @@ describe("one scenario over every transport", () => {
   let v6: StartedTracker | undefined;
   before(async () => {
     v4 = await startTracker();
-    if (await hasIPv6Loopback()) v6 = await startTracker({ host: "::1" });
+    if (await hasIpv6Loopback()) v6 = await startTracker({ host: "::1" });
   });
   after(async () => {
     await v4.close();

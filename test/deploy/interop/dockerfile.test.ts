@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dockerIgnore, parseDockerfile, runDockerfile } from "../lib/dockerfile-runner.js";
 import { repoRoot } from "../lib/paths.js";
-import { freePort, startProc, stopProc, waitForHttp } from "../lib/processes.js";
+import { freePort } from "@switchboard/test-support";
+import { startProc, stopProc, waitForHttp } from "../lib/processes.js";
 import { SERVICE_NAMES, serviceExists, type ServiceName } from "../lib/services.js";
 
 const wanted = process.env.SWITCHBOARD_DOCKERFILES ?? "signaling";
@@ -23,7 +24,7 @@ async function portsFor(name: ServiceName): Promise<{ env: Record<string, string
     case "stun": {
       const admin = await freePort();
       const env = {
-        STUN_PORT: String(await freePort({ udp: true })),
+        STUN_PORT: String(await freePort({ protocol: "both" })),
         STUN_ADMIN_PORT: String(admin),
         STUN_WORKERS: "1",
       };
@@ -33,7 +34,7 @@ async function portsFor(name: ServiceName): Promise<{ env: Record<string, string
       const admin = await freePort();
       return {
         env: {
-          TURN_PORT: String(await freePort({ udp: true })),
+          TURN_PORT: String(await freePort({ protocol: "both" })),
           TURN_ADMIN_PORT: String(admin),
           TURN_RELAY_HOST: "127.0.0.1",
           TURN_SECRET: "dockerfile-test-secret",
@@ -46,7 +47,7 @@ async function portsFor(name: ServiceName): Promise<{ env: Record<string, string
       return { env: { SIGNALING_PORT: String(admin), SIGNALING_HOST: "127.0.0.1" }, admin };
     }
     case "tracker": {
-      const admin = await freePort({ udp: true });
+      const admin = await freePort({ protocol: "both" });
       return {
         env: { TRACKER_PORT: String(admin), TRACKER_UDP_PORT: String(admin), TRACKER_HOST: "127.0.0.1" },
         admin,

@@ -1,52 +1,5 @@
-// Child processes for the deploy tests: free ports, start with captured output, wait for /health, stop for sure.
+// Child processes for the deploy tests: start with captured output, wait for /health, stop for sure.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
-import { once } from "node:events";
-
-/** A port free on 127.0.0.1 for TCP, and for UDP too when `udp` is set (services that share one number). */
-export async function freePort(opts: { udp?: boolean } = {}): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1");
-    await once(srv, "listening");
-    const addr = srv.address();
-    const port = typeof addr === "object" && addr ? addr.port : 0;
-    if (!opts.udp) {
-      srv.close();
-      return port;
-    }
-    const sock = createSocket("udp4");
-    const ok = await new Promise<boolean>((resolve) => {
-      sock.once("error", () => resolve(false));
-      sock.bind(port, "127.0.0.1", () => resolve(true));
-    });
-    sock.close();
-    srv.close();
-    if (ok) return port;
-  }
-  throw new Error("no free port found");
-}
-
-/** `count` consecutive ports free for UDP (a TURN relay range). */
-export async function freeUdpRange(count: number): Promise<{ min: number; max: number }> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const min = 20000 + Math.floor(Math.random() * 20000);
-    const socks = [];
-    let ok = true;
-    for (let p = min; p < min + count && ok; p++) {
-      const s = createSocket("udp4");
-      ok = await new Promise<boolean>((resolve) => {
-        s.once("error", () => resolve(false));
-        s.bind(p, "127.0.0.1", () => resolve(true));
-      });
-      socks.push(s);
-    }
-    for (const s of socks) s.close();
-    if (ok) return { min, max: min + count - 1 };
-  }
-  throw new Error("no free UDP range found");
-}
 
 export interface Proc {
   readonly name: string;

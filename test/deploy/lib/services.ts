@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./paths.js";
-import { freePort, freeUdpRange, startProc, waitForHttp, type Proc } from "./processes.js";
+import { freePort, freeUdpRange } from "@switchboard/test-support";
+import { startProc, waitForHttp, type Proc } from "./processes.js";
 
 export const SERVICE_NAMES = ["stun", "turn", "signaling", "tracker"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -33,7 +34,7 @@ async function envFor(
 ): Promise<{ env: Record<string, string>; port: number; adminPort: number }> {
   switch (name) {
     case "stun": {
-      const port = await freePort({ udp: true });
+      const port = await freePort({ protocol: "both" });
       const adminPort = await freePort();
       const env = {
         STUN_HOST: "127.0.0.1",
@@ -45,7 +46,7 @@ async function envFor(
       return { env, port, adminPort };
     }
     case "turn": {
-      const port = await freePort({ udp: true });
+      const port = await freePort({ protocol: "both" });
       const adminPort = await freePort();
       const range = await freeUdpRange(20);
       const env = {
@@ -71,7 +72,7 @@ async function envFor(
       return { env, port, adminPort: port };
     }
     case "tracker": {
-      const port = await freePort({ udp: true });
+      const port = await freePort({ protocol: "both" });
       const env: Record<string, string> = {
         TRACKER_HOST: "127.0.0.1",
         TRACKER_PORT: String(port),

@@ -6,43 +6,26 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createSocket } from "node:dgram";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort, freeUdpPort } from "@switchboard/test-support";
 import { startTracker, type StartedTracker } from "../start-tracker.js";
 
 const run = promisify(execFile);
 const here = new URL(".", import.meta.url).pathname;
 
-const freeTcp = (host: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, host, () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-const freeUdp = (host: string): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createSocket("udp4");
-    s.bind(0, host, () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-  });
-
 async function aria2Args(dir: string, iface: string, udp: boolean): Promise<string[]> {
-  const port = await freeTcp(iface);
+  const port = await freePort({ host: iface });
   return [
     `--dir=${dir}`,
     `--interface=${iface}`,
     `--listen-port=${port}`,
     `--enable-dht=${udp}`,
-    ...(udp ? [`--dht-listen-port=${await freeUdp(iface)}`, `--dht-file-path=${join(dir, "dht.dat")}`] : []),
+    ...(udp
+      ? [`--dht-listen-port=${await freeUdpPort(iface)}`, `--dht-file-path=${join(dir, "dht.dat")}`]
+      : []),
     "--bt-enable-lpd=false",
     "--enable-peer-exchange=false",
     "--summary-interval=0",

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
+import { chromiumLaunchOptions } from "@switchboard/test-support";
 import { issueTurnCredentials } from "@switchboard/turn-credentials";
 import { startTurn } from "../support/harness.js";
 
@@ -21,21 +22,7 @@ interface PairFacts {
 
 async function main(): Promise<void> {
   const turn = await startTurn({ TURN_SECRET: SECRET, TURN_ALLOCATION_BPS: "0" });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--allow-loopback-in-peer-connection",
-      "--use-fake-ui-for-media-stream",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const creds = issueTurnCredentials({
       secret: SECRET,

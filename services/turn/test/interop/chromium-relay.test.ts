@@ -5,8 +5,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { resultLine, runInLoopbackNamespace, tsxCommand } from "@switchboard/test-support";
 
 const RUNNER = fileURLToPath(new URL("./browser-relay-run.ts", import.meta.url));
 const BYTES = 4 * 1024 * 1024;
@@ -17,46 +17,31 @@ describe("Chromium data channel through our TURN relay", () => {
       `moves 4 MiB over relay candidates on both ends (TURN over ${transport})`,
       { timeout: 120_000 },
       async () => {
-        const ns = `sbturn${process.pid}`;
-        execFileSync("ip", ["netns", "add", ns]);
-        try {
-          execFileSync("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
-          const child = spawn(
-            "ip",
-            ["netns", "exec", ns, process.execPath, "--conditions=source", "--import", "tsx", RUNNER],
-            {
-              stdio: ["ignore", "pipe", "pipe"],
-              env: { ...process.env, RELAY_BYTES: String(BYTES), RELAY_TRANSPORT: transport },
-            },
-          );
-          let out = "";
-          child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-          child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-          const timer = setTimeout(() => child.kill("SIGKILL"), 100_000);
-          const code = await new Promise<number | null>((r) => child.on("close", r));
-          clearTimeout(timer);
-          const line = /^RESULT (.*)$/m.exec(out);
-          assert.ok(line?.[1], `runner exited ${code}: ${out.slice(-3000)}`);
-          const result = JSON.parse(line[1]) as {
-            received: number;
-            seconds: number;
-            relayedBytes: number;
-            a: { localType: string; remoteType: string; protocol: string };
-            b: { localType: string; remoteType: string };
-          };
-          assert.equal(result.received, BYTES);
-          for (const side of [result.a, result.b]) {
-            assert.equal(side.localType, "relay");
-            assert.equal(side.remoteType, "relay");
-          }
-          assert.ok(result.relayedBytes >= BYTES, `server relayed only ${result.relayedBytes} bytes`);
-          assert.equal(result.a.protocol, transport);
-          process.stdout.write(
-            `# chromium relay over ${transport}: ${(BYTES / 1e6 / result.seconds).toFixed(1)} MB/s\n`,
-          );
-        } finally {
-          execFileSync("ip", ["netns", "delete", ns]);
+        const { code, output: out } = await runInLoopbackNamespace({
+          prefix: "sbturn",
+          command: tsxCommand(RUNNER),
+          env: { ...process.env, RELAY_BYTES: String(BYTES), RELAY_TRANSPORT: transport },
+          killAfterMs: 100_000,
+        });
+        const line = resultLine(out);
+        assert.ok(line, `runner exited ${code}: ${out.slice(-3000)}`);
+        const result = JSON.parse(line) as {
+          received: number;
+          seconds: number;
+          relayedBytes: number;
+          a: { localType: string; remoteType: string; protocol: string };
+          b: { localType: string; remoteType: string };
+        };
+        assert.equal(result.received, BYTES);
+        for (const side of [result.a, result.b]) {
+          assert.equal(side.localType, "relay");
+          assert.equal(side.remoteType, "relay");
         }
+        assert.ok(result.relayedBytes >= BYTES, `server relayed only ${result.relayedBytes} bytes`);
+        assert.equal(result.a.protocol, transport);
+        process.stdout.write(
+          `# chromium relay over ${transport}: ${(BYTES / 1e6 / result.seconds).toFixed(1)} MB/s\n`,
+        );
       },
     );
 });

@@ -1,15 +1,7 @@
 /** Helpers to run coturn's turnutils_peer (UDP echo peer) and turnutils_uclient against our server. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
-
-/** A UDP port free right now on 127.0.0.1. */
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freeUdpPort } from "@switchboard/test-support";
 
 /** Starts turnutils_peer on 127.0.0.1 and waits until it echoes. */
 export async function startCoturnPeer(): Promise<{ port: number; stop(): void }> {

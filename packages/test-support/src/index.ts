@@ -1,0 +1,16 @@
+export { freePort, freeUdpPort, freeUdpRange, BELOW_EPHEMERAL, type FreePortOptions } from "./free-port.js";
+export { RedisProcess, sharedRedis, type SharedRedis } from "./redis.js";
+export {
+  chromiumLaunchOptions,
+  CHROMIUM_EXECUTABLE,
+  CHROMIUM_WEBRTC_ARGS,
+  type ChromiumOptions,
+} from "./chromium.js";
+export {
+  runInLoopbackNamespace,
+  tsxCommand,
+  resultLine,
+  type NamespaceRunOptions,
+  type NamespaceRunResult,
+} from "./netns.js";
+export { hasIpv6Loopback } from "./ipv6-loopback.js";

@@ -1,0 +1,98 @@
+/** A throwaway redis-server (Debian's) for tests and benchmarks, and the shared one of the test command. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.js";
+
+const READY_MS = 10_000;
+
+/** A redis-server on a free 127.0.0.1 port, without persistence; stop/start at will, dispose at the end. */
+export class RedisProcess {
+  readonly port: number;
+  readonly #dir = mkdtempSync(join(tmpdir(), "sb-redis-"));
+  #proc: ChildProcess | undefined;
+  private constructor(port: number) {
+    this.port = port;
+  }
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  static async start(): Promise<RedisProcess> {
+    const r = new RedisProcess(await freePort());
+    try {
+      await r.start();
+    } catch (err) {
+      await r.dispose();
+      throw err;
+    }
+    return r;
+  }
+  /** (Re)starts the server on the same port and resolves once it accepts connections. */
+  async start(): Promise<void> {
+    const proc = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        this.#dir,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    this.#proc = proc;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("redis-server did not start")), READY_MS);
+      let seen = "";
+      proc.stdout?.on("data", (d: Buffer) => {
+        seen = (seen + d.toString()).slice(-200);
+        if (seen.includes("Ready to accept connections")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      proc.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`redis-server exited with ${code}`));
+      });
+    });
+  }
+  /** Kills the server (SIGKILL: an outage, not a clean shutdown). */
+  async stop(): Promise<void> {
+    const proc = this.#proc;
+    this.#proc = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = once(proc, "exit");
+    proc.kill("SIGKILL");
+    await exited;
+  }
+  /** Stops the server and deletes its directory. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+export interface SharedRedis {
+  readonly url: string;
+  dispose(): Promise<void>;
+}
+
+/** `REDIS_URL` from the test command, or a redis-server of our own (never a silent skip). */
+export async function sharedRedis(): Promise<SharedRedis> {
+  const url = process.env.REDIS_URL;
+  if (url) return { url, dispose: () => Promise.resolve() };
+  const r = await RedisProcess.start();
+  return { url: r.url, dispose: () => r.dispose() };
+}
