@@ -1,22 +1,13 @@
 // Child processes the signaling benchmark starts: our service, redis-server, the PeerJS server.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@switchboard/test-support";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const addr = srv.address();
-  srv.close();
-  if (addr === null || typeof addr === "string") throw new Error("no port");
-  return addr.port;
-}
 
 async function waitForPort(port: number, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
-import { freePort, sharedRedis } from "./redis-server.js";
+import { freePort, sharedRedis } from "@switchboard/test-support";
 
 describe("two instances sharing Redis serve one room as one", () => {
   let redis: { url: string; dispose: () => Promise<void> };

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
-import { RedisProcess } from "./redis-server.js";
+import { RedisProcess } from "@switchboard/test-support";
 
 const health = async (srv: TestServer) =>
   (await (await fetch(`${srv.http}/health`)).json()) as {

@@ -4,6 +4,7 @@
  * answer, trickled candidates), and prints one `RESULT {json}` line with what each side saw.
  */
 import { fileURLToPath } from "node:url";
+import { chromiumLaunchOptions } from "@switchboard/test-support";
 import { chromium, type Page } from "playwright-core";
 import { createMeeting, startServer } from "../helpers.js";
 
@@ -11,22 +12,7 @@ const PAGE_SCRIPT = fileURLToPath(new URL("./browser-peer.js", import.meta.url))
 
 async function main(): Promise<void> {
   const srv = await startServer();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--allow-loopback-in-peer-connection",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions({ fakeMediaDevices: true }));
   try {
     const { roomId } = await createMeeting(srv.http, { title: "browser" });
     const context = await browser.newContext();
