@@ -6,15 +6,15 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort, freeUdpPort } from "@switchboard/test-support";
 import { startTracker, type StartedTracker } from "../start-tracker.js";
+import { announces, prepareSwarm } from "./swarm-fixture.js";
 
 const run = promisify(execFile);
-const here = new URL(".", import.meta.url).pathname;
 
 async function aria2Args(dir: string, iface: string, udp: boolean): Promise<string[]> {
   const port = await freePort({ host: iface });
@@ -49,23 +49,7 @@ describe("aria2c through our tracker", () => {
 
   for (const transport of ["http", "udp"] as const) {
     it(`seeds and downloads over ${transport.toUpperCase()}`, async () => {
-      const base = join(dir, transport);
-      const seedDir = join(base, "seed");
-      const leechDir = join(base, "leech");
-      mkdirSync(seedDir, { recursive: true });
-      mkdirSync(leechDir, { recursive: true });
-      writeFileSync(join(seedDir, "payload.bin"), payload);
-      const url =
-        transport === "http"
-          ? `http://127.0.0.1:${t.httpPort}/announce`
-          : `udp://127.0.0.1:${t.udpPort}/announce`;
-      const torrent = join(base, "payload.torrent");
-      await run("/usr/bin/python3", [
-        join(here, "make_torrent.py"),
-        join(seedDir, "payload.bin"),
-        url,
-        torrent,
-      ]);
+      const { seedDir, leechDir, torrent } = await prepareSwarm({ dir, transport, tracker: t, payload });
       const udp = transport === "udp";
       const seeder = spawn(
         "aria2c",
@@ -93,8 +77,7 @@ describe("aria2c through our tracker", () => {
       } finally {
         seeder.kill("SIGKILL");
       }
-      const stats = (await (await fetch(`${t.url}/stats`)).json()) as Record<string, Record<string, number>>;
-      assert.ok((stats.tracker_announces_total?.[`transport=${transport}`] ?? 0) >= 2);
+      assert.ok((await announces(t, transport)) >= 2);
     });
   }
 });
