@@ -1,5 +1,4 @@
 // The four services as local processes on free ports (the topology of the compose files, without Docker).
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./paths.js";
 import { freePort, freeUdpRange } from "@switchboard/test-support";
@@ -7,11 +6,6 @@ import { startProc, waitForHttp, type Proc } from "./processes.js";
 
 export const SERVICE_NAMES = ["stun", "turn", "signaling", "tracker"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-/** Whether a service's sources are in the tree yet (services are being written in parallel). */
-export function serviceExists(name: ServiceName): boolean {
-  return existsSync(join(repoRoot, "services", name, "src", "main.ts"));
-}
 
 export interface RunningService {
   readonly name: ServiceName;
