@@ -1,5 +1,17 @@
 export { ConfigError } from "./errors.js";
-export { str, optionalStr, int, num, port, bool, oneOf, list, type Field } from "./config/fields.js";
+export {
+  str,
+  optionalStr,
+  int,
+  num,
+  port,
+  bool,
+  oneOf,
+  list,
+  cidrList,
+  type Field,
+} from "./config/fields.js";
+export { parseCidr, blockListOf, type Cidr } from "./address-ranges.js";
 export {
   loadConfig,
   redactConfig,

@@ -1,5 +1,6 @@
 import {
   bool,
+  cidrList,
   int,
   list,
   loadConfig,
@@ -9,7 +10,6 @@ import {
   str,
   type ConfigOf,
 } from "@switchboard/runtime";
-import { trustedProxies } from "./transport/http/client-address.js";
 
 /** Every setting of the tracker (defaults < `TRACKER_CONFIG` JSON file < environment). */
 export const trackerConfigSpec = {
@@ -128,13 +128,9 @@ export const trackerConfigSpec = {
     default: 60,
     min: 1,
   }),
-  trustedProxies: list({
+  trustedProxies: cidrList({
     env: "TRACKER_TRUSTED_PROXIES",
     doc: "proxies (addresses or subnets) whose X-Forwarded-For gives the peer address on HTTP/WebSocket",
-    item: (entry) => {
-      trustedProxies([entry]);
-      return entry;
-    },
   }),
   redisUrl: optionalStr({
     env: "REDIS_URL",

@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import {
   bool,
+  cidrList,
   int,
   list,
   loadConfig,
@@ -14,15 +15,9 @@ import {
   str,
   type ConfigOf,
 } from "@switchboard/runtime";
-import { parseCidr } from "./policy/cidr.js";
 
 const ipItem = (entry: string): string => {
   if (isIP(entry) === 0) throw new Error(`expected an IP address, got ${JSON.stringify(entry)}`);
-  return entry;
-};
-
-const cidrItem = (entry: string): string => {
-  parseCidr(entry);
   return entry;
 };
 
@@ -77,15 +72,13 @@ export const turnConfigSpec = {
   }),
   minPort: port({ env: "TURN_MIN_PORT", doc: "lowest relay port", default: 49152 }),
   maxPort: port({ env: "TURN_MAX_PORT", doc: "highest relay port", default: 65535 }),
-  allowedPeerIps: list({
+  allowedPeerIps: cidrList({
     env: "TURN_ALLOWED_PEER_IPS",
     doc: "CIDRs or addresses peers may use even if denied (wins over denied, as in coturn)",
-    item: cidrItem,
   }),
-  deniedPeerIps: list({
+  deniedPeerIps: cidrList({
     env: "TURN_DENIED_PEER_IPS",
     doc: "CIDRs or addresses refused in addition to the built-in private/special ranges",
-    item: cidrItem,
   }),
   maxAllocations: int({
     env: "TURN_MAX_ALLOCATIONS",

@@ -1,3 +1,5 @@
+import { parseCidr } from "../address-ranges.js";
+
 /**
  * Configuration fields: each knows its environment variable, its default, how to parse a raw value
  * (a string from the environment or a JSON value from the config file) and whether it is secret.
@@ -133,5 +135,16 @@ export function list(
         return opts.item ? opts.item(e) : e;
       }),
     );
+  });
+}
+
+/** A list of CIDRs or bare addresses (IPv4 and IPv6), each checked when the configuration loads. */
+export function cidrList(opts: Common<readonly string[]>): Field<readonly string[]> {
+  return list({
+    ...opts,
+    item: (entry) => {
+      parseCidr(entry);
+      return entry;
+    },
   });
 }

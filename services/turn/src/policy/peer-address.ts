@@ -4,8 +4,8 @@
  * unspecified, reserved), IPv4-mapped forms of those and NAT64 prefixes; `allowed` entries win over denied ones,
  * as coturn's allowed-peer-ip does.
  */
-import { BlockList, isIP } from "node:net";
-import { parseCidr } from "./cidr.js";
+import { isIP } from "node:net";
+import { blockListOf } from "@switchboard/runtime";
 
 /** Special-purpose ranges refused unless explicitly allowed (RFC 6890 and the IANA registries). */
 export const DEFAULT_DENIED_PEER_RANGES: readonly string[] = Object.freeze([
@@ -47,15 +47,6 @@ export interface PeerPolicyOptions {
 export interface PeerPolicy {
   /** Whether relaying to/from this IP (any textual IPv4 or IPv6 form) is permitted. */
   isAllowed(ip: string): boolean;
-}
-
-function blockListOf(entries: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const c = parseCidr(entry);
-    list.addSubnet(c.address, c.prefix, c.type);
-  }
-  return list;
 }
 
 export function createPeerPolicy(opts: PeerPolicyOptions): PeerPolicy {

@@ -1,27 +1,14 @@
-import { BlockList, isIP } from "node:net";
+import { isIP, type BlockList } from "node:net";
+import { blockListOf } from "@switchboard/runtime";
 
 /** The peer's address: the socket's, or — from a trusted proxy — the one it put in `X-Forwarded-For`. */
 export type ClientAddress = (remote: string, forwardedFor: string | undefined) => string;
 
 const plain = (a: string): string => (a.startsWith("::ffff:") && isIP(a.slice(7)) === 4 ? a.slice(7) : a);
 
-/** Parses `10.0.0.0/8`, `127.0.0.1`, `::1`, `fd00::/8` entries; throws on a bad one (a configuration error). */
+/** The trusted proxies' ranges (`10.0.0.0/8`, `127.0.0.1`, `::1`, `fd00::/8`); undefined when there are none. */
 export function trustedProxies(entries: readonly string[]): BlockList | undefined {
-  if (entries.length === 0) return undefined;
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = "", prefix] = entry.split("/");
-    const family = isIP(address);
-    if (family === 0) throw new Error(`not an address or subnet: ${entry}`);
-    const type = family === 4 ? "ipv4" : "ipv6";
-    if (prefix === undefined) list.addAddress(address, type);
-    else {
-      const bits = Number(prefix);
-      if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) throw new Error(`bad prefix: ${entry}`);
-      list.addSubnet(address, bits, type);
-    }
-  }
-  return list;
+  return entries.length === 0 ? undefined : blockListOf(entries);
 }
 
 /**
