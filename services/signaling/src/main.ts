@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { configPathFromArgv, createLogger, installShutdown, loadConfig, runMain } from "@switchboard/runtime";
+import {
+  configPathFromArgv,
+  createLogger,
+  installShutdown,
+  loadConfig,
+  redactConfig,
+  runMain,
+} from "@switchboard/runtime";
 import { checkSignalingConfig, signalingConfigSpec } from "./config.js";
 import { createSignalingServer } from "./server.js";
 
@@ -11,6 +18,7 @@ runMain("signaling", async () => {
     check: checkSignalingConfig,
   });
   const logger = createLogger({ name: "signaling", level: config.logLevel });
+  logger.info({ config: redactConfig(signalingConfigSpec, config) }, "configuration");
   const server = createSignalingServer({ config, logger });
   await server.listen();
   installShutdown({ logger, steps: [{ name: "signaling", close: () => server.close() }] });

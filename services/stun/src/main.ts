@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 import cluster from "node:cluster";
-import { configPathFromArgv, createLogger, installShutdown, runMain } from "@switchboard/runtime";
+import {
+  configPathFromArgv,
+  createLogger,
+  installShutdown,
+  redactConfig,
+  runMain,
+} from "@switchboard/runtime";
 import { startPrimary } from "./cluster/primary.js";
 import { runWorker } from "./cluster/worker.js";
-import { loadStunConfig, workerCount } from "./config.js";
+import { loadStunConfig, stunConfigSpec, workerCount } from "./config.js";
 import { startSingle } from "./single.js";
 
 runMain("stun", async () => {
@@ -13,6 +19,7 @@ runMain("stun", async () => {
     await runWorker({ config, logger: root.child({ worker: cluster.worker?.id }) });
     return;
   }
+  root.info({ config: redactConfig(stunConfigSpec, config) }, "configuration");
   const workers = workerCount(config);
   const running =
     workers === 1

@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-import { configPathFromArgv, createLogger, installShutdown, runMain } from "@switchboard/runtime";
-import { loadTrackerConfig } from "./config.js";
+import {
+  configPathFromArgv,
+  createLogger,
+  installShutdown,
+  redactConfig,
+  runMain,
+} from "@switchboard/runtime";
+import { loadTrackerConfig, trackerConfigSpec } from "./config.js";
 import { createTrackerServer } from "./server.js";
 
 runMain("tracker", async () => {
   const config = loadTrackerConfig(process.env, configPathFromArgv());
   const logger = createLogger({ name: "tracker", level: config.logLevel });
+  logger.info({ config: redactConfig(trackerConfigSpec, config) }, "configuration");
   const server = createTrackerServer(config, { logger });
   process.on("SIGHUP", () => {
     server

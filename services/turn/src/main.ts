@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 /** Entry point: load configuration, listen, reload TLS on SIGHUP, shut down cleanly on SIGTERM/SIGINT. */
-import { configPathFromArgv, createLogger, installShutdown, runMain } from "@switchboard/runtime";
-import { loadTurnConfig } from "./config.js";
+import {
+  configPathFromArgv,
+  createLogger,
+  installShutdown,
+  redactConfig,
+  runMain,
+} from "@switchboard/runtime";
+import { loadTurnConfig, turnConfigSpec } from "./config.js";
 import { createTurnServer } from "./server.js";
 
 runMain("turn", async () => {
   const config = loadTurnConfig(process.env, configPathFromArgv());
   const logger = createLogger({ name: "turn", level: config.logLevel });
+  logger.info({ config: redactConfig(turnConfigSpec, config) }, "configuration");
   const server = createTurnServer({ config, logger });
   await server.start();
   process.on("SIGHUP", () => {

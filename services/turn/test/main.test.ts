@@ -113,7 +113,9 @@ describe("turn main process", () => {
       TURN_ADMIN_PORT: String(adminPort),
     });
     children.push(child);
-    await waitForOutput(child, /turn server listening/);
+    const startup = await waitForOutput(child, /turn server listening/);
+    assert.match(startup, /"msg":"configuration"/, "the effective configuration is logged at start-up");
+    assert.doesNotMatch(startup, /alice-pw/, "secrets never reach the log");
     const admin = `http://127.0.0.1:${adminPort}`;
     assert.equal((await fetch(`${admin}/health`)).status, 200);
     const c = new TestTurnClient({
