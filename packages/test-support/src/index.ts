@@ -14,3 +14,11 @@ export {
   type NamespaceRunResult,
 } from "./netns.js";
 export { hasIpv6Loopback } from "./ipv6-loopback.js";
+export {
+  TestTurnClient,
+  errorCode,
+  relayedAddress,
+  u32,
+  type ClientOptions,
+  type Received,
+} from "./turn-client.js";

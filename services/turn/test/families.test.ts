@@ -10,7 +10,7 @@ import {
   getAttributes,
 } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
-import { TestTurnClient, errorCode, relayedAddress } from "./support/turn-client.js";
+import { TestTurnClient, errorCode, relayedAddress } from "@switchboard/test-support";
 
 const IPV6 = { family: 6 } as const;
 const requestFamily = (f: 1 | 2) => ({

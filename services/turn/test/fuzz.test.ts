@@ -10,7 +10,7 @@ import {
   newTransactionId,
 } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
-import { TestTurnClient, errorCode } from "./support/turn-client.js";
+import { TestTurnClient, errorCode } from "@switchboard/test-support";
 
 /** A deterministic generator so failures reproduce. */
 function rng(seed: number): () => number {

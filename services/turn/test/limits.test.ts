@@ -3,7 +3,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { StunClass, StunMethod, encodeStunMessage, newTransactionId } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
-import { TestTurnClient, errorCode } from "./support/turn-client.js";
+import { TestTurnClient, errorCode } from "@switchboard/test-support";
 
 describe("TURN limits", () => {
   const cleanup: Array<() => unknown> = [];

@@ -7,8 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@switchboard/test-support";
-import { TestTurnClient, errorCode } from "./support/turn-client.js";
+import { TestTurnClient, errorCode, freePort } from "@switchboard/test-support";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 

@@ -11,7 +11,7 @@ import {
   verifyMessageIntegrity,
 } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
-import { TestTurnClient, errorCode, relayedAddress } from "./support/turn-client.js";
+import { TestTurnClient, errorCode, relayedAddress } from "@switchboard/test-support";
 
 for (const transport of ["udp", "tcp"] as const) {
   describe(`TURN relay over ${transport}`, () => {

@@ -24,11 +24,14 @@ import {
   transactionIdToHex,
   xorAddressAttribute,
   type ChannelData,
+  type ChannelRangeOptions,
   type StunAttribute,
   type StunMessage,
   type TransportAddress,
 } from "@switchboard/stun-codec";
-import { CHANNEL_RANGE } from "../../src/channel-range.js";
+
+/** Channel numbers as RFC 5766 allowed them (0x4000–0x7FFF), the range the TURN service and coturn accept. */
+const CHANNEL_RANGE: ChannelRangeOptions = Object.freeze({ legacyChannelRange: true });
 
 export interface Received {
   readonly peer: TransportAddress;
