@@ -21,8 +21,10 @@ export interface SignalingMetrics {
   countMessage(type: string, result: string): void;
   /** `sent.inc({type})`, cached likewise. */
   countSent(type: string): void;
-  /** `relayLatency.observe({path}, seconds)` for one relay in `RELAY_SAMPLE`. */
-  observeRelay(path: "local" | "bus", seconds: number): void;
+  /** A relay starts: its start time when it is one of the `RELAY_SAMPLE` that are timed, else `NaN`. */
+  startRelayTimer(): number;
+  /** `relayLatency.observe({path}, seconds since started)` for a timed relay (`started` not `NaN`). */
+  observeRelay(path: "local" | "bus", started: number): void;
 }
 
 function cached<T>(make: (key: string) => T): (key: string) => T {
@@ -95,6 +97,8 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
     }),
   };
   // Hot-path counts are kept in plain maps and handed to prom-client when it is scraped (`collect`).
+  // `ok` results are kept by type alone (the relay's hot path: no key to build).
+  const pendingOk = new Map<string, number>();
   const pendingMessages = new Map<string, number>();
   const pendingSent = new Map<string, number>();
   const messageChild = cached((key) => {
@@ -104,7 +108,9 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
   const sentChild = cached((type) => m.sent.labels({ type }));
   const relayChild = cached((path) => m.relayLatency.labels({ path }));
   const flush = (): void => {
+    for (const [type, n] of pendingOk) messageChild(`${type} ok`).inc(n);
     for (const [key, n] of pendingMessages) messageChild(key).inc(n);
+    pendingOk.clear();
     for (const [type, n] of pendingSent) sentChild(type).inc(n);
     pendingMessages.clear();
     pendingSent.clear();
@@ -114,12 +120,17 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
   return {
     ...m,
     countMessage: (type, result) => {
+      if (result === "ok") {
+        pendingOk.set(type, (pendingOk.get(type) ?? 0) + 1);
+        return;
+      }
       const key = `${type} ${result}`;
       pendingMessages.set(key, (pendingMessages.get(key) ?? 0) + 1);
     },
     countSent: (type) => pendingSent.set(type, (pendingSent.get(type) ?? 0) + 1),
-    observeRelay: (path, seconds) => {
-      if ((relays++ & (RELAY_SAMPLE - 1)) === 0) relayChild(path).observe(seconds);
+    startRelayTimer: () => ((relays++ & (RELAY_SAMPLE - 1)) === 0 ? performance.now() : NaN),
+    observeRelay: (path, started) => {
+      if (!Number.isNaN(started)) relayChild(path).observe((performance.now() - started) / 1000);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { ServerMessage } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { SerializedFrame, type Outbound } from "../state/outbound.js";
+import { SerializedFrame, frameText, type Outbound } from "../state/outbound.js";
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
 import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
@@ -45,7 +45,7 @@ export class Router {
    * Sends to one member of a room (`unknown_peer` when it is not there): synchronously to a local session,
    * else a promise of the bus publish of the frame, serialized here once (the receiving instance sends it as is).
    */
-  toPeer(roomId: string, peerId: string, msg: ServerMessage & { roomId: string }): Promise<void> | undefined {
+  toPeer(roomId: string, peerId: string, msg: Outbound): Promise<void> | undefined {
     const member = this.#o.view.get(roomId, peerId);
     if (!member) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
     if (member.instanceId === this.#o.instanceId) {
@@ -53,7 +53,7 @@ export class Router {
       return undefined;
     }
     this.#o.metrics.busMessages.inc({ direction: "out" });
-    const frame = JSON.stringify(msg);
+    const frame = frameText(msg);
     return this.#o.store.publish(member.instanceId, {
       kind: "peer",
       to: peerId,

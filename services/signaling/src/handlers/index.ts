@@ -34,3 +34,4 @@ export const HANDLERS: { readonly [K in ClientMessageType]: Handler<K> } = {
 };
 
 export type { Handler, HandlerContext, MessageOf } from "./context.js";
+export { relaySignal, type SignalRequest } from "./signal.js";

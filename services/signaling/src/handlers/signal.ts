@@ -1,4 +1,27 @@
-import type { Handler } from "./context.js";
+import { SerializedFrame } from "../state/outbound.js";
+import type { Handler, HandlerContext } from "./context.js";
+
+/**
+ * A validated `signal` request with its `data` as JSON text: as received when the transport's fast path
+ * recognized the frame (`scanSignal`), serialized again from the parsed message otherwise.
+ */
+export interface SignalRequest {
+  readonly id: string | undefined;
+  readonly roomId: string;
+  readonly to: string;
+  readonly data: string;
+}
+
+/**
+ * The relayed frame `{v, type: "signal", roomId, from, data}`, written once. Room and peer ids are
+ * `[A-Za-z0-9_-]` (schema-checked, or the server's own), so they need no escaping.
+ */
+export function signalFrame(roomId: string, from: string, data: string): SerializedFrame {
+  return new SerializedFrame(
+    "signal",
+    `{"v":1,"type":"signal","roomId":"${roomId}","from":"${from}","data":${data}}`,
+  );
+}
 
 /**
  * `signal` → relayed to one peer of the same room with a server-stamped `from`; the data is untouched.
@@ -6,26 +29,24 @@ import type { Handler } from "./context.js";
  * the publish went out; one without does not hold up the connection's next messages (publishes keep their order)
  * and a failed publish is still reported as an `error`.
  */
-export const handleSignal: Handler<"signal"> = (ctx, msg) => {
-  const started = performance.now();
-  ctx.rooms.member(ctx.session, msg.roomId);
-  ctx.rooms.target(msg.roomId, msg.to);
-  const out = ctx.router.toPeer(msg.roomId, msg.to, {
-    v: 1,
-    type: "signal",
-    roomId: msg.roomId,
-    from: ctx.session.id,
-    data: msg.data,
-  });
+export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<undefined> | undefined {
+  const started = ctx.metrics.startRelayTimer();
+  ctx.rooms.member(ctx.session, req.roomId);
+  ctx.rooms.target(req.roomId, req.to);
+  const out = ctx.router.toPeer(req.roomId, req.to, signalFrame(req.roomId, ctx.session.id, req.data));
   if (out === undefined) {
-    ctx.metrics.observeRelay("local", (performance.now() - started) / 1000);
+    ctx.metrics.observeRelay("local", started);
     return undefined;
   }
   const timed = out.then(() => {
-    ctx.metrics.observeRelay("bus", (performance.now() - started) / 1000);
+    ctx.metrics.observeRelay("bus", started);
     return undefined;
   });
-  if (msg.id !== undefined) return timed;
+  if (req.id !== undefined) return timed;
   timed.catch((err: unknown) => ctx.failLater(err, "signal", undefined));
   return undefined;
-};
+}
+
+/** `signal` parsed by the full parser (forms the fast path leaves to it). */
+export const handleSignal: Handler<"signal"> = (ctx, msg) =>
+  relaySignal(ctx, { id: msg.id, roomId: msg.roomId, to: msg.to, data: JSON.stringify(msg.data) });
