@@ -1,0 +1,186 @@
+/**
+ * The process-wide side of the native backend: one receive callback per event-loop turn for every native
+ * socket, and one send queue flushed once per turn (or when full). Sockets register a handler under the id the
+ * addon gave them.
+ */
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from "./ip-address.js";
+import {
+  META_BYTES,
+  RECV_TRUNCATED,
+  SEND_FAILED,
+  type NativeArenas,
+  type NativeBinding,
+} from "./native-binding.js";
+import type { AddressFamily } from "./types.js";
+
+/** What the reactor needs from a socket. */
+export interface ReactorSocket {
+  onDatagram(data: Buffer, address: string, port: number, family: AddressFamily): void;
+  onSendError(): void;
+}
+
+/** Entries kept in each address cache before it starts over (bounded memory whatever senders do). */
+const CACHE_MAX = 16_384;
+const WORDS = META_BYTES / 4;
+
+export class BatchReactor {
+  readonly #binding: NativeBinding;
+  readonly #arenas: NativeArenas;
+  readonly #recvMeta: Uint32Array;
+  readonly #recvMetaBytes: Uint8Array;
+  readonly #sendData: Uint8Array;
+  readonly #sendMeta: Uint32Array;
+  readonly #sendMetaBytes: Uint8Array;
+  readonly #sockets = new Map<number, ReactorSocket>();
+  readonly #v4Text = new Map<number, string>();
+  readonly #v4Value = new Map<string, number>();
+  readonly #v6Bytes = new Map<string, Uint8Array>();
+  #queued = 0;
+  #queuedBytes = 0;
+  #flushScheduled = false;
+  readonly #flushTask = (): void => {
+    this.#flushScheduled = false;
+    this.flush();
+  };
+
+  constructor(binding: NativeBinding) {
+    this.#binding = binding;
+    this.#arenas = binding.init((count) => this.#receive(count));
+    this.#recvMeta = new Uint32Array(this.#arenas.recvMeta);
+    this.#recvMetaBytes = new Uint8Array(this.#arenas.recvMeta);
+    this.#sendData = new Uint8Array(this.#arenas.sendData);
+    this.#sendMeta = new Uint32Array(this.#arenas.sendMeta);
+    this.#sendMetaBytes = new Uint8Array(this.#arenas.sendMeta);
+  }
+
+  get binding(): NativeBinding {
+    return this.#binding;
+  }
+
+  register(id: number, socket: ReactorSocket): void {
+    this.#sockets.set(id, socket);
+  }
+
+  unregister(id: number): void {
+    this.#sockets.delete(id);
+  }
+
+  /** Copies one datagram into the send queue; false when the destination is not an address of any family. */
+  enqueue(id: number, data: Uint8Array, port: number, address: string): boolean {
+    const length = data.length;
+    if (length > this.#arenas.slotBytes || port <= 0 || port > 0xffff) return false;
+    if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + length > this.#arenas.sendBytes)
+      this.flush();
+    const base = this.#queued * WORDS;
+    const meta = this.#sendMeta;
+    const v4 = this.#ipv4Value(address);
+    if (v4 !== undefined) {
+      meta[base + 3] = 4;
+      const at = base * 4 + 16;
+      const bytes = this.#sendMetaBytes;
+      bytes[at] = v4 >>> 24;
+      bytes[at + 1] = (v4 >>> 16) & 0xff;
+      bytes[at + 2] = (v4 >>> 8) & 0xff;
+      bytes[at + 3] = v4 & 0xff;
+    } else {
+      const v6 = this.#ipv6Bytes(address);
+      if (v6 === undefined) return false;
+      meta[base + 3] = 6;
+      this.#sendMetaBytes.set(v6, base * 4 + 16);
+    }
+    meta[base] = id;
+    meta[base + 1] = length;
+    meta[base + 2] = port;
+    this.#sendData.set(data, this.#queuedBytes);
+    this.#queued++;
+    this.#queuedBytes += length;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushTask);
+    }
+    return true;
+  }
+
+  /** Hands every queued datagram to the kernel now. */
+  flush(): void {
+    const count = this.#queued;
+    if (count === 0) return;
+    this.#queued = 0;
+    this.#queuedBytes = 0;
+    const failed = this.#binding.flush(count);
+    if (failed === 0) return;
+    for (let i = 0; i < count; i++) {
+      const word = i * WORDS;
+      if ((this.#sendMeta[word + 3] ?? 0) & SEND_FAILED)
+        this.#sockets.get(this.#sendMeta[word] ?? 0)?.onSendError();
+    }
+  }
+
+  #receive(count: number): void {
+    const meta = this.#recvMeta;
+    const data = this.#arenas.recvData;
+    const slotBytes = this.#arenas.slotBytes;
+    for (let i = 0; i < count; i++) {
+      const base = i * WORDS;
+      const socket = this.#sockets.get(meta[base] ?? 0);
+      const kind = meta[base + 3] ?? 0;
+      if (socket === undefined || kind & RECV_TRUNCATED) continue; // closed meanwhile, or cannot be whole
+      const family: AddressFamily = (kind & 0xff) === 6 ? 6 : 4;
+      const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
+      socket.onDatagram(
+        Buffer.from(data, i * slotBytes, meta[base + 1]),
+        address,
+        meta[base + 2] ?? 0,
+        family,
+      );
+    }
+    this.flush();
+  }
+
+  #ipv4Text(at: number): string {
+    const b = this.#recvMetaBytes;
+    const value =
+      (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
+    let text = this.#v4Text.get(value);
+    if (text === undefined) {
+      if (this.#v4Text.size >= CACHE_MAX) this.#v4Text.clear();
+      text = formatIpv4(value);
+      this.#v4Text.set(value, text);
+    }
+    return text;
+  }
+
+  #ipv6Text(at: number): string {
+    return formatIpv6(this.#recvMetaBytes.subarray(at, at + 16));
+  }
+
+  #ipv4Value(address: string): number | undefined {
+    let value = this.#v4Value.get(address);
+    if (value === undefined) {
+      value = parseIpv4(address);
+      if (value === undefined) return undefined;
+      if (this.#v4Value.size >= CACHE_MAX) this.#v4Value.clear();
+      this.#v4Value.set(address, value);
+    }
+    return value;
+  }
+
+  #ipv6Bytes(address: string): Uint8Array | undefined {
+    let bytes = this.#v6Bytes.get(address);
+    if (bytes === undefined) {
+      bytes = parseIpv6(address);
+      if (bytes === undefined) return undefined;
+      if (this.#v6Bytes.size >= CACHE_MAX) this.#v6Bytes.clear();
+      this.#v6Bytes.set(address, bytes);
+    }
+    return bytes;
+  }
+}
+
+let reactor: BatchReactor | undefined;
+
+/** The one reactor of this JavaScript environment (the addon keeps one receive arena per environment). */
+export function reactorFor(binding: NativeBinding): BatchReactor {
+  reactor ??= new BatchReactor(binding);
+  return reactor;
+}
