@@ -15,6 +15,11 @@ export interface RelayResult {
   readonly p99Ms: number;
   /** The machine's 1-minute load average at the end of the window (the machine is shared). */
   readonly loadAvg: number;
+  /** Read and write system calls of the server process(es) per relayed message (from /proc/PID/io). */
+  readonly readsPerMessage: number;
+  readonly writesPerMessage: number;
+  /** Cores the load generator (this process) kept busy in the window: near 1, it limits the throughput. */
+  readonly generatorCores: number;
 }
 
 export interface Endpoint {
@@ -85,6 +90,19 @@ async function cpuSeconds(pids: readonly number[]): Promise<number> {
   return ticks / 100;
 }
 
+/** Read and write system calls the processes made so far. */
+async function syscalls(pids: readonly number[]): Promise<{ reads: number; writes: number }> {
+  const { readFile } = await import("node:fs/promises");
+  let reads = 0;
+  let writes = 0;
+  for (const pid of pids) {
+    const io = await readFile(`/proc/${pid}/io`, "utf8").catch(() => "");
+    reads += Number(/syscr: (\d+)/.exec(io)?.[1] ?? NaN);
+    writes += Number(/syscw: (\d+)/.exec(io)?.[1] ?? NaN);
+  }
+  return { reads, writes };
+}
+
 export async function runRelay(
   endpoint: Endpoint,
   opts: { pairs: number; window: number; seconds: number; serverPids: readonly number[] },
@@ -118,13 +136,17 @@ export async function runRelay(
   }
   await new Promise((r) => setTimeout(r, 1000));
   const cpu0 = await cpuSeconds(opts.serverPids);
+  const io0 = await syscalls(opts.serverPids);
+  const gen0 = process.cpuUsage();
   counting = true;
   const start = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, opts.seconds * 1000));
   counting = false;
   stopped = true;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const gen = process.cpuUsage(gen0);
   const serverCpuSeconds = (await cpuSeconds(opts.serverPids)) - cpu0;
+  const io1 = await syscalls(opts.serverPids);
   const sorted = Float64Array.from(latencies).sort();
   for (const ws of clients) ws.close();
   return {
@@ -136,5 +158,8 @@ export async function runRelay(
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     loadAvg: loadavg()[0] ?? 0,
+    readsPerMessage: (io1.reads - io0.reads) / count,
+    writesPerMessage: (io1.writes - io0.writes) / count,
+    generatorCores: (gen.user + gen.system) / 1e6 / seconds,
   };
 }

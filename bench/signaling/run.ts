@@ -100,7 +100,7 @@ async function holdIdle(kind: "switchboard" | "peerjs", server: Child, url: stri
 
 const n = (x: number) => Math.round(x).toLocaleString("en");
 const fmt = (r: RelayResult) =>
-  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second, load avg ${r.loadAvg.toFixed(1)}`;
+  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second, server syscalls/msg ${r.readsPerMessage.toFixed(2)} read ${r.writesPerMessage.toFixed(2)} write, generator ${r.generatorCores.toFixed(2)} cores, load avg ${r.loadAvg.toFixed(1)}`;
 
 async function main(): Promise<void> {
   if (only.has("idle")) {

@@ -1,5 +1,5 @@
 import type { ServerMessage } from "@switchboard/protocol";
-import type { Logger } from "@switchboard/runtime";
+import type { Counter, Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
 import { SerializedFrame, frameText, type Outbound } from "../state/outbound.js";
@@ -33,8 +33,12 @@ export interface RouterOptions {
  */
 export class Router {
   readonly #o: RouterOptions;
+  readonly #busOut: Counter.Internal;
+  readonly #busIn: Counter.Internal;
   constructor(opts: RouterOptions) {
     this.#o = opts;
+    this.#busOut = opts.metrics.busMessages.labels({ direction: "out" });
+    this.#busIn = opts.metrics.busMessages.labels({ direction: "in" });
   }
 
   get instanceId(): string {
@@ -48,18 +52,22 @@ export class Router {
   toPeer(roomId: string, peerId: string, msg: Outbound): Promise<void> | undefined {
     const member = this.#o.view.get(roomId, peerId);
     if (!member) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
+    return this.toMember(member, msg);
+  }
+
+  /** `toPeer` for a member already looked up. */
+  toMember(member: Member, msg: Outbound): Promise<void> | undefined {
     if (member.instanceId === this.#o.instanceId) {
-      this.deliverLocal(peerId, msg);
+      this.deliverLocal(member.peerId, msg);
       return undefined;
     }
-    this.#o.metrics.busMessages.inc({ direction: "out" });
-    const frame = frameText(msg);
+    this.#busOut.inc();
     return this.#o.store.publish(member.instanceId, {
       kind: "peer",
-      to: peerId,
-      roomId,
+      to: member.peerId,
+      roomId: member.roomId,
       type: msg.type,
-      frame,
+      frame: frameText(msg),
     });
   }
 
@@ -87,7 +95,7 @@ export class Router {
 
   /** A message from another instance. */
   onBus(msg: BusMessage): void {
-    this.#o.metrics.busMessages.inc({ direction: "in" });
+    this.#busIn.inc();
     if (msg.kind === "peer") {
       // Only to a session still in that room here (it may have left since the sender looked).
       if (this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId)

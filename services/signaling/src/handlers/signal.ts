@@ -2,25 +2,29 @@ import { SerializedFrame } from "../state/outbound.js";
 import type { Handler, HandlerContext } from "./context.js";
 
 /**
- * A validated `signal` request with its `data` as JSON text: as received when the transport's fast path
- * recognized the frame (`scanSignal`), serialized again from the parsed message otherwise.
+ * A validated `signal` request with its `data` as JSON text: the bytes received when the transport's fast
+ * path recognized the frame (`scanSignal`), serialized again from the parsed message otherwise.
  */
 export interface SignalRequest {
   readonly id: string | undefined;
   readonly roomId: string;
   readonly to: string;
-  readonly data: string;
+  readonly data: string | Buffer;
 }
 
 /**
  * The relayed frame `{v, type: "signal", roomId, from, data}`, written once. Room and peer ids are
- * `[A-Za-z0-9_-]` (schema-checked, or the server's own), so they need no escaping.
+ * `[A-Za-z0-9_-]` (schema-checked, or the server's own), so they need no escaping; data bytes are copied (the
+ * frame must not hold on to the received buffer).
  */
-export function signalFrame(roomId: string, from: string, data: string): SerializedFrame {
-  return new SerializedFrame(
-    "signal",
-    `{"v":1,"type":"signal","roomId":"${roomId}","from":"${from}","data":${data}}`,
-  );
+export function signalFrame(roomId: string, from: string, data: string | Buffer): SerializedFrame {
+  const head = `{"v":1,"type":"signal","roomId":"${roomId}","from":"${from}","data":`;
+  if (typeof data === "string") return new SerializedFrame("signal", `${head}${data}}`);
+  const out = Buffer.allocUnsafe(head.length + data.length + 1);
+  out.write(head, 0, "latin1");
+  data.copy(out, head.length);
+  out[out.length - 1] = 0x7d; // }
+  return new SerializedFrame("signal", out);
 }
 
 /**
@@ -32,8 +36,8 @@ export function signalFrame(roomId: string, from: string, data: string): Seriali
 export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<undefined> | undefined {
   const started = ctx.metrics.startRelayTimer();
   ctx.rooms.member(ctx.session, req.roomId);
-  ctx.rooms.target(req.roomId, req.to);
-  const out = ctx.router.toPeer(req.roomId, req.to, signalFrame(req.roomId, ctx.session.id, req.data));
+  const target = ctx.rooms.target(req.roomId, req.to);
+  const out = ctx.router.toMember(target, signalFrame(req.roomId, ctx.session.id, req.data));
   if (out === undefined) {
     ctx.metrics.observeRelay("local", started);
     return undefined;

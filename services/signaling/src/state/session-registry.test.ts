@@ -39,7 +39,7 @@ describe("SessionRegistry", () => {
     reg.detach(s.id);
     const second = SerializedFrame.of(pong(2));
     reg.deliver(s.id, second);
-    assert.equal(second.text, JSON.stringify(pong(2)));
+    assert.equal(second.payload, JSON.stringify(pong(2)));
     assert.deepEqual(reg.resume(s.id, s.resumeToken, () => true)?.missed, [second]);
   });
 

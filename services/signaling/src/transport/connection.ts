@@ -1,5 +1,6 @@
 import type { ClientMessage, ServerMessage } from "@switchboard/protocol";
 import { TokenBucket, type Clock, type Logger } from "@switchboard/runtime";
+import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { SignalingError, errorMessage } from "../errors.js";
 import { handleHello, type HelloContext } from "../handlers/hello.js";
@@ -13,11 +14,12 @@ import {
 import type { Rooms } from "../core/rooms.js";
 import type { Router } from "../core/router.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { frameText, type Outbound } from "../state/outbound.js";
+import { framePayload, type Outbound } from "../state/outbound.js";
 import type { Session } from "../state/session-registry.js";
 import { parseFrame } from "./parse-frame.js";
 import { scanSignal } from "./scan-signal.js";
-import { batchWrites } from "./write-batcher.js";
+import { encodeTextFrame } from "./text-frame.js";
+import { batchWrites, socketOf } from "./write-batcher.js";
 
 export interface ConnectionDeps {
   readonly hello: HelloContext;
@@ -39,6 +41,8 @@ export interface ConnectionDeps {
 /** A request id near the start of an oversized frame, so the error can still name the request. */
 const ID_NEAR_START = /"id"\s*:\s*"([^"\\]{1,64})"/;
 
+const TEXT = { binary: false } as const;
+
 /** Consecutive rate-limited frames after which the connection is closed. */
 const RATE_STRIKES = 50;
 
@@ -48,9 +52,12 @@ const RATE_STRIKES = 50;
  */
 export class Connection {
   readonly openedAt: number;
-  lastSeen: number;
   session: Session | undefined;
   readonly #ws: WebSocket;
+  readonly #socket: Socket | undefined;
+  /** When activity was last noted, and whether frames or pongs came since (noted by `idleFor`, not per frame). */
+  #lastSeen: number;
+  #active = false;
   readonly #deps: ConnectionDeps;
   readonly #bucket: TokenBucket;
   #queue: Promise<void> = Promise.resolve();
@@ -61,28 +68,48 @@ export class Connection {
 
   constructor(ws: WebSocket, deps: ConnectionDeps) {
     this.#ws = ws;
+    this.#socket = socketOf(ws);
     this.#deps = deps;
-    this.openedAt = this.lastSeen = deps.clock.now();
+    this.openedAt = this.#lastSeen = deps.clock.now();
     this.#bucket = new TokenBucket(
       { capacity: deps.rate.burst, refillPerSecond: deps.rate.perSecond },
       deps.clock,
     );
     ws.on("message", (data, isBinary) => this.#onFrame(data, isBinary));
-    ws.on("pong", () => (this.lastSeen = deps.clock.now()));
+    ws.on("pong", () => (this.#active = true));
     ws.on("error", (err) => deps.logger.debug({ err }, "websocket error"));
   }
 
-  /** Sends one message (dropped if the socket is closing; cuts off clients that do not read). */
+  /**
+   * Sends one message (dropped if the socket is closing; cuts off clients that do not read). The frame goes
+   * straight to the socket, whole (ws's sender would do the same in two writes: no compression is negotiated,
+   * so it never queues), batched with the others of this event-loop turn.
+   */
   send = (msg: Outbound): boolean => {
-    if (this.#ws.readyState !== this.#ws.OPEN) return false;
-    batchWrites(this.#ws);
-    this.#ws.send(frameText(msg));
-    if (this.#ws.bufferedAmount > this.#deps.maxBufferedBytes) {
+    const ws = this.#ws;
+    if (ws.readyState !== ws.OPEN) return false;
+    const socket = this.#socket;
+    if (socket === undefined) {
+      ws.send(framePayload(msg), TEXT);
+    } else {
+      batchWrites(socket);
+      socket.write(encodeTextFrame(framePayload(msg)));
+    }
+    if (ws.bufferedAmount > this.#deps.maxBufferedBytes) {
       this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");
       this.close(1013, "slow consumer");
     }
     return true;
   };
+
+  /** Milliseconds without a frame or pong from the client, as of `now`. */
+  idleFor(now: number): number {
+    if (this.#active) {
+      this.#active = false;
+      this.#lastSeen = now;
+    }
+    return now - this.#lastSeen;
+  }
 
   ping(): void {
     if (this.#ws.readyState === this.#ws.OPEN) this.#ws.ping();
@@ -104,8 +131,8 @@ export class Connection {
   }
 
   #onFrame(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
-    const { metrics, clock } = this.#deps;
-    this.lastSeen = clock.now();
+    const { metrics } = this.#deps;
+    this.#active = true;
     if (!this.#bucket.take()) {
       metrics.countMessage("any", "rate_limited");
       if (++this.#strikes >= RATE_STRIKES) this.close(1008, "rate limit");
@@ -133,7 +160,7 @@ export class Connection {
     const text = buf.toString("utf8");
     // The relay's fast path: a plain `signal` with nothing queued before it (else the full parser, in order).
     if (this.#pending === 0 && this.session !== undefined) {
-      const signal = scanSignal(text);
+      const signal = scanSignal(buf, text);
       if (signal !== undefined) {
         this.#track(this.#relay(signal));
         return;

@@ -16,8 +16,8 @@ export interface ScannedSignal {
   readonly id: string | undefined;
   readonly roomId: string;
   readonly to: string;
-  /** The `data` member's JSON text, as received. */
-  readonly data: string;
+  /** The `data` member's JSON text, as received: a view of the frame's bytes. */
+  readonly data: Buffer;
 }
 
 /** A JSON string of `min..max` UTF-16 units. */
@@ -49,13 +49,19 @@ const SIGNAL_FRAME = new RegExp(
   String.raw`^\{"v":1,(?:${REQUEST_ID})?"type":"signal",(?:${REQUEST_ID})?"roomId":${id(3)},"to":${id(1)},"data":(${DATA})\}$`,
 );
 
-/** A `signal` frame `parseFrame` would accept (see above), or `undefined`: use `parseFrame` then. */
-export function scanSignal(text: string): ScannedSignal | undefined {
+/**
+ * A `signal` frame `parseFrame` would accept (see above), or `undefined`: use `parseFrame` then. `text` is
+ * `bytes` decoded.
+ */
+export function scanSignal(bytes: Buffer, text: string): ScannedSignal | undefined {
   const m = SIGNAL_FRAME.exec(text);
   if (m === null) return undefined;
   const idFirst = m[1];
   const idSecond = m[2];
   // `id` twice is a repeated key: the full parser decides what that means.
   if (idFirst !== undefined && idSecond !== undefined) return undefined;
-  return { id: idFirst ?? idSecond, roomId: m[3] ?? "", to: m[4] ?? "", data: m[5] ?? "" };
+  // `data` is the last member: its bytes end right before the closing brace.
+  const end = bytes.length - 1;
+  const data = bytes.subarray(end - Buffer.byteLength(m[5] ?? ""), end);
+  return { id: idFirst ?? idSecond, roomId: m[3] ?? "", to: m[4] ?? "", data };
 }

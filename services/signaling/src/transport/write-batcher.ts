@@ -1,6 +1,11 @@
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 
+/** The TCP socket under a server-side WebSocket (ws keeps it in `_socket`, a stable internal across ws 8). */
+export function socketOf(ws: WebSocket): Socket | undefined {
+  return (ws as unknown as { _socket?: Socket })._socket;
+}
+
 const corked = new Set<Socket>();
 let scheduled = false;
 
@@ -15,10 +20,8 @@ function flush(): void {
  * `setImmediate`): a relay that forwards many small frames to the same peer then makes one syscall instead of
  * one per frame. Frames are unchanged and stay in order.
  */
-export function batchWrites(ws: WebSocket): void {
-  // ws keeps its net.Socket in `_socket` (a stable internal across ws 8).
-  const socket = (ws as unknown as { _socket?: Socket })._socket;
-  if (!socket || corked.has(socket) || socket.destroyed) return;
+export function batchWrites(socket: Socket): void {
+  if (corked.has(socket) || socket.destroyed) return;
   socket.cork();
   corked.add(socket);
   if (!scheduled) {

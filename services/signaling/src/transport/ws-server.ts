@@ -82,9 +82,10 @@ export class WsServer {
     const now = this.#opts.clock.now();
     const { idleTimeoutMs, helloTimeoutMs } = this.#opts;
     for (const conn of this.#conns) {
+      const idle = conn.idleFor(now);
       if (!conn.session && now - conn.openedAt > helloTimeoutMs) conn.close(1008, "hello timeout");
-      else if (now - conn.lastSeen > idleTimeoutMs) conn.terminate();
-      else if (now - conn.lastSeen > idleTimeoutMs / 3) conn.ping();
+      else if (idle > idleTimeoutMs) conn.terminate();
+      else if (idle > idleTimeoutMs / 3) conn.ping();
     }
   }
 
