@@ -101,7 +101,11 @@ async function main(): Promise<void> {
   const cpus = availableParallelism();
   const tmp = mkdtempSync(join(tmpdir(), "stun-bench-"));
   // Build the service and the packages it imports (their dist/ is what `node services/stun/dist/main.js` loads).
-  for (const project of ["packages/runtime", "packages/stun-codec", "services/stun"]) {
+  execFileSync(process.execPath, ["packages/datagram/scripts/build-native.mjs"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  for (const project of ["packages/runtime", "packages/stun-codec", "packages/datagram", "services/stun"]) {
     execFileSync("npx", ["tsc", "-p", `${project}/tsconfig.build.json`], { cwd: root, stdio: "inherit" });
   }
   const stunEnv = (workers: string) => ({
@@ -115,7 +119,8 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   try {
     const p: number[] = [];
-    while (p.length < 4) {
+    // dgram echo, 1 worker, default workers, coturn, native echo
+    while (p.length < 5) {
       const port = await freeUdpPortBelowEphemeral();
       if (!p.includes(port)) p.push(port);
     }
@@ -155,6 +160,12 @@ async function main(): Promise<void> {
         `--pidfile=${join(tmp, "turnserver.pid")}`,
       ]),
     );
+    targets.push(
+      start("node native echo (batched I/O)", "any", p[4], process.execPath, [
+        "bench/stun/native-echo-server.mjs",
+        String(p[4]),
+      ]),
+    );
     for (const t of targets) await ready(t.port);
     console.log(`${cpus} CPUs; ${ROUNDS} rounds × ${SECONDS} s; ${SOCKETS} sockets × ${WINDOW} in flight`);
 
@@ -189,10 +200,12 @@ async function main(): Promise<void> {
         rounds: s.map((x) => Math.round(x.rps)),
       };
     });
-    const [echo, one, many, coturn] = rows;
+    const [echo, one, many, coturn, nativeEcho] = rows;
     const ratio = (a: number | undefined, b: number | undefined): number => (a ?? 0) / (b || 1);
     const ratios = {
       oneWorkerVsEcho: ratio(one?.medianRps, echo?.medianRps),
+      // The same ceiling with the batched I/O the service uses: what its own code costs.
+      oneWorkerVsNativeEcho: ratio(one?.medianRps, nativeEcho?.medianRps),
       defaultWorkersVsCoturn: ratio(many?.medianRps, coturn?.medianRps),
       // Throughput at saturation implied by CPU cost (inverse ratio of µs per request).
       oneWorkerVsEchoByCpu: ratio(echo?.cpuMicrosPerRequest, one?.cpuMicrosPerRequest),
@@ -207,6 +220,7 @@ async function main(): Promise<void> {
     console.log(
       `\none worker / bare echo: ${ratios.oneWorkerVsEcho.toFixed(2)} by req/s, ` +
         `${ratios.oneWorkerVsEchoByCpu.toFixed(2)} by CPU per request (target ≥ 0.90)` +
+        `\none worker / bare echo on the same batched I/O: ${ratios.oneWorkerVsNativeEcho.toFixed(2)} by req/s` +
         `\ndefault workers / coturn: ${ratios.defaultWorkersVsCoturn.toFixed(2)} by req/s, ` +
         `${ratios.defaultWorkersVsCoturnByCpu.toFixed(2)} by CPU per request (target ≥ 0.80)` +
         `\nload average at the end: ${loadavg()

@@ -58,8 +58,9 @@ export class DgramDatagramSocket implements DatagramSocket {
         reject(err);
       };
       socket.once("error", onError);
-      // exclusive: in a cluster worker, a socket of its own rather than a handle shared through the primary.
-      socket.bind({ address: opts.address, port: opts.port, exclusive: true }, () => {
+      // Node 20's dgram has no SO_REUSEPORT; in a cluster worker, sharing the primary's handle is the nearest thing
+      // (every worker reads the one socket). Otherwise a socket of its own.
+      socket.bind({ address: opts.address, port: opts.port, exclusive: opts.reusePort !== true }, () => {
         socket.off("error", onError);
         resolve(new DgramDatagramSocket(socket, opts));
       });

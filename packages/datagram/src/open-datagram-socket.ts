@@ -3,7 +3,12 @@ import { DgramDatagramSocket } from "./dgram-socket.js";
 import { DatagramBackendUnavailableError } from "./errors.js";
 import { loadNativeBinding } from "./native-binding.js";
 import { NativeDatagramSocket } from "./native-socket.js";
-import type { DatagramBackend, DatagramSocket, DatagramSocketOptions } from "./types.js";
+import type {
+  DatagramBackend,
+  DatagramBackendChoice,
+  DatagramSocket,
+  DatagramSocketOptions,
+} from "./types.js";
 
 /** The backend "auto" means here, and why the native one is not it when it is not. */
 export function nativeBackendStatus(): { available: boolean; reason?: string } {
@@ -12,7 +17,7 @@ export function nativeBackendStatus(): { available: boolean; reason?: string } {
 }
 
 /** The backend a socket opened with `backend` gets; throws when "native" is asked for and absent. */
-export function resolveBackend(backend: DatagramBackend | "auto" = "auto"): DatagramBackend {
+export function resolveBackend(backend: DatagramBackendChoice = "auto"): DatagramBackend {
   if (backend === "dgram") return "dgram";
   const status = nativeBackendStatus();
   if (status.available) return "native";

@@ -3,6 +3,10 @@
 export type AddressFamily = 4 | 6;
 export type DatagramBackend = "native" | "dgram";
 
+/** The choices a service offers its operator ("auto": native where built, else dgram). */
+export const DATAGRAM_BACKEND_CHOICES = ["auto", "native", "dgram"] as const;
+export type DatagramBackendChoice = (typeof DATAGRAM_BACKEND_CHOICES)[number];
+
 /**
  * Called for every datagram received. `data` is only valid during the call with the native backend (its
  * memory is the next batch's): a handler that keeps the bytes past its return copies them first.
@@ -27,7 +31,7 @@ export interface DatagramSocketOptions {
   /** A send the kernel refused (full buffer, unreachable address); the datagram is dropped, as UDP allows. */
   readonly onSendError?: () => void;
   /** "auto" (the default) takes the native backend when it is built for this platform. */
-  readonly backend?: DatagramBackend | "auto";
+  readonly backend?: DatagramBackendChoice;
 }
 
 export interface DatagramSocket {

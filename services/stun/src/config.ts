@@ -6,11 +6,13 @@ import {
   loadConfig,
   logLevelField,
   num,
+  oneOf,
   optionalStr,
   port,
   str,
   type ConfigOf,
 } from "@switchboard/runtime";
+import { DATAGRAM_BACKEND_CHOICES } from "@switchboard/datagram";
 
 const ipOrEmpty = /^(|[0-9a-fA-F:.]+)$/;
 
@@ -85,6 +87,12 @@ export const stunConfigSpec = {
     doc: "receive and send buffer asked of the OS for each UDP socket (capped by net.core.rmem_max/wmem_max); 0 = OS default",
     default: 1 << 20,
     min: 0,
+  }),
+  udpIo: oneOf({
+    env: "STUN_UDP_IO",
+    doc: "UDP I/O: native = batched recvmmsg/sendmmsg (Linux addon), dgram = node:dgram, auto = native where built",
+    default: "auto",
+    values: DATAGRAM_BACKEND_CHOICES,
   }),
   tcpIdleTimeoutMs: int({
     env: "STUN_TCP_IDLE_TIMEOUT_MS",

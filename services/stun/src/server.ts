@@ -24,6 +24,8 @@ export interface StunServerOptions {
   /** The registry the service's metrics register in. */
   registry: Registry;
   clock?: Clock;
+  /** A cluster worker: its UDP ports are shared with the sibling workers (SO_REUSEPORT). */
+  sharedPorts?: boolean;
 }
 
 export interface StunServer {
@@ -34,6 +36,8 @@ export interface StunServer {
   addresses(): StunAddresses | undefined;
   /** TCP connections open now. */
   tcpConnections(): number;
+  /** The UDP I/O in use: "native" (batched) or "dgram"; undefined before `listen()`. */
+  udpBackend(): string | undefined;
 }
 
 /** The layout of listeners the configuration asks for (RFC 5780 roles when an alternate is set). */
@@ -85,6 +89,8 @@ export function createStunServer(opts: StunServerOptions): StunServer {
       metrics,
       logger,
       bufferBytes: config.udpBufferBytes,
+      backend: config.udpIo,
+      shared: opts.sharedPorts === true,
     });
     try {
       if (config.tcp) {
@@ -124,7 +130,7 @@ export function createStunServer(opts: StunServerOptions): StunServer {
         udp: toRecord(udp?.addresses() ?? new Map()),
         tcp: toRecord(tcp?.addresses() ?? new Map()),
       };
-      logger.info({ addresses }, "stun listening");
+      logger.info({ addresses, udpIo: udp?.backend() }, "stun listening");
       return addresses;
     },
     async close() {
@@ -135,5 +141,6 @@ export function createStunServer(opts: StunServerOptions): StunServer {
     },
     addresses: () => addresses,
     tcpConnections: () => tcp?.connectionCount ?? 0,
+    udpBackend: () => udp?.backend(),
   };
 }

@@ -16,7 +16,11 @@ export async function startSingle(opts: { config: StunConfig; logger: Logger }):
     logger,
     health,
     registry,
-    stats: () => ({ workers: { configured: 1, serving: 1 }, tcpConnections: server.tcpConnections() }),
+    stats: () => ({
+      workers: { configured: 1, serving: 1 },
+      tcpConnections: server.tcpConnections(),
+      udpIo: server.udpBackend(),
+    }),
   });
   let addresses;
   try {

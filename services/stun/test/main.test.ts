@@ -96,12 +96,13 @@ describe("main.ts", () => {
       const { url } = (await p.line("admin listening")) as { url: string };
       const { addresses } = (await p.line("stun serving")) as unknown as { addresses: Addresses };
       assert.equal((await getJson(`${url}/health`)).status, 200);
-      const udp = await UdpClient.open();
+      // 20 clients: each worker has its own SO_REUSEPORT socket and the kernel spreads clients by address.
+      const clients = await Promise.all(Array.from({ length: 20 }, () => UdpClient.open()));
       try {
-        for (let i = 0; i < 20; i++) udp.send(request().bytes, addresses.udp.PP.port, "127.0.0.1");
-        for (let i = 0; i < 20; i++) await udp.next();
+        for (const c of clients) c.send(request().bytes, addresses.udp.PP.port, "127.0.0.1");
+        for (const c of clients) await c.next();
       } finally {
-        udp.close();
+        for (const c of clients) c.close();
       }
       await waitFor(async () => {
         const stats = await getJson(`${url}/stats`);
@@ -110,6 +111,8 @@ describe("main.ts", () => {
       });
       const stats = await getJson(`${url}/stats`);
       assert.deepEqual(stats.body["workers"], { configured: 2, serving: 2 });
+      if (process.platform === "linux") assert.equal(stats.body["udpIo"], "native");
+
       const listening = () =>
         p.lines.filter((l) => l["msg"] === "stun listening").map((l) => Number(l["pid"]));
       assert.equal(listening().length, 2);

@@ -2,7 +2,7 @@ import type { StunAddresses } from "../server.js";
 
 /** Messages between the primary and its STUN workers over the cluster IPC channel. */
 export type WorkerMessage =
-  | { readonly type: "stun:listening"; readonly addresses: StunAddresses }
+  | { readonly type: "stun:listening"; readonly addresses: StunAddresses; readonly udpIo?: string }
   | { readonly type: "stun:failed"; readonly message: string }
   | { readonly type: "stun:metrics"; readonly id: number; readonly metrics: readonly object[] };
 

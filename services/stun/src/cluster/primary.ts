@@ -24,8 +24,9 @@ export interface RunningStun {
 }
 
 /**
- * The cluster primary: forks the workers (which share the UDP and TCP handles it holds), serves the admin
- * HTTP API with metrics gathered from every worker, replaces workers that die, and stops them on shutdown.
+ * The cluster primary: forks the workers (which share the service's ports), serves the admin HTTP API with
+ * metrics gathered from every worker, replaces workers that die, and stops them on shutdown. With STUN_PORT=0 the
+ * first worker picks the port and the others (and any replacement) are told to join it.
  */
 export async function startPrimary(opts: StartPrimaryOptions): Promise<RunningStun> {
   const { logger, workers: count } = opts;
@@ -63,19 +64,29 @@ export async function startPrimary(opts: StartPrimaryOptions): Promise<RunningSt
     logger,
     health,
     registry,
-    stats: () => ({ workers: { configured: count, serving: serving.size } }),
+    stats: () => ({ workers: { configured: count, serving: serving.size }, udpIo }),
   });
 
   let firstAddresses: StunAddresses | undefined;
+  let udpIo: string | undefined;
+  /** Environment of workers forked after the first one: the port it bound when the configuration said 0. */
+  let joinEnv: Record<string, string> = {};
   let startFailed: ((err: Error) => void) | undefined;
   let allServing: (() => void) | undefined;
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(joinEnv);
     worker.on("message", (raw: unknown) => {
       const msg = parseWorkerMessage(raw);
       if (msg?.type === "stun:listening") {
         serving.add(worker);
-        firstAddresses ??= msg.addresses;
+        udpIo ??= msg.udpIo;
+        if (firstAddresses === undefined) {
+          firstAddresses = msg.addresses;
+          const port = msg.addresses.udp.PP?.port;
+          if (opts.config.port === 0 && port !== undefined) joinEnv = { STUN_PORT: String(port) };
+          // The others start once the first one serves: with a fixed port at once too, which costs little.
+          for (let i = 1; i < count; i++) fork();
+        }
         updateHealth();
         if (serving.size === count) allServing?.();
       } else if (msg?.type === "stun:failed") {
@@ -127,7 +138,7 @@ export async function startPrimary(opts: StartPrimaryOptions): Promise<RunningSt
         clearTimeout(timer);
         resolve();
       };
-      for (let i = 0; i < count; i++) fork();
+      fork();
     });
   } catch (err) {
     await stopWorkers();

@@ -8,14 +8,16 @@ const send = (msg: WorkerMessage): void => {
 };
 
 /**
- * A cluster worker: serves STUN on the listeners it shares with its siblings (the primary holds the handles),
+ * A cluster worker: serves STUN on ports it shares with its siblings (UDP: SO_REUSEPORT sockets of its own, so the
+ * kernel spreads clients over the workers; TCP: the handle the primary holds),
  * reports when it is serving, answers metric collection, and stops when told or when the primary goes away.
  */
 export async function runWorker(opts: { config: StunConfig; logger: Logger }): Promise<void> {
   const registry = createMetricsRegistry();
-  const server = createStunServer({ config: opts.config, logger: opts.logger, registry });
+  const server = createStunServer({ config: opts.config, logger: opts.logger, registry, sharedPorts: true });
   try {
-    send({ type: "stun:listening", addresses: await server.listen() });
+    const addresses = await server.listen();
+    send({ type: "stun:listening", addresses, udpIo: server.udpBackend() ?? "" });
   } catch (err) {
     send({ type: "stun:failed", message: err instanceof Error ? err.message : String(err) });
     throw err;

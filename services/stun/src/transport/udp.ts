@@ -1,6 +1,6 @@
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { openDatagramSocket, type DatagramBackendChoice, type DatagramSocket } from "@switchboard/datagram";
 import type { Logger } from "@switchboard/runtime";
-import { unmapAddress, type HandleInbound } from "../inbound.js";
+import type { HandleInbound } from "../inbound.js";
 import type { StunMetrics } from "../metrics.js";
 import type { Endpoint, Role } from "../nat-behavior.js";
 import { bindCandidates, isFamilyUnavailable } from "./bind.js";
@@ -13,43 +13,15 @@ export interface UdpListenersOptions {
   logger: Logger;
   /** SO_RCVBUF / SO_SNDBUF to ask for; 0 leaves the OS default. */
   bufferBytes: number;
-}
-
-function bindSocket(address: string, family: 4 | 6, port: number, bufferBytes: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket({
-      type: family === 6 ? "udp6" : "udp4",
-      ipv6Only: false,
-      ...(bufferBytes > 0 && { recvBufferSize: bufferBytes, sendBufferSize: bufferBytes }),
-    });
-    const onError = (err: Error): void => {
-      socket.close();
-      reject(err);
-    };
-    socket.once("error", onError);
-    socket.bind({ address, port }, () => {
-      socket.off("error", onError);
-      resolve(socket);
-    });
-  });
-}
-
-async function bindFirst(address: string, port: number, bufferBytes: number): Promise<Socket> {
-  let last: unknown;
-  for (const c of bindCandidates(address)) {
-    try {
-      return await bindSocket(c.address, c.family, port, bufferBytes);
-    } catch (err) {
-      last = err;
-      if (!isFamilyUnavailable(err)) throw err;
-    }
-  }
-  throw last;
+  /** Batched native I/O or node:dgram (see @switchboard/datagram). */
+  backend: DatagramBackendChoice;
+  /** Share each port with sibling worker processes (SO_REUSEPORT, or the cluster's shared handle with dgram). */
+  shared: boolean;
 }
 
 /** The UDP sockets of the service, one per RFC 5780 role; replies may leave from another role's socket. */
 export class UdpListeners {
-  readonly #sockets = new Map<Role, Socket>();
+  readonly #sockets = new Map<Role, DatagramSocket>();
   readonly #opts: UdpListenersOptions;
 
   private constructor(opts: UdpListenersOptions) {
@@ -59,10 +31,7 @@ export class UdpListeners {
   static async open(opts: UdpListenersOptions): Promise<UdpListeners> {
     const listeners = new UdpListeners(opts);
     try {
-      for (const [role, bind] of opts.binds) {
-        const socket = await bindFirst(bind.address, bind.port, opts.bufferBytes);
-        listeners.#attach(role, socket);
-      }
+      for (const [role, bind] of opts.binds) await listeners.#bind(role, bind);
     } catch (err) {
       listeners.close();
       throw err;
@@ -73,45 +42,56 @@ export class UdpListeners {
   /** The bound address of each role. */
   addresses(): ReadonlyMap<Role, Endpoint> {
     const out = new Map<Role, Endpoint>();
-    for (const [role, s] of this.#sockets) {
-      const a = s.address();
-      out.set(role, { address: a.address, port: a.port });
-    }
+    for (const [role, s] of this.#sockets) out.set(role, { address: s.address, port: s.port });
     return out;
   }
 
+  /** Which I/O the sockets use ("native" or "dgram"). */
+  backend(): string | undefined {
+    return this.#sockets.values().next().value?.backend;
+  }
+
   close(): void {
-    for (const s of this.#sockets.values()) {
-      try {
-        s.close();
-      } catch {
-        // already closed
-      }
-    }
+    for (const s of this.#sockets.values()) s.close();
     this.#sockets.clear();
   }
 
-  #attach(role: Role, socket: Socket): void {
-    const { handle, metrics, logger } = this.#opts;
+  /** Binds one role's socket: "" tries dual-stack "::" first, then 0.0.0.0. */
+  async #bind(role: Role, bind: Endpoint): Promise<void> {
+    const { handle, metrics, logger, bufferBytes, backend, shared } = this.#opts;
     const log = logger.child({ component: "udp", role });
-    // Sends take no callback (a callback per datagram costs measurably): send failures arrive as "error".
-    socket.on("error", (err) => {
-      metrics.sendError("udp");
-      log.debug({ err }, "udp socket error");
-    });
-    socket.on("message", (data: Buffer, rinfo: RemoteInfo) => {
-      const outcome = handle({
-        data,
-        transport: "udp",
-        source: { address: unmapAddress(rinfo.address), port: rinfo.port },
-        role,
-      });
-      metrics.count("udp", outcome.result);
-      const reply = outcome.reply;
-      if (reply === undefined) return;
-      const from = reply.role === role ? socket : (this.#sockets.get(reply.role) ?? socket);
-      from.send(reply.bytes, reply.port, rinfo.address);
-    });
-    this.#sockets.set(role, socket);
+    const sockets = this.#sockets;
+    let last: unknown;
+    for (const candidate of bindCandidates(bind.address)) {
+      try {
+        const socket: DatagramSocket = await openDatagramSocket({
+          family: candidate.family,
+          address: candidate.address,
+          port: bind.port,
+          reusePort: shared,
+          recvBufferBytes: bufferBytes,
+          sendBufferBytes: bufferBytes,
+          backend,
+          onSendError: () => {
+            metrics.sendError("udp");
+            log.debug("udp send refused");
+          },
+          onMessage: (data, address, port) => {
+            const outcome = handle({ data, transport: "udp", source: { address, port }, role });
+            metrics.count("udp", outcome.result);
+            const reply = outcome.reply;
+            if (reply === undefined) return;
+            const from = reply.role === role ? socket : (sockets.get(reply.role) ?? socket);
+            from.send(reply.bytes, reply.port, address);
+          },
+        });
+        sockets.set(role, socket);
+        return;
+      } catch (err) {
+        last = err;
+        if (!isFamilyUnavailable(err)) throw err;
+      }
+    }
+    throw last;
   }
 }
