@@ -79,6 +79,11 @@ describe("Dockerfiles, carried out without Docker", () => {
       assert.equal(image.user, "node");
       assert.ok(existsSync(join(app, `services/${name}/dist/main.js`)), "compiled service in the image");
       assert.ok(!existsSync(join(app, `services/${name}/src`)), "no TypeScript sources in the image");
+      if (name === "stun" || name === "turn")
+        assert.ok(
+          existsSync(join(app, "packages/datagram/dist/batch-udp.node")),
+          "the batched-UDP addon is built",
+        );
       // Build and test tools are gone (a dev dependency may stay when a runtime package needs it too, e.g. ajv).
       for (const dev of [
         "typescript",
