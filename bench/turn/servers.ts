@@ -91,7 +91,7 @@ export async function startSwitchboard(
     name: "switchboard",
     pid: child.pid ?? 0,
     port,
-    note: "one Node.js process (single-threaded event loop)",
+    note: "one Node.js process (single event loop; batched UDP I/O through @switchboard/datagram where built)",
     stop: stopper(child, () => {}),
   };
 }

@@ -45,7 +45,7 @@ export class DgramDatagramSocket implements DatagramSocket {
     return new Promise((resolve, reject) => {
       const socket = createSocket({
         type: opts.family === 6 ? "udp6" : "udp4",
-        ipv6Only: opts.ipv6Only === true,
+        ipv6Only: opts.family === 6 && opts.ipv6Only === true, // udp4 sockets refuse the option
         reuseAddr: false,
         lookup: literalLookup,
         ...(opts.recvBufferBytes !== undefined &&

@@ -10,11 +10,13 @@ import {
   list,
   loadConfig,
   logLevelField,
+  oneOf,
   optionalStr,
   port,
   str,
   type ConfigOf,
 } from "@switchboard/runtime";
+import { DATAGRAM_BACKEND_CHOICES } from "@switchboard/datagram";
 
 const ipItem = (entry: string): string => {
   if (isIP(entry) === 0) throw new Error(`expected an IP address, got ${JSON.stringify(entry)}`);
@@ -127,6 +129,12 @@ export const turnConfigSpec = {
     doc: "channel bindings per allocation",
     default: 256,
     min: 1,
+  }),
+  udpIo: oneOf({
+    env: "TURN_UDP_IO",
+    doc: "UDP I/O of listeners and relays: native = batched recvmmsg/sendmmsg (Linux addon), dgram = node:dgram, auto = native where built",
+    default: "auto",
+    values: DATAGRAM_BACKEND_CHOICES,
   }),
   maxTcpConnections: int({
     env: "TURN_MAX_TCP_CONNECTIONS",

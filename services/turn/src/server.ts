@@ -26,7 +26,7 @@ import { PortPool } from "./state/port-pool.js";
 import type { RelaySocketFactory } from "./state/relay-socket.js";
 import type { TransportAddress } from "./state/types.js";
 import { StreamListener } from "./transport/stream-listener.js";
-import { udpRelayFactory } from "./transport/udp-relay-factory.js";
+import { createUdpRelayFactory } from "./transport/udp-relay-factory.js";
 import { UdpListener } from "./transport/udp-listener.js";
 
 export { loadTurnConfig, turnConfigSpec, type TurnConfig } from "./config.js";
@@ -76,7 +76,7 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
   );
   const allocations: AllocationManager = new AllocationManager({
     clock,
-    relayFactory: opts.relayFactory ?? udpRelayFactory,
+    relayFactory: opts.relayFactory ?? createUdpRelayFactory(config.udpIo),
     relayEndpoints: relayAddresses(config),
     ports: new PortPool({ min: config.minPort, max: config.maxPort, clock }),
     maxAllocations: config.maxAllocations,
@@ -133,7 +133,9 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
     config.tlsCert !== undefined && config.tlsKey !== undefined
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
       : undefined;
-  const udp = config.hosts.map((h) => new UdpListener(h, dispatcher));
+  const udp = config.hosts.map(
+    (host) => new UdpListener({ host, handler: dispatcher, backend: config.udpIo }),
+  );
   const stream = (transport: "tcp" | "tls", host: string, tls?: { cert: Buffer; key: Buffer }) =>
     new StreamListener({
       transport,

@@ -13,8 +13,15 @@ import {
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
 import { TestTurnClient, errorCode, relayedAddress } from "@switchboard/test-support";
 
-for (const transport of ["udp", "tcp"] as const) {
-  describe(`TURN relay over ${transport}`, () => {
+// UDP I/O (listener and relays) on both backends of @switchboard/datagram; TCP with the default one.
+const variants = [
+  { transport: "udp", io: "native" },
+  { transport: "udp", io: "dgram" },
+  { transport: "tcp", io: "auto" },
+] as const;
+
+for (const { transport, io } of variants) {
+  describe(`TURN relay over ${transport} (${io} UDP I/O)`, () => {
     let h: Harness;
     let peer: EchoPeer;
     const clients: TestTurnClient[] = [];
@@ -25,7 +32,7 @@ for (const transport of ["udp", "tcp"] as const) {
       return c;
     };
     before(async () => {
-      h = await startTurn();
+      h = await startTurn({ TURN_UDP_IO: io });
       peer = await startEchoPeer();
     });
     after(async () => {

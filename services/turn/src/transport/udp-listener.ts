@@ -1,55 +1,60 @@
 /** The UDP listener: one socket per address; each datagram is one STUN message or ChannelData frame. */
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { openDatagramSocket, type DatagramBackendChoice, type DatagramSocket } from "@switchboard/datagram";
 import { fiveTupleKey, type AddressFamily, type ClientLink, type TransportAddress } from "../state/types.js";
-import { literalLookup } from "./literal-lookup.js";
 import type { PacketHandler } from "./packet-handler.js";
 
 const LINK_CACHE_MAX = 65_536;
+/** Socket buffers asked of the OS: room for bursts from many allocations at once. */
+const BUFFER_BYTES = 4 * 1024 * 1024;
+
+export interface UdpListenerOptions {
+  readonly host: string;
+  readonly handler: PacketHandler;
+  readonly backend: DatagramBackendChoice;
+}
 
 export class UdpListener {
-  readonly #socket: Socket;
-  readonly #links = new Map<string, ClientLink>();
-  #local: TransportAddress | undefined;
-
-  constructor(host: string, handler: PacketHandler) {
-    this.#socket = host.includes(":")
-      ? createSocket({ type: "udp6", ipv6Only: true, lookup: literalLookup })
-      : createSocket({ type: "udp4", lookup: literalLookup });
-    this.#socket.on("message", (msg: Buffer, rinfo: RemoteInfo) => handler.onPacket(this.#link(rinfo), msg));
-    this.#socket.on("error", () => {
-      // ICMP errors (ECONNREFUSED) surface here on some platforms; nothing to do for a datagram server.
-    });
-    this.host = host;
-  }
-
   readonly host: string;
+  readonly #opts: UdpListenerOptions;
+  /** Links by sender: IPv4 senders under a number (address × 65536 + port), others under their text. */
+  readonly #links = new Map<number | string, ClientLink>();
+  #socket: DatagramSocket | undefined;
 
-  listen(port: number): Promise<TransportAddress> {
-    return new Promise((resolve, reject) => {
-      this.#socket.once("error", reject);
-      this.#socket.bind(port, this.host, () => {
-        this.#socket.off("error", reject);
-        this.#socket.setRecvBufferSize(4 * 1024 * 1024);
-        this.#socket.setSendBufferSize(4 * 1024 * 1024);
-        const a = this.#socket.address();
-        this.#local = { address: a.address, port: a.port, family: a.family === "IPv6" ? 6 : 4 };
-        resolve(this.#local);
-      });
-    });
+  constructor(opts: UdpListenerOptions) {
+    this.#opts = opts;
+    this.host = opts.host;
   }
 
-  #link(rinfo: RemoteInfo): ClientLink {
-    const cacheKey = `${rinfo.address}:${rinfo.port}`;
+  async listen(port: number): Promise<TransportAddress> {
+    const family: AddressFamily = this.host.includes(":") ? 6 : 4;
+    const socket = await openDatagramSocket({
+      family,
+      address: this.host,
+      port,
+      ipv6Only: true,
+      recvBufferBytes: BUFFER_BYTES,
+      sendBufferBytes: BUFFER_BYTES,
+      backend: this.#opts.backend,
+      onMessage: (data, address, remotePort, remoteFamily) => {
+        const link = this.#link(address, remotePort, remoteFamily);
+        // STUN messages (first byte 0-3) may be handled across an await (Allocate binds a relay first), and the
+        // batched backend reuses `data` once this returns: they get their own copy. ChannelData is relayed now.
+        this.#opts.handler.onPacket(link, (data[0] ?? 0) < 0x40 ? Buffer.from(data) : data);
+      },
+    });
+    this.#socket = socket;
+    return { address: socket.address, port: socket.port, family };
+  }
+
+  #link(address: string, port: number, family: AddressFamily): ClientLink {
+    const cacheKey = family === 4 ? ipv4Number(address) * 65536 + port : `${address}:${port}`;
     const cached = this.#links.get(cacheKey);
     if (cached !== undefined) return cached;
     if (this.#links.size >= LINK_CACHE_MAX) this.#links.clear();
     const socket = this.#socket;
-    const local = this.#local ?? { address: this.host, port: 0, family: 4 as AddressFamily };
-    const remote: TransportAddress = {
-      address: rinfo.address,
-      port: rinfo.port,
-      family: rinfo.family === "IPv6" ? 6 : 4,
-    };
+    if (socket === undefined) throw new Error("UDP listener not bound");
+    const local: TransportAddress = { address: socket.address, port: socket.port, family: socket.family };
+    const remote: TransportAddress = { address, port, family };
     const link: ClientLink = {
       transport: "udp",
       remote,
@@ -58,12 +63,8 @@ export class UdpListener {
       stream: false,
       send(chunks) {
         const [only] = chunks;
-        try {
-          if (chunks.length === 1 && only !== undefined) socket.send(only, remote.port, remote.address);
-          else socket.send(chunks as Uint8Array[], remote.port, remote.address);
-        } catch {
-          // Socket closed during shutdown, or a source the kernel will not answer (port 0): drop.
-        }
+        if (only === undefined) return;
+        socket.send(chunks.length === 1 ? only : Buffer.concat(chunks), port, address);
       },
     };
     this.#links.set(cacheKey, link);
@@ -71,6 +72,22 @@ export class UdpListener {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.#socket.close(() => resolve()));
+    this.#socket?.close();
+    this.#socket = undefined;
+    return Promise.resolve();
   }
+}
+
+/** The 32-bit value of a dotted quad the socket layer produced (always canonical). */
+function ipv4Number(address: string): number {
+  let value = 0;
+  let part = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c === 0x2e) {
+      value = value * 256 + part;
+      part = 0;
+    } else part = part * 10 + (c - 0x30);
+  }
+  return value * 256 + part;
 }
