@@ -1,4 +1,5 @@
 import { SerializedFrame } from "../state/outbound.js";
+import { putAscii, putBytes, startTextFrame, textFrameHeaderLength } from "../state/text-frame.js";
 import type { Handler, HandlerContext } from "./context.js";
 
 /**
@@ -12,19 +13,32 @@ export interface SignalRequest {
   readonly data: string | Buffer;
 }
 
+const HEAD = Buffer.from('{"v":1,"type":"signal","roomId":"');
+const FROM = Buffer.from('","from":"');
+const DATA = Buffer.from('","data":');
+
 /**
- * The relayed frame `{v, type: "signal", roomId, from, data}`, written once. Room and peer ids are
- * `[A-Za-z0-9_-]` (schema-checked, or the server's own), so they need no escaping; data bytes are copied (the
- * frame must not hold on to the received buffer).
+ * The relayed frame `{v, type: "signal", roomId, from, data}`, written once (received data bytes are copied
+ * straight into the WebSocket frame). Room and peer ids are `[A-Za-z0-9_-]` (schema-checked, or the server's
+ * own), so they need no escaping.
  */
 export function signalFrame(roomId: string, from: string, data: string | Buffer): SerializedFrame {
-  const head = `{"v":1,"type":"signal","roomId":"${roomId}","from":"${from}","data":`;
-  if (typeof data === "string") return new SerializedFrame("signal", `${head}${data}}`);
-  const out = Buffer.allocUnsafe(head.length + data.length + 1);
-  out.write(head, 0, "latin1");
-  data.copy(out, head.length);
-  out[out.length - 1] = 0x7d; // }
-  return new SerializedFrame("signal", out);
+  if (typeof data === "string")
+    return new SerializedFrame(
+      "signal",
+      `{"v":1,"type":"signal","roomId":"${roomId}","from":"${from}","data":${data}}`,
+    );
+  const length = HEAD.length + roomId.length + FROM.length + from.length + DATA.length + data.length + 1;
+  const wire = startTextFrame(length);
+  let at = textFrameHeaderLength(length);
+  at = putBytes(wire, at, HEAD);
+  at = putAscii(wire, at, roomId);
+  at = putBytes(wire, at, FROM);
+  at = putAscii(wire, at, from);
+  at = putBytes(wire, at, DATA);
+  at = putBytes(wire, at, data);
+  wire[at] = 0x7d; // }
+  return SerializedFrame.fromWire("signal", wire);
 }
 
 /**

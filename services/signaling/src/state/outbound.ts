@@ -1,33 +1,54 @@
 import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
+import { encodeTextFrame, textFramePayload } from "./text-frame.js";
 
 /**
- * A server message already serialized to its JSON text, sent as is: a relay from another instance arrives this
- * way, and a relayed `signal` is written once (its `data` as the sender wrote it), so nothing parses or
- * re-serializes them. The text is a string or its UTF-8 bytes.
+ * A server message already serialized, sent as is: a relay from another instance arrives this way, and a
+ * relayed `signal` is written once (its `data` as the sender wrote it), so nothing parses or re-serializes
+ * them. Holds the JSON text (a string or its UTF-8 bytes) and its WebSocket frame, each made when first needed.
  */
 export class SerializedFrame {
   readonly type: ServerMessageType;
-  readonly payload: string | Buffer;
-  constructor(type: ServerMessageType, payload: string | Buffer) {
+  #payload: string | Buffer | undefined;
+  #wire: Buffer | undefined;
+
+  /** From the JSON text, or (`payload` undefined) from the WebSocket frame carrying it. */
+  constructor(type: ServerMessageType, payload: string | Buffer | undefined, wire?: Buffer) {
     this.type = type;
-    this.payload = payload;
+    this.#payload = payload;
+    this.#wire = wire;
   }
 
   static of(msg: ServerMessage): SerializedFrame {
     return new SerializedFrame(msg.type, JSON.stringify(msg));
+  }
+
+  /** From a WebSocket text frame built in place (`startTextFrame`). */
+  static fromWire(type: ServerMessageType, wire: Buffer): SerializedFrame {
+    return new SerializedFrame(type, undefined, wire);
+  }
+
+  /** The JSON text. */
+  get payload(): string | Buffer {
+    return (this.#payload ??= textFramePayload(this.#wire ?? encodeTextFrame("")));
+  }
+
+  /** The WebSocket text frame carrying it. */
+  get wire(): Buffer {
+    return (this.#wire ??= encodeTextFrame(this.payload));
   }
 }
 
 /** What a session is sent (or keeps for a resume): a message, or its frame serialized already. */
 export type Outbound = ServerMessage | SerializedFrame;
 
-/** The JSON text of an outbound message (a string, or its UTF-8 bytes). */
-export function framePayload(msg: Outbound): string | Buffer {
-  return msg instanceof SerializedFrame ? msg.payload : JSON.stringify(msg);
-}
-
 /** The JSON text of an outbound message as a string. */
 export function frameText(msg: Outbound): string {
-  const payload = framePayload(msg);
+  if (!(msg instanceof SerializedFrame)) return JSON.stringify(msg);
+  const payload = msg.payload;
   return typeof payload === "string" ? payload : payload.toString("utf8");
+}
+
+/** The WebSocket text frame of an outbound message. */
+export function frameWire(msg: Outbound): Buffer {
+  return msg instanceof SerializedFrame ? msg.wire : encodeTextFrame(JSON.stringify(msg));
 }

@@ -14,11 +14,10 @@ import {
 import type { Rooms } from "../core/rooms.js";
 import type { Router } from "../core/router.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { framePayload, type Outbound } from "../state/outbound.js";
+import { frameText, frameWire, type Outbound } from "../state/outbound.js";
 import type { Session } from "../state/session-registry.js";
 import { parseFrame } from "./parse-frame.js";
 import { scanSignal } from "./scan-signal.js";
-import { encodeTextFrame } from "./text-frame.js";
 import { batchWrites, socketOf } from "./write-batcher.js";
 
 export interface ConnectionDeps {
@@ -40,8 +39,6 @@ export interface ConnectionDeps {
 
 /** A request id near the start of an oversized frame, so the error can still name the request. */
 const ID_NEAR_START = /"id"\s*:\s*"([^"\\]{1,64})"/;
-
-const TEXT = { binary: false } as const;
 
 /** Consecutive rate-limited frames after which the connection is closed. */
 const RATE_STRIKES = 50;
@@ -87,13 +84,13 @@ export class Connection {
    */
   send = (msg: Outbound): boolean => {
     const ws = this.#ws;
-    if (ws.readyState !== ws.OPEN) return false;
     const socket = this.#socket;
+    if (ws.readyState !== ws.OPEN || socket?.destroyed === true) return false;
     if (socket === undefined) {
-      ws.send(framePayload(msg), TEXT);
+      ws.send(frameText(msg));
     } else {
       batchWrites(socket);
-      socket.write(encodeTextFrame(framePayload(msg)));
+      socket.write(frameWire(msg));
     }
     if (ws.bufferedAmount > this.#deps.maxBufferedBytes) {
       this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");

@@ -2,7 +2,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Writable } from "node:stream";
 import * as wsModule from "ws";
-import { encodeTextFrame } from "./text-frame.js";
+import {
+  encodeTextFrame,
+  putAscii,
+  putBytes,
+  startTextFrame,
+  textFrameHeaderLength,
+  textFramePayload,
+} from "./text-frame.js";
 
 /** ws's frame parser (exported at runtime, not in its types). */
 const { Receiver } = wsModule as unknown as {
@@ -37,7 +44,24 @@ describe("encodeTextFrame", () => {
       decode(frames),
       texts.flatMap((t) => [t, t]),
     );
+    for (const t of texts) assert.equal(textFramePayload(encodeTextFrame(t)).toString("utf8"), t);
     assert.deepEqual([...encodeTextFrame("{}")], [0x81, 2, 0x7b, 0x7d]);
     assert.deepEqual([...encodeTextFrame("y".repeat(126)).subarray(0, 4)], [0x81, 126, 0, 126]);
+  });
+
+  it("frames a payload written in place from ASCII strings and bytes", () => {
+    const data = Buffer.from('{"x":"é😀"}');
+    for (const pad of [0, 120, 70_000]) {
+      const head = `{"a":"${"b".repeat(pad)}","data":`;
+      const text = `${head}{"x":"é😀"}}`;
+      const length = head.length + data.length + 1;
+      const frame = startTextFrame(length);
+      const end = putBytes(frame, putAscii(frame, textFrameHeaderLength(length), head), data);
+      frame[end] = 0x7d;
+      assert.equal(end + 1, frame.length);
+      assert.deepEqual(decode([frame]), [text]);
+      assert.equal(textFramePayload(frame).toString("utf8"), text);
+    }
+    assert.throws(() => putAscii(Buffer.alloc(4), 0, "é"), /ASCII/);
   });
 });
