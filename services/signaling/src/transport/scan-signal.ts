@@ -50,8 +50,8 @@ const SIGNAL_FRAME = new RegExp(
 );
 
 /**
- * A `signal` frame `parseFrame` would accept (see above), or `undefined`: use `parseFrame` then. `text` is
- * `bytes` decoded.
+ * A `signal` frame `parseFrame` would accept (see above), or `undefined`: use `parseFrame` then. `bytes` is
+ * valid UTF-8 (ws checks every text frame before handing it on) and `text` is `bytes` decoded.
  */
 export function scanSignal(bytes: Buffer, text: string): ScannedSignal | undefined {
   const m = SIGNAL_FRAME.exec(text);
@@ -62,6 +62,9 @@ export function scanSignal(bytes: Buffer, text: string): ScannedSignal | undefin
   if (idFirst !== undefined && idSecond !== undefined) return undefined;
   // `data` is the last member: its bytes end right before the closing brace.
   const end = bytes.length - 1;
-  const data = bytes.subarray(end - Buffer.byteLength(m[5] ?? ""), end);
+  const dataText = m[5] ?? "";
+  // An ASCII frame has as many bytes as characters (the usual case: no need to count the data's bytes).
+  const dataBytes = bytes.length === text.length ? dataText.length : Buffer.byteLength(dataText);
+  const data = bytes.subarray(end - dataBytes, end);
   return { id: idFirst ?? idSecond, roomId: m[3] ?? "", to: m[4] ?? "", data };
 }
