@@ -7,8 +7,8 @@ import { TestClient, createMeeting, startServer, type TestServer } from "./helpe
 const DATA = [
   '{"kind":"candidate","candidate":{"candidate":"candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"é\\u00e9😀"}}',
   '{"kind":"candidate","candidate":{"candidate":"\\u0041 \\/"}}',
+  '{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1 a\\/b\\r\\n","iceRestart":true,"signature":{"alg":"ES256","publicKey":"pk","signature":"sig"}}',
   '{"kind":"candidate","candidate":null}',
-  '{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n","iceRestart":true,"signature":{"alg":"ES256","publicKey":"pk","signature":"sig"}}',
   '{"kind":"answer","sdp":"v=0\\r\\n"}',
   '{"kind":"ice-restart"}',
 ];
@@ -33,10 +33,13 @@ async function relayBetween(a: TestClient, b: TestClient, roomId: string): Promi
   const raw = rawFrames(b);
   const expected: string[] = [];
   for (const [i, data] of DATA.entries()) {
+    // \`id\` first, after \`v\`, after \`type\`: the fast path takes all three (the data's escapes show it).
     const frame = (id: string) =>
-      i % 2 === 0
-        ? `{"v":1,"id":"${id}","type":"signal","roomId":"${roomId}","to":"${b.sessionId}","data":${data}}`
-        : `{"v":1,"type":"signal","id":"${id}","roomId":"${roomId}","to":"${b.sessionId}","data":${data}}`;
+      [
+        `{"id":"${id}","v":1,"type":"signal","roomId":"${roomId}","to":"${b.sessionId}","data":${data}}`,
+        `{"v":1,"id":"${id}","type":"signal","roomId":"${roomId}","to":"${b.sessionId}","data":${data}}`,
+        `{"v":1,"type":"signal","id":"${id}","roomId":"${roomId}","to":"${b.sessionId}","data":${data}}`,
+      ][i % 3] ?? "";
     const ack = a.next((m) => m.id === `f${i}`);
     a.send(frame(`f${i}`));
     assert.equal((await ack).type, "ack");

@@ -3,8 +3,8 @@
  * compiled `SignalMessage` schema) would accept, with one regular expression over its text, and returns its
  * `data` as the text it came in, so the relayed frame carries it as is instead of parsing and re-serializing it.
  *
- * It only knows the compact form `JSON.stringify` writes, in the key order clients write (`v`, `id`, `type`,
- * `roomId`, `to`, `data`; the `RTCIceCandidateInit` order for candidates; `id` may also follow `type`), and is
+ * It only knows the compact form `JSON.stringify` writes, in the key order clients write (`v`, `type`, `roomId`,
+ * `to`, `data`, with `id` first, after `v` or after `type`; the `RTCIceCandidateInit` order for candidates), and is
  * narrower than the schema: anything else (whitespace, other key orders, unknown keys, repeated keys, numbers
  * other than plain integers, ids with escapes or non-ASCII) returns `undefined`, and the caller falls back to
  * `parseFrame`, which accepts or rejects the frame as always. So a frame accepted here is one `parseFrame`
@@ -46,7 +46,7 @@ const DATA = [
 ].join("|");
 
 const SIGNAL_FRAME = new RegExp(
-  String.raw`^\{"v":1,(?:${REQUEST_ID})?"type":"signal",(?:${REQUEST_ID})?"roomId":${id(3)},"to":${id(1)},"data":(${DATA})\}$`,
+  String.raw`^\{(?:${REQUEST_ID})?"v":1,(?:${REQUEST_ID})?"type":"signal",(?:${REQUEST_ID})?"roomId":${id(3)},"to":${id(1)},"data":(${DATA})\}$`,
 );
 
 /**
@@ -56,15 +56,14 @@ const SIGNAL_FRAME = new RegExp(
 export function scanSignal(bytes: Buffer, text: string): ScannedSignal | undefined {
   const m = SIGNAL_FRAME.exec(text);
   if (m === null) return undefined;
-  const idFirst = m[1];
-  const idSecond = m[2];
-  // `id` twice is a repeated key: the full parser decides what that means.
-  if (idFirst !== undefined && idSecond !== undefined) return undefined;
+  // `id` may come first, after `v` or after `type`; twice is a repeated key, left to the full parser.
+  const ids = (m[1] === undefined ? 0 : 1) + (m[2] === undefined ? 0 : 1) + (m[3] === undefined ? 0 : 1);
+  if (ids > 1) return undefined;
   // `data` is the last member: its bytes end right before the closing brace.
   const end = bytes.length - 1;
-  const dataText = m[5] ?? "";
+  const dataText = m[6] ?? "";
   // An ASCII frame has as many bytes as characters (the usual case: no need to count the data's bytes).
   const dataBytes = bytes.length === text.length ? dataText.length : Buffer.byteLength(dataText);
   const data = bytes.subarray(end - dataBytes, end);
-  return { id: idFirst ?? idSecond, roomId: m[3] ?? "", to: m[4] ?? "", data };
+  return { id: m[1] ?? m[2] ?? m[3], roomId: m[4] ?? "", to: m[5] ?? "", data };
 }
