@@ -1,5 +1,10 @@
 /** The UDP listener: one socket per address; each datagram is one STUN message or ChannelData frame. */
-import { openDatagramSocket, type DatagramBackendChoice, type DatagramSocket } from "@switchboard/datagram";
+import {
+  openDatagramSocket,
+  parseIpv4,
+  type DatagramBackendChoice,
+  type DatagramSocket,
+} from "@switchboard/datagram";
 import { fiveTupleKey, type AddressFamily, type ClientLink, type TransportAddress } from "../state/types.js";
 import type { PacketHandler } from "./packet-handler.js";
 
@@ -47,7 +52,8 @@ export class UdpListener {
   }
 
   #link(address: string, port: number, family: AddressFamily): ClientLink {
-    const cacheKey = family === 4 ? ipv4Number(address) * 65536 + port : `${address}:${port}`;
+    const v4 = family === 4 ? parseIpv4(address) : undefined;
+    const cacheKey = v4 !== undefined ? v4 * 65536 + port : `${address}:${port}`;
     const cached = this.#links.get(cacheKey);
     if (cached !== undefined) return cached;
     if (this.#links.size >= LINK_CACHE_MAX) this.#links.clear();
@@ -76,18 +82,4 @@ export class UdpListener {
     this.#socket = undefined;
     return Promise.resolve();
   }
-}
-
-/** The 32-bit value of a dotted quad the socket layer produced (always canonical). */
-function ipv4Number(address: string): number {
-  let value = 0;
-  let part = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
-    if (c === 0x2e) {
-      value = value * 256 + part;
-      part = 0;
-    } else part = part * 10 + (c - 0x30);
-  }
-  return value * 256 + part;
 }
