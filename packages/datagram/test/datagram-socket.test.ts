@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
+import { readdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { hasIpv6Loopback } from "@switchboard/test-support";
 import {
@@ -193,6 +194,45 @@ for (const backend of ["native", "dgram"] as const) {
       const again = await collector(backend, { port });
       open.push(again.socket);
       assert.equal(again.socket.port, port);
+    });
+
+    it("a handler may close its own socket mid-batch: the rest of that batch is dropped, others still arrive", async () => {
+      let first = 0;
+      const closing: DatagramSocket = await openDatagramSocket({
+        family: 4,
+        address: "127.0.0.1",
+        port: 0,
+        backend,
+        onMessage: () => {
+          first++;
+          closing.close();
+        },
+      });
+      const other = await collector(backend);
+      const client = await plainSocket("udp4", "127.0.0.1");
+      open.push(other.socket, { close: () => client.close() });
+      for (let i = 0; i < 20; i++) {
+        client.send(Buffer.from("x"), closing.port, "127.0.0.1");
+        client.send(Buffer.from("y"), other.socket.port, "127.0.0.1");
+      }
+      await other.next(20);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(first, 1);
+    });
+
+    it("opening and closing thousands of sockets leaks no descriptors", async () => {
+      const fds = (): number => (process.platform === "linux" ? readdirSync("/proc/self/fd").length : 0);
+      const before = fds();
+      for (let round = 0; round < 20; round++) {
+        const batch = await Promise.all(
+          Array.from({ length: 100 }, () =>
+            openDatagramSocket({ family: 4, address: "127.0.0.1", port: 0, backend, onMessage() {} }),
+          ),
+        );
+        for (const s of batch) s.close();
+      }
+      await new Promise((r) => setTimeout(r, 100)); // descriptors are released once libuv lets go of them
+      assert.ok(fds() <= before + 2, `${before} descriptors before, ${fds()} after`);
     });
 
     it("a dual-stack IPv6 socket reports IPv4 senders as IPv4 and answers them", async (t) => {
