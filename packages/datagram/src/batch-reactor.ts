@@ -3,7 +3,7 @@
  * socket, and one send queue flushed once per turn (or when full). Sockets register a handler under the id the
  * addon gave them.
  */
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from "./ip-address.js";
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "@switchboard/stun-codec";
 import {
   META_BYTES,
   RECV_TRUNCATED,
@@ -19,7 +19,7 @@ export interface ReactorSocket {
   onSendError(): void;
 }
 
-/** Entries kept in each address cache before it starts over (bounded memory whatever senders do). */
+/** Sender texts kept before the cache starts over (bounded memory whatever senders do). */
 const CACHE_MAX = 16_384;
 const WORDS = META_BYTES / 4;
 
@@ -33,8 +33,6 @@ export class BatchReactor {
   readonly #sendMetaBytes: Uint8Array;
   readonly #sockets = new Map<number, ReactorSocket>();
   readonly #v4Text = new Map<number, string>();
-  readonly #v4Value = new Map<string, number>();
-  readonly #v6Bytes = new Map<string, Uint8Array>();
   #queued = 0;
   #queuedBytes = 0;
   #flushScheduled = false;
@@ -73,21 +71,10 @@ export class BatchReactor {
       this.flush();
     const base = this.#queued * WORDS;
     const meta = this.#sendMeta;
-    const v4 = this.#ipv4Value(address);
-    if (v4 !== undefined) {
-      meta[base + 3] = 4;
-      const at = base * 4 + 16;
-      const bytes = this.#sendMetaBytes;
-      bytes[at] = v4 >>> 24;
-      bytes[at + 1] = (v4 >>> 16) & 0xff;
-      bytes[at + 2] = (v4 >>> 8) & 0xff;
-      bytes[at + 3] = v4 & 0xff;
-    } else {
-      const v6 = this.#ipv6Bytes(address);
-      if (v6 === undefined) return false;
-      meta[base + 3] = 6;
-      this.#sendMetaBytes.set(v6, base * 4 + 16);
-    }
+    const at = base * 4 + 16;
+    if (parseIPv4(address, this.#sendMetaBytes, at)) meta[base + 3] = 4;
+    else if (parseIPv6(address, this.#sendMetaBytes, at)) meta[base + 3] = 6;
+    else return false;
     meta[base] = id;
     meta[base + 1] = length;
     meta[base + 2] = port;
@@ -144,36 +131,14 @@ export class BatchReactor {
     let text = this.#v4Text.get(value);
     if (text === undefined) {
       if (this.#v4Text.size >= CACHE_MAX) this.#v4Text.clear();
-      text = formatIpv4(value);
+      text = formatIPv4(b, at);
       this.#v4Text.set(value, text);
     }
     return text;
   }
 
   #ipv6Text(at: number): string {
-    return formatIpv6(this.#recvMetaBytes.subarray(at, at + 16));
-  }
-
-  #ipv4Value(address: string): number | undefined {
-    let value = this.#v4Value.get(address);
-    if (value === undefined) {
-      value = parseIpv4(address);
-      if (value === undefined) return undefined;
-      if (this.#v4Value.size >= CACHE_MAX) this.#v4Value.clear();
-      this.#v4Value.set(address, value);
-    }
-    return value;
-  }
-
-  #ipv6Bytes(address: string): Uint8Array | undefined {
-    let bytes = this.#v6Bytes.get(address);
-    if (bytes === undefined) {
-      bytes = parseIpv6(address);
-      if (bytes === undefined) return undefined;
-      if (this.#v6Bytes.size >= CACHE_MAX) this.#v6Bytes.clear();
-      this.#v6Bytes.set(address, bytes);
-    }
-    return bytes;
+    return formatIPv6(this.#recvMetaBytes, at);
   }
 }
 

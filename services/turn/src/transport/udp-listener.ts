@@ -1,14 +1,13 @@
 /** The UDP listener: one socket per address; each datagram is one STUN message or ChannelData frame. */
-import {
-  openDatagramSocket,
-  parseIpv4,
-  type DatagramBackendChoice,
-  type DatagramSocket,
-} from "@switchboard/datagram";
+import { openDatagramSocket, type DatagramBackendChoice, type DatagramSocket } from "@switchboard/datagram";
+import { parseIPv4 } from "@switchboard/stun-codec";
 import { fiveTupleKey, type AddressFamily, type ClientLink, type TransportAddress } from "../state/types.js";
 import type { PacketHandler } from "./packet-handler.js";
 
 const LINK_CACHE_MAX = 65_536;
+/** Scratch for an IPv4 sender's 32-bit value (links are keyed by number: no string per datagram). */
+const KEY_BYTES = new Uint8Array(4);
+const KEY_VIEW = new DataView(KEY_BYTES.buffer);
 /** Socket buffers asked of the OS: room for bursts from many allocations at once. */
 const BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -52,8 +51,10 @@ export class UdpListener {
   }
 
   #link(address: string, port: number, family: AddressFamily): ClientLink {
-    const v4 = family === 4 ? parseIpv4(address) : undefined;
-    const cacheKey = v4 !== undefined ? v4 * 65536 + port : `${address}:${port}`;
+    const cacheKey =
+      family === 4 && parseIPv4(address, KEY_BYTES)
+        ? KEY_VIEW.getUint32(0) * 65536 + port
+        : `${address}:${port}`;
     const cached = this.#links.get(cacheKey);
     if (cached !== undefined) return cached;
     if (this.#links.size >= LINK_CACHE_MAX) this.#links.clear();
