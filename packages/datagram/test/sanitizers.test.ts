@@ -29,7 +29,7 @@ function runtime(name: string): string | undefined {
 const scratch = mkdtempSync(join(tmpdir(), "datagram-asan-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-it("the socket tests pass against an ASan + UBSan build of the addon, with no report", async (t) => {
+it("the socket tests pass against an ASan + UBSan build of the addon, with no report", (t) => {
   const asan = runtime("libasan.so");
   const ubsan = runtime("libubsan.so");
   if (process.platform !== "linux") return t.skip("the addon is Linux-only");
