@@ -63,10 +63,12 @@ export class BatchReactor {
     this.#sockets.delete(id);
   }
 
-  /** Copies one datagram into the send queue; false when the destination is not an address of any family. */
+  /**
+   * Copies one datagram (at most 65535 bytes, to a port 1-65535: the socket checks) into the send queue; false
+   * when the destination is not an address of any family.
+   */
   enqueue(id: number, data: Uint8Array, port: number, address: string): boolean {
     const length = data.length;
-    if (length > this.#arenas.slotBytes || port <= 0 || port > 0xffff) return false;
     if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + length > this.#arenas.sendBytes)
       this.flush();
     const base = this.#queued * WORDS;

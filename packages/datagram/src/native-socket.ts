@@ -39,10 +39,10 @@ export class NativeDatagramSocket implements DatagramSocket {
 
   send(data: Uint8Array, port: number, address: string): void {
     if (!this.#open) return;
-    if (!this.#reactor.enqueue(this.#id, data, port, address)) {
-      if (port <= 0 || port > 0xffff || data.length > 0xffff) this.#onSendError?.();
-      else throw new DatagramAddressError(address);
-    }
+    // A datagram no socket can send is refused like one the kernel refuses; a destination that is not an
+    // address at all is the caller's mistake.
+    if (port <= 0 || port > 0xffff || data.length > 0xffff) return this.#onSendError?.();
+    if (!this.#reactor.enqueue(this.#id, data, port, address)) throw new DatagramAddressError(address);
   }
 
   onSendError(): void {

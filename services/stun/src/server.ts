@@ -1,3 +1,4 @@
+import type { DatagramBackend } from "@switchboard/datagram";
 import { systemClock, type Clock, type Logger, type Registry } from "@switchboard/runtime";
 import type { StunConfig } from "./config.js";
 import { createDispatcher } from "./dispatch.js";
@@ -37,7 +38,7 @@ export interface StunServer {
   /** TCP connections open now. */
   tcpConnections(): number;
   /** The UDP I/O in use: "native" (batched) or "dgram"; undefined before `listen()`. */
-  udpBackend(): string | undefined;
+  udpBackend(): DatagramBackend | undefined;
 }
 
 /** The layout of listeners the configuration asks for (RFC 5780 roles when an alternate is set). */

@@ -84,7 +84,7 @@ export async function startPrimary(opts: StartPrimaryOptions): Promise<RunningSt
           firstAddresses = msg.addresses;
           const port = msg.addresses.udp.PP?.port;
           if (opts.config.port === 0 && port !== undefined) joinEnv = { STUN_PORT: String(port) };
-          // The others start once the first one serves: with a fixed port at once too, which costs little.
+          // The others start once the first one serves (it found the port when STUN_PORT=0).
           for (let i = 1; i < count; i++) fork();
         }
         updateHealth();

@@ -1,4 +1,9 @@
-import { openDatagramSocket, type DatagramBackendChoice, type DatagramSocket } from "@switchboard/datagram";
+import {
+  openDatagramSocket,
+  type DatagramBackend,
+  type DatagramBackendChoice,
+  type DatagramSocket,
+} from "@switchboard/datagram";
 import type { Logger } from "@switchboard/runtime";
 import type { HandleInbound } from "../inbound.js";
 import type { StunMetrics } from "../metrics.js";
@@ -47,7 +52,7 @@ export class UdpListeners {
   }
 
   /** Which I/O the sockets use ("native" or "dgram"). */
-  backend(): string | undefined {
+  backend(): DatagramBackend | undefined {
     return this.#sockets.values().next().value?.backend;
   }
 
