@@ -22,12 +22,8 @@ const DATA = Buffer.from('","data":');
  * straight into the WebSocket frame). Room and peer ids are `[A-Za-z0-9_-]` (schema-checked, or the server's
  * own), so they need no escaping.
  */
-export function signalFrame(roomId: string, from: string, data: string | Buffer): SerializedFrame {
-  if (typeof data === "string")
-    return new SerializedFrame(
-      "signal",
-      `{"v":1,"type":"signal","roomId":"${roomId}","from":"${from}","data":${data}}`,
-    );
+export function signalFrame(roomId: string, from: string, dataText: string | Buffer): SerializedFrame {
+  const data = typeof dataText === "string" ? Buffer.from(dataText) : dataText;
   const length = HEAD.length + roomId.length + FROM.length + from.length + DATA.length + data.length + 1;
   const wire = startTextFrame(length);
   let at = textFrameHeaderLength(length);
