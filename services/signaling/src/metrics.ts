@@ -17,6 +17,17 @@ export interface SignalingMetrics {
   readonly redisRoundTrips: Counter<"op" | "result">;
   readonly redisLatency: Histogram<"op">;
   readonly busMessages: Counter<"direction">;
+  /** Client-reported peer connection outcomes by result and method (`none` when failed). */
+  readonly peerConnections: Counter<"outcome" | "method" | "restart">;
+  /** Client-reported time to set up a peer connection that succeeded, by method, seconds. */
+  readonly peerConnectionSetup: Histogram<"method">;
+  /** Counts one `report`. */
+  observeConnectionReport(
+    outcome: "connected" | "failed",
+    method: string | undefined,
+    setupSeconds: number,
+    iceRestart: boolean,
+  ): void;
   /** `messages.inc({type, result})` through a cache of label children (the relay's hot path). */
   countMessage(type: string, result: string): void;
   /** `sent.inc({type})`, cached likewise. */
@@ -95,6 +106,19 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
       labelNames: ["direction"] as const,
       registers,
     }),
+    peerConnections: new Counter({
+      name: "signaling_peer_connections_total",
+      help: "peer connection outcomes reported by clients, by method (none when failed) and ICE restart",
+      labelNames: ["outcome", "method", "restart"] as const,
+      registers,
+    }),
+    peerConnectionSetup: new Histogram({
+      name: "signaling_peer_connection_setup_seconds",
+      help: "client-reported setup time of peer connections that succeeded, by method",
+      labelNames: ["method"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
   };
   // Hot-path counts are kept in plain maps and handed to prom-client when it is scraped (`collect`).
   // `ok` results are kept by type alone (the relay's hot path: no key to build).
@@ -119,6 +143,12 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
   let relays = 0;
   return {
     ...m,
+    observeConnectionReport: (outcome, method, setupSeconds, iceRestart) => {
+      const connected = outcome === "connected";
+      const label = connected && method !== undefined ? method : "none";
+      m.peerConnections.inc({ outcome, method: label, restart: iceRestart ? "yes" : "no" });
+      if (connected) m.peerConnectionSetup.observe({ method: label }, setupSeconds);
+    },
     countMessage: (type, result) => {
       if (result === "ok") {
         pendingOk.set(type, (pendingOk.get(type) ?? 0) + 1);

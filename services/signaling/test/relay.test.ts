@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { ClientMessage } from "@switchboard/protocol";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
 
 describe("signaling over real WebSockets (memory store)", () => {
@@ -194,5 +195,29 @@ describe("signaling over real WebSockets (memory store)", () => {
     await b.request({ v: 1, type: "bye" });
     const left = await a.nextOf("peer.left");
     assert.equal(left.peerId, b.sessionId);
+  });
+
+  it("counts connection reports as analytics metrics without peer or room labels, and rejects bad ones", async () => {
+    const c = await open();
+    await c.request({ v: 1, type: "report", outcome: "connected", method: "relay", setupMs: 420 });
+    await c.request({ v: 1, type: "report", outcome: "failed", setupMs: 30000, reason: "ice-failed" });
+    const bad = await c.expectError({
+      v: 1,
+      type: "report",
+      outcome: "connected",
+      method: "carrier-pigeon",
+      setupMs: 1,
+    } as unknown as ClientMessage);
+    assert.equal(bad.code, "invalid_message");
+    const metrics = await (await fetch(`${srv.http}/metrics`)).text();
+    assert.match(
+      metrics,
+      /signaling_peer_connections_total\{outcome="connected",method="relay",restart="no"\} 1/,
+    );
+    assert.match(
+      metrics,
+      /signaling_peer_connections_total\{outcome="failed",method="none",restart="no"\} 1/,
+    );
+    assert.match(metrics, /signaling_peer_connection_setup_seconds_count\{method="relay"\} 1/);
   });
 });

@@ -102,6 +102,35 @@ export const LockMessage = clientMessage(
 /** Host: end the meeting for everyone (→ `room.ended`; later joins get `meeting_ended`). */
 export const EndMessage = clientMessage("room.end", { roomId: RoomId }, "host ends the meeting");
 
+/** How a peer connection was made: the local candidate type of the selected pair. */
+export const ConnectionMethod = Type.Union([
+  Type.Literal("host"),
+  Type.Literal("srflx"),
+  Type.Literal("prflx"),
+  Type.Literal("relay"),
+]);
+export type ConnectionMethod = Static<typeof ConnectionMethod>;
+
+/**
+ * Connection analytics: the outcome of one peer connection attempt (→ `ack`). Carries no peer, room or address:
+ * the server only counts it (success rate, share through TURN, setup time).
+ */
+export const ReportMessage = clientMessage(
+  "report",
+  {
+    outcome: Type.Union([Type.Literal("connected"), Type.Literal("failed")]),
+    /** Set when connected. */
+    method: Type.Optional(ConnectionMethod),
+    /** From the first offer or answer to the data channel open (or to the failure), ms. */
+    setupMs: Type.Number({ minimum: 0, maximum: 3_600_000 }),
+    /** Whether this attempt was an ICE restart of an existing connection. */
+    iceRestart: Type.Optional(Type.Boolean()),
+    /** Why it failed, in a few words (e.g. `ice-failed`, `timeout`, `signature`). */
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: "^[a-z0-9-]+$" })),
+  },
+  "connection outcome for analytics",
+);
+
 /** Every message a client may send. */
 export const ClientMessage = Type.Union([
   HelloMessage,
@@ -118,6 +147,7 @@ export const ClientMessage = Type.Union([
   MuteRequestMessage,
   LockMessage,
   EndMessage,
+  ReportMessage,
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];

@@ -65,6 +65,7 @@ describe("signaling schemas", () => {
       "lobby.deny",
       "mute.request",
       "ping",
+      "report",
       "room.end",
       "room.lock",
       "signal",

@@ -11,6 +11,7 @@ import {
 } from "./host-controls.js";
 import { handleJoin } from "./join.js";
 import { handleLeave } from "./leave.js";
+import { handleReport } from "./report.js";
 import { handleBye, handlePing, handleRepeatedHello } from "./session.js";
 import { handleSignal } from "./signal.js";
 import { handleUpdate } from "./update.js";
@@ -31,6 +32,7 @@ export const HANDLERS: { readonly [K in ClientMessageType]: Handler<K> } = {
   "mute.request": handleMuteRequest,
   "room.lock": handleLock,
   "room.end": handleEnd,
+  report: handleReport,
 };
 
 export type { Handler, HandlerContext, MessageOf } from "./context.js";
