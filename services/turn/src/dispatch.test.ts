@@ -150,6 +150,27 @@ describe("dispatch and handlers", () => {
     assert.equal(t.allocations.size, 0);
   });
 
+  it("gives a Refresh asking for less than the default the default lifetime (RFC 8656 §7.3); 0 still deletes", async () => {
+    const t = setup();
+    await t.request(StunMethod.Allocate, t.transport);
+    await t.request(StunMethod.Allocate, t.transport);
+    const lifetime = (seconds: number) => () => [
+      { type: AttributeType.Lifetime, value: Uint8Array.of(0, 0, (seconds >> 8) & 0xff, seconds & 0xff) },
+    ];
+    const granted = (m: StunMessage) => {
+      const a = getAttribute(m, AttributeType.Lifetime);
+      return a === undefined ? undefined : Buffer.from(a.value).readUInt32BE(0);
+    };
+    assert.equal(granted(await t.request(StunMethod.Refresh, lifetime(1))), 600);
+    t.clock.advance(2_000);
+    t.allocations.sweep();
+    assert.equal(t.allocations.size, 1);
+    assert.equal(granted(await t.request(StunMethod.Refresh, lifetime(1200))), 1200);
+    assert.equal(granted(await t.request(StunMethod.Refresh, lifetime(9999))), 3600);
+    assert.equal(granted(await t.request(StunMethod.Refresh, lifetime(0))), 0);
+    assert.equal(t.allocations.size, 0);
+  });
+
   it("relays Send only with a live permission, which lapses after 300 s", async () => {
     const t = setup();
     await t.request(StunMethod.Allocate, t.transport);

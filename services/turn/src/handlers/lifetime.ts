@@ -13,8 +13,10 @@ export function allocateLifetime(ctx: HandlerContext, requested: number | undefi
   return Math.max(defaultSeconds, Math.min(requested ?? defaultSeconds, maxSeconds));
 }
 
-/** Refresh: 0 deletes; otherwise the request (default when absent) clamped to the maximum. */
+/**
+ * Refresh: 0 deletes; otherwise as for Allocate (RFC 8656 §7.3): the request clamped to the maximum and never
+ * below the default, so LIFETIME 1 cannot end an allocation a second later.
+ */
 export function refreshLifetime(ctx: HandlerContext, requested: number | undefined): number {
-  const { defaultSeconds, maxSeconds } = ctx.lifetimes;
-  return Math.min(requested ?? defaultSeconds, maxSeconds);
+  return requested === 0 ? 0 : allocateLifetime(ctx, requested);
 }
