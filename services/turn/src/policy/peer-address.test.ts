@@ -30,10 +30,27 @@ describe("peer address policy", () => {
     "::ffff:7f00:1",
     "::ffff:10.0.0.1",
     "64:ff9b::a00:1",
+    // IPv4 inside IPv6 forms: 6to4, Teredo (server, and the client XORed with all ones), SIIT-translated
+    "2002:7f00:1::1",
+    "2002:a00:1::",
+    "2002:c0a8:101:1::5",
+    "2001:0:7f00:1::1",
+    "2001:0:808:808:0:fbaa:80ff:fffe",
+    "2001:0:808:808:8000:fbaa:f5ff:fefe",
+    "::ffff:0:7f00:1",
+    "::ffff:0:a00:1",
     "not-an-ip",
   ];
   for (const ip of denied) it(`denies ${ip} by default`, () => assert.equal(policy.isAllowed(ip), false));
-  for (const ip of ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"]) {
+  for (const ip of [
+    "8.8.8.8",
+    "1.1.1.1",
+    "2606:4700::1111",
+    "::ffff:8.8.8.8",
+    "2002:808:808::1",
+    "2001:0:808:808:8000:fbaa:f7f7:f7f7",
+    "::ffff:0:808:808",
+  ]) {
     it(`allows public ${ip}`, () => assert.equal(policy.isAllowed(ip), true));
   }
   it("allowed entries win over denied ones, including the IPv4-mapped form", () => {
@@ -42,6 +59,15 @@ describe("peer address policy", () => {
     assert.equal(p.isAllowed("::ffff:127.0.0.1"), true);
     assert.equal(p.isAllowed("10.9.9.9"), true);
     assert.equal(p.isAllowed("127.0.0.2"), false);
+  });
+  it("checks embedded IPv4 against the allowed and denied lists too", () => {
+    const p = createPeerPolicy({ allowed: ["127.0.0.1"], denied: ["8.8.0.0/16"] });
+    assert.equal(p.isAllowed("2002:7f00:1::1"), true);
+    assert.equal(p.isAllowed("2002:7f00:2::1"), false);
+    assert.equal(p.isAllowed("2002:808:808::1"), false);
+    assert.equal(p.isAllowed("2001:0:808:808:0:fbaa:f7f7:f7f7"), false);
+    assert.equal(p.isAllowed("2001:0:909:909:0:fbaa:f7f7:f7f7"), false);
+    assert.equal(p.isAllowed("2001:0:909:909:0:fbaa:f6f6:f6f6"), true);
   });
   it("extra denied ranges apply to public space", () => {
     const p = createPeerPolicy({ allowed: [], denied: ["8.8.0.0/16", "2606:4700::/32"] });

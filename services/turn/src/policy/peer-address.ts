@@ -2,10 +2,12 @@
  * Which peer addresses a relay may reach. Deny by default every range that points back into the server's own
  * or a private network (loopback, RFC 1918, CGNAT, link-local, unique-local, multicast, documentation,
  * unspecified, reserved), IPv4-mapped forms of those and NAT64 prefixes; `allowed` entries win over denied ones,
- * as coturn's allowed-peer-ip does.
+ * as coturn's allowed-peer-ip does. An IPv6 address that carries IPv4 (6to4, Teredo, mapped, translated, NAT64)
+ * passes only if it passes itself and every IPv4 address inside it passes too.
  */
 import { isIP } from "node:net";
 import { blockListOf } from "@switchboard/runtime";
+import { embeddedIpv4 } from "./embedded-ipv4.js";
 
 /** Special-purpose ranges refused unless explicitly allowed (RFC 6890 and the IANA registries). */
 export const DEFAULT_DENIED_PEER_RANGES: readonly string[] = Object.freeze([
@@ -58,9 +60,12 @@ export function createPeerPolicy(opts: PeerPolicyOptions): PeerPolicy {
   };
   return {
     isAllowed(ip: string): boolean {
-      // BlockList matches IPv4-mapped IPv6 forms (::ffff:a.b.c.d) against IPv4 entries itself.
       const version = isIP(ip);
-      return version === 0 ? false : verdict(ip, version === 4 ? "ipv4" : "ipv6");
+      if (version === 4) return verdict(ip, "ipv4");
+      if (version !== 6) return false;
+      if (allowed.check(ip, "ipv6")) return true;
+      if (denied.check(ip, "ipv6")) return false;
+      return embeddedIpv4(ip).every((inner) => verdict(inner, "ipv4"));
     },
   };
 }
