@@ -17,6 +17,8 @@ import type { AddressFamily } from "./types.js";
 export interface ReactorSocket {
   onDatagram(data: Buffer, address: string, port: number, family: AddressFamily): void;
   onSendError(): void;
+  /** `onDatagram` threw: the datagram is lost, the batch goes on. */
+  onHandlerError(err: unknown): void;
 }
 
 /** Sender texts kept before the cache starts over (bounded memory whatever senders do). */
@@ -116,12 +118,17 @@ export class BatchReactor {
       if (socket === undefined || kind & RECV_TRUNCATED) continue; // closed meanwhile, or cannot be whole
       const family: AddressFamily = (kind & 0xff) === 6 ? 6 : 4;
       const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
-      socket.onDatagram(
-        Buffer.from(data, i * slotBytes, meta[base + 1]),
-        address,
-        meta[base + 2] ?? 0,
-        family,
-      );
+      // This runs inside the addon's callback: an exception escaping it would be fatal to the process.
+      try {
+        socket.onDatagram(
+          Buffer.from(data, i * slotBytes, meta[base + 1]),
+          address,
+          meta[base + 2] ?? 0,
+          family,
+        );
+      } catch (err) {
+        socket.onHandlerError(err);
+      }
     }
     this.flush();
   }

@@ -2,6 +2,7 @@
 import { createSocket, type Socket, type SocketOptions } from "node:dgram";
 import { isIP } from "node:net";
 import { DatagramAddressError } from "./errors.js";
+import { HandlerErrors } from "./handler-errors.js";
 import type { AddressFamily, DatagramSocket, DatagramSocketOptions } from "./types.js";
 
 /** Destinations are always IP literals: answer at once instead of a DNS round through the next tick. */
@@ -23,6 +24,7 @@ export class DgramDatagramSocket implements DatagramSocket {
   readonly #socket: Socket;
   readonly #dualStack: boolean;
   readonly #onSendError: (() => void) | undefined;
+  readonly #handlerErrors: HandlerErrors;
   #open = true;
 
   private constructor(socket: Socket, opts: DatagramSocketOptions) {
@@ -33,12 +35,21 @@ export class DgramDatagramSocket implements DatagramSocket {
     this.#dualStack = opts.family === 6 && opts.ipv6Only !== true;
     this.#onSendError = opts.onSendError;
     socket.on("error", () => opts.onSendError?.());
+    this.#handlerErrors = new HandlerErrors(opts.onHandlerError);
     socket.on("message", (data, rinfo) => {
       const family: AddressFamily = rinfo.family === "IPv6" ? 6 : 4;
-      if (this.#dualStack && family === 6 && rinfo.address.startsWith("::ffff:"))
-        opts.onMessage(data, unmap(rinfo.address), rinfo.port, 4);
-      else opts.onMessage(data, rinfo.address, rinfo.port, family);
+      try {
+        if (this.#dualStack && family === 6 && rinfo.address.startsWith("::ffff:"))
+          opts.onMessage(data, unmap(rinfo.address), rinfo.port, 4);
+        else opts.onMessage(data, rinfo.address, rinfo.port, family);
+      } catch (err) {
+        this.#handlerErrors.report(err);
+      }
     });
+  }
+
+  get handlerErrors(): number {
+    return this.#handlerErrors.count;
   }
 
   static open(opts: DatagramSocketOptions): Promise<DgramDatagramSocket> {

@@ -1,6 +1,7 @@
 /** The native backend: a socket of the addon, its datagrams delivered in batches through the reactor. */
 import { DatagramAddressError } from "./errors.js";
 import type { BatchReactor } from "./batch-reactor.js";
+import { HandlerErrors } from "./handler-errors.js";
 import { FLAG_IPV6ONLY, FLAG_REUSEPORT } from "./native-binding.js";
 import type { AddressFamily, DatagramHandler, DatagramSocket, DatagramSocketOptions } from "./types.js";
 
@@ -13,6 +14,7 @@ export class NativeDatagramSocket implements DatagramSocket {
   readonly #reactor: BatchReactor;
   readonly #id: number;
   readonly #onSendError: (() => void) | undefined;
+  readonly #handlerErrors: HandlerErrors;
   #open = true;
 
   /** Binds at once (synchronously); throws the bind error (`code` EADDRINUSE, EADDRNOTAVAIL, …). */
@@ -34,7 +36,16 @@ export class NativeDatagramSocket implements DatagramSocket {
     this.port = port;
     this.onDatagram = opts.onMessage;
     this.#onSendError = opts.onSendError;
+    this.#handlerErrors = new HandlerErrors(opts.onHandlerError);
     reactor.register(id, this);
+  }
+
+  get handlerErrors(): number {
+    return this.#handlerErrors.count;
+  }
+
+  onHandlerError(err: unknown): void {
+    this.#handlerErrors.report(err);
   }
 
   send(data: Uint8Array, port: number, address: string): void {

@@ -30,6 +30,12 @@ export interface DatagramSocketOptions {
   readonly onMessage: DatagramHandler;
   /** A send the kernel refused (full buffer, unreachable address); the datagram is dropped, as UDP allows. */
   readonly onSendError?: () => void;
+  /**
+   * `onMessage` threw: that datagram is lost, the others of its batch are still delivered and the process goes
+   * on. Log and count here; without a hook the first error of the socket becomes a process warning. An error
+   * thrown by this hook is swallowed.
+   */
+  readonly onHandlerError?: (err: unknown) => void;
   /** "auto" (the default) takes the native backend when it is built for this platform. */
   readonly backend?: DatagramBackendChoice;
 }
@@ -40,6 +46,8 @@ export interface DatagramSocket {
   /** The bound address and port. */
   readonly address: string;
   readonly port: number;
+  /** Datagrams lost because `onMessage` threw (see `onHandlerError`). */
+  readonly handlerErrors: number;
   /**
    * Queues one datagram to an IP literal. The bytes are copied (or handed to the kernel) before this returns;
    * queued datagrams leave together once the current batch of work is done.

@@ -220,6 +220,57 @@ for (const backend of ["native", "dgram"] as const) {
       assert.equal(first, 1);
     });
 
+    it("a handler that throws costs that datagram only: reported to onHandlerError and counted, never fatal", async () => {
+      const errors: unknown[] = [];
+      const got: string[] = [];
+      const server: DatagramSocket = await openDatagramSocket({
+        family: 4,
+        address: "127.0.0.1",
+        port: 0,
+        backend,
+        onMessage: (data, address, port) => {
+          const text = data.toString();
+          if (text.startsWith("boom")) throw new Error(text);
+          got.push(text);
+          server.send(Buffer.from(`re ${text}`), port, address); // queued in the same batch as the throws
+        },
+        onHandlerError: (err) => {
+          errors.push(err);
+          throw new Error("a failing hook is contained too");
+        },
+      });
+      const silent: DatagramSocket = await openDatagramSocket({
+        family: 4,
+        address: "127.0.0.1",
+        port: 0,
+        backend,
+        onMessage: () => {
+          throw new TypeError("no hook given");
+        },
+      });
+      const client = await plainSocket("udp4", "127.0.0.1");
+      const replies: string[] = [];
+      client.on("message", (m: Buffer) => replies.push(m.toString()));
+      open.push(server, silent, { close: () => client.close() });
+      const sent = Array.from({ length: 30 }, (_, i) => (i % 3 === 1 ? `boom ${i}` : `ok ${i}`));
+      for (const text of sent) client.send(Buffer.from(text), server.port, "127.0.0.1");
+      for (let i = 0; i < 5; i++) client.send(Buffer.from("x"), silent.port, "127.0.0.1");
+      const deadline = Date.now() + 5000;
+      while ((replies.length < 20 || silent.handlerErrors < 5) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(
+        got,
+        sent.filter((t) => t.startsWith("ok")),
+      );
+      assert.deepEqual(
+        errors.map((e) => (e as Error).message),
+        sent.filter((t) => t.startsWith("boom")),
+      );
+      assert.equal(server.handlerErrors, 10);
+      assert.equal(silent.handlerErrors, 5);
+      assert.deepEqual(replies.sort(), got.map((t) => `re ${t}`).sort());
+    });
+
     it("opening and closing thousands of sockets leaks no descriptors", async () => {
       const fds = (): number => (process.platform === "linux" ? readdirSync("/proc/self/fd").length : 0);
       const before = fds();

@@ -9,7 +9,8 @@ export type RequestResult =
   | "unknown_attribute" // 420 error response sent
   | "indication" // Binding indication (keep-alive): no response by design
   | "rate_limited" // dropped by the per-source amplification guard
-  | "dropped"; // not answerable: not STUN, a response, bad FINGERPRINT, truncated…
+  | "dropped" // not answerable: not STUN, a response, bad FINGERPRINT, truncated…
+  | "handler_error"; // the handler threw (a bug): that datagram is lost, the service goes on
 
 export type TcpCloseReason = "idle" | "bad_frame" | "peer" | "error" | "shutdown";
 
@@ -21,6 +22,7 @@ const RESULT_INDEX: Readonly<Record<RequestResult, number>> = {
   indication: 3,
   rate_limited: 4,
   dropped: 5,
+  handler_error: 6,
 };
 const RESULTS = Object.keys(RESULT_INDEX) as readonly RequestResult[];
 

@@ -73,12 +73,14 @@ describe("main.ts", () => {
         "transport=udp,result=indication": 0,
         "transport=udp,result=rate_limited": 0,
         "transport=udp,result=dropped": 0,
+        "transport=udp,result=handler_error": 0,
         "transport=tcp,result=success": 1,
         "transport=tcp,result=bad_request": 0,
         "transport=tcp,result=unknown_attribute": 0,
         "transport=tcp,result=indication": 0,
         "transport=tcp,result=rate_limited": 0,
         "transport=tcp,result=dropped": 0,
+        "transport=tcp,result=handler_error": 0,
       });
       const metrics = await (await fetch(`${url}/metrics`)).text();
       assert.match(metrics, /stun_requests_total\{transport="udp",result="success"\} 1/);

@@ -69,6 +69,11 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
   const clock = opts.clock ?? systemClock;
   const registry = opts.registry ?? createMetricsRegistry();
   const health = new Health();
+  // A throw out of the datagram path costs that datagram (see @switchboard/datagram), counted and logged here.
+  const onHandlerError = (err: unknown): void => {
+    metrics.dropped.inc({ reason: "handler_error" });
+    logger.error({ err }, "datagram handler failed");
+  };
   const policy = createPeerPolicy({ allowed: config.allowedPeerIps, denied: config.deniedPeerIps });
   const auth = new Authenticator(
     new CredentialStore({ realm: config.realm, users: config.users, secrets: config.secrets, clock }),
@@ -76,7 +81,7 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
   );
   const allocations: AllocationManager = new AllocationManager({
     clock,
-    relayFactory: opts.relayFactory ?? createUdpRelayFactory(config.udpIo),
+    relayFactory: opts.relayFactory ?? createUdpRelayFactory(config.udpIo, onHandlerError),
     relayEndpoints: relayAddresses(config),
     ports: new PortPool({ min: config.minPort, max: config.maxPort, clock }),
     maxAllocations: config.maxAllocations,
@@ -134,7 +139,7 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
       : undefined;
   const udp = config.hosts.map(
-    (host) => new UdpListener({ host, handler: dispatcher, backend: config.udpIo }),
+    (host) => new UdpListener({ host, handler: dispatcher, backend: config.udpIo, onHandlerError }),
   );
   const stream = (transport: "tcp" | "tls", host: string, tls?: { cert: Buffer; key: Buffer }) =>
     new StreamListener({

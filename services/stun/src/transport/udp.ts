@@ -81,6 +81,10 @@ export class UdpListeners {
             metrics.sendError("udp");
             log.debug("udp send refused");
           },
+          onHandlerError: (err) => {
+            metrics.count("udp", "handler_error");
+            log.error({ err }, "datagram handler failed");
+          },
           onMessage: (data, address, port) => {
             const outcome = handle({ data, transport: "udp", source: { address, port }, role });
             metrics.count("udp", outcome.result);

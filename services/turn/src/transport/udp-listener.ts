@@ -15,6 +15,8 @@ export interface UdpListenerOptions {
   readonly host: string;
   readonly handler: PacketHandler;
   readonly backend: DatagramBackendChoice;
+  /** The handler threw on a datagram: it is lost, the listener goes on (log and count it). */
+  readonly onHandlerError?: (err: unknown) => void;
 }
 
 export class UdpListener {
@@ -39,6 +41,7 @@ export class UdpListener {
       recvBufferBytes: BUFFER_BYTES,
       sendBufferBytes: BUFFER_BYTES,
       backend: this.#opts.backend,
+      ...(this.#opts.onHandlerError === undefined ? {} : { onHandlerError: this.#opts.onHandlerError }),
       onMessage: (data, address, remotePort, remoteFamily) => {
         const link = this.#link(address, remotePort, remoteFamily);
         // STUN messages (first byte 0-3) may be handled across an await (Allocate binds a relay first), and the

@@ -3,7 +3,10 @@ import { openDatagramSocket, type DatagramBackendChoice } from "@switchboard/dat
 import type { RelaySocket, RelaySocketFactory, RelaySocketRequest } from "../state/relay-socket.js";
 
 /** Peers' datagrams reach `onData` synchronously (the batched backend reuses their memory afterwards). */
-export function createUdpRelayFactory(backend: DatagramBackendChoice): RelaySocketFactory {
+export function createUdpRelayFactory(
+  backend: DatagramBackendChoice,
+  onHandlerError?: (err: unknown) => void,
+): RelaySocketFactory {
   return async (req: RelaySocketRequest): Promise<RelaySocket> => {
     const socket = await openDatagramSocket({
       family: req.family,
@@ -11,6 +14,7 @@ export function createUdpRelayFactory(backend: DatagramBackendChoice): RelaySock
       port: req.port,
       ipv6Only: true,
       backend,
+      ...(onHandlerError === undefined ? {} : { onHandlerError }),
       onMessage: (data, address, port, family) => req.onData(data, { address, port, family }),
       // ICMP errors and refused sends (a peer gone): ignored, as a NAT would.
     });
