@@ -138,9 +138,22 @@ export const turnConfigSpec = {
   }),
   maxTcpConnections: int({
     env: "TURN_MAX_TCP_CONNECTIONS",
-    doc: "TCP+TLS client connections",
+    doc: "TCP+TLS client connections, all listeners together",
     default: 4096,
     min: 1,
+  }),
+  maxTcpConnectionsPerIp: int({
+    env: "TURN_MAX_TCP_CONNECTIONS_PER_IP",
+    doc: "TCP+TLS client connections from one IPv4 address or IPv6 /64",
+    default: 64,
+    min: 1,
+  }),
+  tcpFirstRequestTimeout: int({
+    env: "TURN_TCP_FIRST_REQUEST_TIMEOUT",
+    doc: "seconds a new TCP/TLS connection has to send an authenticated request (TLS: after a handshake bounded by the same time)",
+    default: 10,
+    min: 1,
+    max: 600,
   }),
   unauthenticatedRate: int({
     env: "TURN_UNAUTH_RATE",

@@ -142,6 +142,7 @@ export class Dispatcher implements PacketHandler {
           throw outcome.error;
         }
         identity = outcome.identity;
+        link.authenticated?.();
       }
       const unknown = unknownRequiredAttributes(msg, UNDERSTOOD_ATTRIBUTES);
       if (unknown.length > 0) throw new StunErrorReply("UNKNOWN_ATTRIBUTE", undefined, unknown);

@@ -35,6 +35,7 @@ export interface TurnMetrics {
   readonly dropped: Counter<"reason">;
   readonly requests: Counter<"method" | "result">;
   readonly authFailures: Counter<"reason">;
+  readonly connectionsRejected: Counter<"reason">;
   readonly connections: Gauge<"transport">;
 }
 
@@ -123,6 +124,12 @@ export function createTurnMetrics(registry: Registry, active: ActiveCounts): Tur
     authFailures: new Counter({
       name: "turn_auth_failures_total",
       help: "Authentication failures, by reason",
+      labelNames: ["reason"],
+      registers,
+    }),
+    connectionsRejected: new Counter({
+      name: "turn_connections_rejected_total",
+      help: "TCP/TLS connections refused (limit, address_limit) or closed without an authenticated request in time (first_request_timeout)",
       labelNames: ["reason"],
       registers,
     }),

@@ -25,6 +25,7 @@ import { AllocationManager } from "./state/allocation-manager.js";
 import { PortPool } from "./state/port-pool.js";
 import type { RelaySocketFactory } from "./state/relay-socket.js";
 import type { TransportAddress } from "./state/types.js";
+import { ConnectionGate } from "./transport/connection-gate.js";
 import { StreamListener } from "./transport/stream-listener.js";
 import { createUdpRelayFactory } from "./transport/udp-relay-factory.js";
 import { UdpListener } from "./transport/udp-listener.js";
@@ -141,16 +142,28 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
   const udp = config.hosts.map(
     (host) => new UdpListener({ host, handler: dispatcher, backend: config.udpIo, onHandlerError }),
   );
+  // One gate for every TCP and TLS listener: TURN_MAX_TCP_CONNECTIONS is the total of both.
+  const gate = new ConnectionGate({
+    maxTotal: config.maxTcpConnections,
+    maxPerAddress: config.maxTcpConnectionsPerIp,
+  });
+  const streamCount = (transport: "tcp" | "tls") => () =>
+    metrics.connections.set(
+      { transport },
+      (transport === "tcp" ? tcp : tls).reduce((n, l) => n + l.size, 0),
+    );
   const stream = (transport: "tcp" | "tls", host: string, tls?: { cert: Buffer; key: Buffer }) =>
     new StreamListener({
       transport,
       host,
       handler: dispatcher,
-      maxConnections: config.maxTcpConnections,
+      gate,
+      firstRequestTimeoutMs: config.tcpFirstRequestTimeout * 1000,
       idleTimeoutMs: STREAM_IDLE_MS,
       maxWriteBuffer: STREAM_WRITE_BUFFER,
       ...(tls === undefined ? {} : { tls }),
-      onCount: (n) => metrics.connections.set({ transport }, n),
+      onCount: streamCount(transport),
+      onRejected: (reason) => metrics.connectionsRejected.inc({ reason }),
     });
   const tcp = config.hosts.map((h) => stream("tcp", h));
   let tls: StreamListener[] = [];

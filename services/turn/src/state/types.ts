@@ -21,6 +21,8 @@ export interface ClientLink {
   readonly stream: boolean;
   /** Sends one STUN message or ChannelData frame (several chunks are written back to back, no copy). */
   send(chunks: readonly Uint8Array[]): void;
+  /** A request on this link carried valid credentials (stream links stop their first-request deadline). */
+  authenticated?(): void;
 }
 
 export const addressKey = (a: { address: string; port: number }): string => `${a.address}:${a.port}`;
