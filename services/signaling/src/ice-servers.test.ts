@@ -17,7 +17,7 @@ describe("buildIceServers", () => {
       "user:1",
     );
     assert.deepEqual(servers[0], { urls: ["stun:s:3478"] });
-    assert.equal(servers[1]?.username, `${now / 1000 + 600}:user_1`);
+    assert.equal(servers[1]?.username, `${now / 1000 + 600}:user%3A1`);
     assert.equal(servers[1]?.credential, turnPassword("k", servers[1]?.username ?? ""));
   });
   it("signs with the first of several secrets (rotation: new first, old still accepted by TURN)", () => {
@@ -27,6 +27,12 @@ describe("buildIceServers", () => {
     );
     assert.equal(turn?.credential, turnPassword("new", turn?.username ?? ""));
     assert.notEqual(turn?.credential, turnPassword("old", turn?.username ?? ""));
+  });
+  it("encodes user parts without collisions (a colon and its escape differ)", () => {
+    const opts = { stunUrls: [], turnUrls: ["turn:t"], turnSecrets: ["k"], ttlSeconds: 60 };
+    const names = ["a:b", "a_b", "a%3Ab", "a%b"].map((u) => buildIceServers(opts, 0, u)[0]?.username);
+    assert.equal(new Set(names).size, 4);
+    assert.ok(names.every((n) => n?.split(":").length === 2));
   });
   it("gives nothing when nothing is configured", () => {
     assert.deepEqual(buildIceServers({ stunUrls: [], turnUrls: [], turnSecrets: [], ttlSeconds: 60 }, 0), []);

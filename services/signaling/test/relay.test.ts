@@ -33,10 +33,41 @@ describe("signaling over real WebSockets (memory store)", () => {
     assert.deepEqual(w.iceServers[0], { urls: ["stun:127.0.0.1:3478"] });
     const turn = w.iceServers[1];
     assert.ok(turn?.username && turn.credential);
-    assert.match(turn.username, /^\d+$/);
-    assert.ok(Number(turn.username) > Date.now() / 1000);
+    // An anonymous session still gets a user part of its own, so TURN counts its quota per session.
+    assert.match(turn.username, /^\d+:anon\.[A-Za-z0-9_-]{16,}$/);
+    assert.ok(Number(turn.username.split(":")[0]) > Date.now() / 1000);
     const { turnPassword } = await import("@switchboard/turn-credentials");
     assert.equal(turn.credential, turnPassword("s3cret", turn.username));
+  });
+
+  it("gives every anonymous session its own TURN user part, kept when the session resumes", async () => {
+    const userPart = (w: { iceServers: Array<{ username?: string }> }) =>
+      w.iceServers[1]?.username?.split(":").slice(1).join(":");
+    const a = await TestClient.connect(srv.ws);
+    const b = await TestClient.connect(srv.ws);
+    clients.push(a, b);
+    const wa = await a.request<"welcome">({ v: 1, type: "hello" });
+    const wb = await b.request<"welcome">({ v: 1, type: "hello" });
+    assert.ok(userPart(wa));
+    assert.notEqual(userPart(wa), userPart(wb));
+    assert.equal(userPart(wa)?.includes(wa.sessionId), false, "the session id itself is not exposed");
+    await a.drop();
+    const again = await TestClient.connect(srv.ws);
+    clients.push(again);
+    let resumed: Awaited<ReturnType<typeof again.request<"welcome">>> | undefined;
+    for (let i = 0; i < 40 && resumed === undefined; i++) {
+      try {
+        resumed = await again.request<"welcome">({
+          v: 1,
+          type: "hello",
+          resume: { sessionId: wa.sessionId, resumeToken: wa.resumeToken },
+        });
+      } catch {
+        await new Promise((r) => setTimeout(r, 50)); // the server has not seen the drop yet
+      }
+    }
+    assert.equal(resumed?.resumed, true);
+    assert.equal(userPart(resumed ?? { iceServers: [] }), userPart(wa));
   });
 
   it("joins, sees peers, relays targeted signals with a server-stamped from, and leaves", async () => {

@@ -94,6 +94,12 @@ export const turnConfigSpec = {
     default: 20,
     min: 1,
   }),
+  restNoUserQuota: int({
+    env: "TURN_REST_NO_USER_QUOTA",
+    doc: "allocations shared by all REST usernames without a user part (`<expiry>` only); 0 refuses them (486)",
+    default: 0,
+    min: 0,
+  }),
   bytesPerSecond: int({
     env: "TURN_ALLOCATION_BPS",
     doc: "relayed bytes/s per allocation, both directions together (0 = unlimited)",

@@ -77,7 +77,13 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
   };
   const policy = createPeerPolicy({ allowed: config.allowedPeerIps, denied: config.deniedPeerIps });
   const auth = new Authenticator(
-    new CredentialStore({ realm: config.realm, users: config.users, secrets: config.secrets, clock }),
+    new CredentialStore({
+      realm: config.realm,
+      users: config.users,
+      secrets: config.secrets,
+      noUserQuota: config.restNoUserQuota,
+      clock,
+    }),
     new NonceIssuer({ lifetimeSeconds: config.nonceLifetime, clock }),
   );
   const allocations: AllocationManager = new AllocationManager({

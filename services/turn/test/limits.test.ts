@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { StunClass, StunMethod, encodeStunMessage, newTransactionId } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
 import { TestTurnClient, errorCode } from "@switchboard/test-support";
+import { issueTurnCredentials } from "@switchboard/turn-credentials";
 
 describe("TURN limits", () => {
   const cleanup: Array<() => unknown> = [];
@@ -38,6 +39,35 @@ describe("TURN limits", () => {
     assert.deepEqual(results, [undefined, undefined, 486]);
     assert.equal(errorCode(await (await open(h, "udp", "bob", "bob-pw")).allocate()), undefined);
     assert.equal(errorCode(await (await open(h, "udp", "bob", "bob-pw")).allocate()), 508);
+  });
+
+  it("counts REST users by user part across expiries; REST usernames without one are refused (486) by default", async () => {
+    const [h] = await start({ TURN_SECRET: "rest-secret", TURN_USER_QUOTA: "1" });
+    const now = Date.now();
+    const rest = async (userId: string | undefined, ttlSeconds: number) => {
+      const creds = issueTurnCredentials({
+        secret: "rest-secret",
+        ttlSeconds,
+        nowMs: now,
+        ...(userId === undefined ? {} : { userId }),
+      });
+      return errorCode(await (await open(h, "udp", creds.username, creds.credential)).allocate());
+    };
+    // A new expiry (a new hello a second later) is the same user: no fresh quota.
+    assert.deepEqual([await rest("s1", 600), await rest("s1", 601)], [undefined, 486]);
+    assert.equal(await rest("s2", 600), undefined);
+    // No user part: every new expiry used to be a quota of its own.
+    assert.deepEqual([await rest(undefined, 600), await rest(undefined, 601)], [486, 486]);
+  });
+
+  it("gives REST usernames without a user part one small shared quota when TURN_REST_NO_USER_QUOTA is set", async () => {
+    const [h] = await start({ TURN_SECRET: "rest-secret", TURN_REST_NO_USER_QUOTA: "2" });
+    const results: Array<number | undefined> = [];
+    for (let i = 0; i < 3; i++) {
+      const creds = issueTurnCredentials({ secret: "rest-secret", ttlSeconds: 600 + i, nowMs: Date.now() });
+      results.push(errorCode(await (await open(h, "udp", creds.username, creds.credential)).allocate()));
+    }
+    assert.deepEqual(results, [undefined, undefined, 486]);
   });
 
   it("answers 508 when the relay port range is exhausted", async () => {

@@ -2,7 +2,7 @@ import type { ServerMessageOf } from "@switchboard/protocol";
 import type { Clock } from "@switchboard/runtime";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import { SignalingError } from "../errors.js";
-import { buildIceServers, type IceServerOptions } from "../ice-servers.js";
+import { anonymousTurnUser, buildIceServers, type IceServerOptions } from "../ice-servers.js";
 import type { Outbound } from "../state/outbound.js";
 import type { Session, SessionRegistry, Sink } from "../state/session-registry.js";
 import type { MessageOf } from "./context.js";
@@ -58,7 +58,9 @@ export async function handleHello(
     resumeGraceMs: ctx.resumeGraceMs,
     resumed: msg.resume !== undefined,
     rooms: [...session.rooms],
-    iceServers: buildIceServers(ctx.ice, ctx.clock.now(), identity.userId),
+    // Every session's TURN username has a user part (TURN counts its quota by it): the token's subject, or
+    // one derived from the session for anonymous users.
+    iceServers: buildIceServers(ctx.ice, ctx.clock.now(), identity.userId ?? anonymousTurnUser(session.id)),
     limits: ctx.limits,
   };
   if (msg.id !== undefined) welcome.id = msg.id;

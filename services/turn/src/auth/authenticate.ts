@@ -77,7 +77,11 @@ export class Authenticator {
     if (!lookup.ok) return fail("UNAUTHENTICATED", lookup.reason);
     for (const key of lookup.keys) {
       if (verifyMessageIntegrity(msg, key)) {
-        return { ok: true, identity: { username, quotaKey: lookup.quotaKey, key } };
+        const { quotaKey, quotaLimit } = lookup;
+        return {
+          ok: true,
+          identity: { username, quotaKey, key, ...(quotaLimit === undefined ? {} : { quotaLimit }) },
+        };
       }
     }
     return fail("UNAUTHENTICATED", "bad_integrity");

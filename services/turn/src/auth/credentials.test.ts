@@ -33,6 +33,25 @@ describe("credential store", () => {
     assert.deepEqual(store.lookup(creds.username), { ok: false, reason: "expired" });
   });
 
+  it("gives REST usernames without a user part one shared quota key with its own limit", () => {
+    const a = issueTurnCredentials({ secret: "new", ttlSeconds: 60, nowMs: clock.now() });
+    const b = issueTurnCredentials({ secret: "new", ttlSeconds: 61, nowMs: clock.now() });
+    const [ra, rb] = [store.lookup(a.username), store.lookup(b.username)];
+    assert.ok(ra.ok && rb.ok);
+    assert.equal(ra.quotaKey, rb.quotaKey);
+    assert.equal(ra.quotaLimit, 0);
+    const lenient = new CredentialStore({ realm: "r", users: [], secrets: ["s"], noUserQuota: 3, clock });
+    const r = lenient.lookup(a.username);
+    assert.ok(r.ok);
+    assert.equal(r.quotaLimit, 3);
+    const withUser = lenient.lookup(
+      issueTurnCredentials({ secret: "s", ttlSeconds: 60, userId: "rest-without-user", nowMs: clock.now() })
+        .username,
+    );
+    assert.ok(withUser.ok);
+    assert.notEqual(withUser.quotaKey, r.quotaKey);
+    assert.equal(withUser.quotaLimit, undefined);
+  });
   it("does not know other users", () => {
     assert.deepEqual(store.lookup("carol"), { ok: false, reason: "unknown_user" });
     const noRest = new CredentialStore({ realm: "r", users: [], secrets: [], clock });

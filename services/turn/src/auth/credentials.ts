@@ -3,6 +3,8 @@
  * static users, whose keys are derived once at start-up, and TURN REST API usernames
  * (`<expiry>[:<user id>]`), whose password is HMAC-SHA1 of the username under each configured shared secret
  * (several at once while a secret is being rotated). Expired REST usernames get no key.
+ * Quotas are counted per static user and per REST user part, whatever the expiry; REST usernames without a user
+ * part (`<expiry>` only) all share one quota of `noUserQuota` allocations (0: none, so they are refused).
  */
 import type { Clock } from "@switchboard/runtime";
 import { longTermKey as codecLongTermKey } from "@switchboard/stun-codec";
@@ -14,10 +16,18 @@ export interface CredentialStoreOptions {
   readonly users: readonly string[];
   readonly secrets: readonly string[];
   readonly clock: Clock;
+  /** Allocations shared by every REST username without a user part (0 refuses them). */
+  readonly noUserQuota?: number;
 }
 
 export type KeyLookup =
-  | { readonly ok: true; readonly keys: readonly Uint8Array[]; readonly quotaKey: string }
+  | {
+      readonly ok: true;
+      readonly keys: readonly Uint8Array[];
+      readonly quotaKey: string;
+      /** Set when the key has its own limit instead of TURN_USER_QUOTA. */
+      readonly quotaLimit?: number;
+    }
   | { readonly ok: false; readonly reason: "unknown_user" | "expired" };
 
 /**
@@ -28,16 +38,21 @@ export function longTermKey(username: string, realm: string, password: string): 
   return codecLongTermKey({ username, realm, password, preparation: "none" });
 }
 
+/** The one quota key of every REST username without a user part. */
+export const NO_USER_QUOTA_KEY = "rest-without-user";
+
 export class CredentialStore {
   readonly realm: string;
   readonly #static = new Map<string, Uint8Array>();
   readonly #secrets: readonly string[];
   readonly #clock: Clock;
+  readonly #noUserQuota: number;
 
   constructor(opts: CredentialStoreOptions) {
     this.realm = opts.realm;
     this.#secrets = opts.secrets;
     this.#clock = opts.clock;
+    this.#noUserQuota = opts.noUserQuota ?? 0;
     for (const entry of opts.users) {
       const i = entry.indexOf(":");
       const user = entry.slice(0, i);
@@ -54,6 +69,8 @@ export class CredentialStore {
     if (parsed === undefined) return { ok: false, reason: "unknown_user" };
     if (!verifyTurnUsername(username, this.#clock.now())) return { ok: false, reason: "expired" };
     const keys = this.#secrets.map((s) => longTermKey(username, this.realm, turnPassword(s, username)));
-    return { ok: true, keys, quotaKey: `r:${parsed.userId ?? username}` };
+    if (parsed.userId !== undefined) return { ok: true, keys, quotaKey: `r:${parsed.userId}` };
+    // Outside the `u:`/`r:` key spaces, so no user can share it by name.
+    return { ok: true, keys, quotaKey: NO_USER_QUOTA_KEY, quotaLimit: this.#noUserQuota };
   }
 }

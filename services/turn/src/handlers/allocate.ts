@@ -71,6 +71,7 @@ export const handleAllocate: RequestHandler = async (ctx, req) => {
     client: req.link,
     username: identity.username,
     quotaKey: identity.quotaKey,
+    ...(identity.quotaLimit === undefined ? {} : { quotaLimit: identity.quotaLimit }),
     integrityKey: identity.key,
     transactionId: txid,
     families,

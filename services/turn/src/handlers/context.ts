@@ -19,6 +19,8 @@ export interface HandlerContext {
 export interface Identity {
   readonly username: string;
   readonly quotaKey: string;
+  /** Allocations allowed under `quotaKey` when not TURN_USER_QUOTA (REST usernames without a user part). */
+  readonly quotaLimit?: number;
   readonly key: Uint8Array;
 }
 

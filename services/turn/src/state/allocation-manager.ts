@@ -40,6 +40,8 @@ export interface AllocateRequest {
   readonly client: ClientLink;
   readonly username: string;
   readonly quotaKey: string;
+  /** Overrides `userQuota` for this key (REST usernames without a user part share a small one). */
+  readonly quotaLimit?: number;
   readonly integrityKey: Uint8Array;
   readonly transactionId: string;
   /** Relay families wanted: the first is required, a second (dual allocation) is best effort. */
@@ -93,7 +95,7 @@ export class AllocationManager {
     const o = this.#opts;
     const key = req.client.key;
     if (this.#byKey.has(key) || this.#pending.has(key)) throw new StunErrorReply("ALLOCATION_MISMATCH");
-    if ((this.#perUser.get(req.quotaKey) ?? 0) >= o.userQuota) {
+    if ((this.#perUser.get(req.quotaKey) ?? 0) >= (req.quotaLimit ?? o.userQuota)) {
       throw new StunErrorReply("ALLOCATION_QUOTA_REACHED", "allocations per user");
     }
     if (this.#byKey.size + this.#pending.size >= o.maxAllocations) {
