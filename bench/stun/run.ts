@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     STUN_WORKERS: workers,
     // Every request comes from 127.0.0.1: the per-source guard (200/s by default) would measure itself.
     STUN_RATE_LIMIT_PER_SECOND: "0",
+    STUN_RATE_LIMIT_BYTES_PER_SECOND: "0",
     LOG_LEVEL: "warn",
   });
   const targets: Target[] = [];

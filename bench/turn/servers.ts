@@ -81,6 +81,9 @@ export async function startSwitchboard(
         TURN_ALLOCATION_BPS: "0",
         TURN_USER_QUOTA: "100000",
         TURN_MAX_ALLOCATIONS: "100000",
+        // Every client is 127.0.0.1: the per-source reflection budgets would throttle the 401s of set-up.
+        TURN_UNAUTH_RATE: "0",
+        TURN_UNAUTH_BYTES_RATE: "0",
         TURN_ADMIN_PORT: String(await freePort()),
         LOG_LEVEL: "info",
       },

@@ -76,6 +76,12 @@ export const stunConfigSpec = {
     default: 400,
     min: 1,
   }),
+  rateLimitBytesPerSecond: int({
+    env: "STUN_RATE_LIMIT_BYTES_PER_SECOND",
+    doc: "reply bytes per second to one source address (per worker), with a burst of twice that; 0 turns the budget off",
+    default: 16_384,
+    min: 0,
+  }),
   rateLimitMaxSources: int({
     env: "STUN_RATE_LIMIT_MAX_SOURCES",
     doc: "source addresses tracked at once by the limiter (least recently seen forgotten first)",

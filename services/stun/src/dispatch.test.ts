@@ -220,6 +220,32 @@ describe("dispatch: amplification guard", () => {
     assert.equal(d(inbound(request([], { cls: StunClass.SuccessResponse }).bytes)).result, "dropped");
   });
 
+  it("bounds reply bytes per source, not only replies (a byte budget)", () => {
+    const clock = new ManualClock();
+    const d = dispatcher({ clock, replyBytes: { capacity: 200, refillPerSecond: 100, maxKeys: 10 } });
+    const req = request().bytes;
+    const first = d(inbound(req));
+    assert.equal(first.reply?.bytes.length, 72, "a 20-byte Binding earns 72 bytes (SOFTWARE configured)");
+    // 200 bytes hold two 72-byte replies; the request count alone would have allowed all of them.
+    assert.deepEqual([d(inbound(req)).result, d(inbound(req)).result], ["success", "rate_limited"]);
+    assert.equal(
+      d(inbound(req, { source: { address: "192.0.2.8", port: 1 } })).result,
+      "success",
+      "another source has its own budget",
+    );
+    clock.advance(1000);
+    assert.equal(d(inbound(req)).result, "success");
+  });
+
+  it("keeps error replies minimal: no SOFTWARE even when configured", () => {
+    const req = request([], { method: 0x003 });
+    const out = dispatcher()(inbound(req.bytes));
+    assert.equal(out.result, "bad_request");
+    const r = readReply(out.reply?.bytes ?? new Uint8Array());
+    assert.equal(r.software, undefined);
+    assert.equal(out.reply?.bytes.length, 56, "header, ERROR-CODE with its reason, FINGERPRINT");
+  });
+
   it("never throws, whatever the bytes", () => {
     const d = dispatcher({ layout: dual });
     const base = encodeStunMessage(

@@ -1,7 +1,8 @@
 /**
  * Dispatch: every inbound datagram or stream frame becomes one Outcome. Undecodable input, responses and
  * messages with a bad FINGERPRINT are dropped silently; requests pass the per-source amplification guard,
- * then go to their method's handler; decisions are encoded with FINGERPRINT (and SOFTWARE when configured).
+ * then go to their method's handler; decisions are encoded with FINGERPRINT (successes with SOFTWARE when
+ * configured; errors stay minimal). A reply leaves only if its bytes fit the source's byte budget too.
  */
 import {
   AttributeType,
@@ -35,8 +36,10 @@ export interface DispatcherOptions {
   layout: ListenerLayout;
   /** SOFTWARE value; empty leaves the attribute out. */
   software: string;
-  /** Per-source-address token buckets; undefined turns the guard off. */
+  /** Per-source-address token buckets of requests; undefined turns the guard off. */
   rateLimit: KeyedRateLimiterOptions | undefined;
+  /** Per-source-address token buckets of reply bytes (the amplification bound); undefined turns it off. */
+  replyBytes?: KeyedRateLimiterOptions | undefined;
   clock: Clock;
   logger: Logger;
 }
@@ -54,6 +57,14 @@ export function createDispatcher(opts: DispatcherOptions): HandleInbound {
   const software: StunAttribute | undefined =
     opts.software === "" ? undefined : textAttribute(AttributeType.Software, opts.software);
   const limiter = opts.rateLimit ? new KeyedRateLimiter(opts.rateLimit, opts.clock) : undefined;
+  const byteBudget = opts.replyBytes ? new KeyedRateLimiter(opts.replyBytes, opts.clock) : undefined;
+  /** The outcome as is if its reply fits the source's byte budget, else rate_limited (no reply). */
+  const withinBudget = (inbound: Inbound, outcome: Outcome): Outcome =>
+    outcome.reply === undefined ||
+    byteBudget === undefined ||
+    byteBudget.allow(inbound.source.address, outcome.reply.bytes.length)
+      ? outcome
+      : RATE_LIMITED;
 
   const errorReply = (
     inbound: Inbound,
@@ -63,15 +74,14 @@ export function createDispatcher(opts: DispatcherOptions): HandleInbound {
   ): Outcome => {
     const attributes = [errorCodeAttribute(decision.code, decision.reason)];
     if (decision.unknownAttributes) attributes.push(unknownAttributesAttribute(decision.unknownAttributes));
-    if (software) attributes.push(software);
     const bytes = encodeStunMessage(
       { method, cls: StunClass.ErrorResponse, transactionId, attributes },
       { fingerprint: true },
     );
-    return {
+    return withinBudget(inbound, {
       result: decision.code === ErrorCode.UnknownAttribute ? "unknown_attribute" : "bad_request",
       reply: { bytes, role: inbound.role, port: inbound.source.port },
-    };
+    });
   };
 
   const allowed = (inbound: Inbound): boolean =>
@@ -126,7 +136,10 @@ export function createDispatcher(opts: DispatcherOptions): HandleInbound {
       },
       { fingerprint: true },
     );
-    return { result: "success", reply: { bytes, role: decision.role, port: decision.port } };
+    return withinBudget(inbound, {
+      result: "success",
+      reply: { bytes, role: decision.role, port: decision.port },
+    });
   };
 
   return (inbound) => {

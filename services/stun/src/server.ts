@@ -65,6 +65,14 @@ export function createStunServer(opts: StunServerOptions): StunServer {
             maxKeys: config.rateLimitMaxSources,
           }
         : undefined,
+    replyBytes:
+      config.rateLimitBytesPerSecond > 0
+        ? {
+            capacity: 2 * config.rateLimitBytesPerSecond,
+            refillPerSecond: config.rateLimitBytesPerSecond,
+            maxKeys: config.rateLimitMaxSources,
+          }
+        : undefined,
     clock: opts.clock ?? systemClock,
     logger: logger.child({ component: "dispatch" }),
   });

@@ -30,7 +30,10 @@ const seeds = (): Uint8Array[] => [
 
 describe("malformed and truncated input", () => {
   it("keeps serving UDP and TCP after thousands of mutated messages", async () => {
-    const t = await startDualAddressServer({ STUN_RATE_LIMIT_PER_SECOND: "0" });
+    const t = await startDualAddressServer({
+      STUN_RATE_LIMIT_PER_SECOND: "0",
+      STUN_RATE_LIMIT_BYTES_PER_SECOND: "0",
+    });
     const port = t.addresses.udp.PP?.port ?? 0;
     const client = await UdpClient.open();
     try {

@@ -85,7 +85,10 @@ describe("STUN over TCP", () => {
 
   it("keeps serving others while a peer floods without reading", async () => {
     // The per-source guard would rightly stop the flood first (every client here is 127.0.0.1): turn it off.
-    const open = await startTestServer({ STUN_RATE_LIMIT_PER_SECOND: "0" });
+    const open = await startTestServer({
+      STUN_RATE_LIMIT_PER_SECOND: "0",
+      STUN_RATE_LIMIT_BYTES_PER_SECOND: "0",
+    });
     const port = open.addresses.tcp.PP?.port ?? 0;
     const flooder = await TcpClient.open(port);
     flooder.socket.pause();

@@ -167,7 +167,17 @@ export const turnConfigSpec = {
     default: 500,
     min: 0,
   }),
-  software: bool({ env: "TURN_SOFTWARE", doc: "send a SOFTWARE attribute in responses", default: true }),
+  unauthenticatedBytes: int({
+    env: "TURN_UNAUTH_BYTES_RATE",
+    doc: "bytes per second per source IP of answers to requests without valid credentials, burst twice that; 0 = no limit",
+    default: 16_384,
+    min: 0,
+  }),
+  software: bool({
+    env: "TURN_SOFTWARE",
+    doc: "send a SOFTWARE attribute in responses to authenticated requests",
+    default: true,
+  }),
   adminHost: str({
     env: "TURN_ADMIN_HOST",
     doc: "admin (health, stats, metrics) address",

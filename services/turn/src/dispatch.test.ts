@@ -22,6 +22,7 @@ import { CredentialStore, longTermKey } from "./auth/credentials.js";
 import { NonceIssuer } from "./auth/nonce.js";
 import { DataPlane } from "./data-plane.js";
 import { Dispatcher } from "./dispatch.js";
+import { KeyedRateLimiter } from "@switchboard/runtime";
 import { createTurnMetrics } from "./metrics.js";
 import { createPeerPolicy } from "./policy/peer-address.js";
 import { AllocationManager } from "./state/allocation-manager.js";
@@ -29,7 +30,9 @@ import { PortPool } from "./state/port-pool.js";
 import type { RelaySocketFactory } from "./state/relay-socket.js";
 import { fiveTupleKey, type ClientLink } from "./state/types.js";
 
-function setup() {
+type DispatcherExtra = Partial<ConstructorParameters<typeof Dispatcher>[0]>;
+
+function setup(extra: (clock: ManualClock) => DispatcherExtra = () => ({})) {
   const clock = new ManualClock();
   const sentToPeers: Array<{ data: Uint8Array; port: number; address: string }> = [];
   const factory: RelaySocketFactory = (req) =>
@@ -75,8 +78,10 @@ function setup() {
     dataPlane,
     software: undefined,
     onClosed: () => {},
+    ...extra(clock),
   });
   const replies: StunMessage[] = [];
+  const raw: Uint8Array[] = [];
   const remote = { address: "198.51.100.7", port: 40000, family: 4 as const };
   const local = { address: "192.0.2.1", port: 3479, family: 4 as const };
   const link: ClientLink = {
@@ -86,7 +91,11 @@ function setup() {
     key: fiveTupleKey("udp", remote, local),
     stream: false,
     send: (chunks) => {
-      for (const c of chunks) if (c[0] !== undefined && c[0] < 4) replies.push(decodeStunMessage(c));
+      for (const c of chunks)
+        if (c[0] !== undefined && c[0] < 4) {
+          raw.push(c);
+          replies.push(decodeStunMessage(c));
+        }
     },
   };
   let nonce = "";
@@ -121,8 +130,54 @@ function setup() {
     return a ? decodeErrorCode(a.value).code : undefined;
   };
   const transport = () => [{ type: AttributeType.RequestedTransport, value: Uint8Array.of(17, 0, 0, 0) }];
-  return { clock, allocations, request, code, transport, sentToPeers, dispatcher, link };
+  /** Sends a request without credentials (as a spoofed source would) and returns the raw reply, if any. */
+  const unauthenticated = async (method: number): Promise<Uint8Array | undefined> => {
+    const bytes = encodeStunMessage({ method, cls: StunClass.Request, transactionId: newTransactionId() });
+    const before = raw.length;
+    dispatcher.onPacket(link, Buffer.from(bytes));
+    for (let i = 0; i < 20 && raw.length === before; i++) await new Promise((r) => setImmediate(r));
+    return raw.length === before ? undefined : raw.at(-1);
+  };
+  return { clock, allocations, request, code, transport, sentToPeers, dispatcher, link, unauthenticated };
 }
+
+describe("reflection: answers to requests without credentials", () => {
+  it("are minimal: no SOFTWARE, a short NONCE; authenticated answers keep SOFTWARE", async () => {
+    const t = setup(() => ({ software: "Switchboard TURN" }));
+    const challenge = await t.unauthenticated(StunMethod.Allocate);
+    assert.ok(challenge !== undefined);
+    const msg = decodeStunMessage(challenge);
+    assert.equal(t.code(msg), 401);
+    assert.equal(getAttribute(msg, AttributeType.Software), undefined);
+    const nonce = getAttribute(msg, AttributeType.Nonce);
+    assert.ok(nonce !== undefined && nonce.value.length <= 21, `NONCE of ${nonce?.value.length} bytes`);
+    // 20-byte request: header, ERROR-CODE "Unauthorized", REALM "r", NONCE, FINGERPRINT.
+    assert.ok(challenge.length <= 88, `${challenge.length}-byte 401 to a 20-byte request`);
+    const binding = await t.unauthenticated(StunMethod.Binding);
+    assert.ok(binding !== undefined);
+    assert.equal(getAttribute(decodeStunMessage(binding), AttributeType.Software), undefined);
+    await t.request(StunMethod.Allocate, t.transport);
+    const ok = await t.request(StunMethod.Allocate, t.transport);
+    assert.equal(ok.cls, StunClass.SuccessResponse);
+    assert.ok(getAttribute(ok, AttributeType.Software) !== undefined);
+  });
+
+  it("are bounded in bytes per source, not only in count", async () => {
+    const t = setup((clock) => ({
+      unauthenticatedLimiter: new KeyedRateLimiter(
+        { capacity: 1000, refillPerSecond: 500, maxKeys: 10 },
+        clock,
+      ),
+      unauthenticatedBytes: new KeyedRateLimiter({ capacity: 300, refillPerSecond: 150, maxKeys: 10 }, clock),
+    }));
+    const sizes: Array<number | undefined> = [];
+    for (let i = 0; i < 6; i++) sizes.push((await t.unauthenticated(StunMethod.Allocate))?.length);
+    const sent = sizes.filter((n): n is number => n !== undefined);
+    assert.ok(sent.length >= 3 && sent.length < 6, `${sent.length} answers`);
+    assert.ok(sent.reduce((a, b) => a + b, 0) <= 300);
+    assert.equal(sizes.at(-1), undefined);
+  });
+});
 
 describe("dispatch and handlers", () => {
   it("401 without a nonce, success with one, 438 once the nonce is older than its lifetime", async () => {

@@ -1,7 +1,8 @@
 /**
  * Dispatch (transport → dispatch → handlers → state): classifies each frame from a client, decodes STUN,
  * authenticates, looks the method up in one table, and encodes the handler's answer or error. Undecodable input
- * gets no reply; handlers never write to sockets.
+ * gets no reply; handlers never write to sockets. Answers to requests without valid credentials are what a
+ * spoofed source can reflect: they carry no SOFTWARE and leave only within the source's count and byte budgets.
  */
 import {
   AttributeType,
@@ -75,6 +76,8 @@ export interface DispatcherOptions {
   readonly ctx: HandlerContext;
   /** Answers to requests without valid credentials, per source IP (bounds reflection); undefined = unlimited. */
   readonly unauthenticatedLimiter?: KeyedRateLimiter;
+  /** Bytes of those answers per source IP (cost = reply length); undefined = unlimited. */
+  readonly unauthenticatedBytes?: KeyedRateLimiter;
   readonly auth: Authenticator;
   readonly dataPlane: DataPlane;
   /** SOFTWARE attribute value, or undefined to send none. */
@@ -162,7 +165,11 @@ export class Dispatcher implements PacketHandler {
     }
     ctx.metrics.requests.inc({ method, result });
     if (reply === undefined) return;
-    if (identity === undefined && this.#o.unauthenticatedLimiter?.allow(link.remote.address) === false) {
+    if (
+      identity === undefined &&
+      (this.#o.unauthenticatedLimiter?.allow(link.remote.address) === false ||
+        this.#o.unauthenticatedBytes?.allow(link.remote.address, reply.length) === false)
+    ) {
       ctx.metrics.dropped.inc({ reason: "rate_limited" });
       return;
     }
@@ -185,8 +192,9 @@ export class Dispatcher implements PacketHandler {
     attributes: readonly StunAttribute[],
     identity: Identity | undefined,
   ): Uint8Array {
+    // SOFTWARE only to authenticated clients: a reply anyone can trigger stays minimal.
     const all =
-      this.#o.software === undefined
+      this.#o.software === undefined || identity === undefined
         ? attributes
         : [...attributes, textAttribute(AttributeType.Software, this.#o.software)];
     return encodeStunMessage(

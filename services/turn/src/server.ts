@@ -122,6 +122,18 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
     },
     auth,
     dataPlane,
+    ...(config.unauthenticatedBytes > 0
+      ? {
+          unauthenticatedBytes: new KeyedRateLimiter(
+            {
+              capacity: 2 * config.unauthenticatedBytes,
+              refillPerSecond: config.unauthenticatedBytes,
+              maxKeys: 65_536,
+            },
+            clock,
+          ),
+        }
+      : {}),
     ...(config.unauthenticatedRate > 0
       ? {
           unauthenticatedLimiter: new KeyedRateLimiter(

@@ -15,7 +15,8 @@ export interface NonceIssuerOptions {
   readonly key?: Uint8Array;
 }
 
-const MAC_BYTES = 12;
+/** 72 bits of HMAC: a guess is as likely as 1 in 2^72, and the 401 that carries it stays small (reflection). */
+const MAC_BYTES = 9;
 
 export class NonceIssuer {
   readonly #key: Uint8Array;
