@@ -180,11 +180,13 @@ function success(
   const mapped = transportAddress(ctx.source);
   const attributes: StunAttribute[] = [
     xorAddressAttribute(AttributeType.XorMappedAddress, mapped, msg.transactionId),
-    // RFC 5780 §6.1 asks for MAPPED-ADDRESS too; RFC 3489-era clients read only this one.
-    addressAttribute(AttributeType.MappedAddress, mapped),
   ];
   const other = otherAddress(layout, ctx.role);
   if (other !== undefined) {
+    // RFC 5780 §6.1 asks for MAPPED-ADDRESS too (NAT discovery tools may read it). Outside RFC 5780 it is left
+    // out: every request decoded here has the magic cookie, so its sender reads XOR-MAPPED-ADDRESS, and a reply
+    // a spoofed source can trigger stays smaller (60 bytes for a 20-byte request instead of 72).
+    attributes.push(addressAttribute(AttributeType.MappedAddress, mapped));
     attributes.push(
       addressAttribute(AttributeType.ResponseOrigin, transportAddress(roleEndpoint(layout, role))),
     );
