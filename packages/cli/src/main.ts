@@ -50,13 +50,13 @@ if (isEntry) {
     env: process.env,
     signal: controller.signal,
   };
+  // The command has finished once its promise settles: exit then, rather than waiting on stdin or a library's
+  // leftover timers (stdout and stderr are synchronous on Linux for files, pipes and terminals).
   main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`switchboard: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = EXIT.failure;
+      process.exit(EXIT.failure);
     },
   );
 }
