@@ -243,3 +243,10 @@ function stopAll(code) {
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
+process.on("SIGHUP", () => stopAll(0));
+// Whatever started this script (npm, a shell, a test) going away stops the services too: nothing is left behind
+// running under PID 1, even when the parent was killed without a chance to pass a signal on.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stopAll(0);
+}, 500).unref();
