@@ -71,23 +71,22 @@ export const run: Command = async (args, io) => {
       if (human === null) out.debug(`${name} ${JSON.stringify(fields)}`);
       if (name === "connectionEstablished" && config.debug) void debugStats(client, out);
       if (name === "error" && isFatal(errorCode(payload))) finish(payload);
+      const ending = ENDING_EVENTS[name];
+      if (ending !== undefined) finish(Object.assign(new Error(name), { code: ending }));
     });
   }
 
   const steps = (async () => {
     await client.initializeNode();
     if (config.relay) await requireTurn(client);
-    const peers = await client.discoverPeers(config.meetingCode);
-    out.event(
-      "joined",
-      { meetingCode: config.meetingCode, peers: peers.map((p) => p.peerId) },
-      out.style(
-        "bold",
-        `joined meeting "${config.meetingCode}"${config.nodeId ? ` as ${config.nodeId}` : ""}: ` +
-          `${peers.length} other peer${peers.length === 1 ? "" : "s"} here${config.relay ? ", relay only" : ""}` +
-          " (type a line to send it to every connected peer, Ctrl-C to leave)",
-      ),
-    );
+    await client.discoverPeers(config.meetingCode);
+    if (!config.json)
+      out.note(
+        out.style(
+          "gray",
+          `type a line to send it to every connected peer${config.relay ? " (relay only)" : ""}; Ctrl-C leaves`,
+        ),
+      );
   })();
   steps.catch((err: unknown) => finish(err ?? new Error("failed")));
 
@@ -110,16 +109,17 @@ export const run: Command = async (args, io) => {
   return code;
 };
 
+/** Events after which the peer is out of the meeting for good, with the failure code they stand for. */
+const ENDING_EVENTS: Partial<Record<string, string>> = {
+  kicked: "kicked",
+  lobbyDenied: "lobby_denied",
+  roomEnded: "meeting_ended",
+};
+
 /** --relay with no TURN server from signaling can never connect: say so at once instead of timing out. */
 async function requireTurn(client: PeerClient): Promise<void> {
-  const health = (await client.healthCheck()) as { iceServers?: { urls?: string | string[] }[] } | undefined;
-  const servers = health?.iceServers;
-  if (!Array.isArray(servers)) return;
-  const urls = servers.flatMap((s) =>
-    Array.isArray(s.urls) ? s.urls : s.urls === undefined ? [] : [s.urls],
-  );
-  if (!urls.some((u) => /^turns?:/i.test(u)))
-    throw Object.assign(new Error("no TURN server"), { code: "turn_unavailable" });
+  const health = await client.healthCheck();
+  if (!health.turnConfigured) throw Object.assign(new Error("no TURN server"), { code: "turn_unavailable" });
 }
 
 async function debugStats(client: PeerClient, out: Output): Promise<void> {

@@ -34,7 +34,20 @@ test("human lines name the peer, the method and the timings", () => {
     describeEvent("error", Object.assign(new Error("ICE failed"), { code: "timeout" }), names, plain),
     "! ICE failed (timeout)",
   );
-  assert.equal(describeEvent("signalingState", "open", names, plain), null);
+  assert.equal(
+    describeEvent(
+      "joined",
+      { roomId: "demo", self: { peerId: "me1", name: "alice" }, peers: [{}] },
+      names,
+      plain,
+    ),
+    'joined meeting "demo" as alice (me1): 1 other peer here',
+  );
+  assert.equal(
+    describeEvent("kicked", { roomId: "demo", by: "p1" }, names, plain),
+    "! removed from the meeting by bob",
+  );
+  assert.equal(describeEvent("signalingState", { state: "open" }, names, plain), null);
 });
 
 test("JSON fields: payload objects spread, errors as code and message, bytes as base64", () => {

@@ -46,10 +46,29 @@ export function describeEvent(
   style: Output["style"],
 ): string | null {
   const p = (typeof payload === "object" && payload !== null ? payload : {}) as Payload;
-  const id = str(p.peerId) ?? str(p.from);
+  const id = str(p.peerId) ?? str(p.from) ?? str((p as { by?: unknown }).by);
   const who = id === undefined ? "a peer" : (names.get(id) ?? id);
   const label = id !== undefined && names.has(id) && names.get(id) !== id ? `${who} (${id})` : who;
   switch (name) {
+    case "joined": {
+      const j = payload as { roomId?: unknown; self?: { peerId?: unknown; name?: unknown }; peers?: unknown };
+      const n = Array.isArray(j.peers) ? j.peers.length : 0;
+      const self = str(j.self?.name) ?? str(j.self?.peerId) ?? "?";
+      const selfId = str(j.self?.peerId);
+      return style(
+        "bold",
+        `joined meeting "${str(j.roomId) ?? "?"}" as ${self}${selfId && selfId !== self ? ` (${selfId})` : ""}: ` +
+          `${n} other peer${n === 1 ? "" : "s"} here`,
+      );
+    }
+    case "kicked":
+      return style("red", `! removed from the meeting by ${who}`);
+    case "lobbyWaiting":
+      return style("yellow", "waiting in the lobby for the host to let this peer in");
+    case "lobbyDenied":
+      return style("red", "! the host did not let this peer in");
+    case "roomEnded":
+      return style("red", "! the meeting has ended");
     case "peerDiscovered":
       return style(
         "cyan",

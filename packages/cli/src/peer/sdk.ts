@@ -19,7 +19,7 @@ export interface PeerClient {
   discoverPeers(meetingCode?: string): Promise<readonly PeerSummary[]>;
   broadcast(data: string | Uint8Array): Promise<unknown>;
   getStats(): Promise<unknown>;
-  healthCheck(): Promise<unknown>;
+  healthCheck(): Promise<{ readonly turnConfigured: boolean; readonly iceServers: readonly string[] }>;
   disconnect(): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): unknown;
 }
