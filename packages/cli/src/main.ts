@@ -31,9 +31,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
   return run(rest, io);
 }
 
-const entry = process.argv[1];
-const isEntry = entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
-if (isEntry) {
+/** Runs the command line of this process: signals abort the command, its exit code ends the process. */
+export function runCli(): void {
   const controller = new AbortController();
   let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
@@ -60,3 +59,6 @@ if (isEntry) {
     },
   );
 }
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) runCli();
