@@ -57,7 +57,12 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
     opts.destination ??
       ((opts.pretty ?? wantsPrettyLogs())
-        ? prettyStream({ colorize: process.env.NO_COLOR === undefined, ignore: "pid,hostname", sync: false })
+        ? prettyStream({
+            colorize: process.env.NO_COLOR === undefined,
+            ignore: "pid,hostname",
+            singleLine: true,
+            sync: false,
+          })
         : pino.destination({ sync: false })),
   );
 }

@@ -6,7 +6,7 @@ import { PEER_USAGE, resolvePeerConfig, type PeerConfig } from "../peer/config.j
 import { describeEvent, eventFields } from "../peer/describe.js";
 import { describeFailure, errorCode, isFatal } from "../peer/failure.js";
 import { loadSdk } from "../peer/load-sdk.js";
-import type { PeerClient } from "../peer/sdk.js";
+import type { SwitchboardClient } from "@switchboard/client";
 
 /** `switchboard peer`: join a meeting, stay, print what happens, send stdin lines to every connected peer. */
 export const run: Command = async (args, io) => {
@@ -117,12 +117,12 @@ const ENDING_EVENTS: Partial<Record<string, string>> = {
 };
 
 /** --relay with no TURN server from signaling can never connect: say so at once instead of timing out. */
-async function requireTurn(client: PeerClient): Promise<void> {
+async function requireTurn(client: SwitchboardClient): Promise<void> {
   const health = await client.healthCheck();
   if (!health.turnConfigured) throw Object.assign(new Error("no TURN server"), { code: "turn_unavailable" });
 }
 
-async function debugStats(client: PeerClient, out: Output): Promise<void> {
+async function debugStats(client: SwitchboardClient, out: Output): Promise<void> {
   try {
     out.debug(`stats ${JSON.stringify(await client.getStats())}`);
   } catch (err) {

@@ -1,21 +1,15 @@
-import type { PeerClient, PeerClientOptions, PeerSdk } from "./sdk.js";
+import type { ClientOptions, ClientEventName, SwitchboardClient } from "@switchboard/client";
 
-interface ClientModule {
-  SwitchboardClient: new (options: PeerClientOptions & { rtc: unknown }) => PeerClient;
-  CLIENT_EVENTS: readonly string[];
-}
-interface NodeModule {
-  nodeRtc: () => unknown;
+/** What `switchboard peer` needs from the SDK: its event names and a client on Node's WebRTC stack. */
+export interface PeerSdk {
+  /** Every event name the client emits (the `event` of `--json` lines). */
+  readonly events: readonly ClientEventName[];
+  create(options: Omit<ClientOptions, "rtc">): SwitchboardClient;
 }
 
-/** The SDK with Node's WebRTC stack, loaded only when a command needs it. */
+/** The SDK with node-datachannel, loaded only when a command runs a client (not for --help or a bad flag). */
 export async function loadSdk(): Promise<PeerSdk> {
-  const client = (await import("@switchboard/client")) as unknown as Partial<ClientModule>;
-  const node = (await import("@switchboard/client/node")) as unknown as Partial<NodeModule>;
-  const { SwitchboardClient, CLIENT_EVENTS } = client;
-  const { nodeRtc } = node;
-  if (!SwitchboardClient || !CLIENT_EVENTS || !nodeRtc)
-    throw new Error("@switchboard/client is not built with its client API (SwitchboardClient, nodeRtc)");
+  const { SwitchboardClient, CLIENT_EVENTS, nodeRtc } = await import("@switchboard/client/node");
   return {
     events: CLIENT_EVENTS,
     create: (options) => new SwitchboardClient({ ...options, rtc: nodeRtc() }),
