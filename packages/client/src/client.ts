@@ -17,6 +17,9 @@ import type { SignalingState } from "./signaling/state.js";
 import type { WebSocketConstructor } from "./signaling/websocket.js";
 import { WritableStore, type Readable } from "./stores.js";
 
+/** How long a rejoined client waits for connected peers to announce their new ids, ms. */
+const RENAME_GRACE_MS = 2000;
+
 export interface ClientOptions {
   readonly signalingUrl: string;
   /** The meeting `discoverPeers()` joins when called without an argument. */
@@ -385,11 +388,19 @@ export class SwitchboardClient {
         this.#syncPeers();
         this.#syncSession();
         this.#events.emit("joined", { roomId: m.roomId, self: m.self, peers: m.peers });
-        for (const p of m.peers) {
-          this.#events.emit("peerDiscovered", { ...p, roomId: m.roomId });
-          if (this.#opts.autoConnect !== false && !this.#connections.has(p.peerId))
-            this.#connections.connect(p.peerId, m.roomId).catch((err: unknown) => this.#emitError(err));
-        }
+        for (const p of m.peers) this.#events.emit("peerDiscovered", { ...p, roomId: m.roomId });
+        if (this.#opts.autoConnect === false) return;
+        // After a rejoin, connected peers not listed yet may be the listed ones under new ids: give their
+        // `id` frames a moment before connecting a second time.
+        const listed = new Set(m.peers.map((p) => p.peerId));
+        const renamesDue = this.#connections.connectedPeers().some((id) => !listed.has(id));
+        const connectAll = () => {
+          for (const p of m.peers)
+            if (this.#roster.roomOf(p.peerId) === m.roomId && !this.#connections.has(p.peerId))
+              this.#connections.connect(p.peerId, m.roomId).catch((err: unknown) => this.#emitError(err));
+        };
+        if (renamesDue) setTimeout(connectAll, RENAME_GRACE_MS);
+        else connectAll();
         return;
       }
       case "peer.joined":

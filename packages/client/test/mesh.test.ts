@@ -67,4 +67,51 @@ describe("Node peers through real signaling (node-datachannel)", { timeout: 120_
       assert.equal((await c.getStats()).length, 0);
     },
   );
+
+  it("three peers form a full mesh", { timeout: 60_000 }, async () => {
+    const room = roomCode("mesh");
+    const peers = ["m1", "m2", "m3"].map((n) => client(n, { meetingCode: room }));
+    await Promise.all(peers.map((p) => p.initializeNode()));
+    for (const p of peers) await p.discoverPeers();
+    await until(
+      async () =>
+        (await Promise.all(peers.map(async (p) => (await p.getStats()).length))).every((n) => n === 2),
+      40_000,
+      "a full mesh",
+    );
+    const boxes = peers.map(inbox);
+    await peers[0]?.broadcast("to all");
+    await until(() => boxes[1]?.size === 1 && boxes[2]?.size === 1, 20_000, "broadcast");
+    for (const p of peers) {
+      const ids = (await p.getStats()).map((s) => s.peerId).sort();
+      const others = peers
+        .filter((o) => o !== p)
+        .map((o) => o.peerId)
+        .sort();
+      assert.deepEqual(ids, others);
+    }
+  });
+
+  it(
+    "glare: both call connectToPeer at the same moment and one connection results",
+    { timeout: 60_000 },
+    async () => {
+      const room = roomCode("glare");
+      const a = client("ga", { meetingCode: room, autoConnect: false });
+      const b = client("gb", { meetingCode: room, autoConnect: false });
+      await Promise.all([a.initializeNode(), b.initializeNode()]);
+      await a.discoverPeers();
+      const seen = waitFor(a, "peerDiscovered");
+      await b.discoverPeers();
+      await seen;
+      const [ia, ib] = await Promise.all([a.connectToPeer(b.peerId ?? ""), b.connectToPeer(a.peerId ?? "")]);
+      assert.equal(ia.peerId, b.peerId);
+      assert.equal(ib.peerId, a.peerId);
+      const boxB = inbox(b);
+      await a.send(b.peerId ?? "", "after glare");
+      await until(() => boxB.get(a.peerId ?? "")?.[0] === "after glare", 20_000, "message after glare");
+      assert.equal((await a.getStats()).length, 1);
+      assert.equal((await b.getStats()).length, 1);
+    },
+  );
 });

@@ -142,6 +142,8 @@ export class PeerLink {
     this.#gathered = [];
     this.#queue.clear();
     this.#channelOpen = false;
+    this.#descriptionSent = false;
+    this.#outgoing = [];
     pc.onicecandidate = (ev) => {
       if (pc !== this.#pc || !ev.candidate?.candidate) return;
       const c = ev.candidate;
@@ -150,7 +152,9 @@ export class PeerLink {
       const init: NonNullable<CandidateInit> = { candidate: c.candidate, sdpMid: c.sdpMid ?? null };
       if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
       if (c.usernameFragment) init.usernameFragment = c.usernameFragment;
-      this.#opts.sendSignal({ kind: "candidate", candidate: init });
+      // Candidates may be gathered before the offer/answer is out: hold them until it is.
+      if (this.#descriptionSent) this.#opts.sendSignal({ kind: "candidate", candidate: init });
+      else this.#outgoing.push(init);
     };
     pc.ondatachannel = (ev) => {
       if (pc !== this.#pc) return;
@@ -160,7 +164,8 @@ export class PeerLink {
     pc.onconnectionstatechange = () => {
       if (pc !== this.#pc || this.#closed) return;
       const s = pc.connectionState;
-      if (s === "failed") this.#recover("ice-failed");
+      // node-datachannel may go straight to `closed` when ICE or DTLS fails: the same for us.
+      if (s === "failed" || s === "closed") this.#recover(`ice-${s}`);
       else if (s === "disconnected") this.#arm(this.#opts.disconnectedGraceMs ?? 4000, "disconnected");
       else if (s === "connected") clearTimeout(this.#timer);
     };
@@ -241,7 +246,7 @@ export class PeerLink {
       const sdp = offer.sdp ?? pc.localDescription?.sdp ?? "";
       const signature = await this.#opts.signer?.sign("offer", sdp, this.remoteId);
       if (pc !== this.#pc) return;
-      this.#opts.sendSignal({
+      this.#sendDescription({
         kind: "offer",
         sdp,
         ...(iceRestart ? { iceRestart: true } : {}),
@@ -301,10 +306,19 @@ export class PeerLink {
     const sdp = answer.sdp ?? pc.localDescription?.sdp ?? "";
     const signature = await this.#opts.signer?.sign("answer", sdp, this.remoteId);
     if (pc !== this.#pc) return;
-    this.#opts.sendSignal({ kind: "answer", sdp, ...(signature ? { signature } : {}) });
+    this.#sendDescription({ kind: "answer", sdp, ...(signature ? { signature } : {}) });
   }
 
   #remoteFingerprint: string | undefined;
+  #descriptionSent = false;
+  #outgoing: NonNullable<CandidateInit>[] = [];
+
+  /** Sends an offer or answer, then the candidates gathered before it. */
+  #sendDescription(data: Extract<SignalData, { kind: "offer" | "answer" }>): void {
+    this.#opts.sendSignal(data);
+    this.#descriptionSent = true;
+    for (const candidate of this.#outgoing.splice(0)) this.#opts.sendSignal({ kind: "candidate", candidate });
+  }
 
   async #rollback(): Promise<boolean> {
     if (this.#opts.rtc.canRenegotiate === false) return false;
