@@ -1,0 +1,238 @@
+/**
+ * Client benchmark (run by run.sh inside a loopback-only network namespace), ours and the reference side by side in
+ * one run, medians of CLIENT_BENCH_RUNS trials (default 9), alternating which goes first:
+ *  1. Chromium↔Chromium: time from `discoverPeers()` to the first data-channel message (SDK browser build on the
+ *     local platform) against PeerJS 1.5.5 (`connect()` to the first message) on the PeerJS server 1.0.2; both get
+ *     the same ICE servers (our STUN and TURN) and are registered with their signaling before the clock starts.
+ *  2. Node↔Node (node-datachannel): the same time through the SDK.
+ *  3. Throughput Node↔Node: the SDK's `send()` against a bare RTCDataChannel pump on node-datachannel (same chunk
+ *     size, same high/low water marks), 32 MiB each.
+ *  4. The browser build's size, minified and min+gzip.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { chromium, type Page } from "playwright-core";
+import { SwitchboardClient, nodeRtc } from "@switchboard/client/node";
+import { chromiumLaunchOptions, freePort } from "@switchboard/test-support";
+import { issueTurnCredentials } from "@switchboard/turn-credentials";
+import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
+import { bareThroughput, sdkThroughput } from "./throughput.js";
+
+const RUNS = Number(process.env.CLIENT_BENCH_RUNS ?? 9);
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+const BUNDLE = root("packages/client/dist/browser/switchboard.js");
+const PEERJS = root("bench/.peers/node_modules/peerjs/dist/peerjs.min.js");
+const PEER_SERVER = root("bench/.peers/node_modules/peer/dist/bin/peerjs.js");
+const SECRET = "client-bench-secret";
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const log = (line: string) => process.stderr.write(`# ${line}\n`);
+/** Every trial is bounded: a stuck connection fails the run with what it was doing. */
+function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+}
+let seq = 0;
+const code = (label: string) => `bench-${label}-${process.pid}-${++seq}`;
+
+async function main(): Promise<void> {
+  const platform = await startLocalPlatform({ TURN_SECRET: SECRET, LOG_LEVEL: "error" });
+  const peerPort = await freePort();
+  const peerServer = spawn(
+    process.execPath,
+    [PEER_SERVER, "--port", String(peerPort), "--host", "127.0.0.1"],
+    {
+      stdio: "ignore",
+    },
+  );
+  const http = createServer((req, res) => {
+    const files: Record<string, [string, string]> = {
+      "/switchboard.js": [BUNDLE, "text/javascript"],
+      "/peerjs.min.js": [PEERJS, "text/javascript"],
+      "/page.js": [fileURLToPath(new URL("./page.js", import.meta.url)), "text/javascript"],
+    };
+    const f = files[req.url ?? ""];
+    if (f) res.writeHead(200, { "content-type": f[1] }).end(readFileSync(f[0]));
+    else
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end(
+          '<!doctype html><script src="/peerjs.min.js"></script><script type="module">import * as sb from "/switchboard.js"; window.sb = sb;</script><script src="/page.js"></script>',
+        );
+  });
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const creds = issueTurnCredentials({
+    secret: SECRET,
+    ttlSeconds: 3600,
+    userId: "bench",
+    nowMs: Date.now(),
+  });
+  const iceServers = [
+    { urls: [`stun:127.0.0.1:${platform.ports.STUN_PORT}`] },
+    {
+      urls: [
+        `turn:127.0.0.1:${platform.ports.TURN_PORT}?transport=udp`,
+        `turn:127.0.0.1:${platform.ports.TURN_PORT}?transport=tcp`,
+      ],
+      username: creds.username,
+      credential: creds.credential,
+    },
+  ];
+  const browser = await chromium.launch(chromiumLaunchOptions({ fakeMediaDevices: true }));
+  try {
+    const context = await browser.newContext();
+    await context.grantPermissions(["microphone", "camera"], { origin });
+    const pages: Page[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await context.newPage();
+      await page.goto(origin);
+      await page.waitForFunction(() => "sb" in globalThis && "bench" in globalThis && "peerjs" in globalThis);
+      // A granted microphone lets Chromium offer loopback host candidates (as a call would).
+      await page.evaluate(
+        "navigator.mediaDevices.getUserMedia({ audio: true }).then((s) => s.getTracks().forEach((t) => t.stop()))",
+      );
+      pages.push(page);
+    }
+    const [a, b] = pages as [Page, Page];
+    const call = <T>(page: Page, fn: string, arg: unknown): Promise<T> =>
+      page.evaluate<T>(`window.bench.${fn}(${JSON.stringify(arg)})`);
+
+    const ours = async (): Promise<number> => {
+      const opts = { signalingUrl: platform.signalingUrl, meetingCode: code("chromium") };
+      await call(a, "oursA", opts);
+      const ms = await call<number>(b, "oursB", opts);
+      await Promise.all([call(a, "close", null), call(b, "close", null)]);
+      return ms;
+    };
+    const peerjs = async (): Promise<number> => {
+      const server = { host: "127.0.0.1", port: peerPort, path: "/", key: "peerjs", debug: 0 };
+      const idA = code("pa");
+      await call(a, "peerjsA", { id: idA, server, iceServers });
+      const ms = await call<number>(b, "peerjsB", { id: code("pb"), target: idA, server, iceServers });
+      await Promise.all([call(a, "close", null), call(b, "close", null)]);
+      return ms;
+    };
+    log("chromium: warm-up");
+    await within(60_000, "chromium warm-up (ours)", ours()); // page JIT, first TURN allocations
+    await within(60_000, "chromium warm-up (PeerJS)", peerjs());
+    log("chromium: trials");
+    const oursMs: number[] = [];
+    const peerjsMs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const o = () => within(60_000, "chromium trial (ours)", ours());
+      const p = () => within(60_000, "chromium trial (PeerJS)", peerjs());
+      if (i % 2 === 0) {
+        oursMs.push(await o());
+        peerjsMs.push(await p());
+      } else {
+        peerjsMs.push(await p());
+        oursMs.push(await o());
+      }
+    }
+
+    log(
+      `chromium: ours ${oursMs.map((x) => fmt(x)).join(" ")}; PeerJS ${peerjsMs.map((x) => fmt(x)).join(" ")}`,
+    );
+    const nodeMs: number[] = [];
+    const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl));
+    await node(); // warm-up
+    for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
+    log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
+
+    const sdkRate: number[] = [];
+    const bareRate: number[] = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+      const sdk = () => within(120_000, "SDK throughput", sdkThroughput(platform.signalingUrl, code("rate")));
+      const bare = () => within(120_000, "bare throughput", bareThroughput(iceServers));
+      if (i % 2 === 0) {
+        sdkRate.push(await sdk());
+        bareRate.push(await bare());
+      } else {
+        bareRate.push(await bare());
+        sdkRate.push(await sdk());
+      }
+      log(
+        `throughput: SDK ${sdkRate.map((x) => fmt(x)).join(" ")}; bare ${bareRate.map((x) => fmt(x)).join(" ")}`,
+      );
+    }
+
+    const bundle = readFileSync(BUNDLE);
+    const gz = gzipSync(bundle, { level: 9 }).length;
+    const rows = [
+      ["figure", "ours", "reference", "ratio", "target"],
+      [
+        "Chromium↔Chromium discoverPeers → first message, ms (median)",
+        fmt(median(oursMs)),
+        `${fmt(median(peerjsMs))} (PeerJS)`,
+        fmt(median(oursMs) / median(peerjsMs), 2),
+        "≤ 0.8",
+      ],
+      ["Node↔Node discoverPeers → first message, ms (median)", fmt(median(nodeMs)), "—", "—", "—"],
+      [
+        "Node↔Node data channel, MiB/s (median, 32 MiB)",
+        fmt(median(sdkRate)),
+        `${fmt(median(bareRate))} (bare RTCDataChannel)`,
+        fmt(median(sdkRate) / median(bareRate), 2),
+        "≥ 0.9",
+      ],
+      [
+        "browser build, KiB min / min+gzip",
+        `${fmt(bundle.length / 1024)} / ${fmt(gz / 1024)}`,
+        "—",
+        "—",
+        "≤ 30 KB gzip",
+      ],
+    ];
+    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    console.log(
+      `RESULT ${JSON.stringify({ runs: RUNS, oursMs, peerjsMs, nodeMs, sdkRate, bareRate, bundleBytes: bundle.length, gzipBytes: gz })}`,
+    );
+  } finally {
+    await browser.close();
+    http.close();
+    peerServer.kill("SIGTERM");
+    await platform.stop();
+  }
+}
+
+/** Two SDK clients in this process: the time from B's discoverPeers() to A's first message at B. */
+async function nodeConnectTime(signalingUrl: string): Promise<number> {
+  const meetingCode = code("node");
+  const a = new SwitchboardClient({ signalingUrl, meetingCode, rtc: nodeRtc() });
+  const b = new SwitchboardClient({ signalingUrl, meetingCode, rtc: nodeRtc() });
+  try {
+    a.on("connectionEstablished", (c) => void a.send(c.peerId, "ping"));
+    await a.initializeNode();
+    await a.discoverPeers();
+    await b.initializeNode();
+    const first = new Promise<number>((resolve) => b.on("message", () => resolve(performance.now())));
+    const t0 = performance.now();
+    await b.discoverPeers();
+    return (await first) - t0;
+  } finally {
+    await Promise.all([a.disconnect(), b.disconnect()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,45 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { SwitchboardClient } from "../src/index.js";
+import { inbox, makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
+
+describe("relay-only through our TURN server (credentials from welcome)", { timeout: 90_000 }, () => {
+  let svc: Services;
+  const clients: SwitchboardClient[] = [];
+  before(async () => {
+    svc = await startServices({ turn: true });
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.disconnect()));
+    await svc.close();
+  });
+
+  it("connects with method relay on both ends and moves data", { timeout: 60_000 }, async () => {
+    const room = roomCode("relay");
+    const a = makeClient(svc.ws, { name: "ra", meetingCode: room, iceTransportPolicy: "relay" });
+    const b = makeClient(svc.ws, { name: "rb", meetingCode: room, iceTransportPolicy: "relay" });
+    clients.push(a, b);
+    const welcome = await a.initializeNode();
+    assert.ok(
+      welcome.iceServers.some((s) => s.urls.some((u) => u.startsWith("turn:")) && s.username && s.credential),
+    );
+    await b.initializeNode();
+    const ea = waitFor(a, "connectionEstablished", () => true, 50_000);
+    const eb = waitFor(b, "connectionEstablished", () => true, 50_000);
+    await a.discoverPeers();
+    await b.discoverPeers();
+    const [ia, ib] = await Promise.all([ea, eb]);
+    assert.equal(ia.method, "relay");
+    assert.equal(ib.method, "relay");
+    for (const c of [a, b]) {
+      const [s] = await c.getStats();
+      assert.equal(s?.method, "relay");
+      assert.deepEqual(s?.gatheredCandidateTypes, ["relay"]);
+    }
+    const box = inbox(b);
+    const chunk = new Uint8Array(60_000).fill(7);
+    for (let i = 0; i < 20; i++) await a.send(b.peerId ?? "", chunk);
+    await until(() => (box.get(a.peerId ?? "")?.length ?? 0) === 20, 30_000, "20 relayed chunks");
+    assert.ok(svc.turn && svc.turn.allocations.size >= 2, "TURN holds the allocations");
+  });
+});

@@ -1,0 +1,59 @@
+/** A WebSocket man-in-the-middle in front of signaling: forwards frames, can cut every link or rewrite frames. */
+import { WebSocket, WebSocketServer } from "ws";
+
+export interface WsRelay {
+  readonly url: string;
+  /** Rewrites client → server text frames (default: as is). */
+  tamper: (text: string) => string;
+  /** Terminates every proxied connection (both sides), as a network cut would. */
+  cutAll(): void;
+  close(): Promise<void>;
+}
+
+export async function startWsRelay(target: string): Promise<WsRelay> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise<void>((r) => wss.once("listening", () => r()));
+  const pairs = new Set<[WebSocket, WebSocket]>();
+  const relay: WsRelay = {
+    url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/ws`,
+    tamper: (t) => t,
+    cutAll() {
+      for (const [a, b] of pairs) {
+        a.terminate();
+        b.terminate();
+      }
+      pairs.clear();
+    },
+    async close() {
+      relay.cutAll();
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+  wss.on("connection", (client) => {
+    const upstream = new WebSocket(target);
+    const pair: [WebSocket, WebSocket] = [client, upstream];
+    pairs.add(pair);
+    const early: string[] = [];
+    client.on("message", (data) => {
+      const text = relay.tamper((data as Buffer).toString("utf8"));
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+      else early.push(text);
+    });
+    upstream.on("open", () => {
+      for (const t of early.splice(0)) upstream.send(t);
+    });
+    upstream.on("message", (data) => {
+      if (client.readyState === WebSocket.OPEN) client.send((data as Buffer).toString("utf8"));
+    });
+    const end = () => {
+      pairs.delete(pair);
+      client.terminate();
+      upstream.terminate();
+    };
+    client.on("close", end);
+    upstream.on("close", end);
+    upstream.on("error", end);
+    client.on("error", end);
+  });
+  return relay;
+}
