@@ -4,6 +4,8 @@ export {
   getNATInfo,
   getRecommendedStrategy,
   expectDirect,
+  natProfile,
+  NAT_TYPES,
   NATDiscoveryError,
   parseStunServer,
   parseStunServerList,

@@ -1,9 +1,16 @@
 // NAT behaviour discovery (RFC 5780) and connection strategy: Node only (UDP sockets), exported from ./node.
 export { getNATInfo, NATDiscoveryError, type NATDiscoveryOptions } from "./discover.js";
-export { getRecommendedStrategy, expectDirect, type Strategy, type StrategyAdvice } from "./strategy.js";
+export {
+  getRecommendedStrategy,
+  expectDirect,
+  natProfile,
+  type Strategy,
+  type StrategyAdvice,
+} from "./strategy.js";
 export { classify, type NatObservations } from "./classify.js";
 export {
   formatEndpoint,
+  NAT_TYPES,
   type Endpoint,
   type FilteringBehavior,
   type MappingBehavior,

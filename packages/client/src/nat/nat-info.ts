@@ -20,6 +20,17 @@ export type FilteringBehavior =
 export type NatType =
   "open" | "full-cone" | "restricted-cone" | "port-restricted-cone" | "symmetric" | "udp-blocked" | "unknown";
 
+/** Every classic name, in order from most to least reachable. */
+export const NAT_TYPES: readonly NatType[] = [
+  "open",
+  "full-cone",
+  "restricted-cone",
+  "port-restricted-cone",
+  "symmetric",
+  "udp-blocked",
+  "unknown",
+];
+
 export interface Endpoint {
   readonly address: string;
   readonly port: number;

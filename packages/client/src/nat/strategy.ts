@@ -9,7 +9,7 @@
  * most (its own packets to the symmetric side's address opened the filter for any port there), and not when it
  * filters by address and port. Symmetric on both sides: neither port can be known in advance, so TURN.
  */
-import type { NATInfo } from "./nat-info.js";
+import type { FilteringBehavior, NATInfo, NatType } from "./nat-info.js";
 
 export type Strategy = "direct" | "hole-punching" | "turn";
 
@@ -21,6 +21,36 @@ export interface StrategyAdvice {
 }
 
 type Side = Pick<NATInfo, "udpBlocked" | "mapping" | "filtering" | "natType">;
+
+/** The behaviours a classic name stands for (to ask "and with a peer behind a symmetric NAT?"). */
+export function natProfile(natType: NatType): Side {
+  const eimWith = (filtering: FilteringBehavior): Side => ({
+    udpBlocked: false,
+    mapping: "endpoint-independent",
+    filtering,
+    natType,
+  });
+  switch (natType) {
+    case "open":
+    case "full-cone":
+      return eimWith("endpoint-independent");
+    case "restricted-cone":
+      return eimWith("address-dependent");
+    case "port-restricted-cone":
+      return eimWith("address-and-port-dependent");
+    case "symmetric":
+      return {
+        udpBlocked: false,
+        mapping: "address-and-port-dependent",
+        filtering: "address-and-port-dependent",
+        natType,
+      };
+    case "udp-blocked":
+      return { udpBlocked: true, mapping: "unknown", filtering: "unknown", natType };
+    default:
+      return { udpBlocked: false, mapping: "unknown", filtering: "unknown", natType };
+  }
+}
 
 const known = (s: Side): boolean => s.mapping !== "unknown";
 const eim = (s: Side): boolean => s.mapping === "endpoint-independent";
