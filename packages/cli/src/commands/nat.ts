@@ -1,6 +1,6 @@
 /**
  * `switchboard nat [--stun HOST:PORT …] [--peer TYPE] [--json]`: this host's NAT behaviour (RFC 5780) and what to
- * expect when connecting. Servers: every --stun, else STUN_SERVERS (comma/space separated), else 127.0.0.1:3478.
+ * expect when connecting. Servers: every --stun, else STUN_SERVERS (comma-separated), else 127.0.0.1:3478.
  *
  * Exit codes: 0 when the probe ran — whatever it found, UDP blocked included (that is a result); 2 for bad
  * configuration (an unknown option, a malformed server address, an unknown --peer type); 1 when the probe could

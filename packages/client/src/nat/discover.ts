@@ -2,10 +2,11 @@
  * `getNATInfo()`: runs the RFC 5780 tests over UDP and hands what it saw to the pure classifier.
  *
  * Socket A: test I against every server (the first that names an OTHER-ADDRESS is used for the rest, else the
- * first that answered); then tests II and III (§4.3, mapping) and the hairpinning test (§4.5). Socket B, fresh so
- * that socket A's packets to the alternate address cannot have opened its filter: test I, then CHANGE-REQUEST
- * IP+port and port only (§4.4, filtering). A and B run side by side, so the whole probe takes about one
- * retransmission schedule (≈ 2.75 s by default) when answers are missing, and a few round trips when not.
+ * first that answered), the hairpinning test (§4.5), and last tests II and III (§4.3, mapping). Socket B, fresh
+ * and run before anything is sent to the alternate address, so that nothing can have opened a filter for it:
+ * test I, then CHANGE-REQUEST IP+port and port only side by side (§4.4, filtering). Behind a filtering NAT the
+ * probe takes about one retransmission schedule (≈ 2.75 s by default: the unanswered filtering tests) plus a few
+ * round trips; UDP blocked takes one schedule.
  */
 import { lookup } from "node:dns/promises";
 import { networkInterfaces } from "node:os";
@@ -145,11 +146,10 @@ export async function getNATInfo(options: NATDiscoveryOptions): Promise<NATInfo>
     const hairpinTest = async (): Promise<Pick<NatObservations, "hairpin">> =>
       behindNat ? { hairpin: await a.hairpin(m1, retransmit) } : {};
 
-    const [mapping, filtering, hairpin] = await Promise.all([
-      mappingTests(),
-      filteringTests(),
-      hairpinTest(),
-    ]);
+    // Filtering first: a NAT that keeps its filter per destination address (not per mapping) would otherwise
+    // let socket B's answers in because socket A had already written to the alternate address.
+    const [filtering, hairpin] = await Promise.all([filteringTests(), hairpinTest()]);
+    const mapping = await mappingTests();
     return classify({ ...observed, ...mapping, ...filtering, ...hairpin });
   } finally {
     for (const s of sockets) s.close();

@@ -27,11 +27,12 @@ describe("parseStunServer", () => {
 });
 
 describe("parseStunServerList and formatStunServer", () => {
-  it("splits on commas and spaces and skips empty entries", () => {
-    const list = parseStunServerList(" 127.0.0.1:3478, stun:[::1]:3479  host ,");
+  it("splits on commas, trims, and skips empty entries", () => {
+    const list = parseStunServerList(" 127.0.0.1:3478, stun:[::1]:3479  ,host ,");
     assert.deepEqual(list.map(formatStunServer), ["127.0.0.1:3478", "[::1]:3479", "host:3478"]);
   });
   it("throws on a bad entry", () => {
     assert.throws(() => parseStunServerList("a:1,b:x"), /"b:x"/);
+    assert.throws(() => parseStunServerList("stun:bad host:1"), StunServerAddressError);
   });
 });

@@ -30,10 +30,11 @@ export function parseStunServer(input: string): StunServerAddress {
   return { host, port };
 }
 
-/** A comma- or space-separated list (the STUN_SERVERS variable); empty entries are skipped. */
+/** A comma-separated list (the STUN_SERVERS variable, as `switchboard peer` reads it); empty entries are skipped. */
 export function parseStunServerList(list: string): StunServerAddress[] {
   return list
-    .split(/[\s,]+/)
+    .split(",")
+    .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map(parseStunServer);
 }
