@@ -1,10 +1,12 @@
 /**
  * The NAT lab: network namespaces joined by veth pairs (needs root, iproute2 and iptables; see TESTING.md).
  *
- *   pub      a bridge with 203.0.113.1 and 203.0.113.2 (TEST-NET-3): our STUN service on both, ports 3478/3479
+ *   pub      a bridge with 203.0.113.1 and 203.0.113.2 (TEST-NET-3): our STUN service on both, ports 3478/3479;
+ *            with `services`, TURN on 203.0.113.1:3490 and signaling on 203.0.113.1:8080 too
  *   open     203.0.113.50 on the bridge, no NAT
  *   r<i>     a router: WAN 203.0.113.1<i> on the bridge, LAN 10.<i>.0.1; masquerades the LAN behind its WAN address
  *   h<i>     10.<i>.0.2 behind router r<i>
+ *   with `sides: 2` a second set: open2 203.0.113.51, routers r1<i> (WAN 203.0.113.2<i>, LAN 10.1<i>.0.0/24)
  *
  * The routers differ only in their iptables rules (ROUTER_RULES). Every namespace is named `nat-<suffix>-…` with a
  * random suffix; {@link Lab.destroy} kills what the lab started and deletes the namespaces, and runs on failure too.
@@ -30,6 +32,14 @@ export const STUN_PORT = 3478;
 export const STUN_ALT_PORT = 3479;
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The `switchboard` command from the sources. */
+export const SWITCHBOARD = [
+  process.execPath,
+  "--conditions=source",
+  "--import",
+  "tsx",
+  "test/nat-lab/switchboard.mjs",
+];
 
 /**
  * iptables rules per router kind (run inside the router; `host` is the LAN host's address). All masquerade on
@@ -113,11 +123,26 @@ export function routerRules(kind: RouterKind, host: string): string[][] {
   }
 }
 
+export type Side = "a" | "b";
+
 export interface LabHost {
   readonly kind: HostKind;
+  readonly side: Side;
   readonly ns: string;
   readonly address: string;
 }
+
+export interface LabOptions {
+  /** One host of each kind, or two (side a and side b, for pairs of the same kind). Default 1. */
+  readonly sides?: 1 | 2;
+  /** Start TURN and signaling besides STUN. */
+  readonly services?: boolean;
+  /** The routers' conntrack UDP timeouts (seconds), short to test keep-alives. Default: the kernel's. */
+  readonly udpTimeoutSec?: number;
+}
+
+export const SIGNALING_URL = `ws://${STUN_PRIMARY}:8080/ws`;
+const TURN_PORT = 3490;
 
 function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -138,27 +163,37 @@ export interface ExecResult {
 export class Lab {
   readonly suffix: string;
   readonly pub: string;
-  readonly hosts: ReadonlyMap<HostKind, LabHost>;
+  readonly hosts: readonly LabHost[];
+  readonly #options: LabOptions;
   readonly #namespaces: string[] = [];
   readonly #children = new Set<ChildProcess>();
 
-  private constructor(suffix: string) {
+  private constructor(suffix: string, options: LabOptions) {
     this.suffix = suffix;
+    this.#options = options;
     this.pub = `nat-${suffix}-pub`;
-    const hosts = new Map<HostKind, LabHost>();
-    hosts.set("open", { kind: "open", ns: `nat-${suffix}-open`, address: "203.0.113.50" });
-    ROUTER_KINDS.forEach((kind, i) =>
-      hosts.set(kind, { kind, ns: `nat-${suffix}-h${i + 1}`, address: `10.${i + 1}.0.2` }),
-    );
+    const hosts: LabHost[] = [];
+    const sides: Side[] = options.sides === 2 ? ["a", "b"] : ["a"];
+    for (const [s, side] of sides.entries()) {
+      hosts.push({ kind: "open", side, ns: `nat-${suffix}-open${s || ""}`, address: `203.0.113.${50 + s}` });
+      ROUTER_KINDS.forEach((kind, i) =>
+        hosts.push({
+          kind,
+          side,
+          ns: `nat-${suffix}-h${s || ""}${i + 1}`,
+          address: `10.${10 * s + i + 1}.0.2`,
+        }),
+      );
+    }
     this.hosts = hosts;
   }
 
-  /** Builds the namespaces and starts STUN; tears everything down again if any step fails. */
-  static async create(): Promise<Lab> {
-    const lab = new Lab(randomBytes(3).toString("hex"));
+  /** Builds the namespaces and starts the services; tears everything down again if any step fails. */
+  static async create(options: LabOptions = {}): Promise<Lab> {
+    const lab = new Lab(randomBytes(3).toString("hex"), options);
     try {
       await lab.#build();
-      await lab.#startStun();
+      await lab.#startServices();
     } catch (err) {
       await lab.destroy();
       throw err;
@@ -166,9 +201,9 @@ export class Lab {
     return lab;
   }
 
-  host(kind: HostKind): LabHost {
-    const h = this.hosts.get(kind);
-    if (h === undefined) throw new Error(`no host ${kind}`);
+  host(kind: HostKind, side: Side = "a"): LabHost {
+    const h = this.hosts.find((x) => x.kind === kind && x.side === side);
+    if (h === undefined) throw new Error(`no host ${kind} on side ${side}`);
     return h;
   }
 
@@ -194,14 +229,15 @@ export class Lab {
       await run("ip", ["-n", ns, "link", "set", dev, "up"]);
     };
 
-    const open = this.host("open");
-    await this.#addNamespace(open.ns);
-    await uplink(open.ns, "eth0", "popen", `${open.address}/24`);
-
-    for (const [i, kind] of ROUTER_KINDS.entries()) {
-      const n = i + 1;
+    for (const host of this.hosts) {
+      const s = host.side === "a" ? 0 : 1;
+      if (host.kind === "open") {
+        await this.#addNamespace(host.ns);
+        await uplink(host.ns, "eth0", `popen${s}`, `${host.address}/24`);
+        continue;
+      }
+      const n = 10 * s + ROUTER_KINDS.indexOf(host.kind) + 1;
       const router = `nat-${this.suffix}-r${n}`;
-      const host = this.host(kind);
       await this.#addNamespace(router);
       await this.#addNamespace(host.ns);
       await uplink(router, "wan", `pr${n}`, `203.0.113.${10 + n}/24`);
@@ -225,43 +261,90 @@ export class Lab {
       await run("ip", ["-n", host.ns, "link", "set", "eth0", "up"]);
       await run("ip", ["-n", host.ns, "route", "add", "default", "via", `10.${n}.0.1`]);
       await run("ip", ["netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
-      for (const rule of routerRules(kind, host.address)) {
+      for (const rule of routerRules(host.kind, host.address)) {
         await run("ip", ["netns", "exec", router, "iptables", ...rule]);
+      }
+      const timeout = this.#options.udpTimeoutSec;
+      if (timeout !== undefined) {
+        await run("ip", [
+          "netns",
+          "exec",
+          router,
+          "sysctl",
+          "-qw",
+          `net.netfilter.nf_conntrack_udp_timeout=${timeout}`,
+        ]);
+        await run("ip", [
+          "netns",
+          "exec",
+          router,
+          "sysctl",
+          "-qw",
+          `net.netfilter.nf_conntrack_udp_timeout_stream=${timeout}`,
+        ]);
       }
     }
   }
 
-  async #startStun(): Promise<void> {
-    this.spawnIn(
-      this.pub,
-      [process.execPath, "--conditions=source", "--import", "tsx", "services/stun/src/main.ts"],
-      {
-        STUN_HOST: STUN_PRIMARY,
-        STUN_PORT: String(STUN_PORT),
-        STUN_ALT_HOST: STUN_ALT,
-        STUN_ALT_PORT: String(STUN_ALT_PORT),
-        STUN_WORKERS: "1",
-        STUN_TCP: "false",
-        STUN_ADMIN_HOST: "127.0.0.1",
-        STUN_ADMIN_PORT: "9478",
+  async #startServices(): Promise<void> {
+    const tsx = [process.execPath, "--conditions=source", "--import", "tsx"];
+    this.spawnIn(this.pub, [...tsx, "services/stun/src/main.ts"], {
+      STUN_HOST: STUN_PRIMARY,
+      STUN_PORT: String(STUN_PORT),
+      STUN_ALT_HOST: STUN_ALT,
+      STUN_ALT_PORT: String(STUN_ALT_PORT),
+      STUN_WORKERS: "1",
+      STUN_TCP: "false",
+      STUN_ADMIN_HOST: "127.0.0.1",
+      STUN_ADMIN_PORT: "9478",
+      LOG_LEVEL: "warn",
+    });
+    const health = ["http://127.0.0.1:9478/health"];
+    if (this.#options.services === true) {
+      const secret = randomBytes(24).toString("base64url");
+      this.spawnIn(this.pub, [...tsx, "services/turn/src/main.ts"], {
+        TURN_HOST: STUN_PRIMARY,
+        TURN_PORT: String(TURN_PORT),
+        TURN_EXTERNAL_HOST: STUN_PRIMARY,
+        TURN_SECRET: secret,
+        TURN_ALLOWED_PEER_IPS: "203.0.113.0/24",
+        TURN_ADMIN_HOST: "127.0.0.1",
+        TURN_ADMIN_PORT: "9479",
         LOG_LEVEL: "warn",
-      },
-    );
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const health = await this.exec(this.pub, ["curl", "-sf", "-m", "2", "http://127.0.0.1:9478/health"]);
-      if (health.code === 0) return;
-      if (Date.now() > deadline) throw new Error("the lab's STUN service did not become healthy within 60 s");
-      await new Promise((r) => setTimeout(r, 200));
+      });
+      this.spawnIn(this.pub, [...tsx, "services/signaling/src/main.ts"], {
+        SIGNALING_HOST: STUN_PRIMARY,
+        SIGNALING_PORT: "8080",
+        SIGNALING_AUTO_CREATE_ROOMS: "true",
+        TURN_SECRET: secret,
+        TURN_URLS: `turn:${STUN_PRIMARY}:${TURN_PORT}?transport=udp`,
+        STUN_URLS: `stun:${STUN_PRIMARY}:${STUN_PORT}`,
+        LOG_LEVEL: "warn",
+      });
+      health.push("http://127.0.0.1:9479/health", `http://${STUN_PRIMARY}:8080/health`);
+    }
+    const deadline = Date.now() + 90_000;
+    for (const url of health) {
+      for (;;) {
+        const r = await this.exec(this.pub, ["curl", "-sf", "-m", "2", "-o", "/dev/null", url]);
+        if (r.code === 0) break;
+        if (Date.now() > deadline) throw new Error(`the lab's ${url} did not become healthy within 90 s`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
   }
 
   /** Starts a long-running process in a namespace, in its own session (setsid); killed by destroy(). */
-  spawnIn(ns: string, command: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  spawnIn(
+    ns: string,
+    command: readonly string[],
+    env: Record<string, string> = {},
+    stdio: "service" | "pipe" = "service",
+  ): ChildProcess {
     const child = spawn("ip", ["netns", "exec", ns, ...command], {
       cwd: ROOT,
       env: { PATH: process.env["PATH"] ?? "", ...env },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: stdio === "pipe" ? ["pipe", "pipe", "pipe"] : ["ignore", "ignore", "inherit"],
       detached: true,
     });
     this.#children.add(child);
@@ -293,16 +376,23 @@ export class Lab {
   /** `switchboard nat --json` (from the sources) on a lab host, against the lab's STUN service. */
   async natOn(kind: HostKind): Promise<ExecResult> {
     return this.exec(this.host(kind).ns, [
-      process.execPath,
-      "--conditions=source",
-      "--import",
-      "tsx",
-      "packages/cli/src/main.ts",
+      ...SWITCHBOARD,
       "nat",
       "--json",
       "--stun",
       `${STUN_PRIMARY}:${STUN_PORT}`,
     ]);
+  }
+
+  /** turn_relayed_bytes_total of the lab's TURN server, both directions summed. */
+  async turnRelayedBytes(): Promise<number> {
+    const r = await this.exec(this.pub, ["curl", "-sf", "-m", "5", "http://127.0.0.1:9479/metrics"]);
+    if (r.code !== 0) throw new Error(`TURN metrics unavailable: ${r.stderr}`);
+    let total = 0;
+    for (const m of r.stdout.matchAll(/^turn_relayed_bytes_total\{[^}]*\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/gm)) {
+      total += Number(m[1]);
+    }
+    return total;
   }
 
   /** Kills every process the lab started and deletes its namespaces (safe to call twice). */
