@@ -142,6 +142,8 @@ export interface LabOptions {
 }
 
 export const SIGNALING_URL = `ws://${STUN_PRIMARY}:8080/ws`;
+/** A second signaling service that hands out STUN only (no TURN): can a pair connect without a relay at all? */
+export const SIGNALING_URL_NO_TURN = `ws://${STUN_PRIMARY}:8081/ws`;
 const TURN_PORT = 3490;
 
 function run(cmd: string, args: readonly string[]): Promise<string> {
@@ -321,7 +323,18 @@ export class Lab {
         STUN_URLS: `stun:${STUN_PRIMARY}:${STUN_PORT}`,
         LOG_LEVEL: "warn",
       });
-      health.push("http://127.0.0.1:9479/health", `http://${STUN_PRIMARY}:8080/health`);
+      this.spawnIn(this.pub, [...tsx, "services/signaling/src/main.ts"], {
+        SIGNALING_HOST: STUN_PRIMARY,
+        SIGNALING_PORT: "8081",
+        SIGNALING_AUTO_CREATE_ROOMS: "true",
+        STUN_URLS: `stun:${STUN_PRIMARY}:${STUN_PORT}`,
+        LOG_LEVEL: "warn",
+      });
+      health.push(
+        "http://127.0.0.1:9479/health",
+        `http://${STUN_PRIMARY}:8080/health`,
+        `http://${STUN_PRIMARY}:8081/health`,
+      );
     }
     const deadline = Date.now() + 90_000;
     for (const url of health) {

@@ -7,7 +7,15 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 // the NAT module alone: the SDK facade behind @switchboard/client/node needs the DOM types to type-check
 import { expectDirect, natProfile } from "../../packages/client/src/nat/index.js";
-import { HOST_KINDS, SIGNALING_URL, SWITCHBOARD, type HostKind, type Lab, type Side } from "./lab.js";
+import {
+  HOST_KINDS,
+  SIGNALING_URL,
+  SIGNALING_URL_NO_TURN,
+  SWITCHBOARD,
+  type HostKind,
+  type Lab,
+  type Side,
+} from "./lab.js";
 
 export interface PairResult {
   readonly a: HostKind;
@@ -26,6 +34,11 @@ export interface PairResult {
   readonly relayedBytes?: number;
   /** The ground truth: the payload went through our TURN server (relayed bytes ≥ its size). */
   readonly viaTurn?: boolean;
+  /**
+   * For a pair expected to connect directly that went through TURN: whether it connects directly when signaling
+   * offers no TURN server (ICE then has only host and server-reflexive candidates). Undefined when not rerun.
+   */
+  readonly directWithoutTurn?: boolean;
   readonly idleMs: number;
   readonly output: string;
 }
@@ -47,7 +60,7 @@ class PeerProcess {
   readonly #child: ChildProcess;
   #exited = false;
 
-  constructor(lab: Lab, kind: HostKind, side: Side, meeting: string) {
+  constructor(lab: Lab, kind: HostKind, side: Side, meeting: string, signalingUrl: string) {
     const host = lab.host(kind, side);
     this.#child = lab.spawnIn(
       host.ns,
@@ -58,7 +71,7 @@ class PeerProcess {
         "--meeting",
         meeting,
         "--signaling-url",
-        SIGNALING_URL,
+        signalingUrl,
         "--node-id",
         `${kind}-${side}`,
       ],
@@ -130,12 +143,26 @@ const isConnected = (e: Event): boolean => e.event === "connectionEstablished";
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** Connects a peer behind `a` (side a) with one behind `b` (side b), then sends a line after `idleMs`. */
-export async function connectPair(lab: Lab, a: HostKind, b: HostKind, idleMs = 0): Promise<PairResult> {
+/** Connects a peer behind `a` (side a) with one behind `b` (side b), then sends a line (after `idleMs`). */
+export interface PairOptions {
+  /** Wait this long after connecting before sending the line (keep-alive check). */
+  readonly idleMs?: number;
+  /** Signaling to use (default: the one that hands out TURN). */
+  readonly signalingUrl?: string;
+}
+
+export async function connectPair(
+  lab: Lab,
+  a: HostKind,
+  b: HostKind,
+  opts: PairOptions = {},
+): Promise<PairResult> {
+  const idleMs = opts.idleMs ?? 0;
+  const signalingUrl = opts.signalingUrl ?? SIGNALING_URL;
   const meeting = `natlab-${randomBytes(4).toString("hex")}`;
   const started = Date.now();
-  const pa = new PeerProcess(lab, a, "a", meeting);
-  const pb = new PeerProcess(lab, b, "b", meeting);
+  const pa = new PeerProcess(lab, a, "a", meeting, signalingUrl);
+  const pb = new PeerProcess(lab, b, "b", meeting, signalingUrl);
   try {
     const [ca, cb] = await Promise.all([pa.waitFor(isConnected, 90_000), pb.waitFor(isConnected, 90_000)]);
     const wallMs = Date.now() - started;
@@ -183,11 +210,25 @@ export async function measureMatrix(lab: Lab, concurrency = 1): Promise<PairResu
   const worker = async (): Promise<void> => {
     for (let i = next++; i < pairs.length; i = next++) {
       const [a, b] = pairs[i];
-      results[i] = await connectPair(lab, a, b);
+      const r = await connectPair(lab, a, b);
+      if (r.viaTurn === true && directExpected(a, b) === true) {
+        const again = await connectPair(lab, a, b, { signalingUrl: SIGNALING_URL_NO_TURN });
+        results[i] = {
+          ...r,
+          directWithoutTurn: again.connected && again.delivered && again.viaTurn === false,
+        };
+      } else {
+        results[i] = r;
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return results;
+}
+
+/** The pair hole punched: directly with TURN offered, or (ICE having picked the relay) with none offered. */
+export function holePunched(r: PairResult): boolean {
+  return r.viaTurn === false || r.directWithoutTurn === true;
 }
 
 /** Relayed by our TURN server, measured (the SDK's reported method is shown beside it). */
@@ -199,7 +240,11 @@ export function matrixTable(results: readonly PairResult[]): string {
     const r = results.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
     if (r === undefined) return "";
     if (!r.connected || !r.delivered) return "**failed**";
-    const how = isRelay(r) ? "relay (TURN)" : "direct";
+    const how = !isRelay(r)
+      ? "direct"
+      : r.directWithoutTurn === true
+        ? "relay (TURN; direct when no TURN is offered)"
+        : "relay (TURN)";
     const said = `SDK: ${r.methodA ?? "?"}/${r.methodB ?? "?"}`;
     return `${how}, ${r.setupMs === undefined ? "?" : `${(r.setupMs / 1000).toFixed(2)} s`} (${said})`;
   };
