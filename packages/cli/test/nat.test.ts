@@ -55,7 +55,15 @@ describe("switchboard nat", () => {
   });
 
   it("--json reports the behaviour, the strategy and the expectation per peer type (exit 0)", async () => {
-    const r = await runCli(["--stun", `127.0.0.1:${stun.port}`, "--peer", "symmetric", "--json"]);
+    const r = await runCli([
+      "--stun",
+      `127.0.0.1:${stun.port}`,
+      "--peer",
+      "symmetric",
+      "--json",
+      "--rto",
+      "500",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<string, unknown> & {
       strategy: { strategy: string };
@@ -73,7 +81,7 @@ describe("switchboard nat", () => {
   });
 
   it("takes the servers from STUN_SERVERS and prints a human report", async () => {
-    const r = await runCli([], { STUN_SERVERS: `stun:127.0.0.1:${stun.port}` });
+    const r = await runCli(["--rto", "500"], { STUN_SERVERS: `stun:127.0.0.1:${stun.port}` });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^NAT type\s+open \(no NAT\)$/m);
     assert.match(r.stdout, /^server\s+127\.0\.0\.1:\d+ \(RFC 5780\)$/m);
@@ -83,7 +91,10 @@ describe("switchboard nat", () => {
   });
 
   it("UDP blocked is a result: exit 0, natType udp-blocked", async () => {
-    const r = await runCli(["--json", "--stun", `127.0.0.1:${silentPort}`]);
+    const started = Date.now();
+    const r = await runCli(["--json", "--stun", `127.0.0.1:${silentPort}`, "--rto", "50"]);
+    // --rto 50: requests at 0, 50, 150, 350 ms, given up at 550 ms (the default schedule takes 2750 ms)
+    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as {
       udpBlocked: boolean;
@@ -96,7 +107,15 @@ describe("switchboard nat", () => {
   });
 
   it("bad configuration exits 2 with a message", async () => {
-    for (const args of [["--stun", "127.0.0.1:0"], ["--bogus"], ["--peer", "carrier-grade"], ["extra"]]) {
+    const bad = [
+      ["--stun", "127.0.0.1:0"],
+      ["--bogus"],
+      ["--peer", "carrier-grade"],
+      ["extra"],
+      ["--rto", "5"],
+      ["--rto", "1e3"],
+    ];
+    for (const args of bad) {
       const r = await runCli(args);
       assert.equal(r.code, 2, args.join(" "));
       assert.match(r.stderr, /^switchboard nat: /);

@@ -30,6 +30,8 @@ peers are expected to connect directly, by hole punching, or through TURN.
 
   --stun HOST:PORT   a STUN server (repeatable; also stun:HOST[:PORT]); default: $STUN_SERVERS, else ${DEFAULT_SERVERS}
   --peer TYPE        also judge a connection to a peer behind TYPE (${PEER_TYPES.join(", ")})
+  --rto MS           first retransmission timeout of each STUN request (default 250; doubled per retry,
+                     4 requests, no answer after 11 × MS) — raise it on slow links
   --json             one JSON object on stdout
   -h, --help         this text
 
@@ -40,6 +42,7 @@ interface Parsed {
   readonly servers: string;
   readonly json: boolean;
   readonly peer?: NatType;
+  readonly rtoMs?: number;
   readonly help: boolean;
 }
 
@@ -51,6 +54,7 @@ function parse(args: readonly string[], env: NodeJS.ProcessEnv): Parsed | string
       options: {
         stun: { type: "string", multiple: true },
         peer: { type: "string" },
+        rto: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -64,6 +68,10 @@ function parse(args: readonly string[], env: NodeJS.ProcessEnv): Parsed | string
   if (peer !== undefined && !(PEER_TYPES as readonly string[]).includes(peer)) {
     return `--peer must be one of ${PEER_TYPES.join(", ")}`;
   }
+  const rto = values.rto === undefined ? undefined : Number(values.rto);
+  if (rto !== undefined && (!/^\d+$/.test(values.rto ?? "") || rto < 10 || rto > 10_000)) {
+    return "--rto must be a whole number of milliseconds from 10 to 10000";
+  }
   const fromEnv = env["STUN_SERVERS"]?.trim();
   const servers = values.stun?.join(",") ?? (fromEnv ? fromEnv : DEFAULT_SERVERS);
   return {
@@ -71,6 +79,7 @@ function parse(args: readonly string[], env: NodeJS.ProcessEnv): Parsed | string
     json: values.json,
     help: values.help,
     ...(peer !== undefined && { peer: peer as NatType }),
+    ...(rto !== undefined && { rtoMs: rto }),
   };
 }
 
@@ -97,7 +106,10 @@ export const run: Command = async (args, io) => {
   }
   let info: NATInfo;
   try {
-    info = await getNATInfo({ servers });
+    info = await getNATInfo({
+      servers,
+      ...(parsed.rtoMs !== undefined && { retransmit: { rtoMs: parsed.rtoMs } }),
+    });
   } catch (err) {
     io.stderr.write(`switchboard nat: ${(err as Error).message}\n`);
     return EXIT.failure;
