@@ -392,6 +392,9 @@ export class Lab {
       ...SWITCHBOARD,
       "nat",
       "--json",
+      // patient retransmissions: five probes start at once on a busy machine
+      "--rto",
+      "500",
       "--stun",
       `${STUN_PRIMARY}:${STUN_PORT}`,
     ]);
