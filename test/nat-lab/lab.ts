@@ -339,7 +339,7 @@ export class Lab {
     const deadline = Date.now() + 90_000;
     for (const url of health) {
       for (;;) {
-        const r = await this.exec(this.pub, ["curl", "-sf", "-m", "2", "-o", "/dev/null", url]);
+        const r = await this.httpGet(this.pub, url);
         if (r.code === 0) break;
         if (Date.now() > deadline) throw new Error(`the lab's ${url} did not become healthy within 90 s`);
         await new Promise((resolve) => setTimeout(resolve, 250));
@@ -400,9 +400,17 @@ export class Lab {
     ]);
   }
 
+  /** GET `url` from inside namespace `ns` (with Node's fetch: no curl needed); code 0 and the body on a 2xx. */
+  httpGet(ns: string, url: string): Promise<ExecResult> {
+    const script =
+      "fetch(process.argv[1], { signal: AbortSignal.timeout(5000) }).then(" +
+      "async (r) => { process.stdout.write(await r.text()); process.exit(r.ok ? 0 : 1); }, () => process.exit(1))";
+    return this.exec(ns, [process.execPath, "-e", script, url], 15_000);
+  }
+
   /** turn_relayed_bytes_total of the lab's TURN server, both directions summed. */
   async turnRelayedBytes(): Promise<number> {
-    const r = await this.exec(this.pub, ["curl", "-sf", "-m", "5", "http://127.0.0.1:9479/metrics"]);
+    const r = await this.httpGet(this.pub, "http://127.0.0.1:9479/metrics");
     if (r.code !== 0) throw new Error(`TURN metrics unavailable: ${r.stderr}`);
     let total = 0;
     for (const m of r.stdout.matchAll(/^turn_relayed_bytes_total\{[^}]*\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/gm)) {
