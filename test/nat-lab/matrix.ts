@@ -149,6 +149,8 @@ export interface PairOptions {
   readonly idleMs?: number;
   /** Signaling to use (default: the one that hands out TURN). */
   readonly signalingUrl?: string;
+  /** How long both sides may take to report the connection (default 90 s). */
+  readonly connectTimeoutMs?: number;
 }
 
 export async function connectPair(
@@ -159,12 +161,16 @@ export async function connectPair(
 ): Promise<PairResult> {
   const idleMs = opts.idleMs ?? 0;
   const signalingUrl = opts.signalingUrl ?? SIGNALING_URL;
+  const connectMs = opts.connectTimeoutMs ?? 90_000;
   const meeting = `natlab-${randomBytes(4).toString("hex")}`;
   const started = Date.now();
   const pa = new PeerProcess(lab, a, "a", meeting, signalingUrl);
   const pb = new PeerProcess(lab, b, "b", meeting, signalingUrl);
   try {
-    const [ca, cb] = await Promise.all([pa.waitFor(isConnected, 90_000), pb.waitFor(isConnected, 90_000)]);
+    const [ca, cb] = await Promise.all([
+      pa.waitFor(isConnected, connectMs),
+      pb.waitFor(isConnected, connectMs),
+    ]);
     const wallMs = Date.now() - started;
     const base = {
       a,

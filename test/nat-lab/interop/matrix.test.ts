@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Lab } from "../lab.js";
+import { Lab, SIGNALING_URL_NO_TURN } from "../lab.js";
 import {
   connectPair,
   directExpected,
@@ -58,6 +58,21 @@ describe("NAT lab: the connection matrix", { timeout: 280_000 }, () => {
       .filter((r) => directExpected(r.a, r.b) === false)
       .map((r) => [r.a, r.b].sort().join(" ↔ "));
     assert.deepEqual(turn.sort(), ["port-restricted-cone ↔ symmetric", "symmetric ↔ symmetric"]);
+  });
+
+  it("needs TURN for those: with only STUN offered, symmetric ↔ symmetric and ↔ port-restricted do not connect", async () => {
+    const [ss, sp] = await Promise.all([
+      connectPair(lab, "symmetric", "symmetric", {
+        signalingUrl: SIGNALING_URL_NO_TURN,
+        connectTimeoutMs: 20_000,
+      }),
+      connectPair(lab, "symmetric", "port-restricted-cone", {
+        signalingUrl: SIGNALING_URL_NO_TURN,
+        connectTimeoutMs: 20_000,
+      }),
+    ]);
+    assert.equal(ss.connected, false, ss.output.slice(-2000));
+    assert.equal(sp.connected, false, sp.output.slice(-2000));
   });
 
   it(`keeps the NAT bindings alive: a direct connection idle for ${2 * UDP_TIMEOUT_SEC + 5} s still carries data`, async () => {
