@@ -18,3 +18,28 @@ export function nodeRtc(): RtcImplementation {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
   };
 }
+
+// NAT behaviour discovery over UDP (RFC 5780) and the connection strategy it implies.
+export {
+  getNATInfo,
+  getRecommendedStrategy,
+  expectDirect,
+  natProfile,
+  NAT_TYPES,
+  NATDiscoveryError,
+  parseStunServer,
+  parseStunServerList,
+  formatStunServer,
+  formatEndpoint,
+  DEFAULT_STUN_PORT,
+  type NATDiscoveryOptions,
+  type NATInfo,
+  type NatType,
+  type MappingBehavior,
+  type FilteringBehavior,
+  type Strategy,
+  type StrategyAdvice,
+  type Endpoint,
+  type StunServerAddress,
+  type RetransmitOptions,
+} from "./nat/index.js";
