@@ -32,6 +32,7 @@ export { writable, type Readable, type Writable } from "./readable.js";
 export { Emitter } from "./emitter.js";
 export type { PieceStore, PieceStoreFactory } from "./storage/piece-store.js";
 export { MemoryStore } from "./storage/memory-store.js";
+export { OpfsStore, openBrowserStore, MEMORY_FALLBACK_MAX_BYTES } from "./storage/opfs-store.js";
 export { PiecePicker, type BlockSpan } from "./swarm/piece-picker.js";
 export { RequestWindow } from "./swarm/request-window.js";
 export { FileSwarm, type SwarmEvents, type FileSwarmOptions } from "./swarm/file-swarm.js";
