@@ -43,7 +43,7 @@ describe("two instances sharing Redis serve one room as one", () => {
     const offer = {
       kind: "offer",
       sdp: "v=0\r\noffer\r\n",
-      signature: { alg: "ES256", publicKey: "pk", signature: "sig" },
+      signature: { alg: "ES256", publicKey: "pk", signature: "sig", nonce: "n0nce-0123456789ab" },
     } as const;
     await a.request({ v: 1, type: "signal", roomId, to: b.sessionId, data: offer });
     const gotOffer = await b.nextOf("signal");

@@ -7,7 +7,7 @@ import { TestClient, createMeeting, startServer, type TestServer } from "./helpe
 const DATA = [
   '{"kind":"candidate","candidate":{"candidate":"candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"é\\u00e9😀"}}',
   '{"kind":"candidate","candidate":{"candidate":"\\u0041 \\/"}}',
-  '{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1 a\\/b\\r\\n","iceRestart":true,"signature":{"alg":"ES256","publicKey":"pk","signature":"sig"}}',
+  '{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1 a\\/b\\r\\n","iceRestart":true,"signature":{"alg":"ES256","publicKey":"pk","signature":"sig","nonce":"n0nce-0123456789ab"}}',
   '{"kind":"candidate","candidate":null}',
   '{"kind":"answer","sdp":"v=0\\r\\n"}',
   '{"kind":"ice-restart"}',

@@ -61,7 +61,12 @@ describe("signaling over real WebSockets (memory store)", () => {
     assert.equal(pj.peer.peerId, b.sessionId);
     assert.equal(pj.peer.state.video, true);
 
-    const signature = { alg: "ES256", publicKey: "pk-b64", signature: "sig-b64" } as const;
+    const signature = {
+      alg: "ES256",
+      publicKey: "pk-b64",
+      signature: "sig-b64",
+      nonce: "n0nce-0123456789ab",
+    } as const;
     const offer = { kind: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n", signature } as const;
     await a.request({ v: 1, type: "signal", roomId, to: b.sessionId, data: offer });
     const got = await b.nextOf("signal");

@@ -31,7 +31,11 @@ describe("signaling schemas", () => {
         type: "signal",
         roomId: "abc",
         to: "p2",
-        data: { kind: "answer", sdp: "v=0", signature: { alg: "ES256", publicKey: "k", signature: "s" } },
+        data: {
+          kind: "answer",
+          sdp: "v=0",
+          signature: { alg: "ES256", publicKey: "k", signature: "s", nonce: "n0nce-0123456789ab" },
+        },
       },
       { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "candidate", candidate: null } },
       { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "ice-restart" } },

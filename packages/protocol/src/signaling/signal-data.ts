@@ -1,16 +1,19 @@
 import { Type, type Static } from "@sinclair/typebox";
 
 /**
- * Optional end-to-end signature of an offer or answer: ECDSA P-256 over the SDP, made and verified by the
- * clients. The server relays it untouched and never checks it.
+ * Optional end-to-end signature of an offer or answer: ECDSA P-256 made and verified by the clients over the
+ * SDP, its kind, the sender's and the receiver's session ids and a fresh nonce (so a recorded offer cannot be
+ * replayed into another session). The server relays it untouched and never checks it.
  */
 export const SdpSignature = Type.Object(
   {
     alg: Type.Literal("ES256"),
     /** The signer's public key: base64url SPKI or a JWK JSON string. */
     publicKey: Type.String({ minLength: 1, maxLength: 1024 }),
-    /** base64url signature (IEEE P1363, 64 bytes) over the UTF-8 SDP. */
+    /** base64url signature (IEEE P1363, 64 bytes) over the signed payload (see the client's `signaturePayload`). */
     signature: Type.String({ minLength: 1, maxLength: 256 }),
+    /** A fresh random value per signature, base64url; part of the signed payload. */
+    nonce: Type.String({ minLength: 16, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }),
   },
   { additionalProperties: false },
 );

@@ -36,7 +36,7 @@ const CANDIDATE_INIT =
   `(?:,"sdpMid":${orNull(str(0, 64))})?` +
   `(?:,"sdpMLineIndex":${orNull(M_LINE_INDEX)})?` +
   `(?:,"usernameFragment":${orNull(str(0, 256))})?\\}`;
-const SDP_SIGNATURE = String.raw`\{"alg":"ES256","publicKey":${str(1, 1024)},"signature":${str(1, 256)}\}`;
+const SDP_SIGNATURE = String.raw`\{"alg":"ES256","publicKey":${str(1, 1024)},"signature":${str(1, 256)},"nonce":"[A-Za-z0-9_-]{16,64}"\}`;
 const SDP = `"sdp":${str(1, 32_768)}`;
 const DATA = [
   String.raw`\{"kind":"candidate","candidate":${orNull(CANDIDATE_INIT)}\}`,

@@ -1,0 +1,388 @@
+import type { ConnectionMethod, SdpSignature, SignalData } from "@switchboard/protocol";
+import { SwitchboardError } from "../errors.js";
+import { CandidateQueue } from "./candidate-queue.js";
+import {
+  detectMethod,
+  parseCandidate,
+  selectedPair,
+  type GatheredCandidate,
+  type SelectedPair,
+} from "./method.js";
+import { decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
+import type { RtcImplementation } from "./rtc.js";
+
+export const SDK_CHANNEL = "switchboard";
+type CandidateInit = Extract<SignalData, { kind: "candidate" }>["candidate"];
+
+/** Signs outgoing and verifies incoming offers/answers (absent when signing is off). */
+export interface SdpSigner {
+  sign(kind: "offer" | "answer", sdp: string, to: string): Promise<SdpSignature>;
+  /** Throws a `signature_invalid` SwitchboardError when the signature, key or nonce is refused. */
+  verify(
+    from: string,
+    kind: "offer" | "answer",
+    sdp: string,
+    signature: SdpSignature | undefined,
+  ): Promise<void>;
+}
+
+export interface PeerLinkOptions {
+  readonly rtc: RtcImplementation;
+  readonly selfId: () => string;
+  readonly remoteId: string;
+  readonly polite: boolean;
+  readonly iceServers: () => RTCIceServer[];
+  readonly relayOnly: boolean;
+  readonly signer: SdpSigner | undefined;
+  readonly sendSignal: (data: SignalData) => void;
+  /** The SDK channel is open (again, after a recovery that replaced the connection). */
+  readonly onSdkChannel: (dc: RTCDataChannel, negotiatedMaxMessageSize: number | undefined) => void;
+  readonly onAppChannel: (dc: RTCDataChannel, negotiatedMaxMessageSize: number | undefined) => void;
+  readonly onConnected: (o: {
+    method: ConnectionMethod;
+    setupMs: number;
+    rttMs?: number;
+    iceRestart: boolean;
+  }) => void;
+  /** The link gave up (recovery ladder exhausted) or was refused: it is closed. */
+  readonly onFailed: (err: SwitchboardError, setupMs: number) => void;
+  /** How long a first connection may take before recovery starts, ms. */
+  readonly connectTimeoutMs?: number;
+  /** How long `disconnected` may last before recovery starts, ms. */
+  readonly disconnectedGraceMs?: number;
+}
+
+/**
+ * One RTCPeerConnection to one remote peer: perfect negotiation, trickle ICE with an early-candidate queue, a
+ * recovery ladder (ICE restart → new connection → new connection relay-only), method detection and stats.
+ */
+export class PeerLink {
+  remoteId: string;
+  #pc!: RTCPeerConnection;
+  #makingOffer = false;
+  #settingRemoteAnswer = false;
+  #haveRemote = false;
+  #relayOnly: boolean;
+  #gathered: GatheredCandidate[] = [];
+  readonly #queue = new CandidateQueue<NonNullable<CandidateInit>>();
+  #chain: Promise<void> = Promise.resolve();
+  #started = 0;
+  #connectedOnce = false;
+  #channelOpen = false;
+  #recoveries = 0;
+  #restarting = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  readonly #opts: PeerLinkOptions;
+
+  constructor(opts: PeerLinkOptions) {
+    this.#opts = opts;
+    this.remoteId = opts.remoteId;
+    this.#relayOnly = opts.relayOnly;
+    this.#create();
+  }
+
+  get pc(): RTCPeerConnection {
+    return this.#pc;
+  }
+
+  get connected(): boolean {
+    return this.#channelOpen;
+  }
+
+  get polite(): boolean {
+    return this.#opts.polite;
+  }
+
+  /** Starts the connection from this side: creates the SDK channel and offers. */
+  initiate(iceRestart = false): void {
+    this.#channel(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true }));
+    void this.#offer(iceRestart);
+  }
+
+  /** Opens an extra ordered, reliable channel on the live connection. */
+  createChannel(label: string): RTCDataChannel {
+    return this.#pc.createDataChannel(label, { ordered: true });
+  }
+
+  /** Handles a relayed signal, in arrival order. */
+  handleSignal(data: SignalData): Promise<void> {
+    this.#chain = this.#chain.then(() => this.#handle(data)).catch((err: unknown) => this.#fail(err));
+    return this.#chain;
+  }
+
+  async stats(): Promise<{
+    method: ConnectionMethod;
+    pair: SelectedPair | undefined;
+    gathered: GatheredCandidate[];
+  }> {
+    const report = (await this.#pc.getStats()) as unknown as Map<
+      string,
+      Record<string, unknown> & { id: string; type: string }
+    >;
+    const pair = selectedPair(report.values());
+    return { method: detectMethod(pair, this.#gathered), pair, gathered: [...this.#gathered] };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#teardown();
+  }
+
+  #create(): void {
+    const pc = new this.#opts.rtc.RTCPeerConnection({
+      iceServers: this.#opts.iceServers(),
+      iceTransportPolicy: this.#relayOnly ? "relay" : "all",
+    });
+    this.#pc = pc;
+    this.#haveRemote = false;
+    this.#makingOffer = false;
+    this.#gathered = [];
+    this.#queue.clear();
+    this.#channelOpen = false;
+    pc.onicecandidate = (ev) => {
+      if (pc !== this.#pc || !ev.candidate?.candidate) return;
+      const c = ev.candidate;
+      const parsed = parseCandidate(c.candidate);
+      if (parsed) this.#gathered.push(parsed);
+      const init: NonNullable<CandidateInit> = { candidate: c.candidate, sdpMid: c.sdpMid ?? null };
+      if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
+      if (c.usernameFragment) init.usernameFragment = c.usernameFragment;
+      this.#opts.sendSignal({ kind: "candidate", candidate: init });
+    };
+    pc.ondatachannel = (ev) => {
+      if (pc !== this.#pc) return;
+      if (ev.channel.label === SDK_CHANNEL) this.#channel(ev.channel);
+      else this.#opts.onAppChannel(ev.channel, this.#maxMessageSize());
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.#pc || this.#closed) return;
+      const s = pc.connectionState;
+      if (s === "failed") this.#recover("ice-failed");
+      else if (s === "disconnected") this.#arm(this.#opts.disconnectedGraceMs ?? 4000, "disconnected");
+      else if (s === "connected") clearTimeout(this.#timer);
+    };
+    if (this.#opts.rtc.canRenegotiate !== false) {
+      pc.onnegotiationneeded = () => {
+        // Renegotiation after the first connection (media tracks); the first offer is made explicitly.
+        if (pc === this.#pc && this.#connectedOnce && !this.#opts.polite) void this.#offer(false);
+      };
+    }
+    this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
+  }
+
+  #arm(ms: number, reason: string): void {
+    clearTimeout(this.#timer);
+    const pc = this.#pc;
+    this.#timer = setTimeout(() => {
+      if (pc !== this.#pc || this.#closed) return;
+      if (reason === "disconnected" && pc.connectionState !== "disconnected") return;
+      if (reason === "timeout" && this.#channelOpen) return;
+      this.#recover(reason);
+    }, ms);
+  }
+
+  #maxMessageSize(): number | undefined {
+    const sctp = this.#pc.sctp as { maxMessageSize?: number } | null;
+    const ext = (this.#pc as unknown as { ext_maxMessageSize?: number }).ext_maxMessageSize;
+    return sctp?.maxMessageSize ?? ext;
+  }
+
+  #channel(dc: RTCDataChannel): void {
+    const pc = this.#pc;
+    const opened = () => {
+      if (pc !== this.#pc || this.#closed) return;
+      this.#channelOpen = true;
+      clearTimeout(this.#timer);
+      const iceRestart = this.#connectedOnce;
+      this.#connectedOnce = true;
+      this.#recoveries = 0;
+      this.#restarting = false;
+      this.#opts.onSdkChannel(dc, this.#maxMessageSize());
+      void this.#report(iceRestart);
+    };
+    if (dc.readyState === "open") opened();
+    else dc.addEventListener("open", opened, { once: true });
+    dc.addEventListener("close", () => {
+      if (pc === this.#pc) this.#channelOpen = false;
+    });
+  }
+
+  async #report(iceRestart: boolean): Promise<void> {
+    const setupMs = Date.now() - this.#started;
+    // The selected pair may show up in stats a moment after the channel opens.
+    let s = await this.stats().catch(() => undefined);
+    for (let i = 0; i < 10 && !s?.pair; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await this.stats().catch(() => undefined);
+    }
+    if (this.#closed) return;
+    const rttMs = s?.pair?.rttMs;
+    this.#opts.onConnected({
+      method: s?.method ?? "host",
+      setupMs,
+      iceRestart,
+      ...(rttMs !== undefined ? { rttMs } : {}),
+    });
+  }
+
+  async #offer(iceRestart: boolean): Promise<void> {
+    const pc = this.#pc;
+    try {
+      this.#makingOffer = true;
+      if (!this.#started || iceRestart) this.#started = Date.now();
+      const offer = await pc.createOffer(
+        iceRestart && this.#opts.rtc.canRenegotiate !== false ? { iceRestart: true } : {},
+      );
+      if (pc !== this.#pc) return;
+      await pc.setLocalDescription(offer);
+      const sdp = offer.sdp ?? pc.localDescription?.sdp ?? "";
+      const signature = await this.#opts.signer?.sign("offer", sdp, this.remoteId);
+      if (pc !== this.#pc) return;
+      this.#opts.sendSignal({
+        kind: "offer",
+        sdp,
+        ...(iceRestart ? { iceRestart: true } : {}),
+        ...(signature ? { signature } : {}),
+      });
+    } finally {
+      if (pc === this.#pc) this.#makingOffer = false;
+    }
+  }
+
+  async #handle(data: SignalData): Promise<void> {
+    if (this.#closed) return;
+    if (data.kind === "candidate") {
+      if (!data.candidate?.candidate) return;
+      if (!this.#haveRemote) this.#queue.push(data.candidate);
+      else await this.#addCandidate(data.candidate);
+      return;
+    }
+    if (data.kind === "ice-restart") {
+      if (!this.#opts.polite) this.#recover("peer-request");
+      return;
+    }
+    await this.#opts.signer?.verify(this.remoteId, data.kind, data.sdp, data.signature);
+    if (data.kind === "answer") {
+      if (this.#pc.signalingState !== "have-local-offer") return; // stale answer
+      this.#settingRemoteAnswer = true;
+      try {
+        await this.#pc.setRemoteDescription({ type: "answer", sdp: data.sdp });
+      } finally {
+        this.#settingRemoteAnswer = false;
+      }
+      await this.#remoteSet();
+      return;
+    }
+    const decision = decideOnOffer({
+      polite: this.#opts.polite,
+      makingOffer: this.#makingOffer,
+      signalingState: this.#pc.signalingState,
+      settingRemoteAnswer: this.#settingRemoteAnswer,
+    });
+    if (decision === "ignore") return;
+    const current = this.#haveRemote ? this.#remoteFingerprint : undefined;
+    const newPeerConnection = current !== undefined && current !== sdpFingerprint(data.sdp);
+    const needFresh = decision === "rollback" && (!this.#connectedOnce || !(await this.#rollback()));
+    if (needFresh || newPeerConnection || (data.iceRestart && this.#opts.rtc.canRenegotiate === false)) {
+      this.#teardown();
+      this.#create();
+    }
+    if (!this.#started || data.iceRestart) this.#started = Date.now();
+    const pc = this.#pc;
+    await pc.setRemoteDescription({ type: "offer", sdp: data.sdp });
+    this.#remoteFingerprint = sdpFingerprint(data.sdp);
+    await this.#remoteSet();
+    const answer = await pc.createAnswer();
+    if (pc !== this.#pc) return;
+    await pc.setLocalDescription(answer);
+    const sdp = answer.sdp ?? pc.localDescription?.sdp ?? "";
+    const signature = await this.#opts.signer?.sign("answer", sdp, this.remoteId);
+    if (pc !== this.#pc) return;
+    this.#opts.sendSignal({ kind: "answer", sdp, ...(signature ? { signature } : {}) });
+  }
+
+  #remoteFingerprint: string | undefined;
+
+  async #rollback(): Promise<boolean> {
+    if (this.#opts.rtc.canRenegotiate === false) return false;
+    try {
+      await this.#pc.setLocalDescription({ type: "rollback" });
+      return this.#pc.signalingState === "stable";
+    } catch {
+      return false;
+    }
+  }
+
+  async #remoteSet(): Promise<void> {
+    this.#haveRemote = true;
+    for (const c of this.#queue.drain()) await this.#addCandidate(c);
+  }
+
+  async #addCandidate(c: NonNullable<CandidateInit>): Promise<void> {
+    try {
+      await this.#pc.addIceCandidate(c);
+    } catch {
+      // a candidate of an older description (after a restart) or one the stack cannot use: ignore it
+    }
+  }
+
+  /** Climbs the recovery ladder; the impolite side drives it, the polite side asks with `ice-restart`. */
+  #recover(reason: string): void {
+    if (this.#closed || this.#restarting) return;
+    if (this.#opts.polite && this.#connectedOnce) {
+      this.#opts.sendSignal({ kind: "ice-restart" });
+      this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
+      return;
+    }
+    const hasRelay = this.#opts
+      .iceServers()
+      .some((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => u.startsWith("turn")));
+    const step = nextRecovery(this.#recoveries++, {
+      canRestartIce: this.#opts.rtc.canRenegotiate !== false && this.#connectedOnce,
+      relayOnly: this.#relayOnly,
+      hasRelay,
+    });
+    if (step === "give-up") {
+      const code = !hasRelay && !this.#connectedOnce ? "turn_unavailable" : "ice_failed";
+      this.#fail(new SwitchboardError(code, reason, { peerId: this.remoteId }));
+      return;
+    }
+    if (step === "restart-ice") {
+      this.#pc.restartIce();
+      this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
+      void this.#offer(true).catch((err: unknown) => this.#fail(err));
+      return;
+    }
+    if (step === "recreate-relay") this.#relayOnly = true;
+    this.#teardown();
+    this.#create();
+    this.initiate(true);
+  }
+
+  #teardown(): void {
+    const pc = this.#pc;
+    pc.onicecandidate = pc.ondatachannel = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
+    this.#channelOpen = false;
+    try {
+      pc.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  #fail(err: unknown): void {
+    if (this.#closed) return;
+    const e =
+      err instanceof SwitchboardError
+        ? err
+        : new SwitchboardError("ice_failed", err instanceof Error ? err.message : String(err), {
+            peerId: this.remoteId,
+          });
+    const setupMs = this.#started ? Date.now() - this.#started : 0;
+    this.close();
+    this.#opts.onFailed(e, setupMs);
+  }
+}
