@@ -170,7 +170,7 @@ const dashboards = {
   },
   signaling: {
     title: "Switchboard — signaling",
-    description: "Signaling: connections, rooms, messages, relay latency, Redis.",
+    description: "Signaling: connections, rooms, messages, relay latency, Redis, peer connection outcomes.",
     job: "signaling",
     panels: [
       stat("Connections", "none", `sum(signaling_connections{${sel("signaling")}})`),
@@ -217,6 +217,57 @@ const dashboards = {
       ts("Cross-instance bus messages/s", "reqps", [
         `sum by (direction) (rate(signaling_bus_messages_total{${sel("signaling")}}[$__rate_interval]))`,
         "{{direction}}",
+      ]),
+      // Peer connection analytics: outcomes the clients report (`report` messages), no peer or room labels.
+      stat(
+        "Peer connection success rate",
+        "percentunit",
+        `sum(increase(signaling_peer_connections_total{${sel("signaling")}, outcome="connected"}[$__range])) / sum(increase(signaling_peer_connections_total{${sel("signaling")}}[$__range]))`,
+      ),
+      stat(
+        "Connections through TURN",
+        "percentunit",
+        `sum(increase(signaling_peer_connections_total{${sel("signaling")}, outcome="connected", method="relay"}[$__range])) / sum(increase(signaling_peer_connections_total{${sel("signaling")}, outcome="connected"}[$__range]))`,
+      ),
+      ts(
+        "Peer connection success rate",
+        "percentunit",
+        [
+          `sum(rate(signaling_peer_connections_total{${sel("signaling")}, outcome="connected"}[$__rate_interval])) / sum(rate(signaling_peer_connections_total{${sel("signaling")}}[$__rate_interval]))`,
+          "success rate",
+        ],
+        [
+          `sum(rate(signaling_peer_connections_total{${sel("signaling")}, outcome="connected", restart="true"}[$__rate_interval])) / sum(rate(signaling_peer_connections_total{${sel("signaling")}, restart="true"}[$__rate_interval]))`,
+          "after ICE restart",
+        ],
+      ),
+      ts("Peer connections/s by method", "reqps", [
+        `sum by (outcome, method) (rate(signaling_peer_connections_total{${sel("signaling")}}[$__rate_interval]))`,
+        "{{outcome}} {{method}}",
+      ]),
+      ts("Share of connections through TURN", "percentunit", [
+        `sum(rate(signaling_peer_connections_total{${sel("signaling")}, outcome="connected", method="relay"}[$__rate_interval])) / sum(rate(signaling_peer_connections_total{${sel("signaling")}, outcome="connected"}[$__rate_interval]))`,
+        "relay",
+      ]),
+      ts(
+        "Peer connection setup time",
+        "s",
+        [
+          `histogram_quantile(0.5, sum by (le) (rate(signaling_peer_connection_setup_seconds_bucket{${sel("signaling")}}[$__rate_interval])))`,
+          "p50",
+        ],
+        [
+          `histogram_quantile(0.9, sum by (le) (rate(signaling_peer_connection_setup_seconds_bucket{${sel("signaling")}}[$__rate_interval])))`,
+          "p90",
+        ],
+        [
+          `histogram_quantile(0.99, sum by (le) (rate(signaling_peer_connection_setup_seconds_bucket{${sel("signaling")}}[$__rate_interval])))`,
+          "p99",
+        ],
+      ),
+      ts("Peer connection setup time p90 by method", "s", [
+        `histogram_quantile(0.9, sum by (le, method) (rate(signaling_peer_connection_setup_seconds_bucket{${sel("signaling")}}[$__rate_interval])))`,
+        "{{method}}",
       ]),
       ...processPanels("signaling"),
     ],

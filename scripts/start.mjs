@@ -1,17 +1,27 @@
 #!/usr/bin/env node
 // `npm start`: the whole platform as local processes with in-memory defaults (no Docker, no Redis), on the standard
-// ports. Output of each service is prefixed with its name; Ctrl-C (or SIGTERM) stops them all.
+// ports. Output of each service is prefixed with its name; Ctrl-C or SIGTERM stops them all (`npm start` runs this
+// script alone, so npm's signal reaches it; `--build` builds the workspaces first).
 //
-// Every service's own variables pass through (see each service's README), and these choose ports and addresses:
+// The local run is set up so that two peers on this machine connect out of the box:
+//   - every service binds to 127.0.0.1 (BIND_HOST) unless PUBLIC_HOST names the address others use, then to all
+//     interfaces (0.0.0.0); the addresses printed are the ones that answer;
+//   - TURN relays to loopback peers (TURN_ALLOWED_PEER_IPS: 127.0.0.0/8, ::1 and PUBLIC_HOST), which production
+//     refuses by default;
+//   - any meeting code is joinable: `join` creates an unknown meeting (SIGNALING_AUTO_CREATE_ROOMS=true; off in
+//     production);
+//   - logs are pino's pretty lines on a terminal and JSON otherwise (LOG_FORMAT=pretty|json to choose).
+// Each service's own variables pass through (see its README) and win over these defaults. Ports and addresses:
 //   STUN_PORT (3478)  STUN_ADMIN_PORT (9478)  TURN_PORT (3479)  TURN_ADMIN_PORT (9479)
 //   SIGNALING_PORT (8080)  TRACKER_PORT (8000)  TRACKER_UDP_PORT (= TRACKER_PORT)
-//   PUBLIC_HOST (127.0.0.1): the address browsers use to reach STUN/TURN, in the ICE servers signaling hands out
+//   PUBLIC_HOST (127.0.0.1): the address browsers use to reach the services, in the ICE servers signaling hands out
+//   BIND_HOST: where services listen (127.0.0.1; 0.0.0.0 when PUBLIC_HOST is set)
 //   SWITCHBOARD_SERVICES: comma-separated subset to run (default: every built service)
 // TURN_EXTERNAL_HOST: relay address TURN advertises (default: PUBLIC_HOST when it is an IP address, else 127.0.0.1).
 // TURN_SECRET: the TURN REST API shared secret; when unset, a random one is generated for this run and given to both
 // TURN and signaling (so the credentials signaling hands out are accepted by TURN). TURN_URLS / STUN_URLS default to
 // the local STUN and TURN ports.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";
@@ -19,6 +29,34 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
+const args = process.argv.slice(2);
+for (const a of args) {
+  if (a !== "--build") {
+    console.error(`start.mjs: unknown option "${a}" (known: --build)`);
+    process.exit(2);
+  }
+}
+
+// --build: build first, in this process's place in the process tree, so a signal during the build stops it too.
+if (args.includes("--build")) {
+  let interrupted = null;
+  const onSignal = (sig) => (interrupted = sig);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const turbo = `${root}node_modules/.bin/turbo`;
+  const build = spawnSync(turbo, ["run", "build", "--output-logs=errors-only"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { TURBO_TELEMETRY_DISABLED: "1", ...env },
+  });
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  if (interrupted || build.signal) process.exit(130);
+  if (build.status !== 0) {
+    console.error(build.error ? `build: ${build.error.message}` : "build failed: nothing started");
+    process.exit(1);
+  }
+}
 
 const num = (name, fallback) => {
   const raw = env[name];
@@ -31,6 +69,13 @@ const num = (name, fallback) => {
   return n;
 };
 const host = env.PUBLIC_HOST || "127.0.0.1";
+const bind = env.BIND_HOST || (env.PUBLIC_HOST ? "0.0.0.0" : "127.0.0.1");
+if (isIP(bind) === 0) {
+  console.error(`BIND_HOST: "${bind}" is not an IP address`);
+  process.exit(2);
+}
+// An address a person can type when the bind address is "every interface".
+const reach = bind === "0.0.0.0" || bind === "::" ? host : bind;
 const ports = {
   stun: num("STUN_PORT", 3478),
   stunAdmin: num("STUN_ADMIN_PORT", 9478),
@@ -43,7 +88,15 @@ ports.trackerUdp = num("TRACKER_UDP_PORT", ports.tracker);
 
 const generatedSecret = !env.TURN_SECRET;
 const turnSecret = env.TURN_SECRET || randomBytes(32).toString("base64url");
+const localPeers = ["127.0.0.0/8", "::1", ...(isIP(host) && !host.startsWith("127.") ? [host] : [])];
 const shared = {
+  STUN_HOST: bind,
+  TURN_HOST: bind,
+  SIGNALING_HOST: bind,
+  TRACKER_HOST: bind,
+  TURN_ALLOWED_PEER_IPS: localPeers.join(","),
+  SIGNALING_AUTO_CREATE_ROOMS: "true",
+  LOG_FORMAT: process.stdout.isTTY ? "pretty" : "json",
   STUN_PORT: String(ports.stun),
   STUN_ADMIN_PORT: String(ports.stunAdmin),
   TURN_PORT: String(ports.turn),
@@ -56,30 +109,35 @@ const shared = {
     env.TURN_URLS || `turn:${host}:${ports.turn}?transport=udp,turn:${host}:${ports.turn}?transport=tcp`,
   STUN_URLS: env.STUN_URLS || `stun:${host}:${ports.stun}`,
 };
+// The caller's own settings win over the local-run defaults above.
+for (const key of Object.keys(shared)) if (env[key]) shared[key] = env[key];
 // TURN listens on every interface; the relay address it advertises must be one clients can reach.
 if (!env.TURN_RELAY_HOST && !env.TURN_EXTERNAL_HOST)
   shared.TURN_EXTERNAL_HOST = isIP(host) ? host : "127.0.0.1";
 
+const local = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
+const stunAdmin = env.STUN_ADMIN_HOST || "127.0.0.1";
+const turnAdmin = env.TURN_ADMIN_HOST || "127.0.0.1";
 const all = [
   {
     name: "stun",
-    health: `http://127.0.0.1:${ports.stunAdmin}/health`,
-    info: `STUN       stun:${host}:${ports.stun} (udp+tcp)        admin http://127.0.0.1:${ports.stunAdmin}/health`,
+    health: `http://${stunAdmin}:${ports.stunAdmin}/health`,
+    info: `STUN       stun:${reach}:${ports.stun} (udp+tcp)          admin http://${stunAdmin}:${ports.stunAdmin}/health /stats /metrics`,
   },
   {
     name: "turn",
-    health: `http://127.0.0.1:${ports.turnAdmin}/health`,
-    info: `TURN       turn:${host}:${ports.turn} (udp+tcp)        admin http://127.0.0.1:${ports.turnAdmin}/health`,
+    health: `http://${turnAdmin}:${ports.turnAdmin}/health`,
+    info: `TURN       turn:${reach}:${ports.turn} (udp+tcp)          admin http://${turnAdmin}:${ports.turnAdmin}/health /stats /metrics`,
   },
   {
     name: "signaling",
-    health: `http://127.0.0.1:${ports.signaling}/health`,
-    info: `SIGNALING  ws://${host}:${ports.signaling}/ws   meetings API http://${host}:${ports.signaling}/api/meetings`,
+    health: `http://${local}:${ports.signaling}/health`,
+    info: `SIGNALING  ws://${reach}:${ports.signaling}/ws     meetings API http://${reach}:${ports.signaling}/api/meetings, admin /health /stats /metrics`,
   },
   {
     name: "tracker",
-    health: `http://127.0.0.1:${ports.tracker}/health`,
-    info: `TRACKER    http://${host}:${ports.tracker}/announce   ws://${host}:${ports.tracker}   udp://${host}:${ports.trackerUdp}`,
+    health: `http://${local}:${ports.tracker}/health`,
+    info: `TRACKER    http://${reach}:${ports.tracker}/announce   ws://${reach}:${ports.tracker}   udp://${reach}:${ports.trackerUdp}, admin /health /stats /metrics`,
   },
 ].map((s) => ({ ...s, main: `services/${s.name}/dist/main.js` }));
 
@@ -135,6 +193,8 @@ console.log(
     (notBuilt.length ? `\n  (not built, not started: ${notBuilt.map((s) => s.name).join(", ")})` : "") +
     "\n  WEB APP    not part of this build yet (nginx/html is the placeholder the compose stack serves)" +
     `\n  TURN secret: ${generatedSecret ? "generated for this run" : "from TURN_SECRET"}, shared by TURN and signaling` +
+    `\n  Local run: ${shared.SIGNALING_AUTO_CREATE_ROOMS === "true" ? "any meeting code is joinable" : "meetings are created over the API"}, TURN relays to ${shared.TURN_ALLOWED_PEER_IPS}` +
+    `\n  Two peers: run \`npx switchboard peer --meeting demo\` in two terminals` +
     "\nCtrl-C stops everything.\n",
 );
 
@@ -183,3 +243,10 @@ function stopAll(code) {
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
+process.on("SIGHUP", () => stopAll(0));
+// Whatever started this script (npm, a shell, a test) going away stops the services too: nothing is left behind
+// running under PID 1, even when the parent was killed without a chance to pass a signal on.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stopAll(0);
+}, 500).unref();

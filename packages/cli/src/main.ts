@@ -31,9 +31,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
   return run(rest, io);
 }
 
-const entry = process.argv[1];
-const isEntry = entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
-if (isEntry) {
+/** Runs the command line of this process: signals abort the command, its exit code ends the process. */
+export function runCli(): void {
   const controller = new AbortController();
   let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
@@ -50,13 +49,16 @@ if (isEntry) {
     env: process.env,
     signal: controller.signal,
   };
+  // The command has finished once its promise settles: exit then, rather than waiting on stdin or a library's
+  // leftover timers (stdout and stderr are synchronous on Linux for files, pipes and terminals).
   main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`switchboard: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = EXIT.failure;
+      process.exit(EXIT.failure);
     },
   );
 }
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) runCli();

@@ -20,7 +20,7 @@ export {
   type ConfigOf,
   type LoadConfigOptions,
 } from "./config/load-config.js";
-export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from "./logger.js";
+export { createLogger, LOG_LEVELS, wantsPrettyLogs, type Logger, type LoggerOptions } from "./logger.js";
 export { createMetricsRegistry, metricsToStats, Counter, Gauge, Histogram, Registry } from "./metrics.js";
 export { Health, type HealthReport, type PartStatus } from "./health.js";
 export {

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from "pino";
+import { build as prettyStream } from "pino-pretty";
 
 export type { Logger } from "pino";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -25,6 +26,24 @@ export interface LoggerOptions {
   level: LevelWithSilent;
   /** Where lines go; defaults to stdout. Tests pass a stream to read them back. */
   destination?: NodeJS.WritableStream;
+  /** Human-readable lines instead of JSON (stdout only); defaults to {@link wantsPrettyLogs} of the process. */
+  pretty?: boolean;
+}
+
+/**
+ * Pretty (pino-pretty) output for people, JSON for machines: `LOG_FORMAT=pretty` or `json` decides; unset, a
+ * terminal on stdout gets pretty lines and anything else (a pipe, a file, a log collector) JSON.
+ */
+export function wantsPrettyLogs(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  isTty: boolean = process.stdout.isTTY === true,
+): boolean {
+  const format = env.LOG_FORMAT?.trim().toLowerCase() ?? "";
+  if (format === "pretty") return true;
+  if (format === "json") return false;
+  if (format !== "" && format !== "auto")
+    throw new Error(`LOG_FORMAT: expected "pretty", "json" or "auto", got "${env.LOG_FORMAT}"`);
+  return isTty;
 }
 
 /** The root logger of a service: JSON lines, secrets redacted; components take `logger.child({component})`. */
@@ -36,6 +55,14 @@ export function createLogger(opts: LoggerOptions): Logger {
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       base: { pid: process.pid },
     },
-    opts.destination ?? pino.destination({ sync: false }),
+    opts.destination ??
+      ((opts.pretty ?? wantsPrettyLogs())
+        ? prettyStream({
+            colorize: process.env.NO_COLOR === undefined,
+            ignore: "pid,hostname",
+            singleLine: true,
+            sync: false,
+          })
+        : pino.destination({ sync: false })),
   );
 }

@@ -45,6 +45,7 @@ export function expandGrafanaVars(expr: string): string {
   return expr
     .replaceAll("$__rate_interval", "5m")
     .replaceAll("$__interval", "1m")
+    .replaceAll("$__range", "1h")
     .replaceAll("$instance", ".*");
 }
 
