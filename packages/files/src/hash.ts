@@ -2,6 +2,11 @@
 export const HASH_LENGTH = 32;
 
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", data);
-  return new Uint8Array(digest);
+  // WebCrypto takes views over a plain ArrayBuffer: re-view ours (no copy), or copy one over shared memory.
+  const buffer = data.buffer;
+  const view =
+    buffer instanceof ArrayBuffer
+      ? new Uint8Array(buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", view));
 }

@@ -38,3 +38,4 @@ export { RequestWindow } from "./swarm/request-window.js";
 export { FileSwarm, type SwarmEvents, type FileSwarmOptions } from "./swarm/file-swarm.js";
 export type { FileProgress, PeerProgress, FileState } from "./swarm/progress.js";
 export { FileShare, type OfferedFile, type FileShareEvents, type FileShareOptions } from "./file-share.js";
+export { attachToClient, type ChannelClient } from "./attach-client.js";

@@ -55,8 +55,9 @@ export class PeerLink {
   /** Closes the channel, e.g. because the peer broke the protocol. */
   close(error: WireError | null = null): void {
     if (this.#closed) return;
-    this.#ch.close();
+    // Shut first: a channel may call onclose synchronously, which must not lose the reason.
     this.#shut(error);
+    this.#ch.close();
   }
 
   #receive(data: Uint8Array | string): void {
