@@ -6,7 +6,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalPlatform, type LocalPlatform } from "../../../test/deploy/lib/local-platform.js";
@@ -163,4 +163,33 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
     assert.equal(await sha(join(out, "m.bin")), await sha(file));
     assert.equal(seed.proc.child.exitCode, null, "the seeder is still running");
   });
+
+  // 4 GB takes minutes on this machine (hashing twice, moving it once): run with FILES_BIG=1.
+  it(
+    "a 4 GB sparse file: the downloader's RSS stays under 300 MB",
+    { skip: process.env.FILES_BIG === "1" ? false : "slow: set FILES_BIG=1", timeout: 900_000 },
+    async () => {
+      const size = 4 * 2 ** 30;
+      const file = join(dir, "sparse.bin");
+      await writeFile(file, randomBytes(1 << 20));
+      await truncate(file, size);
+      const code = meeting("big");
+      const seed = await shareFile(file, code);
+      const out = join(dir, "out-big");
+      const get = keep(switchboard(["get", seed.link, "--out", out]));
+      let maxRss = 0;
+      const poll = setInterval(() => {
+        readFile(`/proc/${get.child.pid}/status`, "utf8").then(
+          (s) => (maxRss = Math.max(maxRss, Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) * 1024)),
+          () => undefined,
+        );
+      }, 200);
+      const exit = await get.exited;
+      clearInterval(poll);
+      assert.equal(exit, 0, get.stderr());
+      assert.ok(maxRss > 0 && maxRss < 300 * 2 ** 20, `downloader RSS peaked at ${maxRss} bytes`);
+      assert.equal(await sha(join(out, "sparse.bin")), await sha(file));
+      console.log(`4 GB: downloader RSS peak ${(maxRss / 2 ** 20).toFixed(0)} MiB`);
+    },
+  );
 });
