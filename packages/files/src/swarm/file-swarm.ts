@@ -60,6 +60,8 @@ interface SwarmPeer {
 }
 
 const MANIFEST_TIMEOUT_MS = 15_000;
+/** Whole pieces kept for serving (recently read first out last). */
+const READ_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * One file's swarm: the peers that hold or want it, what we asked of whom, verification, serving, progress.
@@ -77,6 +79,7 @@ export class FileSwarm {
   readonly #strikes = new Map<string, number>();
   readonly #buffers = new Map<number, PieceBuffer>();
   readonly #suspects = new Map<number, PieceBuffer>();
+  readonly #readCache = new Map<number, Promise<Uint8Array>>();
   readonly #progress;
   readonly #down = new RateMeter();
   readonly #up = new RateMeter();
@@ -199,7 +202,8 @@ export class FileSwarm {
   /** Reads one block and sends it; resolves when the channel accepted it. */
   async serveBlock(link: PeerLink, req: BlockRef): Promise<void> {
     if (!this.store || this.checkRequest(link.peerId, req) !== null) return;
-    const data = await this.store.read(req.piece * this.manifest!.pieceSize + req.offset, req.length);
+    const piece = await this.#servePiece(req.piece);
+    const data = piece.subarray(req.offset, req.offset + req.length);
     if (
       await link.sendBlock({ type: "block", root: this.root, piece: req.piece, offset: req.offset, data })
     ) {
@@ -207,6 +211,24 @@ export class FileSwarm {
       this.#peers.get(link.peerId)?.up.add(data.length);
       this.#schedulePublish();
     }
+  }
+
+  /** Pieces are read whole and kept in a small cache: requests come block by block for the same pieces. */
+  #servePiece(piece: number): Promise<Uint8Array> {
+    const hit = this.#readCache.get(piece);
+    if (hit) {
+      this.#readCache.delete(piece);
+      this.#readCache.set(piece, hit);
+      return hit;
+    }
+    const m = this.manifest!;
+    const read = this.store!.read(piece * m.pieceSize, pieceLength(m.size, m.pieceSize, piece));
+    this.#readCache.set(piece, read);
+    read.catch(() => this.#readCache.delete(piece));
+    while (this.#readCache.size * m.pieceSize > READ_CACHE_BYTES && this.#readCache.size > 1) {
+      this.#readCache.delete(this.#readCache.keys().next().value!);
+    }
+    return read;
   }
 
   /** Serves a manifest request (the caller checked the root). */
@@ -383,7 +405,8 @@ export class FileSwarm {
       if (r.pieceDone) void this.#verify(f.piece, buf);
     }
     this.#schedulePublish();
-    this.#fill(peer);
+    // Refill in batches (a quarter of the window at a time), not one request per block.
+    if (peer.inflight.size <= (peer.window.limit * 3) >> 2) this.#fill(peer);
   }
 
   async #verify(piece: number, buf: PieceBuffer): Promise<void> {
@@ -543,7 +566,12 @@ export class FileSwarm {
     if (this.#publishTimer) return;
     this.#publishTimer = setTimeout(() => {
       this.#publishTimer = null;
-      if (!this.#closed) this.#publish();
+      if (this.#closed) return;
+      for (const p of this.#peers.values()) {
+        p.window.update(p.down.rate());
+        this.#fill(p);
+      }
+      this.#publish();
     }, 100);
   }
 

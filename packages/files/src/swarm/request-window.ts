@@ -2,7 +2,7 @@ import { BLOCK_SIZE } from "../piece-size.js";
 
 export const MIN_WINDOW = 4;
 export const MAX_WINDOW = 256;
-const START_WINDOW = 16;
+const START_WINDOW = 64;
 /** Keep about this much of a peer's measured rate in flight (its bandwidth-delay product, roughly). */
 const TARGET_SECONDS = 0.5;
 

@@ -17,9 +17,13 @@ import {
 
 /** Grows a byte buffer as fields are written (frames are small). */
 class Writer {
-  #buf = new Uint8Array(64);
-  #view = new DataView(this.#buf.buffer);
+  #buf: Uint8Array;
+  #view: DataView;
   #at = 0;
+  constructor(capacity: number) {
+    this.#buf = new Uint8Array(capacity);
+    this.#view = new DataView(this.#buf.buffer);
+  }
   #room(n: number): void {
     if (this.#at + n <= this.#buf.length) return;
     const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#at + n));
@@ -57,7 +61,7 @@ class Writer {
     return this;
   }
   done(): Uint8Array {
-    return this.#buf.slice(0, this.#at);
+    return this.#at === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#at);
   }
 }
 
@@ -101,8 +105,11 @@ class Reader {
     this.#need(n);
     return this.#b.slice(this.#at, (this.#at += n));
   }
+  /** The remaining bytes, as a view (no copy: the frame is ours alone). */
   rest(): Uint8Array {
-    return this.bytes(this.#b.length - this.#at);
+    const out = this.#b.subarray(this.#at);
+    this.#at = this.#b.length;
+    return out;
   }
   end(): void {
     if (this.#at !== this.#b.length) throw new WireError("frame_malformed", "frame has trailing bytes");
@@ -122,7 +129,14 @@ function checkSpan(offset: number, length: number): void {
 }
 
 export function encodeFrame(f: Frame): Uint8Array {
-  const w = new Writer().u8(WIRE_VERSION);
+  // Blocks and manifest chunks: the exact size at once (no regrowth on the hot path).
+  const capacity =
+    f.type === "block"
+      ? 2 + 32 + 8 + f.data.length
+      : f.type === "manifest-reply"
+        ? 2 + 32 + 8 + f.data.length
+        : 64;
+  const w = new Writer(capacity).u8(WIRE_VERSION);
   switch (f.type) {
     case "handshake":
       w.u8(FRAME_TYPE.handshake).u16(f.roots.length);
