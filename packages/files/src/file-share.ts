@@ -12,8 +12,10 @@ import {
   MANIFEST_PIECE,
   MAX_CATALOGUE_ENTRIES,
   REJECT_REASON,
+  type BlockRef,
   type CatalogueEntry,
   type Frame,
+  type RejectReason,
 } from "./wire/frames.js";
 
 /** A file some peer in the meeting offers. */
@@ -200,17 +202,23 @@ export class FileShare {
             reason: REJECT_REASON.unknownFile,
           });
         return;
-      case "request": {
-        const reason = swarm ? swarm.checkRequest(link.peerId, f) : REJECT_REASON.unknownFile;
-        const refused = reason ?? (remote.uploads.push(f) ? null : REJECT_REASON.overloaded);
-        if (refused !== null) link.send({ ...f, type: "reject", reason: refused as 1 });
+      case "request":
+        return this.#onRequest(remote, swarm, f);
+      case "requests":
+        for (const span of f.spans) this.#onRequest(remote, swarm, { root: f.root, ...span });
         return;
-      }
       case "cancel":
         return remote.uploads.cancel(f);
       default:
         swarm?.onFrame(link, f);
     }
+  }
+
+  /** Queues a block request, or refuses it (unknown file, not held, out of range, over the peer's cap). */
+  #onRequest(remote: Remote, swarm: FileSwarm | undefined, req: BlockRef): void {
+    const reason = swarm ? swarm.checkRequest(remote.link.peerId, req) : REJECT_REASON.unknownFile;
+    const refused = reason ?? (remote.uploads.push(req) ? null : REJECT_REASON.overloaded);
+    if (refused !== null) remote.link.send({ ...req, type: "reject", reason: refused as RejectReason });
   }
 
   #onClose(link: PeerLink, error: WireError | null): void {

@@ -15,6 +15,14 @@ const samples: Frame[] = [
   { type: "have", root, piece: 77 },
   { type: "bitfield", root, pieceCount: 9, bits: Uint8Array.of(0xff, 0x80) },
   { type: "request", root, piece: 3, offset: 16384, length: 16384 },
+  {
+    type: "requests",
+    root,
+    spans: [
+      { piece: 1, offset: 0, length: 16384 },
+      { piece: 2, offset: 16384, length: 5 },
+    ],
+  },
   { type: "block", root, piece: 3, offset: 32768, data: new Uint8Array(16384).fill(9) },
   { type: "cancel", root, piece: 3, offset: 0, length: 100 },
   { type: "reject", root, piece: 0xffffffff, offset: 0, length: 0, reason: REJECT_REASON.unknownFile },
@@ -66,6 +74,20 @@ describe("wire codec", () => {
       { type: "manifest-reply", root, total: 10, offset: 8, data: new Uint8Array(5) },
       { type: "reject", root, piece: 0, offset: 0, length: 1, reason: 77 as 1 },
       { type: "catalogue", files: [{ root, name: "", size: 1 }] },
+      { type: "requests", root, spans: [] },
+      {
+        type: "requests",
+        root,
+        spans: Array.from({ length: 257 }, () => ({ piece: 0, offset: 0, length: 1 })),
+      },
+      {
+        type: "requests",
+        root,
+        spans: [
+          { piece: 0, offset: 0, length: 1 },
+          { piece: 0, offset: 3, length: 1 },
+        ],
+      },
     ];
     for (const f of bad)
       assert.equal(

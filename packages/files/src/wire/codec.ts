@@ -8,6 +8,7 @@ import {
   MANIFEST_CHUNK_BYTES,
   MAX_CATALOGUE_ENTRIES,
   MAX_FRAME_BYTES,
+  MAX_BATCH_REQUESTS,
   MAX_HANDSHAKE_ROOTS,
   REJECT_REASON,
   WIRE_VERSION,
@@ -131,11 +132,13 @@ function checkSpan(offset: number, length: number): void {
 export function encodeFrame(f: Frame): Uint8Array {
   // Blocks and manifest chunks: the exact size at once (no regrowth on the hot path).
   const capacity =
-    f.type === "block"
-      ? 2 + 32 + 8 + f.data.length
-      : f.type === "manifest-reply"
+    f.type === "requests"
+      ? 2 + 32 + 2 + 12 * f.spans.length
+      : f.type === "block"
         ? 2 + 32 + 8 + f.data.length
-        : 64;
+        : f.type === "manifest-reply"
+          ? 2 + 32 + 8 + f.data.length
+          : 64;
   const w = new Writer(capacity).u8(WIRE_VERSION);
   switch (f.type) {
     case "handshake":
@@ -164,6 +167,10 @@ export function encodeFrame(f: Frame): Uint8Array {
     case "request":
     case "cancel":
       w.u8(FRAME_TYPE[f.type]).bytes(f.root).u32(f.piece).u32(f.offset).u32(f.length);
+      break;
+    case "requests":
+      w.u8(FRAME_TYPE.requests).bytes(f.root).u16(f.spans.length);
+      for (const sp of f.spans) w.u32(sp.piece).u32(sp.offset).u32(sp.length);
       break;
     case "block":
       w.u8(FRAME_TYPE.block).bytes(f.root).u32(f.piece).u32(f.offset).bytes(f.data);
@@ -255,6 +262,23 @@ export function decodeFrame(b: Uint8Array): Frame {
       checkPiece(piece);
       checkSpan(offset, length);
       frame = { type, root: fr, piece, offset, length };
+      break;
+    }
+    case FRAME_TYPE.requests: {
+      const fr = root();
+      const n = r.u16();
+      if (n === 0 || n > MAX_BATCH_REQUESTS)
+        throw malformed(`a batch holds 1–${MAX_BATCH_REQUESTS} requests`);
+      const spans = [];
+      for (let i = 0; i < n; i++) {
+        const piece = r.u32();
+        const offset = r.u32();
+        const length = r.u32();
+        checkPiece(piece);
+        checkSpan(offset, length);
+        spans.push({ piece, offset, length });
+      }
+      frame = { type: "requests", root: fr, spans };
       break;
     }
     case FRAME_TYPE.block: {

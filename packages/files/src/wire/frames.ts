@@ -19,7 +19,11 @@ export const FRAME_TYPE = {
   block: 8,
   cancel: 9,
   reject: 10,
+  requests: 11,
 } as const;
+
+/** At most this many block requests in one `requests` frame. */
+export const MAX_BATCH_REQUESTS = 256;
 
 /** Why a request (or a manifest request, `piece` = MANIFEST_PIECE) was refused. */
 export const REJECT_REASON = { unknownFile: 1, notHeld: 2, overloaded: 3, outOfRange: 4 } as const;
@@ -59,6 +63,12 @@ export type Frame =
       readonly bits: Uint8Array;
     }
   | ({ readonly type: "request" } & BlockRef)
+  /** Several requests for one file in one frame (the same as that many `request` frames, in order). */
+  | {
+      readonly type: "requests";
+      readonly root: Uint8Array;
+      readonly spans: readonly { readonly piece: number; readonly offset: number; readonly length: number }[];
+    }
   | {
       readonly type: "block";
       readonly root: Uint8Array;
