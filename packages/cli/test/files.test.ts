@@ -164,6 +164,34 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
     assert.equal(await sha(join(out, "m.bin")), await sha(file));
     assert.equal(seed.proc.child.exitCode, null, "the seeder is still running");
   });
+
+  it("without a link: lists the meeting's files and fetches one by name", async () => {
+    const file = await makeFile("browse.bin", 4 * 2 ** 20);
+    const code = meeting("browse");
+    const seed = await shareFile(file, code);
+    const list = keep(switchboard(["get", "--meeting", code, "-s", platform!.signalingUrl, "--wait", "4"]));
+    assert.equal(await list.exited, 0, list.stderr());
+    const offered = list.events.filter(is("offered"));
+    assert.equal(offered.length, 1, JSON.stringify(list.events));
+    assert.equal(offered[0].name, "browse.bin");
+    assert.equal(offered[0].link, seed.link);
+    const out = join(dir, "out-browse");
+    const get = keep(
+      switchboard([
+        "get",
+        "--meeting",
+        code,
+        "-s",
+        platform!.signalingUrl,
+        "--name",
+        "browse.bin",
+        "--out",
+        out,
+      ]),
+    );
+    assert.equal(await get.exited, 0, get.stderr());
+    assert.equal(await sha(join(out, "browse.bin")), await sha(file));
+  });
 });
 
 describe("switchboard share / get, large", () => {

@@ -6,6 +6,7 @@ import type { SwitchboardClient } from "@switchboard/client";
 import { ConfigError } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { GET_USAGE, resolveGetConfig, type GetConfig } from "../files/config.js";
+import { findOffer, listOffers } from "../files/catalogue.js";
 import { formatBytes, joinWithShare, leave } from "../files/session.js";
 import { createOutput, wantsColor } from "../output.js";
 
@@ -53,7 +54,32 @@ export const run: Command = async (args, io) => {
   });
   await mkdir(config.outDir, { recursive: true });
   const share = new FileShare();
-  const swarm = share.download(config.link.root, (m) => NodeFileStore.open(config.outDir, m));
+  let client: SwitchboardClient | undefined;
+  let root = config.root;
+  if (root === null) {
+    // No link: browse the meeting's catalogue (list it, or find the file by name).
+    try {
+      client = await joinWithShare(config, share, out);
+      if (config.name === undefined) {
+        await listOffers(share, config, out, io.signal);
+        return EXIT.ok;
+      }
+      root = await findOffer(share, config.name, io.signal);
+    } catch (err) {
+      io.stderr.write(`switchboard get: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (config.name !== undefined) {
+        await share.close();
+        await leave(client);
+      }
+      return EXIT.failure;
+    } finally {
+      if (config.name === undefined) {
+        await share.close();
+        await leave(client);
+      }
+    }
+  }
+  const swarm = share.download(root, (m) => NodeFileStore.open(config.outDir, m));
   const bar = config.json
     ? null
     : new SingleBar(
@@ -99,7 +125,6 @@ export const run: Command = async (args, io) => {
     });
   }, 500);
 
-  let client: SwitchboardClient | undefined;
   try {
     const done = new Promise<FileProgress>((resolve, reject) => {
       swarm.whenComplete().then(resolve, reject);
@@ -107,7 +132,7 @@ export const run: Command = async (args, io) => {
         once: true,
       });
     });
-    client = await joinWithShare(config, share, out);
+    client ??= await joinWithShare(config, share, out);
     const p = await done;
     clearInterval(timer);
     bar?.update(p.bytesVerified, { done: formatBytes(p.bytesVerified) });

@@ -43,13 +43,30 @@ describe("share/get configuration", () => {
     assert.equal(c.meetingCode, "demo-room");
     assert.equal(c.signalingUrl, "ws://127.0.0.1:8080/ws");
     assert.equal(c.outDir, "/tmp/x");
-    assert.deepEqual(c.link.root, root);
+    assert.deepEqual(c.root, root);
     const o = resolveGetConfig([link, "-s", "ws://10.0.0.1/ws"], {});
     assert.ok(o !== "help");
     assert.equal(o.signalingUrl, "ws://10.0.0.1/ws");
     assert.throws(() => resolveGetConfig([], {}), ConfigError);
     assert.throws(() => resolveGetConfig([link, link], {}), ConfigError);
     assert.throws(() => resolveGetConfig(["http://x/#/files/zz?meeting=abc"], {}), ConfigError);
+    assert.throws(() => resolveGetConfig([link, "--name", "a"], {}), ConfigError);
+  });
+
+  it("get --meeting: browse the meeting's catalogue (list, or fetch by name)", () => {
+    const c = resolveGetConfig(
+      ["--meeting", "demo-room", "--name", "a.bin", "-s", "ws://127.0.0.1:9/ws"],
+      {},
+    );
+    assert.ok(c !== "help");
+    assert.equal(c.root, null);
+    assert.equal(c.name, "a.bin");
+    assert.equal(c.meetingCode, "demo-room");
+    assert.equal(c.signalingUrl, "ws://127.0.0.1:9/ws");
+    const l = resolveGetConfig(["--wait", "2"], { MEETING_CODE: "room-2" });
+    assert.ok(l !== "help");
+    assert.equal(l.listSeconds, 2);
+    assert.throws(() => resolveGetConfig(["--wait", "0", "-m", "abc"], {}), ConfigError);
   });
 
   it("originOf maps ws/wss to http/https", () => {

@@ -23,7 +23,11 @@ export interface ShareConfig extends ConnectConfig {
 }
 
 export interface GetConfig extends ConnectConfig {
-  readonly link: ShareLink;
+  /** The file's root from a link; null to find it in the meeting's catalogue by `name`, or to list the files. */
+  readonly root: Uint8Array | null;
+  readonly name: string | undefined;
+  /** Without a link or a name: how long to collect the files on offer before printing them. */
+  readonly listSeconds: number;
   readonly outDir: string;
 }
 
@@ -45,12 +49,16 @@ options (flag, then environment variable):
 `;
 
 export const GET_USAGE = `usage: switchboard get LINK [options]
+       switchboard get --meeting CODE [--name NAME] [options]
 
 Joins the link's meeting, fetches the manifest and the pieces from every peer that has them (each piece checked
 against its SHA-256), and saves the file in --out. A stopped download resumes from <name>.part. Exit 0 only when
-every piece is verified.
+every piece is verified. Without a LINK, --meeting lists the files peers offer there (--name NAME fetches one).
 
 options:
+  -m, --meeting <code>      MEETING_CODE     browse this meeting's files instead of following a link
+      --name <name>         with --meeting: fetch the offered file of that name
+      --wait <seconds>      with --meeting alone: how long to collect offers (default 5)
   -o, --out <dir>           where to save (default: the current directory)
   -s, --signaling-url <url> SIGNALING_URL    override the link's signaling URL
   -n, --node-id <name>      NODE_ID          the name other peers see
@@ -134,23 +142,49 @@ export function resolveGetConfig(args: readonly string[], env: NodeJS.ProcessEnv
   const { values, positionals } = parseCommandArgs(
     "get",
     args,
-    { ...COMMON, out: { type: "string", short: "o" } },
+    {
+      ...COMMON,
+      out: { type: "string", short: "o" },
+      meeting: { type: "string", short: "m" },
+      name: { type: "string" },
+      wait: { type: "string" },
+    },
     true,
   );
   if (values.help === true) return "help";
-  if (positionals.length !== 1) throw new ConfigError("give exactly one LINK");
-  let link: ShareLink;
-  try {
-    link = parseShareLink(positionals[0]);
-  } catch (e) {
-    throw new ConfigError(e instanceof Error ? e.message : String(e));
-  }
-  const override = firstSet(values["signaling-url"], env.SIGNALING_URL);
-  return Object.freeze({
-    link,
+  const common = {
     outDir: resolve(values.out ?? "."),
-    meetingCode: link.meeting,
-    signalingUrl: override ? checkSignaling(override) : link.signalingUrl,
+    name: values.name,
+    listSeconds: values.wait === undefined ? 5 : Number(values.wait),
+  };
+  if (!(common.listSeconds > 0 && common.listSeconds <= 600)) throw new ConfigError("--wait: 1–600 seconds");
+  const override = firstSet(values["signaling-url"], env.SIGNALING_URL);
+  let target: { root: Uint8Array | null; meetingCode: string; signalingUrl: string };
+  if (positionals.length === 0) {
+    const meetingCode = firstSet(values.meeting, env.MEETING_CODE)?.trim();
+    if (meetingCode === undefined)
+      throw new ConfigError("give a LINK, or --meeting CODE to browse its files");
+    if (!MEETING_CODE.test(meetingCode))
+      throw new ConfigError(`MEETING_CODE: "${meetingCode}" is not a meeting code`);
+    target = { root: null, meetingCode, signalingUrl: checkSignaling(override ?? DEFAULT_SIGNALING_URL) };
+  } else {
+    if (positionals.length !== 1) throw new ConfigError("give exactly one LINK");
+    if (values.name !== undefined) throw new ConfigError("--name is for --meeting without a LINK");
+    let link: ShareLink;
+    try {
+      link = parseShareLink(positionals[0]);
+    } catch (e) {
+      throw new ConfigError(e instanceof Error ? e.message : String(e));
+    }
+    target = {
+      root: link.root,
+      meetingCode: link.meeting,
+      signalingUrl: override ? checkSignaling(override) : link.signalingUrl,
+    };
+  }
+  return Object.freeze({
+    ...common,
+    ...target,
     nodeId: firstSet(values["node-id"], env.NODE_ID),
     token: firstSet(values.token, env.SWITCHBOARD_TOKEN),
     relay: values.relay ?? false,
