@@ -1,0 +1,151 @@
+// bench/files: file sharing throughput between Node processes on loopback, with its reference in the same run.
+//   1. one `switchboard share` → one `switchboard get` vs a bare data-channel pump (same SDK stack, same link,
+//      16 KiB messages like our blocks)
+//   2. three seeders each capped at the same rate → one downloader vs one capped seeder
+// Run: npx turbo run build && node --conditions=source --import tsx bench/files/run.ts [MiB] [capMiBps]
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
+
+const CLI = fileURLToPath(new URL("../../packages/cli/dist/main.js", import.meta.url));
+const PUMP = fileURLToPath(new URL("./pump.ts", import.meta.url));
+const MiB = 2 ** 20;
+const sizeMiB = Number(process.argv[2] ?? 200);
+const capMiBps = Number(process.argv[3] ?? 4);
+const RUNS = 3;
+
+interface Ev {
+  event: string;
+  [k: string]: unknown;
+}
+
+function run(
+  args: string[],
+  tsx = false,
+): { events: Ev[]; at: Map<string, number>; exit: Promise<number | null>; kill(): void } {
+  const child = spawn(process.execPath, tsx ? ["--conditions=source", "--import", "tsx", ...args] : args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  const events: Ev[] = [];
+  const at = new Map<string, number>();
+  let partial = "";
+  child.stdout.on("data", (d: Buffer) => {
+    partial += d.toString();
+    const lines = partial.split("\n");
+    partial = lines.pop() ?? "";
+    for (const l of lines) {
+      if (!l.startsWith("{")) continue;
+      const e = JSON.parse(l) as Ev;
+      events.push(e);
+      if (!at.has(e.event)) at.set(e.event, performance.now());
+    }
+  });
+  child.stderr.resume();
+  return {
+    events,
+    at,
+    exit: new Promise((r) => child.once("exit", (c) => r(c))),
+    kill: () => child.kill("SIGTERM"),
+  };
+}
+
+async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let n = 0;
+
+async function pump(ws: string, bytes: number): Promise<number> {
+  const code = `bench-pump-${process.pid}-${++n}`;
+  const recv = run([PUMP, "recv", ws, code, String(bytes)], true);
+  await until(() => recv.at.has("ready"), "pump recv ready");
+  const send = run([PUMP, "send", ws, code, String(bytes), "16384"], true);
+  await recv.exit;
+  send.kill();
+  await send.exit;
+  const done = recv.events.find((e) => e.event === "done")!;
+  return bytes / MiB / ((done.ms as number) / 1000);
+}
+
+/** Seeds with `seeders` processes (optionally capped), downloads once; MiB/s from manifest to complete. */
+async function files(
+  ws: string,
+  file: string,
+  bytes: number,
+  seeders: number,
+  cap?: number,
+): Promise<number> {
+  const code = `bench-files-${process.pid}-${++n}`;
+  const extra = cap ? ["--upload-limit", String(cap)] : [];
+  const seeds = Array.from({ length: seeders }, () =>
+    run([CLI, "share", file, "-m", code, "-s", ws, "--json", ...extra]),
+  );
+  await until(() => seeds.every((s) => s.at.has("seeding")), "seeders ready");
+  const link = seeds[0].events.find((e) => e.event === "shared")!.link as string;
+  const out = await mkdtemp(join(tmpdir(), "bench-files-out-"));
+  const get = run([CLI, "get", link, "--out", out, "--json"]);
+  const code0 = await get.exit;
+  for (const s of seeds) s.kill();
+  await Promise.all(seeds.map((s) => s.exit));
+  await rm(out, { recursive: true, force: true });
+  if (code0 !== 0) throw new Error(`get exited ${code0}`);
+  const ms = get.at.get("complete")! - get.at.get("manifest")!;
+  return bytes / MiB / (ms / 1000);
+}
+
+const dir = await mkdtemp(join(tmpdir(), "bench-files-"));
+const platform = await startLocalPlatform();
+try {
+  const bytes = sizeMiB * MiB;
+  const file = join(dir, "bench.bin");
+  const fh = await open(file, "w");
+  for (let at = 0; at < bytes; at += MiB) await fh.write(randomBytes(MiB));
+  await fh.close();
+
+  const pumpRuns: number[] = [];
+  const oneRuns: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    pumpRuns.push(await pump(platform.signalingUrl, bytes));
+    oneRuns.push(await files(platform.signalingUrl, file, bytes, 1));
+  }
+  const capBytes = Math.min(bytes, 48 * MiB);
+  const capFile = join(dir, "cap.bin");
+  const ch = await open(capFile, "w");
+  for (let at = 0; at < capBytes; at += MiB) await ch.write(randomBytes(MiB));
+  await ch.close();
+  const cap = capMiBps * MiB;
+  const oneCapped: number[] = [];
+  const threeCapped: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    oneCapped.push(await files(platform.signalingUrl, capFile, capBytes, 1, cap));
+    threeCapped.push(await files(platform.signalingUrl, capFile, capBytes, 3, cap));
+  }
+  const f = (x: number): string => x.toFixed(1);
+  const result = {
+    date: new Date().toISOString().slice(0, 10),
+    sizeMiB,
+    runs: RUNS,
+    pumpMiBps: pumpRuns.map(f),
+    filesMiBps: oneRuns.map(f),
+    ratioFilesToPump: (median(oneRuns) / median(pumpRuns)).toFixed(2),
+    capMiBps,
+    capSizeMiB: capBytes / MiB,
+    oneCappedMiBps: oneCapped.map(f),
+    threeCappedMiBps: threeCapped.map(f),
+    ratioThreeToOne: (median(threeCapped) / median(oneCapped)).toFixed(2),
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  await platform.stop();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,4 @@
+// @switchboard/files/node: what only Node has — files on disk.
+export * from "./index.js";
+export { NodeFileStore, NodeFileSource } from "./storage/node-file-store.js";
+export { manifestFromFile } from "./storage/manifest-from-file.js";

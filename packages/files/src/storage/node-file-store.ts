@@ -1,0 +1,152 @@
+import { open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { Bitfield } from "../bitfield.js";
+import { bytesEqual } from "../bytes.js";
+import { FilesError } from "../errors.js";
+import { HASH_LENGTH } from "../hash.js";
+import { checkFileName, type Manifest } from "../manifest.js";
+import { pieceCountFor } from "../piece-size.js";
+import type { PieceStore } from "./piece-store.js";
+
+const failed = (what: string, e: unknown): FilesError =>
+  new FilesError("storage_failed", `${what}: ${e instanceof Error ? e.message : String(e)}`);
+
+/**
+ * A download on disk: pieces are written in place into `<dir>/<name>.part` (sparse, never held whole in memory) and
+ * recorded in `<name>.part.bits` (the root, then the bitfield), so a killed download resumes. On finish the `.part`
+ * file is renamed to `<name>` and the bitfield file removed.
+ */
+export class NodeFileStore implements PieceStore {
+  readonly verified: Bitfield;
+  readonly path: string;
+  readonly #part: string;
+  readonly #bitsPath: string;
+  readonly #file: FileHandle;
+  readonly #bits: FileHandle;
+  readonly #pieceSize: number;
+  #finished = false;
+
+  private constructor(init: {
+    path: string;
+    file: FileHandle;
+    bits: FileHandle;
+    verified: Bitfield;
+    pieceSize: number;
+  }) {
+    this.path = init.path;
+    this.#part = `${init.path}.part`;
+    this.#bitsPath = `${init.path}.part.bits`;
+    this.#file = init.file;
+    this.#bits = init.bits;
+    this.verified = init.verified;
+    this.#pieceSize = init.pieceSize;
+  }
+
+  /** Opens or resumes the download of `manifest` into `dir`. */
+  static async open(dir: string, manifest: Manifest): Promise<NodeFileStore> {
+    checkFileName(manifest.name);
+    const path = join(dir, manifest.name);
+    const count = pieceCountFor(manifest.size, manifest.pieceSize);
+    let verified = new Bitfield(count);
+    try {
+      const saved = await readFile(`${path}.part.bits`);
+      const partSize = (await stat(`${path}.part`)).size;
+      if (
+        saved.length === HASH_LENGTH + verified.bytes.length &&
+        bytesEqual(saved.subarray(0, HASH_LENGTH), manifest.root) &&
+        partSize === manifest.size
+      ) {
+        verified = new Bitfield(count, saved.subarray(HASH_LENGTH));
+      }
+    } catch {
+      // nothing to resume
+    }
+    try {
+      const fresh = verified.count === 0;
+      const file = await open(`${path}.part`, fresh ? "w+" : "r+");
+      if (fresh) await file.truncate(manifest.size);
+      const bits = await open(`${path}.part.bits`, fresh ? "w+" : "r+");
+      if (fresh) await bits.write(new Uint8Array([...manifest.root, ...verified.bytes]), 0, undefined, 0);
+      return new NodeFileStore({ path, file, bits, verified, pieceSize: manifest.pieceSize });
+    } catch (e) {
+      throw failed(`cannot open ${path}.part`, e);
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const buf = new Uint8Array(length);
+    // After the rename on finish the open handle still reads the same file, so seeding goes on from it.
+    const { bytesRead } = await this.#file.read(buf, 0, length, offset);
+    if (bytesRead !== length) throw new FilesError("storage_failed", "short read");
+    return buf;
+  }
+
+  async writePiece(index: number, data: Uint8Array): Promise<void> {
+    try {
+      await this.#file.write(data, 0, data.length, index * this.#pieceSize);
+      this.verified.set(index);
+      const byte = index >> 3;
+      await this.#bits.write(this.verified.bytes, byte, 1, HASH_LENGTH + byte);
+    } catch (e) {
+      throw failed("cannot write piece", e);
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.#finished) return;
+    try {
+      await this.#file.sync();
+      await rename(this.#part, this.path);
+      await this.#bits.close();
+      await rm(this.#bitsPath, { force: true });
+      this.#finished = true;
+    } catch (e) {
+      throw failed("cannot finish the download", e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#file.close().catch(() => undefined);
+    if (!this.#finished) await this.#bits.close().catch(() => undefined);
+  }
+}
+
+/** A complete file on disk, served as it is (seeding). Its pieces are known good from hashing it. */
+export class NodeFileSource implements PieceStore {
+  readonly verified: Bitfield;
+  readonly #file: FileHandle;
+
+  private constructor(file: FileHandle, pieces: number) {
+    this.#file = file;
+    this.verified = Bitfield.full(pieces);
+  }
+
+  static async open(path: string, manifest: Manifest): Promise<NodeFileSource> {
+    try {
+      const file = await open(path, "r");
+      return new NodeFileSource(file, pieceCountFor(manifest.size, manifest.pieceSize));
+    } catch (e) {
+      throw failed(`cannot open ${path}`, e);
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const buf = new Uint8Array(length);
+    const { bytesRead } = await this.#file.read(buf, 0, length, offset);
+    if (bytesRead !== length)
+      throw new FilesError("storage_failed", "short read (file changed while shared?)");
+    return buf;
+  }
+
+  writePiece(): Promise<void> {
+    return Promise.reject(new FilesError("storage_failed", "a seeding source is read-only"));
+  }
+
+  finish(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return this.#file.close().catch(() => undefined);
+  }
+}

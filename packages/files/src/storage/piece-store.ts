@@ -1,0 +1,19 @@
+import type { Bitfield } from "../bitfield.js";
+import type { Manifest } from "../manifest.js";
+
+/**
+ * Where a file's pieces live. The swarm writes only verified pieces (whole), reads blocks to serve them, and
+ * calls `finish` once every piece is verified. Implementations: memory, Node file (`.part` + bitfield), OPFS.
+ */
+export interface PieceStore {
+  /** Pieces already held and verified (a resumed download starts from here). */
+  readonly verified: Bitfield;
+  read(offset: number, length: number): Promise<Uint8Array>;
+  writePiece(index: number, data: Uint8Array): Promise<void>;
+  /** Every piece is verified: make the file final (rename, hand to the user). Idempotent. */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens (or resumes) the store for a manifest learnt from peers. */
+export type PieceStoreFactory = (manifest: Manifest) => Promise<PieceStore>;
