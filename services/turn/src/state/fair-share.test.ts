@@ -172,12 +172,12 @@ describe("FairShareLimiter", () => {
     const a = must(l.open("u:a"));
     let n = 0;
     while (a.admit(PACKET) === undefined) n++;
-    assert.equal(n, 65, "the user bucket (64 KiB minimum depth) runs out first");
+    assert.equal(n, 70, "the user bucket (one second of its cap) runs out first");
     assert.equal(a.admit(PACKET), "user");
     clock.advance(1000);
     n = 0;
     while (a.admit(PACKET) === undefined) n++;
-    assert.equal(n, 65, "the allocation bucket was not charged for refused datagrams");
+    assert.equal(n, 70, "the allocation bucket was not charged for refused datagrams");
   });
 
   it("forgets users with their last allocation and tolerates double close", () => {

@@ -25,7 +25,7 @@ export interface FairShareOptions {
   readonly totalBytesPerSecond: number;
   /** Fixed cap per user (all of a user's allocations together), bytes/s; 0 = none. */
   readonly userBytesPerSecond: number;
-  /** Bytes a user may send at once above its cap before the cap applies (bucket depth). */
+  /** Bytes a user may send at once before its cap applies (bucket depth); 0 = one second of the cap. */
   readonly userBurstBytes: number;
   /** Fixed cap per allocation, bytes/s (one second of burst); 0 = none. */
   readonly allocationBytesPerSecond: number;
@@ -39,7 +39,7 @@ export const ACTIVE_MS = 500;
 export const GLOBAL_BURST_SECONDS = 0.1;
 /** Share bucket depth: this much of the allocation's share, at least MIN_BURST_BYTES. */
 export const SHARE_BURST_SECONDS = 0.05;
-/** The smallest bucket depth: one datagram of the largest size always fits a full bucket. */
+/** The smallest depth of the global and share buckets: the largest datagram always fits when they are full. */
 export const MIN_BURST_BYTES = 65_536;
 
 /** A token bucket refilled lazily at a rate that may change (the share is recomputed). */
@@ -154,7 +154,7 @@ export class FairShareLimiter {
         flows: new Set(),
         cap:
           o.userBytesPerSecond > 0
-            ? new Bucket(o.userBytesPerSecond, Math.max(MIN_BURST_BYTES, o.userBurstBytes), now)
+            ? new Bucket(o.userBytesPerSecond, o.userBurstBytes || o.userBytesPerSecond, now)
             : undefined,
         lastOffered: Number.NEGATIVE_INFINITY,
       };
@@ -167,7 +167,7 @@ export class FairShareLimiter {
         : shareBucket(this.#o.totalBytesPerSecond / (this.#activeUsers + 1), now);
     const cap =
       o.allocationBytesPerSecond > 0
-        ? new Bucket(o.allocationBytesPerSecond, Math.max(MIN_BURST_BYTES, o.allocationBytesPerSecond), now)
+        ? new Bucket(o.allocationBytesPerSecond, o.allocationBytesPerSecond, now)
         : undefined;
     const flow = new RelayFlow(this, user, share, cap);
     user.flows.add(flow);
