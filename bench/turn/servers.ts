@@ -52,10 +52,21 @@ function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> 
   };
 }
 
+/**
+ * Settings the packet-rate benchmark (run.ts) lifts for its hundreds of allocations from one user; pass `{}` to
+ * run the server on its defaults (webrtc-transfer.ts).
+ */
+export const LOAD_TEST_ENV: Readonly<Record<string, string>> = {
+  TURN_ALLOCATION_BPS: "0",
+  TURN_USER_QUOTA: "100000",
+  TURN_MAX_ALLOCATIONS: "100000",
+};
+
 export async function startSwitchboard(
   secret: string,
   minPort: number,
   maxPort: number,
+  overrides: Readonly<Record<string, string>> = LOAD_TEST_ENV,
 ): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(
@@ -78,9 +89,7 @@ export async function startSwitchboard(
         TURN_ALLOWED_PEER_IPS: "127.0.0.1",
         TURN_MIN_PORT: String(minPort),
         TURN_MAX_PORT: String(maxPort),
-        TURN_ALLOCATION_BPS: "0",
-        TURN_USER_QUOTA: "100000",
-        TURN_MAX_ALLOCATIONS: "100000",
+        ...overrides,
         TURN_ADMIN_PORT: String(await freePort()),
         LOG_LEVEL: "info",
       },
