@@ -142,8 +142,11 @@ async function nodeDataChannelRound(relay: Relay): Promise<number> {
     };
     wire(a, b);
     wire(b, a);
+    // The receiving channel is held here: a collected wrapper stops delivering messages mid-transfer.
+    const held: nodeDataChannel.DataChannel[] = [];
     const received = new Promise<number>((resolve) => {
       b.onDataChannel((dc) => {
+        held.push(dc);
         let n = 0;
         dc.onMessage((m) => {
           n += typeof m === "string" ? Buffer.byteLength(m) : m.byteLength;
