@@ -12,6 +12,8 @@ export interface RunningServer {
   readonly port: number;
   /** Extra facts printed with the results. */
   readonly note: string;
+  /** Our server's admin base URL (metrics); undefined for coturn. */
+  readonly adminUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startSwitchboard(
   overrides: Readonly<Record<string, string>> = LOAD_TEST_ENV,
 ): Promise<RunningServer> {
   const port = await freePort();
+  const adminPort = await freePort();
   const child = spawn(
     process.execPath,
     [
@@ -90,7 +93,7 @@ export async function startSwitchboard(
         TURN_MIN_PORT: String(minPort),
         TURN_MAX_PORT: String(maxPort),
         ...overrides,
-        TURN_ADMIN_PORT: String(await freePort()),
+        TURN_ADMIN_PORT: String(adminPort),
         LOG_LEVEL: "info",
       },
     },
@@ -101,6 +104,7 @@ export async function startSwitchboard(
     pid: child.pid ?? 0,
     port,
     note: "one Node.js process (single event loop; batched UDP I/O through @switchboard/datagram where built)",
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     stop: stopper(child, () => {}),
   };
 }

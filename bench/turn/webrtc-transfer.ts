@@ -220,6 +220,13 @@ async function main(): Promise<void> {
       }
       for (const [server, r] of rates) results.push({ stack, server, rates: r });
     }
+    // What our server on its defaults refused: the capacity and quota counters should stay at zero.
+    const admin = servers[0]?.adminUrl;
+    if (admin !== undefined) {
+      const metrics = await (await fetch(`${admin}/metrics`)).text();
+      const drops = metrics.split("\n").filter((l) => l.startsWith("turn_dropped_packets_total"));
+      console.log(`our server's drops: ${drops.length > 0 ? drops.join("; ") : "none"}`);
+    }
   } finally {
     await browser?.close();
     for (const s of servers) await s.stop();
