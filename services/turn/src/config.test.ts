@@ -38,7 +38,7 @@ describe("TURN configuration", () => {
 
   it("shares a relay capacity fairly by default, with no fixed per-user or per-allocation cap", () => {
     const c = loadTurnConfig({ TURN_HOST: "192.0.2.10", TURN_SECRET: "s" });
-    assert.equal(c.relayBytesPerSecond, 200_000_000);
+    assert.equal(c.relayBytesPerSecond, 250_000_000);
     assert.equal(c.userBytesPerSecond, 0);
     assert.equal(c.userBurstBytes, 0);
     assert.equal(c.bytesPerSecond, 0);

@@ -97,7 +97,7 @@ export const turnConfigSpec = {
   relayBytesPerSecond: int({
     env: "TURN_RELAY_BPS",
     doc: "relay capacity: relayed bytes/s of all allocations together, shared fairly among active users (0 = unlimited, no fair sharing)",
-    default: 200_000_000,
+    default: 250_000_000,
     min: 0,
   }),
   userBytesPerSecond: int({
