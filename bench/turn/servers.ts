@@ -12,6 +12,8 @@ export interface RunningServer {
   readonly port: number;
   /** Extra facts printed with the results. */
   readonly note: string;
+  /** Our server's admin base URL (metrics); undefined for coturn. */
+  readonly adminUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -52,12 +54,27 @@ function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> 
   };
 }
 
+/**
+ * Settings the packet-rate benchmark (run.ts) lifts for its hundreds of allocations from one user; pass `{}` to
+ * run the server on its defaults (webrtc-transfer.ts).
+ */
+export const LOAD_TEST_ENV: Readonly<Record<string, string>> = {
+  TURN_ALLOCATION_BPS: "0",
+  TURN_USER_QUOTA: "100000",
+  TURN_MAX_ALLOCATIONS: "100000",
+  // Every client is 127.0.0.1: the per-source reflection budgets would throttle the 401s of set-up.
+  TURN_UNAUTH_RATE: "0",
+  TURN_UNAUTH_BYTES_RATE: "0",
+};
+
 export async function startSwitchboard(
   secret: string,
   minPort: number,
   maxPort: number,
+  overrides: Readonly<Record<string, string>> = LOAD_TEST_ENV,
 ): Promise<RunningServer> {
   const port = await freePort();
+  const adminPort = await freePort();
   const child = spawn(
     process.execPath,
     [
@@ -78,13 +95,8 @@ export async function startSwitchboard(
         TURN_ALLOWED_PEER_IPS: "127.0.0.1",
         TURN_MIN_PORT: String(minPort),
         TURN_MAX_PORT: String(maxPort),
-        TURN_ALLOCATION_BPS: "0",
-        TURN_USER_QUOTA: "100000",
-        TURN_MAX_ALLOCATIONS: "100000",
-        // Every client is 127.0.0.1: the per-source reflection budgets would throttle the 401s of set-up.
-        TURN_UNAUTH_RATE: "0",
-        TURN_UNAUTH_BYTES_RATE: "0",
-        TURN_ADMIN_PORT: String(await freePort()),
+        ...overrides,
+        TURN_ADMIN_PORT: String(adminPort),
         LOG_LEVEL: "info",
       },
     },
@@ -95,6 +107,7 @@ export async function startSwitchboard(
     pid: child.pid ?? 0,
     port,
     note: "one Node.js process (single event loop; batched UDP I/O through @switchboard/datagram where built)",
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     stop: stopper(child, () => {}),
   };
 }

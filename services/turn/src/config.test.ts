@@ -36,6 +36,31 @@ describe("TURN configuration", () => {
     assert.ok(p.some((l) => l.includes("TURN_RELAY_HOST or TURN_EXTERNAL_HOST")));
   });
 
+  it("shares a relay capacity fairly by default, with no fixed per-user or per-allocation cap", () => {
+    const c = loadTurnConfig({ TURN_HOST: "192.0.2.10", TURN_SECRET: "s" });
+    assert.equal(c.relayBytesPerSecond, 250_000_000);
+    assert.equal(c.userBytesPerSecond, 0);
+    assert.equal(c.userBurstBytes, 0);
+    assert.equal(c.bytesPerSecond, 0);
+  });
+
+  it("checks the bandwidth settings", () => {
+    const base = { TURN_HOST: "192.0.2.10", TURN_SECRET: "s" };
+    const p = problems({ ...base, TURN_RELAY_BPS: "1000", TURN_USER_BURST: "5000" });
+    assert.ok(p.some((l) => l.startsWith("TURN_RELAY_BPS")));
+    assert.ok(p.some((l) => l.startsWith("TURN_USER_BURST")));
+    assert.ok(problems({ ...base, TURN_USER_BPS: "-5" }).some((l) => l.startsWith("TURN_USER_BPS")));
+    assert.ok(problems({ ...base, TURN_RELAY_BPS: "fast" }).some((l) => l.startsWith("TURN_RELAY_BPS")));
+    const ok = loadTurnConfig({
+      ...base,
+      TURN_RELAY_BPS: "0",
+      TURN_USER_BPS: "2000000",
+      TURN_USER_BURST: "8000000",
+    });
+    assert.equal(ok.relayBytesPerSecond, 0);
+    assert.equal(ok.userBurstBytes, 8_000_000);
+  });
+
   it("rejects malformed lists", () => {
     const p = problems({
       TURN_HOST: "not-an-ip",

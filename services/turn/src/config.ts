@@ -100,10 +100,28 @@ export const turnConfigSpec = {
     default: 0,
     min: 0,
   }),
+  relayBytesPerSecond: int({
+    env: "TURN_RELAY_BPS",
+    doc: "relay capacity: relayed bytes/s of all allocations together, shared fairly among active users (0 = unlimited, no fair sharing)",
+    default: 250_000_000,
+    min: 0,
+  }),
+  userBytesPerSecond: int({
+    env: "TURN_USER_BPS",
+    doc: "fixed cap per user (REST: the user part of <expiry>:<user>), all its allocations together, bytes/s (0 = none)",
+    default: 0,
+    min: 0,
+  }),
+  userBurstBytes: int({
+    env: "TURN_USER_BURST",
+    doc: "bytes a user may relay at once above TURN_USER_BPS (0 = one second of TURN_USER_BPS)",
+    default: 0,
+    min: 0,
+  }),
   bytesPerSecond: int({
     env: "TURN_ALLOCATION_BPS",
-    doc: "relayed bytes/s per allocation, both directions together (0 = unlimited)",
-    default: 5_000_000,
+    doc: "fixed cap per allocation, relayed bytes/s, both directions together (0 = none)",
+    default: 0,
     min: 0,
   }),
   maxLifetime: int({
@@ -189,10 +207,13 @@ export const turnConfigSpec = {
 
 export type TurnConfig = ConfigOf<typeof turnConfigSpec>;
 
+/** The smallest relay capacity that still passes one largest datagram (64 KiB) a second. */
+const MIN_RELAY_BPS = 65_536;
+
 const family = (ip: string): 4 | 6 => (isIP(ip) === 6 ? 6 : 4);
 const isWildcard = (ip: string): boolean => ip === "0.0.0.0" || ip === "::";
 
-/** Cross-field checks: auth is always on, relay addresses must be concrete and one per family. */
+/** Cross-field checks: auth is always on, relay addresses must be concrete and one per family, budgets coherent. */
 export function checkTurnConfig(c: TurnConfig): string[] {
   const problems: string[] = [];
   if (c.users.length === 0 && c.secrets.length === 0) {
@@ -207,6 +228,14 @@ export function checkTurnConfig(c: TurnConfig): string[] {
   }
   if (c.defaultLifetime > c.maxLifetime)
     problems.push("TURN_DEFAULT_LIFETIME: must not exceed TURN_MAX_LIFETIME");
+  if (c.relayBytesPerSecond > 0 && c.relayBytesPerSecond < MIN_RELAY_BPS) {
+    problems.push(
+      `TURN_RELAY_BPS: at least ${MIN_RELAY_BPS} (one largest datagram a second) or 0 for unlimited`,
+    );
+  }
+  if (c.userBurstBytes > 0 && c.userBytesPerSecond === 0) {
+    problems.push("TURN_USER_BURST: only applies with TURN_USER_BPS set");
+  }
   const relays = relayAddresses(c);
   for (const f of [4, 6] as const) {
     if (c.relayHosts.filter((h) => family(h) === f).length > 1) {

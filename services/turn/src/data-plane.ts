@@ -108,8 +108,10 @@ export class DataPlane {
     const relay = allocation.relays.get(peer.family);
     if (relay === undefined || peer.port === 0) return this.#drop("malformed");
     if (!allocation.permissions.has(peer.address)) return this.#drop("no_permission");
-    if (allocation.bandwidth !== undefined && !allocation.bandwidth.take(data.length))
-      return this.#drop("quota");
+    if (allocation.bandwidth !== undefined) {
+      const refused = allocation.bandwidth.admit(data.length);
+      if (refused !== undefined) return this.#drop(refused === "capacity" ? "capacity" : "quota");
+    }
     relay.socket.send(data, peer.port, peer.address);
     const m = this.#metrics.relay;
     m.c2pPackets++;
@@ -119,8 +121,10 @@ export class DataPlane {
   /** A datagram that arrived on one of the allocation's relay sockets (RFC 8656 §11.3, §12.6). */
   fromPeer(allocation: Allocation, data: Buffer, from: TransportAddress): void {
     if (!allocation.permissions.has(from.address)) return this.#drop("no_permission");
-    if (allocation.bandwidth !== undefined && !allocation.bandwidth.take(data.length))
-      return this.#drop("quota");
+    if (allocation.bandwidth !== undefined) {
+      const refused = allocation.bandwidth.admit(data.length);
+      if (refused !== undefined) return this.#drop(refused === "capacity" ? "capacity" : "quota");
+    }
     const link = allocation.client;
     if (data.length > MAX_RELAYED) return this.#drop("malformed");
     const binding = allocation.channels.byPeer(addressKey(from));

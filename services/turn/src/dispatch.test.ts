@@ -29,6 +29,7 @@ import { AllocationManager } from "./state/allocation-manager.js";
 import { PortPool } from "./state/port-pool.js";
 import type { RelaySocketFactory } from "./state/relay-socket.js";
 import { fiveTupleKey, type ClientLink } from "./state/types.js";
+import { FairShareLimiter } from "./state/fair-share.js";
 
 type DispatcherExtra = Partial<ConstructorParameters<typeof Dispatcher>[0]>;
 
@@ -50,7 +51,13 @@ function setup(extra: (clock: ManualClock) => DispatcherExtra = () => ({})) {
     ports: new PortPool({ min: 50000, max: 50100, clock }),
     maxAllocations: 10,
     userQuota: 10,
-    bytesPerSecond: 0,
+    bandwidth: new FairShareLimiter({
+      clock,
+      totalBytesPerSecond: 0,
+      userBytesPerSecond: 0,
+      userBurstBytes: 0,
+      allocationBytesPerSecond: 0,
+    }),
     maxPermissions: 10,
     maxChannels: 10,
     onPeerData: (a, d, f) => dataPlane.fromPeer(a, d, f),

@@ -6,7 +6,14 @@ import { Counter, Gauge, type Registry } from "@switchboard/runtime";
 
 export type Direction = "client_to_peer" | "peer_to_client";
 export type DropReason =
-  "no_allocation" | "no_permission" | "no_channel" | "policy" | "quota" | "malformed" | "rate_limited";
+  | "no_allocation"
+  | "no_permission"
+  | "no_channel"
+  | "policy"
+  | "quota"
+  | "capacity"
+  | "malformed"
+  | "rate_limited";
 export type AuthFailure =
   | "missing"
   | "bad_request"

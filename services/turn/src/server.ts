@@ -22,6 +22,7 @@ import { Dispatcher } from "./dispatch.js";
 import { createTurnMetrics, type TurnMetrics } from "./metrics.js";
 import { createPeerPolicy } from "./policy/peer-address.js";
 import { AllocationManager } from "./state/allocation-manager.js";
+import { FairShareLimiter } from "./state/fair-share.js";
 import { PortPool } from "./state/port-pool.js";
 import type { RelaySocketFactory } from "./state/relay-socket.js";
 import type { TransportAddress } from "./state/types.js";
@@ -93,7 +94,13 @@ export function createTurnServer(opts: TurnServerOptions): TurnServer {
     ports: new PortPool({ min: config.minPort, max: config.maxPort, clock }),
     maxAllocations: config.maxAllocations,
     userQuota: config.userQuota,
-    bytesPerSecond: config.bytesPerSecond,
+    bandwidth: new FairShareLimiter({
+      clock,
+      totalBytesPerSecond: config.relayBytesPerSecond,
+      userBytesPerSecond: config.userBytesPerSecond,
+      userBurstBytes: config.userBurstBytes,
+      allocationBytesPerSecond: config.bytesPerSecond,
+    }),
     maxPermissions: config.maxPermissions,
     maxChannels: config.maxChannels,
     onPeerData: (allocation, data, from) => dataPlane.fromPeer(allocation, data, from),

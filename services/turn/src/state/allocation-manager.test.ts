@@ -6,6 +6,7 @@ import { AllocationManager, type AllocationManagerOptions } from "./allocation-m
 import { PortPool } from "./port-pool.js";
 import type { RelaySocket, RelaySocketFactory } from "./relay-socket.js";
 import { fiveTupleKey, type ClientLink } from "./types.js";
+import { FairShareLimiter } from "./fair-share.js";
 
 interface FakeRelay extends RelaySocket {
   closed: boolean;
@@ -39,7 +40,13 @@ function setup(overrides: Partial<AllocationManagerOptions> = {}, busy: Readonly
     ports: new PortPool({ min: 50000, max: 50003, clock }),
     maxAllocations: 3,
     userQuota: 2,
-    bytesPerSecond: 0,
+    bandwidth: new FairShareLimiter({
+      clock,
+      totalBytesPerSecond: 0,
+      userBytesPerSecond: 0,
+      userBurstBytes: 0,
+      allocationBytesPerSecond: 0,
+    }),
     maxPermissions: 8,
     maxChannels: 8,
     onPeerData: () => {},
@@ -106,6 +113,28 @@ describe("allocation manager", () => {
     manager.refresh(allocation, 0);
     assert.equal(manager.size, 0);
     for (let i = 0; i < 2; i++) await manager.create(request({ quotaKey: `q${i}` }));
+  });
+
+  it("gives each allocation a bandwidth flow of its user and closes it on delete", async () => {
+    const clock = new ManualClock();
+    const bandwidth = new FairShareLimiter({
+      clock,
+      totalBytesPerSecond: 1_000_000,
+      userBytesPerSecond: 0,
+      userBurstBytes: 0,
+      allocationBytesPerSecond: 0,
+    });
+    const { manager } = setup({ clock, bandwidth });
+    const first = (await manager.create(request())).allocation;
+    const second = (await manager.create(request())).allocation;
+    await manager.create(request({ quotaKey: "u:bob" }));
+    assert.ok(first.bandwidth !== undefined && second.bandwidth !== undefined);
+    assert.equal(bandwidth.users, 2, "alice's two allocations belong to one user");
+    manager.delete(first, "closed");
+    manager.delete(second, "refresh");
+    assert.equal(bandwidth.users, 1);
+    manager.closeAll();
+    assert.equal(bandwidth.users, 0);
   });
 
   it("refuses a second allocation on the same 5-tuple with 437", async () => {

@@ -3,10 +3,11 @@
  * the injected clock, deletion that closes relay sockets and frees ports. Relay sockets come from an injected
  * factory; data arriving on them goes to `onPeerData`.
  */
-import { TokenBucket, type Clock } from "@switchboard/runtime";
+import type { Clock } from "@switchboard/runtime";
 import { StunErrorReply } from "../errors.js";
 import type { Allocation, Relay } from "./allocation.js";
 import { Channels } from "./channels.js";
+import type { FairShareLimiter } from "./fair-share.js";
 import { Permissions } from "./permissions.js";
 import type { PortPool } from "./port-pool.js";
 import type { RelaySocketFactory } from "./relay-socket.js";
@@ -25,8 +26,8 @@ export interface AllocationManagerOptions {
   readonly ports: PortPool;
   readonly maxAllocations: number;
   readonly userQuota: number;
-  /** 0 = unlimited. */
-  readonly bytesPerSecond: number;
+  /** Relay bandwidth: each allocation gets a flow keyed by its quota key (the user). */
+  readonly bandwidth: FairShareLimiter;
   readonly maxPermissions: number;
   readonly maxChannels: number;
   readonly onPeerData: (allocation: Allocation, data: Buffer, from: TransportAddress) => void;
@@ -145,10 +146,7 @@ export class AllocationManager {
       relays,
       permissions: new Permissions(o.clock, o.maxPermissions),
       channels: new Channels(o.clock, o.maxChannels),
-      bandwidth:
-        o.bytesPerSecond > 0
-          ? new TokenBucket({ capacity: o.bytesPerSecond, refillPerSecond: o.bytesPerSecond }, o.clock)
-          : undefined,
+      bandwidth: o.bandwidth.open(req.quotaKey),
       expiresAt: now + req.lifetimeSeconds * 1000,
       allocateTransactionId: req.transactionId,
       allocateResponse: undefined,
@@ -215,6 +213,7 @@ export class AllocationManager {
     if (this.#byKey.get(allocation.key) !== allocation) return;
     this.#byKey.delete(allocation.key);
     this.#decUser(allocation.quotaKey);
+    if (allocation.bandwidth !== undefined) this.#opts.bandwidth.close(allocation.bandwidth);
     for (const relay of allocation.relays.values()) this.#closeRelay(relay);
     this.#opts.onDeleted?.(allocation, reason);
   }

@@ -1,8 +1,8 @@
 /**
  * One allocation (RFC 8656 §2.2): the client's 5-tuple, its relay socket(s) (one per address family; two for a
- * dual allocation), permissions, channel bindings, lifetime, and the bytes/s budget of its relayed traffic.
+ * dual allocation), permissions, channel bindings, lifetime, and its handle on the relay bandwidth limiter.
  */
-import type { TokenBucket } from "@switchboard/runtime";
+import type { RelayFlow } from "./fair-share.js";
 import type { Channels } from "./channels.js";
 import type { Permissions } from "./permissions.js";
 import type { RelaySocket } from "./relay-socket.js";
@@ -24,8 +24,8 @@ export interface Allocation {
   readonly relays: ReadonlyMap<AddressFamily, Relay>;
   readonly permissions: Permissions;
   readonly channels: Channels;
-  /** Undefined when relayed traffic is not limited. */
-  readonly bandwidth: TokenBucket | undefined;
+  /** Its share of the relay capacity and its caps; undefined when relayed traffic is not limited. */
+  readonly bandwidth: RelayFlow | undefined;
   expiresAt: number;
   /** The Allocate transaction and its encoded success, re-sent for a retransmission (RFC 8656 §7.2). */
   readonly allocateTransactionId: string;
