@@ -95,11 +95,11 @@ export class MemoryStore implements SignalingStore {
     return Promise.resolve();
   }
 
-  publish(instanceId: string, msg: BusMessage): Promise<void> {
+  publish(instanceId: string, msg: BusMessage): Promise<number> {
     const deliver = this.#b.buses.get(instanceId);
     // Asynchronous like a real bus, in order.
     if (deliver) queueMicrotask(() => deliver(structuredClone(msg)));
-    return Promise.resolve();
+    return Promise.resolve(deliver ? 1 : 0);
   }
 
   #live(roomId: string): StoredMeeting | undefined {

@@ -80,6 +80,9 @@ export interface SignalingStore {
   /** Forgets expired meetings (Redis expires keys itself). */
   purgeExpired(): Promise<void>;
 
-  /** Sends to one instance's bus. */
-  publish(instanceId: string, msg: BusMessage): Promise<void>;
+  /**
+   * Sends to one instance's bus; resolves to the number of subscribers that got it (0: that instance is not
+   * connected, it died or is reconnecting). A rejection means it was not sent and never will be.
+   */
+  publish(instanceId: string, msg: BusMessage): Promise<number>;
 }
