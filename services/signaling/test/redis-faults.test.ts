@@ -242,6 +242,10 @@ describe("a crashed instance (SIGKILL)", () => {
           joined.peers.map((p) => p.peerId),
           [a.sessionId],
         );
+        // The member already in the room hears that the dead session left (the join noticed it).
+        const left = await a.nextOf("peer.left", (m) => m.peerId === c.sessionId, 8000);
+        assert.equal(left.reason, "disconnected");
+        assert.equal(n.all("peer.left").length, 0);
         const parts = (await (await fetch(`${A.http}/api/meetings/${roomId}/participants`)).json()) as {
           participants: { peerId: string }[];
         };

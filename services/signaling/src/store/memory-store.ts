@@ -95,6 +95,10 @@ export class MemoryStore implements SignalingStore {
     return Promise.resolve();
   }
 
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(instanceIds.filter((id) => !this.#b.buses.has(id))));
+  }
+
   publish(instanceId: string, msg: BusMessage): Promise<number> {
     const deliver = this.#b.buses.get(instanceId);
     // Asynchronous like a real bus, in order.

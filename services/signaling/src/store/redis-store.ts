@@ -219,6 +219,17 @@ export class RedisStore implements SignalingStore {
     });
   }
 
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>> {
+    return this.#run("members", async (r) => {
+      const present = await this.#present(r);
+      const alive = await this.#connected(
+        r,
+        instanceIds.filter((id) => present.has(id)),
+      );
+      return new Set(instanceIds.filter((id) => !alive.has(id)));
+    });
+  }
+
   appendChat(entry: Omit<ChatEntry, "seq">, max: number): Promise<ChatEntry> {
     return this.#run("chat", async (r) => {
       const seq = await r.incr(K.chatSeq(entry.roomId));

@@ -71,6 +71,8 @@ export interface SignalingStore {
   removeMember(roomId: string, peerId: string): Promise<void>;
   /** Members of a room whose instance is alive. */
   listMembers(roomId: string): Promise<Member[]>;
+  /** Of these instances, the ones that are dead (presence expired, or no longer connected to the store). */
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>>;
 
   /** Appends to the room's chat (trimmed to `max`); returns the sequence number it assigned. */
   appendChat(entry: Omit<ChatEntry, "seq">, max: number): Promise<ChatEntry>;
