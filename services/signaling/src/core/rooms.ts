@@ -206,7 +206,10 @@ export class Rooms {
     this.host(session, roomId);
     this.target(roomId, peerId, "lobby");
     await this.#o.store.removeMember(roomId, peerId);
-    await this.#o.router.toPeer(roomId, peerId, { v: 1, type: "lobby.denied", roomId });
+    // The waiter's own notice is best effort: its instance may be gone; the others must still hear it.
+    await this.#o.router
+      .toPeer(roomId, peerId, { v: 1, type: "lobby.denied", roomId })
+      ?.catch(() => undefined);
     const msg = { v: 1, type: "peer.left", roomId, peerId, reason: "lobby" } as const;
     await this.#o.router.broadcast(roomId, { msg, audience: "hosts", remove: peerId });
   }
@@ -216,7 +219,9 @@ export class Rooms {
     const target = this.#o.view.get(roomId, peerId);
     if (!target) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
     await this.#o.store.removeMember(roomId, peerId);
-    await this.#o.router.toPeer(roomId, peerId, { v: 1, type: "kicked", roomId, by: session.id });
+    await this.#o.router
+      .toPeer(roomId, peerId, { v: 1, type: "kicked", roomId, by: session.id })
+      ?.catch(() => undefined);
     const msg = { v: 1, type: "peer.left", roomId, peerId, reason: "kicked" } as const;
     const audience = target.status === "lobby" ? "hosts" : "joined";
     await this.#o.router.broadcast(roomId, { msg, audience, except: peerId, remove: peerId });

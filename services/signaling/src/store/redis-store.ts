@@ -56,7 +56,10 @@ const clientOptions = {
   maxRetriesPerRequest: 1,
   commandTimeout: COMMAND_TIMEOUT_MS,
   connectTimeout: 2000,
-  enableAutoPipelining: true,
+  // Off: ioredis sends an auto-pipeline only once the previous one has finished, so with Redis hung a command
+  // would wait out the previous batch's timeout before its own (4 s instead of 2). Relays are batched per
+  // event-loop turn by the outbox already.
+  enableAutoPipelining: false,
   retryStrategy: (times: number) => Math.min(100 * times, 1000),
 } as const;
 
