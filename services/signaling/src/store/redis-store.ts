@@ -56,10 +56,9 @@ const clientOptions = {
   maxRetriesPerRequest: 1,
   commandTimeout: COMMAND_TIMEOUT_MS,
   connectTimeout: 2000,
-  // Off: ioredis sends an auto-pipeline only once the previous one has finished, so with Redis hung a command
-  // would wait out the previous batch's timeout before its own (4 s instead of 2). Relays are batched per
-  // event-loop turn by the outbox already.
-  enableAutoPipelining: false,
+  // ioredis sends an auto-pipeline only once the previous one has finished: with Redis hung, a command would
+  // wait out the previous batch's timeout before its own, so `#run` bounds each operation itself.
+  enableAutoPipelining: true,
   retryStrategy: (times: number) => Math.min(100 * times, 1000),
 } as const;
 
@@ -378,8 +377,18 @@ export class RedisStore implements SignalingStore {
       throw new StoreUnavailableError();
     }
     const end = metrics.redisLatency.startTimer({ op });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const out = await fn(this.#cmd);
+      const work = fn(this.#cmd);
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new StoreUnavailableError("Redis did not answer in time")),
+          COMMAND_TIMEOUT_MS,
+        );
+      });
+      // Whatever the operation does after its time is up must not surface as an unhandled rejection.
+      work.catch(() => undefined);
+      const out = await Promise.race([work, late]);
       metrics.redisRoundTrips.inc({ op, result: "ok" });
       return out;
     } catch (err) {
@@ -387,6 +396,7 @@ export class RedisStore implements SignalingStore {
       this.#o.logger.debug({ err, op }, "redis command failed");
       throw new StoreUnavailableError();
     } finally {
+      clearTimeout(timer);
       end();
     }
   }
