@@ -5,6 +5,7 @@
 //   options: --idle N (19,900: the fd hard limit here is 20,000) --pairs P --window W --seconds S --rounds R
 //            --profile DIR (our instances run with --cpu-prof, profiles written to DIR when they stop)
 //            --main FILE (the service entry to run instead of services/signaling/dist/main.js: compare builds)
+//            --baseline FILE (another build's entry: each round also runs the two-instance relay on it; ratio)
 import { fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -36,6 +37,7 @@ const strArg = (name: string): string | undefined => {
 const only = new Set((strArg("only") ?? "one,redis,peerjs").split(","));
 const PROFILE_DIR = strArg("profile");
 const MAIN = strArg("main");
+const BASELINE = strArg("baseline");
 const RUN: SignalingRun = {
   nodeArgs: PROFILE_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`],
   ...(MAIN === undefined ? {} : { main: MAIN }),
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
   const ones: RelayResult[] = [];
   const pjs: RelayResult[] = [];
   const reds: RelayResult[] = [];
+  const baseReds: RelayResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     if (only.has("one")) {
       const s = await startSignaling({}, RUN);
@@ -157,21 +160,42 @@ async function main(): Promise<void> {
         await p.stop();
       }
     }
-    if (only.has("redis")) {
+    const overRedis = async (run: SignalingRun): Promise<RelayResult> => {
       const redis = await startRedis();
       const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}` };
-      const a = await startSignaling(env, RUN);
-      const b = await startSignaling(env, RUN);
+      const a = await startSignaling(env, run);
+      const b = await startSignaling(env, run);
       try {
-        const r = await runRelay(switchboardEndpoint([a.port, b.port]), relayOpts(a, b));
-        reds.push(r);
-        console.log(`round ${round + 1} relay, two instances over Redis (every message crosses): ${fmt(r)}`);
+        return await runRelay(switchboardEndpoint([a.port, b.port]), relayOpts(a, b));
       } finally {
         await a.stop();
         await b.stop();
         await redis.stop();
       }
+    };
+    if (only.has("redis")) {
+      const r = await overRedis(RUN);
+      reds.push(r);
+      console.log(`round ${round + 1} relay, two instances over Redis (every message crosses): ${fmt(r)}`);
     }
+    if (only.has("redis") && BASELINE !== undefined) {
+      const r = await overRedis({ ...RUN, main: BASELINE });
+      baseReds.push(r);
+      console.log(`round ${round + 1} relay, two instances over Redis, baseline build: ${fmt(r)}`);
+    }
+  }
+  if (baseReds.length > 0 && reds.length > 0) {
+    const ours = median(reds);
+    const base = median(baseReds);
+    results.relayRedisBaseline = { main: BASELINE, median: base, rounds: baseReds };
+    results.ratioRedisToBaseline = {
+      throughput: ours.perSecond / base.perSecond,
+      perCpu: ours.perServerCpuSecond / base.perServerCpuSecond,
+    };
+    console.log(`median relay over Redis, baseline build: ${fmt(base)}`);
+    console.log(
+      `two instances over Redis, this build / baseline: ${(ours.perSecond / base.perSecond).toFixed(2)}× msg/s, ${(ours.perServerCpuSecond / base.perServerCpuSecond).toFixed(2)}× msg per server CPU-second`,
+    );
   }
   if (ones.length > 0) results.relayOne = { median: median(ones), rounds: ones };
   if (pjs.length > 0) results.relayPeerJs = { median: median(pjs), rounds: pjs };

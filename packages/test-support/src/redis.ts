@@ -68,6 +68,14 @@ export class RedisProcess {
       });
     });
   }
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered until `resume`. */
+  pause(): void {
+    this.#proc?.kill("SIGSTOP");
+  }
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    this.#proc?.kill("SIGCONT");
+  }
   /** Kills the server (SIGKILL: an outage, not a clean shutdown). */
   async stop(): Promise<void> {
     const proc = this.#proc;
@@ -75,6 +83,7 @@ export class RedisProcess {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = once(proc, "exit");
     proc.kill("SIGKILL");
+    proc.kill("SIGCONT");
     await exited;
   }
   /** Stops the server and deletes its directory. */

@@ -213,7 +213,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     upSince = up ? Date.now() : Number.POSITIVE_INFINITY;
     health.set("redis", up, {
       critical: false,
-      detail: up ? "connected" : "unreachable: cross-instance relay and REST unavailable",
+      detail: up ? "connected" : "unreachable or not answering: cross-instance relay and REST unavailable",
     });
     if (up) {
       sync.reRegister().then(

@@ -103,6 +103,7 @@ export class Rooms {
     };
     await store.addMember(member);
     session.rooms.add(roomId);
+    await this.#dropDead(roomId, members);
     view.load(roomId, members, meeting, this.#o.instanceId);
     if (member.status === "lobby") {
       const msg = { v: 1, type: "lobby.request", roomId, peer: peerInfo(member) } as const;
@@ -205,7 +206,10 @@ export class Rooms {
     this.host(session, roomId);
     this.target(roomId, peerId, "lobby");
     await this.#o.store.removeMember(roomId, peerId);
-    await this.#o.router.toPeer(roomId, peerId, { v: 1, type: "lobby.denied", roomId });
+    // The waiter's own notice is best effort: its instance may be gone; the others must still hear it.
+    await this.#o.router
+      .toPeer(roomId, peerId, { v: 1, type: "lobby.denied", roomId })
+      ?.catch(() => undefined);
     const msg = { v: 1, type: "peer.left", roomId, peerId, reason: "lobby" } as const;
     await this.#o.router.broadcast(roomId, { msg, audience: "hosts", remove: peerId });
   }
@@ -215,7 +219,9 @@ export class Rooms {
     const target = this.#o.view.get(roomId, peerId);
     if (!target) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
     await this.#o.store.removeMember(roomId, peerId);
-    await this.#o.router.toPeer(roomId, peerId, { v: 1, type: "kicked", roomId, by: session.id });
+    await this.#o.router
+      .toPeer(roomId, peerId, { v: 1, type: "kicked", roomId, by: session.id })
+      ?.catch(() => undefined);
     const msg = { v: 1, type: "peer.left", roomId, peerId, reason: "kicked" } as const;
     const audience = target.status === "lobby" ? "hosts" : "joined";
     await this.#o.router.broadcast(roomId, { msg, audience, except: peerId, remove: peerId });
@@ -277,6 +283,32 @@ export class Rooms {
   /** Removes a member from the store, or remembers to when the store is back. */
   async forget(roomId: string, peerId: string): Promise<void> {
     await this.#removeFromStore(roomId, peerId);
+  }
+
+  /**
+   * Before a join reloads the room view from the store: members the view holds but the store no longer lists,
+   * whose instance is dead, are announced `peer.left {reason: "disconnected"}` to the local members (the reload
+   * would drop them silently, and the reconciliation would then never see them).
+   */
+  async #dropDead(roomId: string, listed: readonly Member[]): Promise<void> {
+    const ids = new Set(listed.map((m) => m.peerId));
+    const missing = this.#o.view
+      .members(roomId)
+      .filter((m) => m.instanceId !== this.#o.instanceId && !ids.has(m.peerId));
+    if (missing.length === 0) return;
+    const dead = await this.#o.store
+      .deadInstances([...new Set(missing.map((m) => m.instanceId))])
+      .catch(() => new Set<string>());
+    for (const m of missing) {
+      if (!dead.has(m.instanceId)) continue;
+      await this.forget(roomId, m.peerId);
+      const msg = { v: 1, type: "peer.left", roomId, peerId: m.peerId, reason: "disconnected" } as const;
+      this.#o.router.applyLocal(roomId, {
+        msg,
+        audience: m.status === "lobby" ? "hosts" : "joined",
+        remove: m.peerId,
+      });
+    }
   }
 
   async #joined(member: Member): Promise<ServerMessageOf<"joined">> {

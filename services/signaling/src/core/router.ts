@@ -27,6 +27,11 @@ export interface RouterOptions {
   logger: Logger;
 }
 
+function peerReached(receivers: number): void {
+  if (receivers === 0)
+    throw new SignalingError("unavailable", "the peer's instance is not reachable; not delivered");
+}
+
 /**
  * Delivers server messages to peers: straight to a local session, or over the store's bus to the instance
  * holding the peer. Room events also keep every instance's room view current.
@@ -48,6 +53,8 @@ export class Router {
   /**
    * Sends to one member of a room (`unknown_peer` when it is not there): synchronously to a local session,
    * else a promise of the bus publish of the frame, serialized here once (the receiving instance sends it as is).
+   * The promise rejects with `unavailable` when the message did not reach the peer's instance: Redis could not
+   * take it in time, or the instance is not connected to Redis (it died, or is reconnecting).
    */
   toPeer(roomId: string, peerId: string, msg: Outbound): Promise<void> | undefined {
     const member = this.#o.view.get(roomId, peerId);
@@ -62,13 +69,15 @@ export class Router {
       return undefined;
     }
     this.#busOut.inc();
-    return this.#o.store.publish(member.instanceId, {
-      kind: "peer",
-      to: member.peerId,
-      roomId: member.roomId,
-      type: msg.type,
-      frame: frameText(msg),
-    });
+    return this.#o.store
+      .publish(member.instanceId, {
+        kind: "peer",
+        to: member.peerId,
+        roomId: member.roomId,
+        type: msg.type,
+        frame: frameText(msg),
+      })
+      .then(peerReached);
   }
 
   /** Hands a message to a local session (buffered while it is cut off). */

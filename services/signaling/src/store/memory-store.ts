@@ -95,11 +95,15 @@ export class MemoryStore implements SignalingStore {
     return Promise.resolve();
   }
 
-  publish(instanceId: string, msg: BusMessage): Promise<void> {
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(instanceIds.filter((id) => !this.#b.buses.has(id))));
+  }
+
+  publish(instanceId: string, msg: BusMessage): Promise<number> {
     const deliver = this.#b.buses.get(instanceId);
     // Asynchronous like a real bus, in order.
     if (deliver) queueMicrotask(() => deliver(structuredClone(msg)));
-    return Promise.resolve();
+    return Promise.resolve(deliver ? 1 : 0);
   }
 
   #live(roomId: string): StoredMeeting | undefined {

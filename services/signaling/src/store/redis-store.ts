@@ -19,7 +19,33 @@ export interface RedisStoreOptions {
 
 interface OutboxBatch {
   readonly msgs: BusMessage[];
-  done: Promise<void>;
+  done: Promise<number>;
+}
+
+/** How often the liveness probe (`TIME`) goes out, and how long it may go unanswered before Redis counts as down. */
+export const PROBE_EVERY_MS = 250;
+export const HUNG_AFTER_MS = 1000;
+/**
+ * A bus publish must run in Redis within this long of being issued (Redis's clock, offset measured by the
+ * probe), else it is dropped there; the caller gives up at `COMMAND_TIMEOUT_MS`, later, so a publish it answers
+ * `unavailable` was never made (`publishScript`).
+ */
+export const PUBLISH_DEADLINE_MS = 1500;
+export const COMMAND_TIMEOUT_MS = 2000;
+
+/**
+ * PUBLISH only if Redis runs it before the deadline (ms on Redis's clock); returns the number of subscribers
+ * that got it, or -1 when it came too late and nothing was published.
+ */
+const publishScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now > tonumber(ARGV[3]) then return -1 end
+return redis.call('PUBLISH', ARGV[1], ARGV[2])
+`;
+
+interface WithPublishScript {
+  sbPublish(channel: string, payload: string, deadline: number): Promise<number>;
 }
 
 /** How long a room's membership and chat outlive their last write. */
@@ -28,8 +54,10 @@ const ROOM_KEY_TTL_MS = 24 * 3600 * 1000;
 const clientOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
-  commandTimeout: 2000,
+  commandTimeout: COMMAND_TIMEOUT_MS,
   connectTimeout: 2000,
+  // ioredis sends an auto-pipeline only once the previous one has finished: with Redis hung, a command would
+  // wait out the previous batch's timeout before its own, so `#run` bounds each operation itself.
   enableAutoPipelining: true,
   retryStrategy: (times: number) => Math.min(100 * times, 1000),
 } as const;
@@ -49,6 +77,13 @@ export class RedisStore implements SignalingStore {
   #up = false;
   #instanceId = "";
   #heartbeat: NodeJS.Timeout | undefined;
+  #probeTimer: NodeJS.Timeout | undefined;
+  /** When the probe now waiting for its answer went out (undefined: none waiting). */
+  #probeSentAt: number | undefined;
+  /** Redis answers, but stopped answering for a while: down until the probe gets an answer again. */
+  #hung = false;
+  /** Redis's clock minus ours, ms, measured by the probe. */
+  #clockOffset = 0;
   readonly #outbox = new Map<string, OutboxBatch>();
 
   constructor(opts: RedisStoreOptions) {
@@ -59,8 +94,13 @@ export class RedisStore implements SignalingStore {
     for (const client of [this.#cmd, this.#sub]) {
       client.on("error", (err: Error) => opts.logger.debug({ err: err.message }, "redis error"));
     }
+    this.#cmd.defineCommand("sbPublish", { numberOfKeys: 0, lua: publishScript });
     this.#cmd.on("ready", () => void this.#onReady());
-    this.#cmd.on("close", () => this.#setUp(false));
+    this.#cmd.on("close", () => {
+      this.#probeSentAt = undefined;
+      this.#hung = false;
+      this.#setUp(false);
+    });
   }
 
   async start(instanceId: string, onMessage: (msg: BusMessage) => void): Promise<void> {
@@ -94,10 +134,13 @@ export class RedisStore implements SignalingStore {
       Math.max(100, Math.floor(this.#o.presenceTtlMs / 3)),
     );
     this.#heartbeat.unref();
+    this.#probeTimer = setInterval(() => this.#probe(), PROBE_EVERY_MS);
+    this.#probeTimer.unref();
   }
 
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#probeTimer);
     if (this.#up) await this.#cmd.zrem(K.instances, this.#instanceId).catch(() => undefined);
     this.#cmd.disconnect();
     this.#sub.disconnect();
@@ -168,8 +211,24 @@ export class RedisStore implements SignalingStore {
 
   listMembers(roomId: string): Promise<Member[]> {
     return this.#run("members", async (r) => {
-      const [raw, alive] = await Promise.all([r.hvals(K.members(roomId)), this.#alive(r)]);
-      return raw.map((x) => JSON.parse(x) as Member).filter((m) => alive.has(m.instanceId));
+      const [raw, present] = await Promise.all([r.hvals(K.members(roomId)), this.#present(r)]);
+      const members = raw.map((x) => JSON.parse(x) as Member);
+      const alive = await this.#connected(
+        r,
+        members.map((m) => m.instanceId).filter((id) => present.has(id)),
+      );
+      return members.filter((m) => alive.has(m.instanceId));
+    });
+  }
+
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>> {
+    return this.#run("members", async (r) => {
+      const present = await this.#present(r);
+      const alive = await this.#connected(
+        r,
+        instanceIds.filter((id) => present.has(id)),
+      );
+      return new Set(instanceIds.filter((id) => !alive.has(id)));
     });
   }
 
@@ -203,16 +262,22 @@ export class RedisStore implements SignalingStore {
 
   /**
    * Queues a bus message; the messages for one instance queued in the same event-loop turn go out as one
-   * PUBLISH (in order, `encodeBusBatch`), and every caller learns whether that publish succeeded.
+   * PUBLISH (in order, `encodeBusBatch`), and every caller learns the outcome: the number of subscribers that
+   * got it (0: the instance is not connected to Redis), or `StoreUnavailableError` — then nothing was published
+   * and nothing will be (the publish carries a deadline that Redis checks before publishing).
    */
-  publish(instanceId: string, msg: BusMessage): Promise<void> {
+  publish(instanceId: string, msg: BusMessage): Promise<number> {
     let batch = this.#outbox.get(instanceId);
     if (!batch) {
-      const created: OutboxBatch = { msgs: [], done: undefined as unknown as Promise<void> };
+      const created: OutboxBatch = { msgs: [], done: undefined as unknown as Promise<number> };
       created.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.#outbox.delete(instanceId);
         return this.#run("publish", async (r) => {
-          await r.publish(K.bus(instanceId), encodeBusBatch(created.msgs));
+          const deadline = Math.round(Date.now() + this.#clockOffset + PUBLISH_DEADLINE_MS);
+          const payload = encodeBusBatch(created.msgs);
+          const n = await (r as unknown as WithPublishScript).sbPublish(K.bus(instanceId), payload, deadline);
+          if (n < 0) throw new StoreUnavailableError("Redis answered too late; nothing was published");
+          return n;
         });
       });
       this.#outbox.set(instanceId, (batch = created));
@@ -221,8 +286,63 @@ export class RedisStore implements SignalingStore {
     return batch.done;
   }
 
-  async #alive(r: Redis): Promise<Set<string>> {
+  /** Instances whose presence has not expired. */
+  async #present(r: Redis): Promise<Set<string>> {
     return new Set(await r.zrangebyscore(K.instances, this.#now(), "+inf"));
+  }
+
+  /**
+   * Of these instances, the ones whose bus subscription is open (Redis drops it the moment a process dies):
+   * this instance always, the others by `PUBSUB NUMSUB`.
+   */
+  async #connected(r: Redis, ids: readonly string[]): Promise<Set<string>> {
+    const others = [...new Set(ids)].filter((id) => id !== this.#instanceId);
+    const alive = new Set([this.#instanceId]);
+    if (others.length === 0) return alive;
+    const counts = (await r.pubsub("NUMSUB", ...others.map(K.bus))) as (string | number)[];
+    others.forEach((id, i) => {
+      if (Number(counts[2 * i + 1]) > 0) alive.add(id);
+    });
+    return alive;
+  }
+
+  /**
+   * Liveness and clock offset: one `TIME` at a time. Unanswered for `HUNG_AFTER_MS`, Redis counts as down (a
+   * hung server keeps its connections open); the first answer after that brings it back.
+   */
+  #probe(): void {
+    if (this.#cmd.status !== "ready") return;
+    const sent = Date.now();
+    if (this.#probeSentAt !== undefined) {
+      if (sent - this.#probeSentAt > HUNG_AFTER_MS) this.#markHung(sent - this.#probeSentAt);
+      return;
+    }
+    this.#probeSentAt = sent;
+    this.#cmd.time().then(
+      ([s, us]) => {
+        if (this.#probeSentAt !== sent) return;
+        const back = Date.now();
+        this.#probeSentAt = undefined;
+        this.#clockOffset = Number(s) * 1000 + Number(us) / 1000 - (sent + back) / 2;
+        if (this.#hung) {
+          this.#hung = false;
+          void this.#onReady();
+        }
+      },
+      () => {
+        // Timed out (or the connection closed): the next probe goes out; only an answer ends the hung state.
+        if (this.#probeSentAt !== sent) return;
+        this.#probeSentAt = undefined;
+        if (this.#cmd.status === "ready") this.#markHung(Date.now() - sent);
+      },
+    );
+  }
+
+  #markHung(waitedMs: number): void {
+    if (this.#hung) return;
+    this.#hung = true;
+    this.#o.logger.warn({ waitedMs }, "redis not answering");
+    this.#setUp(false);
   }
 
   /** Refreshes this instance's presence and forgets long-expired instances. */
@@ -252,13 +372,23 @@ export class RedisStore implements SignalingStore {
   /** Runs Redis commands with metrics; any failure becomes `StoreUnavailableError`. */
   async #run<T>(op: string, fn: (r: Redis) => Promise<T>): Promise<T> {
     const { metrics } = this.#o;
-    if (this.#cmd.status !== "ready") {
+    if (!this.#up || this.#cmd.status !== "ready") {
       metrics.redisRoundTrips.inc({ op, result: "unavailable" });
       throw new StoreUnavailableError();
     }
     const end = metrics.redisLatency.startTimer({ op });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const out = await fn(this.#cmd);
+      const work = fn(this.#cmd);
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new StoreUnavailableError("Redis did not answer in time")),
+          COMMAND_TIMEOUT_MS,
+        );
+      });
+      // Whatever the operation does after its time is up must not surface as an unhandled rejection.
+      work.catch(() => undefined);
+      const out = await Promise.race([work, late]);
       metrics.redisRoundTrips.inc({ op, result: "ok" });
       return out;
     } catch (err) {
@@ -266,6 +396,7 @@ export class RedisStore implements SignalingStore {
       this.#o.logger.debug({ err, op }, "redis command failed");
       throw new StoreUnavailableError();
     } finally {
+      clearTimeout(timer);
       end();
     }
   }

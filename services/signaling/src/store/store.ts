@@ -71,6 +71,8 @@ export interface SignalingStore {
   removeMember(roomId: string, peerId: string): Promise<void>;
   /** Members of a room whose instance is alive. */
   listMembers(roomId: string): Promise<Member[]>;
+  /** Of these instances, the ones that are dead (presence expired, or no longer connected to the store). */
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>>;
 
   /** Appends to the room's chat (trimmed to `max`); returns the sequence number it assigned. */
   appendChat(entry: Omit<ChatEntry, "seq">, max: number): Promise<ChatEntry>;
@@ -80,6 +82,9 @@ export interface SignalingStore {
   /** Forgets expired meetings (Redis expires keys itself). */
   purgeExpired(): Promise<void>;
 
-  /** Sends to one instance's bus. */
-  publish(instanceId: string, msg: BusMessage): Promise<void>;
+  /**
+   * Sends to one instance's bus; resolves to the number of subscribers that got it (0: that instance is not
+   * connected, it died or is reconnecting). A rejection means it was not sent and never will be.
+   */
+  publish(instanceId: string, msg: BusMessage): Promise<number>;
 }

@@ -155,11 +155,11 @@ export class Connection {
       return;
     }
     const text = buf.toString("utf8");
-    // The relay's fast path: a plain `signal` with nothing queued before it (else the full parser, in order).
-    if (this.#pending === 0 && this.session !== undefined) {
+    // The relay's fast path: a plain `signal` recognized without the full parser.
+    if (this.session !== undefined) {
       const signal = scanSignal(buf, text);
       if (signal !== undefined) {
-        this.#track(this.#relay(signal));
+        this.#signal(signal);
         return;
       }
     }
@@ -170,9 +170,32 @@ export class Connection {
       return;
     }
     const msg = parsed.msg;
-    // Messages are handled in order: straight away when nothing is pending, else after the pending ones.
+    if (this.session !== undefined) {
+      if (msg.type === "signal") {
+        const data = JSON.stringify(msg.data);
+        this.#signal({ id: msg.id, roomId: msg.roomId, to: msg.to, data });
+        return;
+      }
+      // Needs nothing shared: never waits behind requests that wait for Redis.
+      if (msg.type === "ping") {
+        void this.#handle(msg);
+        return;
+      }
+    }
+    // Other messages are handled in order: straight away when nothing is pending, else after the pending ones.
     if (this.#pending === 0) this.#track(this.#handle(msg));
     else this.#track(this.#queue.then(() => this.#handle(msg)));
+  }
+
+  /**
+   * A `signal` goes out at once, whatever is pending (relays keep their order: local ones are synchronous, bus
+   * publishes leave in order); it waits for the pending requests only when its sender is not in the room yet,
+   * as it may depend on them (a `join` in flight).
+   */
+  #signal(req: SignalRequest): void {
+    if (this.#pending > 0 && this.session?.rooms.has(req.roomId) !== true)
+      this.#track(this.#queue.then(() => this.#relay(req)));
+    else void this.#relay(req);
   }
 
   #track(result: Promise<void> | undefined): void {
