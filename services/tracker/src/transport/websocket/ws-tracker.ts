@@ -121,6 +121,7 @@ export class WsTracker {
     const slotKey = msg.info_hash + msg.peer_id;
     const owner = this.#peers.get(slotKey);
     if (owner !== undefined && owner !== conn) {
+      this.#o.core.authorize("websocket", binaryToBytes(msg.info_hash), conn.passkey);
       // The id belongs to a live connection: no takeover, no answers or `stopped` on its behalf.
       this.#o.metrics.refusals.inc({ transport: "websocket", code: "PEER_ID_IN_USE" });
       throw new TrackerRefusal("PEER_ID_IN_USE");
