@@ -36,6 +36,16 @@ export const signalingConfigSpec = {
     env: "JWT_PUBLIC_KEY",
     doc: "PEM (SPKI) public key for ES256/RS256 client tokens",
   }),
+  jwtAudience: list({
+    env: "JWT_AUDIENCE",
+    doc: "accepted token `aud` values, comma-separated (a token must name one)",
+    default: ["switchboard-signaling"],
+  }),
+  jwtIssuer: list({
+    env: "JWT_ISSUER",
+    doc: "accepted token `iss` values, comma-separated (a token must carry one)",
+    default: ["switchboard"],
+  }),
   allowAnonymous: bool({ env: "ALLOW_ANONYMOUS", doc: "accept clients without a token", default: true }),
   meetingTtl: int({
     env: "MEETING_TTL",

@@ -102,6 +102,8 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
   const verifyToken = createTokenVerifier({
     jwtSecret: config.jwtSecret,
     jwtPublicKey: config.jwtPublicKey,
+    audience: config.jwtAudience,
+    issuer: config.jwtIssuer,
     allowAnonymous: config.allowAnonymous,
     now: () => clock.now(),
   });
