@@ -18,7 +18,7 @@ import type { TokenVerifier } from "../auth/token-verifier.js";
 import { newMeeting, publicMeeting } from "../core/meeting-factory.js";
 import { peerInfo, type Rooms } from "../core/rooms.js";
 import { SignalingError } from "../errors.js";
-import { isHost } from "../state/admission.js";
+import { assertMayView, isHost } from "../state/admission.js";
 import type { SignalingStore, StoredMeeting } from "../store/store.js";
 
 export interface MeetingsRoutesOptions {
@@ -29,6 +29,11 @@ export interface MeetingsRoutesOptions {
   readonly defaults: MeetingSettings;
   readonly meetingTtlMs: number;
 }
+
+const hostKeyOf = (req: FastifyRequest): string | undefined => {
+  const key = req.headers["x-host-key"];
+  return typeof key === "string" ? key : undefined;
+};
 
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
 
@@ -47,8 +52,7 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
   const asHost = async (req: FastifyRequest, roomId: string): Promise<StoredMeeting> => {
     const identity = await identify(req);
     const m = await load(roomId);
-    const key = req.headers["x-host-key"];
-    if (!isHost(m, identity, typeof key === "string" ? key : undefined))
+    if (!isHost(m, identity, hostKeyOf(req)))
       throw new SignalingError("forbidden", "only the meeting's host may do this", roomId);
     return m;
   };
@@ -103,8 +107,9 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
     async (req) => {
       const meeting = await load(req.params.roomId);
       const identity = await identify(req);
-      const key = req.headers["x-host-key"];
-      const host = isHost(meeting, identity, typeof key === "string" ? key : undefined);
+      const key = hostKeyOf(req);
+      assertMayView(meeting, identity, key);
+      const host = isHost(meeting, identity, key);
       const members = await o.store.listMembers(meeting.roomId);
       const lobby = members.filter((m) => m.status === "lobby");
       return {
@@ -121,6 +126,7 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
     { schema: { params: MeetingParams, response: { 200: MeetingStatsReply, ...errors } } },
     async (req) => {
       const meeting = await load(req.params.roomId);
+      assertMayView(meeting, await identify(req), hostKeyOf(req));
       const members = await o.store.listMembers(meeting.roomId);
       const joined = members.filter((m) => m.status === "joined").length;
       return {
