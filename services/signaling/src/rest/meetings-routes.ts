@@ -11,6 +11,7 @@ import {
   UpdateMeetingBody,
   type MeetingSettings,
 } from "@switchboard/protocol";
+import type { RateLimitOptions } from "@fastify/rate-limit";
 import type { Clock } from "@switchboard/runtime";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Identity } from "../auth/identity.js";
@@ -28,6 +29,8 @@ export interface MeetingsRoutesOptions {
   readonly clock: Clock;
   readonly defaults: MeetingSettings;
   readonly meetingTtlMs: number;
+  /** `@fastify/rate-limit` options of `POST /api/meetings` (the plugin registered on `app`). */
+  readonly createLimit?: RateLimitOptions | undefined;
 }
 
 const hostKeyOf = (req: FastifyRequest): string | undefined => {
@@ -35,7 +38,14 @@ const hostKeyOf = (req: FastifyRequest): string | undefined => {
   return typeof key === "string" ? key : undefined;
 };
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
+const errors = {
+  429: ErrorReply,
+  400: ErrorReply,
+  401: ErrorReply,
+  403: ErrorReply,
+  404: ErrorReply,
+  503: ErrorReply,
+};
 
 /** The meetings REST API under `/api`, validated with the protocol's schemas. */
 export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOptions): void {
@@ -59,7 +69,10 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
 
   app.post<{ Body: CreateMeetingBody }>(
     "/api/meetings",
-    { schema: { body: CreateMeetingBody, response: { 201: CreateMeetingReply, ...errors } } },
+    {
+      schema: { body: CreateMeetingBody, response: { 201: CreateMeetingReply, ...errors } },
+      ...(o.createLimit ? { config: { rateLimit: o.createLimit } } : {}),
+    },
     async (req, reply) => {
       const identity = await identify(req);
       const meeting = newMeeting({
