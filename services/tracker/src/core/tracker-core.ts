@@ -48,6 +48,17 @@ export class TrackerCore {
     return this.#o.intervalSeconds;
   }
 
+  /**
+   * Throws (and counts) the refusal the access rules give this torrent and passkey, if any: lets a transport
+   * answer "passkey required" before revealing anything about the swarm.
+   */
+  authorize(transport: TrackerTransport, infoHash: Uint8Array, passkey: string | undefined): void {
+    const denied = this.#o.access.check(infoHash, passkey);
+    if (denied === undefined) return;
+    this.#o.metrics.refusals.inc({ transport, code: denied });
+    throw new TrackerRefusal(denied);
+  }
+
   /** Serves an announce; a synchronous store (memory) costs no extra promise turn. */
   announce(req: AnnounceRequest): Promise<AnnounceResult> {
     const o = this.#o;

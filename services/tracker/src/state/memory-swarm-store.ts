@@ -1,7 +1,17 @@
 import { randomInt } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
 import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
-import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS, RECORD_META, RECORD_SIZE, Swarm } from "./swarm.js";
+import {
+  FLAG_HAS_KEY,
+  FLAG_SEEDER,
+  FLAG_V6,
+  FLAG_WS,
+  MATCH_CROWDED,
+  MATCH_KEY_MISMATCH,
+  RECORD_META,
+  RECORD_SIZE,
+  Swarm,
+} from "./swarm.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import {
   EMPTY_PEERS,
@@ -60,10 +70,11 @@ export class MemorySwarmStore implements SwarmStore {
       this.#bytes += swarm.bytes;
     }
     const bytesBefore = swarm.bytes;
-    let slot = swarm.find(update.peerId);
-    if (slot >= 0 && (swarm.flags(slot) & FLAG_HAS_KEY) !== 0 && !swarm.sameAddress(slot, update.ip)) {
-      if (update.key === undefined || update.key >>> 0 !== swarm.key(slot))
-        return { ok: false, failure: "KEY_MISMATCH" };
+    let slot = swarm.match(update.peerId, update.ip, update.key);
+    if (slot === MATCH_KEY_MISMATCH) return { ok: false, failure: "KEY_MISMATCH" };
+    if (slot === MATCH_CROWDED) {
+      if (update.remove) return { ok: true, counts: countsOf(swarm), peers: EMPTY_PEERS };
+      return { ok: false, failure: "PEER_ID_CROWDED" };
     }
     if (update.remove) {
       if (slot >= 0) this.#removeSlot(swarm, slot);

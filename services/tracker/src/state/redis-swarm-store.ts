@@ -52,7 +52,14 @@ export class RedisSwarmStore implements SwarmStore {
 
   #keys(hex: string): string[] {
     const p = this.#o.prefix;
-    return [`${p}s:${hex}:peers`, `${p}s:${hex}:exp`, `${p}s:${hex}:cnt`, `${p}swarms`, `${p}totals`];
+    return [
+      `${p}s:${hex}:peers`,
+      `${p}s:${hex}:exp`,
+      `${p}s:${hex}:cnt`,
+      `${p}swarms`,
+      `${p}totals`,
+      `${p}s:${hex}:keys`,
+    ];
   }
 
   async #run(
@@ -169,9 +176,11 @@ function pickPeers(flat: readonly Buffer[], select: PeerSelection, kind: "ip" | 
   const i6: Buffer[] = [];
   const ws: Buffer[] = [];
   for (let i = 0; i + 1 < flat.length && c4.length + c6.length + ws.length < select.numwant; i += 2) {
-    const id = flat[i];
+    const field = flat[i];
     const rec = flat[i + 1];
-    if (id === undefined || rec === undefined || rec.length !== RECORD || id.length !== 20) continue;
+    // field: peer id ‖ address (records of an older layout, keyed by the id alone, are skipped until they expire)
+    if (field === undefined || rec === undefined || rec.length !== RECORD || field.length !== 36) continue;
+    const id = field.subarray(0, 20);
     const flags = rec[18] ?? 0;
     if ((flags & FLAG_WS) !== 0) {
       if (kind === "ws") ws.push(id);

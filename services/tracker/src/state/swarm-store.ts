@@ -30,7 +30,7 @@ export interface PeerSelection {
 
 export type StoreAnnounceOutcome =
   | { readonly ok: true; readonly counts: SwarmCounts; readonly peers: SelectedPeers }
-  | { readonly ok: false; readonly failure: "KEY_MISMATCH" };
+  | { readonly ok: false; readonly failure: "KEY_MISMATCH" | "PEER_ID_CROWDED" };
 
 /** Figures kept incrementally: reading them costs nothing. */
 export interface StoreTotals {

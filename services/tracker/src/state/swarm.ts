@@ -18,6 +18,12 @@ export const FLAG_V6 = 2;
 export const FLAG_WS = 4;
 export const FLAG_HAS_KEY = 8;
 
+/** Records one peer id may have at different addresses in one swarm (keyless peers are id + address). */
+export const MAX_ADDRESSES_PER_ID = 4;
+export const MATCH_NONE = -1;
+export const MATCH_KEY_MISMATCH = -2;
+export const MATCH_CROWDED = -3;
+
 /** FNV-1a over the 20 bytes of a peer id, salted per process so peers cannot aim at one probe chain. */
 export function hashPeerId(bytes: Uint8Array, offset: number, salt: number): number {
   let h = (0x811c9dc5 ^ salt) >>> 0;
@@ -65,7 +71,7 @@ export class Swarm {
     return this.records.length + this.#index.byteLength;
   }
 
-  /** Slot of a peer id, or -1. */
+  /** Slot of the first record of a peer id, or -1. */
   find(peerId: Uint8Array): number {
     let i = hashPeerId(peerId, 0, this.#salt) & this.#mask;
     for (;;) {
@@ -74,6 +80,32 @@ export class Swarm {
       if (equalId(this.records, v - 1, peerId)) return v - 1;
       i = (i + 1) & this.#mask;
     }
+  }
+
+  /**
+   * The slot an announce from `ip` with `key` addresses: the record of this peer id at this address; else the
+   * keyed record of this peer id elsewhere when `key` matches it (the peer moved). `MATCH_NONE` when the
+   * announce is a new peer, `MATCH_KEY_MISMATCH` when a keyed record holds the id under another key,
+   * `MATCH_CROWDED` when the id is already listed from `MAX_ADDRESSES_PER_ID` addresses. Every record of one
+   * peer id sits in one probe chain (the index hashes the id only), so this is one walk.
+   */
+  match(peerId: Uint8Array, ip: Uint8Array, key: number | undefined): number {
+    let keyed = -1;
+    let same = 0;
+    let i = hashPeerId(peerId, 0, this.#salt) & this.#mask;
+    for (;;) {
+      const v = this.#index[i] ?? 0;
+      if (v === 0) break;
+      const slot = v - 1;
+      if (equalId(this.records, slot, peerId)) {
+        if (this.sameAddress(slot, ip)) return slot;
+        if ((this.flags(slot) & FLAG_HAS_KEY) !== 0) keyed = slot;
+        same++;
+      }
+      i = (i + 1) & this.#mask;
+    }
+    if (keyed >= 0) return key !== undefined && key >>> 0 === this.key(keyed) ? keyed : MATCH_KEY_MISMATCH;
+    return same >= MAX_ADDRESSES_PER_ID ? MATCH_CROWDED : MATCH_NONE;
   }
 
   flags(slot: number): number {
@@ -94,7 +126,7 @@ export class Swarm {
     return true;
   }
 
-  /** Appends a peer (the caller checked it is absent) and returns its slot. */
+  /** Appends a peer (the caller checked `match`) and returns its slot. */
   add(peerId: Uint8Array): number {
     if (this.count === this.capacity) this.#resizeRecords(growCapacity(this.capacity));
     if ((this.count + 1) * 4 > (this.#mask + 1) * 3) this.#rebuildIndex((this.#mask + 1) * 2);

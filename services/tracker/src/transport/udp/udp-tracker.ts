@@ -84,7 +84,7 @@ export async function handleUdpRequest(
         transport: "udp",
         infoHashes: req.infoHashes,
         address,
-        passkey: undefined,
+        passkey: passkeyOf(req.urlData),
       });
       const byHash = new Map(r.files.map((f) => [Buffer.from(f.infoHash).toString("latin1"), f.counts]));
       const zero = { complete: 0, incomplete: 0, downloaded: 0 };
