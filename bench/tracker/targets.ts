@@ -75,7 +75,14 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", join(serviceDir, "src/main.ts")],
+    [
+      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our tracker, written when it stops.
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      "--conditions=source",
+      "--import",
+      "tsx",
+      join(serviceDir, "src/main.ts"),
+    ],
     {
       cwd: root,
       env: {
