@@ -1,22 +1,22 @@
 /**
- * One torrent's peers, packed: a single Buffer of fixed 48-byte records (no JS object per peer) plus an
- * open-addressing index (linear probing) from peer id to record slot. Removal moves the last record into the
- * freed slot, so records stay dense and iteration is a plain loop.
+ * One torrent's peers, packed without a JS object per peer. Peers live in up to four arenas by kind (TCP/uTP or
+ * WebRTC) and address family; an arena is a set of columns (typed arrays) indexed by slot:
  *
- * Record (46 bytes): peer id (20) | address (16, IPv4-mapped for IPv4) | port (2, BE) | key (4) |
- *         flags (top 4 bits) and expiry (low 28 bits, seconds since the store's epoch: 8 years) (4).
+ *   ref (4)  interned peer id (see PeerIdTable)   | key (4)  BEP 7/15 key
+ *   meta (4) flags (top 4 bits) + expiry (low 28 bits: seconds since the store's epoch, 8 years)
+ *   addr (6 or 18) the compact form itself: IPv4 (4) or IPv6 (16) address, then the port (2, big-endian)
+ *
+ * so an IPv4 peer costs 18 bytes plus its share of the index (an open-addressing table from peer-id reference to
+ * slot), and handing out N peers of one family is one or two contiguous copies of the addr column. Removal moves
+ * the last record into the freed slot: records stay dense.
  */
-export const RECORD_SIZE = 46;
-const ADDR = 20;
-const PORT = 36;
-const KEY = 38;
-const META = 42;
-const EXPIRES_MASK = 0x0fffffff;
+import { isMappedIPv4 } from "./peer-address.js";
 
 export const FLAG_SEEDER = 1;
 export const FLAG_V6 = 2;
 export const FLAG_WS = 4;
 export const FLAG_HAS_KEY = 8;
+const EXPIRES_MASK = 0x0fffffff;
 
 /** Records one peer id may have at different addresses in one swarm (keyless peers are id + address). */
 export const MAX_ADDRESSES_PER_ID = 4;
@@ -24,140 +24,140 @@ export const MATCH_NONE = -1;
 export const MATCH_KEY_MISMATCH = -2;
 export const MATCH_CROWDED = -3;
 
-/** FNV-1a over the 20 bytes of a peer id, salted per process so peers cannot aim at one probe chain. */
-export function hashPeerId(bytes: Uint8Array, offset: number, salt: number): number {
-  let h = (0x811c9dc5 ^ salt) >>> 0;
-  for (let i = 0; i < 20; i++) {
-    h ^= bytes[offset + i] ?? 0;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** Index load above which it grows, and the load it is rebuilt to. */
+const MAX_LOAD = 0.85;
+const REBUILD_LOAD = 0.65;
 
-function equalId(records: Buffer, slot: number, id: Uint8Array): boolean {
-  const base = slot * RECORD_SIZE;
-  for (let i = 0; i < 20; i++) if (records[base + i] !== id[i]) return false;
-  return true;
-}
+/** Arena number of a peer: WebRTC peers apart, then by address family. */
+export const arenaOf = (ws: boolean, v6: boolean): number => (ws ? 2 : 0) | (v6 ? 1 : 0);
 
-/** Doubling while small, then +25 %: little slack per peer held, amortised copying. */
-function growCapacity(capacity: number): number {
-  return capacity < 64 ? Math.max(4, capacity * 2) : Math.ceil(capacity * 1.25);
-}
-
-export class Swarm {
-  records: Buffer;
+export class PeerArena {
+  /** Bytes of address + port per peer: 6 (IPv4) or 18 (IPv6). */
+  readonly addrLength: 6 | 18;
   count = 0;
-  seeders = 0;
-  leechers = 0;
-  downloaded = 0;
+  refs: Uint32Array;
+  keys: Uint32Array;
+  meta: Uint32Array;
+  addr: Uint8Array;
   #index: Uint16Array | Uint32Array;
-  #mask: number;
   readonly #salt: number;
 
-  constructor(salt: number, capacity = 2) {
+  constructor(v6: boolean, salt: number, capacity = 2) {
+    this.addrLength = v6 ? 18 : 6;
     this.#salt = salt;
-    this.records = Buffer.allocUnsafeSlow(capacity * RECORD_SIZE);
+    this.refs = new Uint32Array(capacity);
+    this.keys = new Uint32Array(capacity);
+    this.meta = new Uint32Array(capacity);
+    this.addr = new Uint8Array(capacity * this.addrLength);
     this.#index = new Uint16Array(4);
-    this.#mask = 3;
   }
 
   get capacity(): number {
-    return this.records.length / RECORD_SIZE;
+    return this.refs.length;
   }
 
-  /** Bytes held by this swarm's buffers. */
+  /** Bytes held by this arena's arrays. */
   get bytes(): number {
-    return this.records.length + this.#index.byteLength;
+    return this.refs.byteLength * 3 + this.addr.byteLength + this.#index.byteLength;
   }
 
-  /** Slot of the first record of a peer id, or -1. */
-  find(peerId: Uint8Array): number {
-    let i = hashPeerId(peerId, 0, this.#salt) & this.#mask;
+  /** Home position of a reference in an index of `size` entries (multiply-shift, salted). */
+  #home(ref: number, size: number): number {
+    return Math.floor(((Math.imul(ref ^ this.#salt, 0x9e3779b1) >>> 0) * size) / 0x1_0000_0000);
+  }
+
+  /** Calls `visit` with each slot holding `ref` (all sit in one probe run). */
+  slotsOf(ref: number, visit: (slot: number) => void): void {
+    const index = this.#index;
+    const size = index.length;
+    let i = this.#home(ref, size);
     for (;;) {
-      const v = this.#index[i] ?? 0;
+      const v = index[i] ?? 0;
+      if (v === 0) return;
+      if (this.refs[v - 1] === ref) visit(v - 1);
+      i = i + 1 === size ? 0 : i + 1;
+    }
+  }
+
+  /** First slot holding `ref`, or -1. */
+  find(ref: number): number {
+    const index = this.#index;
+    const size = index.length;
+    let i = this.#home(ref, size);
+    for (;;) {
+      const v = index[i] ?? 0;
       if (v === 0) return -1;
-      if (equalId(this.records, v - 1, peerId)) return v - 1;
-      i = (i + 1) & this.#mask;
+      if (this.refs[v - 1] === ref) return v - 1;
+      i = i + 1 === size ? 0 : i + 1;
     }
-  }
-
-  /**
-   * The slot an announce from `ip` with `key` addresses: the record of this peer id at this address; else the
-   * keyed record of this peer id elsewhere when `key` matches it (the peer moved). `MATCH_NONE` when the
-   * announce is a new peer, `MATCH_KEY_MISMATCH` when a keyed record holds the id under another key,
-   * `MATCH_CROWDED` when the id is already listed from `MAX_ADDRESSES_PER_ID` addresses. Every record of one
-   * peer id sits in one probe chain (the index hashes the id only), so this is one walk.
-   */
-  match(peerId: Uint8Array, ip: Uint8Array, key: number | undefined): number {
-    let keyed = -1;
-    let same = 0;
-    let i = hashPeerId(peerId, 0, this.#salt) & this.#mask;
-    for (;;) {
-      const v = this.#index[i] ?? 0;
-      if (v === 0) break;
-      const slot = v - 1;
-      if (equalId(this.records, slot, peerId)) {
-        if (this.sameAddress(slot, ip)) return slot;
-        if ((this.flags(slot) & FLAG_HAS_KEY) !== 0) keyed = slot;
-        same++;
-      }
-      i = (i + 1) & this.#mask;
-    }
-    if (keyed >= 0) return key !== undefined && key >>> 0 === this.key(keyed) ? keyed : MATCH_KEY_MISMATCH;
-    return same >= MAX_ADDRESSES_PER_ID ? MATCH_CROWDED : MATCH_NONE;
   }
 
   flags(slot: number): number {
-    return this.records.readUInt32BE(slot * RECORD_SIZE + META) >>> 28;
-  }
-
-  key(slot: number): number {
-    return this.records.readUInt32BE(slot * RECORD_SIZE + KEY);
+    return (this.meta[slot] ?? 0) >>> 28;
   }
 
   expires(slot: number): number {
-    return this.records.readUInt32BE(slot * RECORD_SIZE + META) & EXPIRES_MASK;
+    return (this.meta[slot] ?? 0) & EXPIRES_MASK;
   }
 
+  /** Whether `slot` holds the 16-byte stored address `ip` (of this arena's family). */
   sameAddress(slot: number, ip: Uint8Array): boolean {
-    const base = slot * RECORD_SIZE + ADDR;
-    for (let i = 0; i < 16; i++) if (this.records[base + i] !== ip[i]) return false;
+    const addr = this.addr;
+    if (this.addrLength === 6) {
+      const base = slot * 6;
+      return (
+        addr[base] === ip[12] &&
+        addr[base + 1] === ip[13] &&
+        addr[base + 2] === ip[14] &&
+        addr[base + 3] === ip[15]
+      );
+    }
+    const base = slot * 18;
+    for (let i = 0; i < 16; i++) if (addr[base + i] !== ip[i]) return false;
     return true;
   }
 
-  /** Appends a peer (the caller checked `match`) and returns its slot. */
-  add(peerId: Uint8Array): number {
-    if (this.count === this.capacity) this.#resizeRecords(growCapacity(this.capacity));
-    if ((this.count + 1) * 4 > (this.#mask + 1) * 3) this.#rebuildIndex((this.#mask + 1) * 2);
+  /** Appends a record for `ref` and returns its slot (fields are written by `write`). */
+  add(ref: number): number {
+    if (this.count === this.capacity) this.#resize(this.capacity + Math.max(4, this.capacity >> 3));
+    if (this.count + 1 > this.#index.length * MAX_LOAD) this.#rebuildIndex(this.count + 1);
     const slot = this.count++;
-    this.records.set(peerId, slot * RECORD_SIZE);
+    this.refs[slot] = ref;
     this.#insert(slot);
     return slot;
   }
 
-  /** Writes everything but the peer id. */
-  write(
-    slot: number,
-    opts: { ip: Uint8Array; port: number; flags: number; key: number; expires: number },
-  ): void {
-    const base = slot * RECORD_SIZE;
-    this.records.set(opts.ip, base + ADDR);
-    this.records.writeUInt16BE(opts.port, base + PORT);
-    this.records.writeUInt32BE(opts.key >>> 0, base + KEY);
-    this.records.writeUInt32BE(
-      (((opts.flags & 0xf) << 28) | (opts.expires & EXPIRES_MASK)) >>> 0,
-      base + META,
-    );
+  write(slot: number, ip: Uint8Array, port: number, flags: number, key: number, expires: number): void {
+    const addr = this.addr;
+    if (this.addrLength === 6) {
+      const base = slot * 6;
+      addr[base] = ip[12] ?? 0;
+      addr[base + 1] = ip[13] ?? 0;
+      addr[base + 2] = ip[14] ?? 0;
+      addr[base + 3] = ip[15] ?? 0;
+      addr[base + 4] = port >>> 8;
+      addr[base + 5] = port & 0xff;
+    } else {
+      const base = slot * 18;
+      addr.set(ip.subarray(0, 16), base);
+      addr[base + 16] = port >>> 8;
+      addr[base + 17] = port & 0xff;
+    }
+    this.keys[slot] = key >>> 0;
+    this.meta[slot] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
   }
 
-  /** Removes the peer in `slot`, moving the last record into it. */
+  /** Removes the record in `slot`, moving the last record into it. */
   remove(slot: number): void {
     this.#deleteIndexOf(slot);
     const last = this.count - 1;
     if (slot !== last) {
       this.#deleteIndexOf(last);
-      this.records.copy(this.records, slot * RECORD_SIZE, last * RECORD_SIZE, (last + 1) * RECORD_SIZE);
+      this.refs[slot] = this.refs[last] ?? 0;
+      this.keys[slot] = this.keys[last] ?? 0;
+      this.meta[slot] = this.meta[last] ?? 0;
+      const n = this.addrLength;
+      this.addr.copyWithin(slot * n, last * n, last * n + n);
       this.#insert(slot);
     }
     this.count--;
@@ -165,34 +165,32 @@ export class Swarm {
 
   /** Gives back spare room after many peers left. */
   trim(): void {
-    if (this.capacity > 8 && this.count * 2 < this.capacity)
-      this.#resizeRecords(Math.max(4, this.count + (this.count >> 2)));
-    const size = this.#mask + 1;
-    if (size > 8 && this.count * 8 < size) {
-      let n = 4;
-      while (n * 3 < this.count * 4 + 4) n *= 2;
-      this.#rebuildIndex(n);
-    }
+    if (this.capacity > 8 && this.count * 4 < this.capacity * 3)
+      this.#resize(Math.max(4, this.count + (this.count >> 3)));
+    if (this.#index.length > 8 && this.count < this.#index.length * (REBUILD_LOAD / 2))
+      this.#rebuildIndex(this.count);
   }
 
   #insert(slot: number): void {
-    let i = hashPeerId(this.records, slot * RECORD_SIZE, this.#salt) & this.#mask;
-    while ((this.#index[i] ?? 0) !== 0) i = (i + 1) & this.#mask;
-    this.#index[i] = slot + 1;
+    const index = this.#index;
+    const size = index.length;
+    let i = this.#home(this.refs[slot] ?? 0, size);
+    while ((index[i] ?? 0) !== 0) i = i + 1 === size ? 0 : i + 1;
+    index[i] = slot + 1;
   }
 
   /** Backward-shift deletion of the index entry pointing at `slot`. */
   #deleteIndexOf(slot: number): void {
-    const mask = this.#mask;
     const index = this.#index;
-    let i = hashPeerId(this.records, slot * RECORD_SIZE, this.#salt) & mask;
-    while (index[i] !== slot + 1) i = (i + 1) & mask;
+    const size = index.length;
+    let i = this.#home(this.refs[slot] ?? 0, size);
+    while (index[i] !== slot + 1) i = i + 1 === size ? 0 : i + 1;
     let j = i;
     for (;;) {
-      j = (j + 1) & mask;
+      j = j + 1 === size ? 0 : j + 1;
       const v = index[j] ?? 0;
       if (v === 0) break;
-      const k = hashPeerId(this.records, (v - 1) * RECORD_SIZE, this.#salt) & mask;
+      const k = this.#home(this.refs[v - 1] ?? 0, size);
       const movable = i <= j ? k <= i || k > j : k <= i && k > j;
       if (movable) {
         index[i] = v;
@@ -202,18 +200,89 @@ export class Swarm {
     index[i] = 0;
   }
 
-  #resizeRecords(capacity: number): void {
-    const next = Buffer.allocUnsafeSlow(capacity * RECORD_SIZE);
-    this.records.copy(next, 0, 0, this.count * RECORD_SIZE);
-    this.records = next;
+  #resize(capacity: number): void {
+    const n = this.count;
+    const grow = <T extends Uint32Array | Uint8Array>(from: T, next: T, per: number): T => {
+      next.set(from.subarray(0, n * per));
+      return next;
+    };
+    this.refs = grow(this.refs, new Uint32Array(capacity), 1);
+    this.keys = grow(this.keys, new Uint32Array(capacity), 1);
+    this.meta = grow(this.meta, new Uint32Array(capacity), 1);
+    this.addr = grow(this.addr, new Uint8Array(capacity * this.addrLength), this.addrLength);
   }
 
-  #rebuildIndex(size: number): void {
-    // slot + 1 fits 16 bits while the table is at most 65536 entries (load ≤ 3/4).
-    this.#index = size <= 65536 ? new Uint16Array(size) : new Uint32Array(size);
-    this.#mask = size - 1;
+  /** A new index sized for `count` records at the rebuild load. */
+  #rebuildIndex(count: number): void {
+    const size = Math.max(4, Math.ceil(count / REBUILD_LOAD));
+    // slot + 1 ≤ count < size fits 16 bits while the table has at most 65535 entries.
+    this.#index = size <= 0xffff ? new Uint16Array(size) : new Uint32Array(size);
     for (let s = 0; s < this.count; s++) this.#insert(s);
   }
 }
 
-export { META as RECORD_META };
+/** Where `Swarm.match` found a record: arena number and slot packed in one number (≥ 0). */
+export const locationOf = (arena: number, slot: number): number => slot * 4 + arena;
+export const arenaAt = (location: number): number => location & 3;
+export const slotAt = (location: number): number => Math.floor(location / 4);
+
+export class Swarm {
+  /** Arenas by `arenaOf(ws, v6)`, made when first needed. */
+  readonly arenas: Array<PeerArena | undefined> = [undefined, undefined, undefined, undefined];
+  count = 0;
+  seeders = 0;
+  leechers = 0;
+  downloaded = 0;
+  readonly #salt: number;
+
+  constructor(salt: number) {
+    this.#salt = salt;
+  }
+
+  /** Bytes held by this swarm's arrays. */
+  get bytes(): number {
+    let n = 0;
+    for (const a of this.arenas) if (a) n += a.bytes;
+    return n;
+  }
+
+  arena(n: number): PeerArena {
+    let a = this.arenas[n];
+    if (a === undefined) {
+      a = new PeerArena((n & 1) === 1, this.#salt);
+      this.arenas[n] = a;
+    }
+    return a;
+  }
+
+  /**
+   * The record an announce of peer id `ref` from `ip` with `key` addresses (a location, see `locationOf`): the
+   * record of this peer id at this address; else the keyed record of this peer id elsewhere when `key` matches
+   * it (the peer moved). `MATCH_NONE` when the announce is a new peer, `MATCH_KEY_MISMATCH` when a keyed record
+   * holds the id under another key, `MATCH_CROWDED` when the id is already listed from
+   * `MAX_ADDRESSES_PER_ID` addresses.
+   */
+  match(ref: number, ip: Uint8Array, key: number | undefined): number {
+    if (ref === 0) return MATCH_NONE;
+    const v6 = !isMappedIPv4(ip);
+    let keyed = -1;
+    let same = 0;
+    let exact = -1;
+    for (let n = 0; n < 4; n++) {
+      const a = this.arenas[n];
+      if (a === undefined || a.count === 0) continue;
+      const family = (n & 1) === 1;
+      a.slotsOf(ref, (slot) => {
+        if (exact < 0 && family === v6 && a.sameAddress(slot, ip)) exact = locationOf(n, slot);
+        if ((a.flags(slot) & FLAG_HAS_KEY) !== 0) keyed = locationOf(n, slot);
+        same++;
+      });
+      if (exact >= 0) return exact;
+    }
+    if (keyed >= 0) {
+      const a = this.arenas[arenaAt(keyed)] as PeerArena;
+      return key !== undefined && key >>> 0 === a.keys[slotAt(keyed)] ? keyed : MATCH_KEY_MISMATCH;
+    }
+    return same >= MAX_ADDRESSES_PER_ID ? MATCH_CROWDED : MATCH_NONE;
+  }
+}
