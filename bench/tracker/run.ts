@@ -38,6 +38,8 @@ const { values } = parseArgs({
     "fill-seconds": { type: "string", default: "25" },
     targets: { type: "string", default: "switchboard,opentracker,bittorrent-tracker" },
     "skip-missing": { type: "boolean", default: false },
+    /** Measured phases (`udp` alone for profiling the UDP path). */
+    phases: { type: "string", default: "http,udp" },
     /** Also runs our tracker as of this git revision (e.g. `main`), for ratios against the before-state. */
     before: { type: "string" },
     connections: { type: "string", default: "64" },
@@ -195,8 +197,21 @@ try {
   for (let round = 1; round <= rounds; round++) {
     for (const r of running) {
       const t = r.target;
-      const http = await phase(t, (latencies) => threadedLoad(r, "http", latencies));
-      const udp = await phase(t, (latencies) => threadedLoad(r, "udp", latencies));
+      const phases = String(values.phases).split(",");
+      const skipped: PhaseFigures = {
+        announcesPerSecond: 0,
+        announcesPerCpuSecond: 0,
+        errors: 0,
+        p50ms: 0,
+        p99ms: 0,
+        serverCpuPercent: 0,
+      };
+      const http = phases.includes("http")
+        ? await phase(t, (latencies) => threadedLoad(r, "http", latencies))
+        : skipped;
+      const udp = phases.includes("udp")
+        ? await phase(t, (latencies) => threadedLoad(r, "udp", latencies))
+        : skipped;
       r.rounds.http.push(http);
       r.rounds.udp.push(udp);
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);

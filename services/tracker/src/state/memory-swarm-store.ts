@@ -73,7 +73,6 @@ export class MemorySwarmStore implements SwarmStore {
       swarm = new Swarm(this.#salt);
       this.#swarms.set(hashKey, swarm);
     }
-    const bytesBefore = swarm.bytes;
     const found = swarm.match(this.#ids.lookup(update.peerId), update.ip, update.key);
     if (found === MATCH_KEY_MISMATCH) return { ok: false, failure: "KEY_MISMATCH" };
     if (found === MATCH_CROWDED) {
@@ -82,14 +81,13 @@ export class MemorySwarmStore implements SwarmStore {
     }
     if (update.remove) {
       if (found >= 0) this.#removeAt(swarm, swarm.arena(arenaAt(found)), slotAt(found));
-      this.#bytes += swarm.bytes - bytesBefore;
       if (swarm.count === 0) this.#dropSwarm(hashKey, swarm);
       return { ok: true, counts: countsOf(swarm), peers: EMPTY_PEERS };
     }
     const target = arenaOf(update.kind === "ws", !isMappedIPv4(update.ip));
     let wasSeeder = false;
     let slot = -1;
-    const arena = swarm.arena(target);
+    const arena = swarm.arenas[target] ?? this.#newArena(swarm, target);
     if (found >= 0) {
       const from = swarm.arena(arenaAt(found));
       wasSeeder = (from.flags(slotAt(found)) & FLAG_SEEDER) !== 0;
@@ -102,7 +100,9 @@ export class MemorySwarmStore implements SwarmStore {
       }
     }
     if (slot < 0) {
+      const before = arena.bytes;
       slot = arena.add(this.#ids.acquire(update.peerId));
+      this.#bytes += arena.bytes - before;
       swarm.count++;
       if (update.seeder) this.#adjust(swarm, 1, 0);
       else this.#adjust(swarm, 0, 1);
@@ -116,7 +116,6 @@ export class MemorySwarmStore implements SwarmStore {
       update.key ?? 0,
       this.#nowSeconds() + this.#ttl,
     );
-    this.#bytes += swarm.bytes - bytesBefore;
     return {
       ok: true,
       counts: countsOf(swarm),
@@ -183,6 +182,12 @@ export class MemorySwarmStore implements SwarmStore {
     this.#bytes -= swarm.bytes;
   }
 
+  #newArena(swarm: Swarm, n: number): PeerArena {
+    const arena = swarm.arena(n);
+    this.#bytes += arena.bytes;
+    return arena;
+  }
+
   #removeAt(swarm: Swarm, arena: PeerArena, slot: number): void {
     if ((arena.flags(slot) & FLAG_SEEDER) !== 0) this.#adjust(swarm, -1, 0);
     else this.#adjust(swarm, 0, -1);
@@ -240,6 +245,8 @@ function available(swarm: Swarm, n: number, selfArena: number, self: number): nu
   return a.count - (n === selfArena && self >= 0 ? 1 : 0);
 }
 
+const EMPTY = new Uint8Array(0);
+
 const randomStart = (n: number): number => (n > 1 ? Math.floor(Math.random() * n) : 0);
 
 /**
@@ -263,7 +270,6 @@ export function selectPeers(
   // Each family's share, in proportion to what it has.
   const want4 = have6 === 0 ? want : Math.min(have4, Math.round((want * have4) / (have4 + have6)));
   const want6 = Math.min(have6, want - want4);
-  const selfIn = (n: number): number => (n === selfArena ? self : -1);
   if (wantWs) {
     const out = Buffer.allocUnsafe((want4 + want6) * 20);
     let got = 0;
@@ -273,23 +279,18 @@ export function selectPeers(
     ] as const) {
       const a = swarm.arenas[n];
       if (a === undefined || w === 0) continue;
-      got += takeRun(a, ids, randomStart(a.count), w, selfIn(n), undefined, out, got);
+      got += takeRun(a, ids, randomStart(a.count), w, n === selfArena ? self : -1, undefined, out, got);
     }
     return { ...EMPTY_PEERS, wsPeerIds: out.subarray(0, got * 20) };
   }
   const a4 = swarm.arenas[0];
   const a6 = swarm.arenas[1];
-  const c4 = Buffer.allocUnsafe(want4 * 6);
-  const c6 = Buffer.allocUnsafe(want6 * 18);
+  // takeRun always fills what it is asked for (want4 ≤ have4, want6 ≤ have6): no trimming afterwards.
+  const c4 = want4 > 0 ? Buffer.allocUnsafe(want4 * 6) : EMPTY;
+  const c6 = want6 > 0 ? Buffer.allocUnsafe(want6 * 18) : EMPTY;
   const i4 = select.withIds ? Buffer.allocUnsafe(want4 * 20) : undefined;
   const i6 = select.withIds ? Buffer.allocUnsafe(want6 * 20) : undefined;
-  const n4 = a4 && want4 > 0 ? takeRun(a4, ids, randomStart(a4.count), want4, selfIn(0), c4, i4, 0) : 0;
-  const n6 = a6 && want6 > 0 ? takeRun(a6, ids, randomStart(a6.count), want6, selfIn(1), c6, i6, 0) : 0;
-  return {
-    compact4: c4.subarray(0, n4 * 6),
-    compact6: c6.subarray(0, n6 * 18),
-    ids4: i4?.subarray(0, n4 * 20),
-    ids6: i6?.subarray(0, n6 * 20),
-    wsPeerIds: EMPTY_PEERS.wsPeerIds,
-  };
+  if (a4 && want4 > 0) takeRun(a4, ids, randomStart(a4.count), want4, selfArena === 0 ? self : -1, c4, i4, 0);
+  if (a6 && want6 > 0) takeRun(a6, ids, randomStart(a6.count), want6, selfArena === 1 ? self : -1, c6, i6, 0);
+  return { compact4: c4, compact6: c6, ids4: i4, ids6: i6, wsPeerIds: EMPTY };
 }

@@ -66,15 +66,23 @@ export class PeerArena {
     return Math.floor(((Math.imul(ref ^ this.#salt, 0x9e3779b1) >>> 0) * size) / 0x1_0000_0000);
   }
 
-  /** Calls `visit` with each slot holding `ref` (all sit in one probe run). */
-  slotsOf(ref: number, visit: (slot: number) => void): void {
+  /**
+   * Walks the records of peer id `ref` (all sit in one probe run): the slot of the one at address `ip` (when
+   * `sameFamily`) as `found`, else -1; how many there are, and the last keyed one, in `tally`.
+   */
+  scan(ref: number, ip: Uint8Array, sameFamily: boolean, tally: { same: number; keyed: number }): number {
     const index = this.#index;
     const size = index.length;
     let i = this.#home(ref, size);
     for (;;) {
       const v = index[i] ?? 0;
-      if (v === 0) return;
-      if (this.refs[v - 1] === ref) visit(v - 1);
+      if (v === 0) return -1;
+      const slot = v - 1;
+      if (this.refs[slot] === ref) {
+        if (sameFamily && this.sameAddress(slot, ip)) return slot;
+        if (((this.meta[slot] ?? 0) >>> 28) & FLAG_HAS_KEY) tally.keyed = slot;
+        tally.same++;
+      }
       i = i + 1 === size ? 0 : i + 1;
     }
   }
@@ -234,6 +242,8 @@ export class Swarm {
   leechers = 0;
   downloaded = 0;
   readonly #salt: number;
+  /** Scratch of `match` (no allocation per announce). */
+  readonly #tally = { same: 0, keyed: -1 };
 
   constructor(salt: number) {
     this.#salt = salt;
@@ -266,19 +276,17 @@ export class Swarm {
     if (ref === 0) return MATCH_NONE;
     const v6 = !isMappedIPv4(ip);
     let keyed = -1;
-    let same = 0;
-    let exact = -1;
+    const tally = this.#tally;
+    tally.same = 0;
     for (let n = 0; n < 4; n++) {
       const a = this.arenas[n];
       if (a === undefined || a.count === 0) continue;
-      const family = (n & 1) === 1;
-      a.slotsOf(ref, (slot) => {
-        if (exact < 0 && family === v6 && a.sameAddress(slot, ip)) exact = locationOf(n, slot);
-        if ((a.flags(slot) & FLAG_HAS_KEY) !== 0) keyed = locationOf(n, slot);
-        same++;
-      });
-      if (exact >= 0) return exact;
+      tally.keyed = -1;
+      const exact = a.scan(ref, ip, ((n & 1) === 1) === v6, tally);
+      if (exact >= 0) return locationOf(n, exact);
+      if (tally.keyed >= 0) keyed = locationOf(n, tally.keyed);
     }
+    const same = tally.same;
     if (keyed >= 0) {
       const a = this.arenas[arenaAt(keyed)] as PeerArena;
       return key !== undefined && key >>> 0 === a.keys[slotAt(keyed)] ? keyed : MATCH_KEY_MISMATCH;
