@@ -108,13 +108,30 @@ interface Result {
   warmupSeconds: number;
   traffic: { valid: number; invalid: number; unexpected: number };
   rssMiB: { afterWarmup: number; end: number; max: number };
-  /** KiB of RSS per minute after warm-up (least squares). */
+  /** KiB of RSS per minute after warm-up (least squares over every sample). */
   rssSlopeKiBPerMin: number;
+  /**
+   * The same over the lowest sample of each 30 s window: the floor the garbage collector comes back to, which
+   * a leak raises and the GC's sawtooth does not.
+   */
+  rssFloorSlopeKiBPerMin: number;
   fds: { afterWarmup: number; end: number; max: number };
   fdSlopePerMin: number;
   logs: Record<string, number>;
   logMessages: Record<string, Record<string, number>>;
   stats: Record<string, unknown>;
+  samples: Sample[];
+}
+
+/** The lowest-RSS sample of each `windowS` window. */
+function floors(samples: readonly Sample[], windowS: number): Sample[] {
+  const byWindow = new Map<number, Sample>();
+  for (const x of samples) {
+    const w = Math.floor(x.t / windowS);
+    const cur = byWindow.get(w);
+    if (!cur || x.rssBytes < cur.rssBytes) byWindow.set(w, x);
+  }
+  return [...byWindow.values()];
 }
 
 async function soak(name: string): Promise<Result> {
@@ -153,6 +170,8 @@ async function soak(name: string): Promise<Result> {
         max: mib(Math.max(...samples.map((x) => x.rssBytes))),
       },
       rssSlopeKiBPerMin: Math.round((slope(steady.map((x) => [x.t / 60, x.rssBytes / 1024])) ?? 0) * 10) / 10,
+      rssFloorSlopeKiBPerMin:
+        Math.round(slope(floors(steady, 30).map((x) => [x.t / 60, x.rssBytes / 1024])) * 10) / 10,
       fds: {
         afterWarmup: first?.fds ?? 0,
         end: last?.fds ?? 0,
@@ -162,6 +181,7 @@ async function soak(name: string): Promise<Result> {
       logs,
       logMessages,
       stats,
+      samples,
     };
   } finally {
     await svc.stop();
@@ -173,19 +193,19 @@ for (const name of (values.only ?? "").split(",").filter((x) => x !== "")) {
   console.error(`soak: ${name} for ${seconds} s (warm-up ${warmup} s)`);
   const r = await soak(name);
   results.push(r);
-  console.error(JSON.stringify({ ...r, stats: undefined }));
+  console.error(JSON.stringify({ ...r, stats: undefined, samples: undefined }));
 }
 const out =
   values.out ?? join(ROOT, "bench/results", `soak-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(results, null, 2));
 console.log(
-  "| service | valid / invalid requests | unexpected | RSS after warm-up → end (MiB) | RSS slope (KiB/min) | fds after warm-up → end (max) | fd slope (/min) | warn / error logs |",
+  "| service | valid / invalid requests | unexpected | RSS after warm-up → end (MiB) | RSS slope, all / floor (KiB/min) | fds after warm-up → end (max) | fd slope (/min) | warn / error logs |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.service} | ${r.traffic.valid} / ${r.traffic.invalid} | ${r.traffic.unexpected} | ${r.rssMiB.afterWarmup} → ${r.rssMiB.end} | ${r.rssSlopeKiBPerMin} | ${r.fds.afterWarmup} → ${r.fds.end} (${r.fds.max}) | ${r.fdSlopePerMin} | ${r.logs.warn ?? 0} / ${(r.logs.error ?? 0) + (r.logs.fatal ?? 0)} |`,
+    `| ${r.service} | ${r.traffic.valid} / ${r.traffic.invalid} | ${r.traffic.unexpected} | ${r.rssMiB.afterWarmup} → ${r.rssMiB.end} | ${r.rssSlopeKiBPerMin} / ${r.rssFloorSlopeKiBPerMin} | ${r.fds.afterWarmup} → ${r.fds.end} (${r.fds.max}) | ${r.fdSlopePerMin} | ${r.logs.warn ?? 0} / ${(r.logs.error ?? 0) + (r.logs.fatal ?? 0)} |`,
   );
 }
 console.log(`results: ${out}`);
