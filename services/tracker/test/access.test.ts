@@ -182,6 +182,27 @@ describe("rate limits and key", () => {
     }
   });
 
+  it("a keyless peer cannot be stopped or moved from another address (HTTP)", async () => {
+    const t = await startTracker();
+    try {
+      const h = randomBytes(20);
+      const peerId = randomBytes(20);
+      const from = (local: string, port: number, event?: "stopped"): Promise<Record<string, unknown>> =>
+        httpGet(
+          `http://127.0.0.1:${t.httpPort}/announce?${announceQuery({ infoHash: h, peerId, port, event })}`,
+          local,
+        );
+      assert.equal(failureOf(await from("127.0.0.1", 5)), undefined);
+      assert.equal(failureOf(await from("127.0.0.3", 7, "stopped")), undefined);
+      const other = await httpGet(
+        `${t.url}/announce?${announceQuery({ infoHash: h, peerId: randomBytes(20), port: 6 })}`,
+      );
+      assert.deepEqual(Buffer.from(other.peers as Uint8Array), Buffer.from([127, 0, 0, 1, 0, 5]));
+    } finally {
+      await t.close();
+    }
+  });
+
   it("non-compact replies carry binary peer ids", async () => {
     const t = await startTracker();
     try {

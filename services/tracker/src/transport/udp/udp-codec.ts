@@ -10,8 +10,10 @@ export const ACTION_CONNECT = 0;
 export const ACTION_ANNOUNCE = 1;
 export const ACTION_SCRAPE = 2;
 export const ACTION_ERROR = 3;
+/** Most bytes of BEP 41 options after a request. */
+const MAX_OPTION_BYTES = 256;
 /** Largest datagram read; anything longer is dropped. */
-export const MAX_UDP_REQUEST = 16 + 74 * 20 + 256;
+export const MAX_UDP_REQUEST = 16 + 74 * 20 + MAX_OPTION_BYTES;
 /** BEP 15: at most about 74 info-hashes fit one scrape. */
 export const MAX_UDP_SCRAPE = 74;
 
@@ -77,6 +79,7 @@ function splitScrape(msg: Buffer): { n: number; urlData: string } | undefined {
   for (let n = Math.min(Math.floor(body / 20), MAX_UDP_SCRAPE); n >= 1; n--) {
     const at = 16 + n * 20;
     if (at === msg.length) continue;
+    if (msg.length - at > MAX_OPTION_BYTES) break;
     const urlData = readUrlData(msg, at, true);
     if (urlData !== undefined && urlData.startsWith("/")) return { n, urlData };
   }
