@@ -191,7 +191,7 @@ export class MemorySwarmStore implements SwarmStore {
   #removeAt(swarm: Swarm, arena: PeerArena, slot: number): void {
     if ((arena.flags(slot) & FLAG_SEEDER) !== 0) this.#adjust(swarm, -1, 0);
     else this.#adjust(swarm, 0, -1);
-    this.#ids.release(arena.refs[slot] ?? 0);
+    this.#ids.release(arena.ref(slot));
     arena.remove(slot);
     swarm.count--;
   }
@@ -206,7 +206,8 @@ export class MemorySwarmStore implements SwarmStore {
 
 /**
  * Copies up to `want` records of `arena` from `start` (wrapping, skipping `self`) into `compact` (and their ids
- * into `ids`) from record `at` on: contiguous runs of the addr column are copied whole. Returns how many.
+ * into `idsOut`) from record `at` on: contiguous runs of the address column (up to a page end) are copied whole.
+ * The caller asks for no more than the arena has besides `self`.
  */
 function takeRun(
   arena: PeerArena,
@@ -222,18 +223,19 @@ function takeRun(
   const w = arena.addrLength;
   let k = 0;
   let j = start;
-  for (let guard = 0; k < want && guard < 5; guard++) {
-    const end = self >= j && self < n ? self : n;
-    const take = Math.min(end - j, want - k);
-    if (take > 0) {
-      if (compact) compact.set(arena.addr.subarray(j * w, (j + take) * w), (at + k) * w);
-      if (idsOut)
-        for (let t = 0; t < take; t++) ids.copyId(arena.refs[j + t] ?? 0, idsOut, (at + k + t) * 20);
-      k += take;
-      j += take;
-    }
-    if (j === self) j++;
+  while (k < want) {
     if (j >= n) j = 0;
+    if (j === self) {
+      j++;
+      continue;
+    }
+    let end = Math.min(n, arena.runEnd(j));
+    if (self > j && self < end) end = self;
+    const take = Math.min(end - j, want - k);
+    if (compact) compact.set(arena.addressRun(j, take), (at + k) * w);
+    if (idsOut) for (let t = 0; t < take; t++) ids.copyId(arena.ref(j + t), idsOut, (at + k + t) * 20);
+    k += take;
+    j += take;
   }
   return k;
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { addressToBytes } from "./peer-address.js";
 import {
+  PAGE,
   PeerArena,
   Swarm,
   FLAG_HAS_KEY,
@@ -23,7 +24,7 @@ describe("PeerArena (packed peer records)", () => {
       arena.add(ref);
     }
     assert.equal(arena.count, 3000);
-    for (const ref of refs) assert.equal(arena.refs[arena.find(ref)], ref);
+    for (const ref of refs) assert.equal(arena.ref(arena.find(ref)), ref);
     // remove every other peer, checking all remaining stay findable
     for (let i = 0; i < refs.length; i += 2) arena.remove(arena.find(refs[i] ?? 0));
     assert.equal(arena.count, 1500);
@@ -43,15 +44,15 @@ describe("PeerArena (packed peer records)", () => {
     const slot = arena.add(42);
     arena.write(slot, v4("192.0.2.9"), 6881, 5, 0xdeadbeef, 99);
     assert.equal(arena.flags(slot), 5);
-    assert.equal(arena.keys[slot], 0xdeadbeef);
+    assert.equal(arena.key(slot), 0xdeadbeef);
     assert.equal(arena.expires(slot), 99);
     assert.ok(arena.sameAddress(slot, v4("192.0.2.9")));
     assert.ok(!arena.sameAddress(slot, v4("192.0.2.8")));
-    assert.deepEqual(Buffer.from(arena.addr.subarray(0, 6)), Buffer.from([192, 0, 2, 9, 0x1a, 0xe1]));
+    assert.deepEqual(Buffer.from(arena.addressRun(0, 1)), Buffer.from([192, 0, 2, 9, 0x1a, 0xe1]));
     const six = new PeerArena(true, 7);
     const ip6 = addressToBytes("2001:db8::1") ?? new Uint8Array(16);
     six.write(six.add(1), ip6, 443, 0, 0, 1);
-    assert.deepEqual(Buffer.from(six.addr.subarray(0, 18)), Buffer.concat([ip6, Buffer.from([1, 0xbb])]));
+    assert.deepEqual(Buffer.from(six.addressRun(0, 1)), Buffer.concat([ip6, Buffer.from([1, 0xbb])]));
   });
 });
 
@@ -69,5 +70,52 @@ describe("Swarm.match", () => {
     assert.equal(swarm.match(5, v4("10.0.1.9"), undefined), MATCH_CROWDED);
     assert.ok(swarm.match(5, v4("10.0.1.3"), undefined) >= 0);
     assert.equal(swarm.match(0, randomBytes(16), undefined), MATCH_NONE);
+  });
+});
+
+describe("peer lists across pages", () => {
+  it("hands out distinct peers, never the announcing one, from swarms spanning several pages", async () => {
+    const { MemorySwarmStore } = await import("./memory-swarm-store.js");
+    const { ManualClock } = await import("@switchboard/runtime");
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const infoHash = Buffer.alloc(20, 3);
+    const peer = (n: number) => ({
+      infoHash,
+      peerId: Buffer.concat([Buffer.alloc(16, 7), Buffer.from(Uint32Array.of(n).buffer)]),
+      ip: v4(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`),
+      port: 1000 + (n % 60000),
+      seeder: false,
+      key: undefined,
+      kind: "ip" as const,
+      remove: false,
+      completed: false,
+    });
+    const total = PAGE * 3 + 17;
+    for (let n = 1; n <= total; n++)
+      assert.ok(store.announce(peer(n), { numwant: 0, family: "v4", withIds: false }).ok);
+    for (let round = 0; round < 30; round++) {
+      const self = 1 + ((round * 97) % total);
+      const out = store.announce(peer(self), { numwant: total, family: "v4", withIds: true });
+      assert.ok(out.ok);
+      assert.equal(out.peers.compact4.length, (total - 1) * 6);
+      const seen = new Set<string>();
+      for (let i = 0; i < total - 1; i++)
+        seen.add(Buffer.from(out.peers.compact4.subarray(i * 6, i * 6 + 4)).join("."));
+      assert.equal(seen.size, total - 1, "all distinct");
+      assert.ok(!seen.has(`10.${self >> 16}.${(self >> 8) & 255}.${self & 255}`), "never itself");
+      const ids = out.peers.ids4 ?? new Uint8Array(0);
+      for (let i = 0; i < total - 1; i++) {
+        const n = Buffer.from(ids.subarray(i * 20 + 16, i * 20 + 20)).readUInt32LE(0);
+        const addr = Buffer.from(out.peers.compact4.subarray(i * 6, i * 6 + 4)).join(".");
+        assert.equal(addr, `10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`, "id and address of one peer");
+      }
+    }
+    // half leave: records move across pages and stay consistent
+    for (let n = 1; n <= total; n += 2)
+      store.announce({ ...peer(n), remove: true }, { numwant: 0, family: "v4", withIds: false });
+    store.sweep();
+    const rest = store.announce(peer(2), { numwant: total, family: "v4", withIds: false });
+    assert.ok(rest.ok);
+    assert.equal(rest.peers.compact4.length, (Math.floor(total / 2) - 1) * 6);
   });
 });

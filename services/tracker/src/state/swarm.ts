@@ -31,34 +31,63 @@ const REBUILD_LOAD = 0.65;
 /** Arena number of a peer: WebRTC peers apart, then by address family. */
 export const arenaOf = (ws: boolean, v6: boolean): number => (ws ? 2 : 0) | (v6 ? 1 : 0);
 
+/** Records per page: pages have one fixed size, so growth never copies records or leaves odd-sized holes. */
+export const PAGE = 128;
+const PAGE_SHIFT = 7;
+const PAGE_MASK = PAGE - 1;
+
+/**
+ * One page of every column, in two typed arrays (few JS objects per page): `words` holds the id references
+ * [0, capacity), keys [capacity, 2 × capacity) and meta words [2 × capacity, 3 × capacity); `addr` the
+ * compact addresses.
+ */
+class Page {
+  readonly capacity: number;
+  readonly words: Uint32Array;
+  readonly addr: Uint8Array;
+  constructor(capacity: number, addrLength: number) {
+    this.capacity = capacity;
+    this.words = new Uint32Array(capacity * 3);
+    this.addr = new Uint8Array(capacity * addrLength);
+  }
+  get bytes(): number {
+    return this.words.byteLength + this.addr.byteLength;
+  }
+}
+
 export class PeerArena {
   /** Bytes of address + port per peer: 6 (IPv4) or 18 (IPv6). */
   readonly addrLength: 6 | 18;
   count = 0;
-  refs: Uint32Array;
-  keys: Uint32Array;
-  meta: Uint32Array;
-  addr: Uint8Array;
+  /**
+   * Columns in pages of `PAGE` records; the first page starts small and doubles up to `PAGE` (small swarms stay
+   * small), then whole pages are added and dropped.
+   */
+  #pages: Page[];
   #index: Uint16Array | Uint32Array;
   readonly #salt: number;
 
   constructor(v6: boolean, salt: number, capacity = 2) {
     this.addrLength = v6 ? 18 : 6;
     this.#salt = salt;
-    this.refs = new Uint32Array(capacity);
-    this.keys = new Uint32Array(capacity);
-    this.meta = new Uint32Array(capacity);
-    this.addr = new Uint8Array(capacity * this.addrLength);
+    this.#pages = [new Page(Math.min(PAGE, capacity), this.addrLength)];
     this.#index = new Uint16Array(4);
   }
 
   get capacity(): number {
-    return this.refs.length;
+    const pages = this.#pages;
+    return pages.length === 1 ? (pages[0]?.capacity ?? 0) : pages.length * PAGE;
   }
 
   /** Bytes held by this arena's arrays. */
   get bytes(): number {
-    return this.refs.byteLength * 3 + this.addr.byteLength + this.#index.byteLength;
+    let n = this.#index.byteLength;
+    for (const p of this.#pages) n += p.bytes;
+    return n;
+  }
+
+  #page(slot: number): Page {
+    return this.#pages[slot >>> PAGE_SHIFT];
   }
 
   /** Home position of a reference in an index of `size` entries (multiply-shift, salted). */
@@ -78,9 +107,11 @@ export class PeerArena {
       const v = index[i] ?? 0;
       if (v === 0) return -1;
       const slot = v - 1;
-      if (this.refs[slot] === ref) {
+      const page = this.#page(slot);
+      const at = slot & PAGE_MASK;
+      if (page.words[at] === ref) {
         if (sameFamily && this.sameAddress(slot, ip)) return slot;
-        if (((this.meta[slot] ?? 0) >>> 28) & FLAG_HAS_KEY) tally.keyed = slot;
+        if (((page.words[2 * page.capacity + at] ?? 0) >>> 28) & FLAG_HAS_KEY) tally.keyed = slot;
         tally.same++;
       }
       i = i + 1 === size ? 0 : i + 1;
@@ -95,24 +126,50 @@ export class PeerArena {
     for (;;) {
       const v = index[i] ?? 0;
       if (v === 0) return -1;
-      if (this.refs[v - 1] === ref) return v - 1;
+      if (this.ref(v - 1) === ref) return v - 1;
       i = i + 1 === size ? 0 : i + 1;
     }
   }
 
+  ref(slot: number): number {
+    return this.#page(slot).words[slot & PAGE_MASK] ?? 0;
+  }
+
+  key(slot: number): number {
+    const page = this.#page(slot);
+    return page.words[page.capacity + (slot & PAGE_MASK)] ?? 0;
+  }
+
+  #meta(slot: number): number {
+    const page = this.#page(slot);
+    return page.words[2 * page.capacity + (slot & PAGE_MASK)] ?? 0;
+  }
+
   flags(slot: number): number {
-    return (this.meta[slot] ?? 0) >>> 28;
+    return this.#meta(slot) >>> 28;
   }
 
   expires(slot: number): number {
-    return (this.meta[slot] ?? 0) & EXPIRES_MASK;
+    return this.#meta(slot) & EXPIRES_MASK;
+  }
+
+  /** The compact address + port of `n` records from `slot` on (all within one page: see `runEnd`). */
+  addressRun(slot: number, n: number): Uint8Array {
+    const w = this.addrLength;
+    const at = (slot & PAGE_MASK) * w;
+    return this.#page(slot).addr.subarray(at, at + n * w);
+  }
+
+  /** End (exclusive) of the page holding `slot`: records up to there are contiguous in memory. */
+  runEnd(slot: number): number {
+    return (slot | PAGE_MASK) + 1;
   }
 
   /** Whether `slot` holds the 16-byte stored address `ip` (of this arena's family). */
   sameAddress(slot: number, ip: Uint8Array): boolean {
-    const addr = this.addr;
+    const addr = this.#page(slot).addr;
     if (this.addrLength === 6) {
-      const base = slot * 6;
+      const base = (slot & PAGE_MASK) * 6;
       return (
         addr[base] === ip[12] &&
         addr[base + 1] === ip[13] &&
@@ -120,25 +177,27 @@ export class PeerArena {
         addr[base + 3] === ip[15]
       );
     }
-    const base = slot * 18;
+    const base = (slot & PAGE_MASK) * 18;
     for (let i = 0; i < 16; i++) if (addr[base + i] !== ip[i]) return false;
     return true;
   }
 
   /** Appends a record for `ref` and returns its slot (fields are written by `write`). */
   add(ref: number): number {
-    if (this.count === this.capacity) this.#resize(this.capacity + Math.max(4, this.capacity >> 3));
+    if (this.count === this.capacity) this.#grow();
     if (this.count + 1 > this.#index.length * MAX_LOAD) this.#rebuildIndex(this.count + 1);
     const slot = this.count++;
-    this.refs[slot] = ref;
+    this.#page(slot).words[slot & PAGE_MASK] = ref;
     this.#insert(slot);
     return slot;
   }
 
   write(slot: number, ip: Uint8Array, port: number, flags: number, key: number, expires: number): void {
-    const addr = this.addr;
+    const page = this.#page(slot);
+    const at = slot & PAGE_MASK;
+    const addr = page.addr;
     if (this.addrLength === 6) {
-      const base = slot * 6;
+      const base = at * 6;
       addr[base] = ip[12] ?? 0;
       addr[base + 1] = ip[13] ?? 0;
       addr[base + 2] = ip[14] ?? 0;
@@ -146,13 +205,13 @@ export class PeerArena {
       addr[base + 4] = port >>> 8;
       addr[base + 5] = port & 0xff;
     } else {
-      const base = slot * 18;
+      const base = at * 18;
       addr.set(ip.subarray(0, 16), base);
       addr[base + 16] = port >>> 8;
       addr[base + 17] = port & 0xff;
     }
-    this.keys[slot] = key >>> 0;
-    this.meta[slot] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
+    page.words[page.capacity + at] = key >>> 0;
+    page.words[2 * page.capacity + at] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
   }
 
   /** Removes the record in `slot`, moving the last record into it. */
@@ -161,28 +220,52 @@ export class PeerArena {
     const last = this.count - 1;
     if (slot !== last) {
       this.#deleteIndexOf(last);
-      this.refs[slot] = this.refs[last] ?? 0;
-      this.keys[slot] = this.keys[last] ?? 0;
-      this.meta[slot] = this.meta[last] ?? 0;
-      const n = this.addrLength;
-      this.addr.copyWithin(slot * n, last * n, last * n + n);
+      const to = this.#page(slot);
+      const from = this.#page(last);
+      const a = slot & PAGE_MASK;
+      const b = last & PAGE_MASK;
+      for (let c = 0; c < 3; c++) to.words[c * to.capacity + a] = from.words[c * from.capacity + b] ?? 0;
+      const w = this.addrLength;
+      to.addr.set(from.addr.subarray(b * w, b * w + w), a * w);
       this.#insert(slot);
     }
     this.count--;
   }
 
-  /** Gives back spare room after many peers left. */
+  /** Gives back spare room after many peers left: whole empty pages, or a mostly empty single page. */
   trim(): void {
-    if (this.capacity > 8 && this.count * 4 < this.capacity * 3)
-      this.#resize(Math.max(4, this.count + (this.count >> 3)));
+    const pages = this.#pages;
+    const needed = Math.max(1, Math.ceil(this.count / PAGE));
+    if (pages.length > needed) pages.length = needed;
+    const first = pages[0];
+    if (pages.length === 1 && first.capacity > 8 && this.count * 4 < first.capacity) {
+      this.#resizeFirst(Math.max(4, this.count * 2));
+    }
     if (this.#index.length > 8 && this.count < this.#index.length * (REBUILD_LOAD / 2))
       this.#rebuildIndex(this.count);
+  }
+
+  #grow(): void {
+    const pages = this.#pages;
+    const first = pages[0];
+    if (pages.length === 1 && first.capacity < PAGE) this.#resizeFirst(Math.min(PAGE, first.capacity * 2));
+    else pages.push(new Page(PAGE, this.addrLength));
+  }
+
+  #resizeFirst(capacity: number): void {
+    const old = this.#pages[0];
+    const next = new Page(capacity, this.addrLength);
+    const n = Math.min(this.count, capacity);
+    for (let c = 0; c < 3; c++)
+      next.words.set(old.words.subarray(c * old.capacity, c * old.capacity + n), c * capacity);
+    next.addr.set(old.addr.subarray(0, n * this.addrLength));
+    this.#pages[0] = next;
   }
 
   #insert(slot: number): void {
     const index = this.#index;
     const size = index.length;
-    let i = this.#home(this.refs[slot] ?? 0, size);
+    let i = this.#home(this.ref(slot), size);
     while ((index[i] ?? 0) !== 0) i = i + 1 === size ? 0 : i + 1;
     index[i] = slot + 1;
   }
@@ -191,14 +274,14 @@ export class PeerArena {
   #deleteIndexOf(slot: number): void {
     const index = this.#index;
     const size = index.length;
-    let i = this.#home(this.refs[slot] ?? 0, size);
+    let i = this.#home(this.ref(slot), size);
     while (index[i] !== slot + 1) i = i + 1 === size ? 0 : i + 1;
     let j = i;
     for (;;) {
       j = j + 1 === size ? 0 : j + 1;
       const v = index[j] ?? 0;
       if (v === 0) break;
-      const k = this.#home(this.refs[v - 1] ?? 0, size);
+      const k = this.#home(this.ref(v - 1), size);
       const movable = i <= j ? k <= i || k > j : k <= i && k > j;
       if (movable) {
         index[i] = v;
@@ -206,18 +289,6 @@ export class PeerArena {
       }
     }
     index[i] = 0;
-  }
-
-  #resize(capacity: number): void {
-    const n = this.count;
-    const grow = <T extends Uint32Array | Uint8Array>(from: T, next: T, per: number): T => {
-      next.set(from.subarray(0, n * per));
-      return next;
-    };
-    this.refs = grow(this.refs, new Uint32Array(capacity), 1);
-    this.keys = grow(this.keys, new Uint32Array(capacity), 1);
-    this.meta = grow(this.meta, new Uint32Array(capacity), 1);
-    this.addr = grow(this.addr, new Uint8Array(capacity * this.addrLength), this.addrLength);
   }
 
   /** A new index sized for `count` records at the rebuild load. */
@@ -289,7 +360,7 @@ export class Swarm {
     const same = tally.same;
     if (keyed >= 0) {
       const a = this.arenas[arenaAt(keyed)] as PeerArena;
-      return key !== undefined && key >>> 0 === a.keys[slotAt(keyed)] ? keyed : MATCH_KEY_MISMATCH;
+      return key !== undefined && key >>> 0 === a.key(slotAt(keyed)) ? keyed : MATCH_KEY_MISMATCH;
     }
     return same >= MAX_ADDRESSES_PER_ID ? MATCH_CROWDED : MATCH_NONE;
   }
