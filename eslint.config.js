@@ -10,6 +10,7 @@ export default tseslint.config(
       "**/node_modules/**",
       "**/.turbo/**",
       "bench/.peers/**",
+      "bench/.before/**",
       "bench/results/**",
       "**/*.d.ts",
     ],

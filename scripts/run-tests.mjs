@@ -9,7 +9,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const SKIP = new Set(["node_modules", "dist", ".turbo", ".git", ".peers", "results"]);
+const SKIP = new Set(["node_modules", "dist", ".turbo", ".git", ".peers", ".before", "results"]);
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {

@@ -8,8 +8,10 @@
  *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
  *     [--targets switchboard,opentracker,bittorrent-tracker]
  *
- * Each phase's best round is reported (the machine is shared); announces per server CPU-second is the figure
- * least disturbed by other load.
+ * Each figure is the median over the rounds (the machine is shared); announces per server CPU-second is the
+ * figure least disturbed by other load. Missing prerequisites (opentracker, bittorrent-tracker) are named with how
+ * to get them before anything starts; `--skip-missing` runs without those targets. `--before <git-rev>` adds our
+ * tracker as of that revision (target `switchboard-before`) for ratios against the before-state in the same run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +22,14 @@ import type { LoadJob, LoadReply } from "./load-worker.js";
 import { runUdpLoad } from "./load-udp.js";
 import { cpuSeconds, Latencies, rssBytes } from "./measure.js";
 import { PEERS, TORRENTS } from "./population.js";
-import { startBittorrentTracker, startOpentracker, startSwitchboard, type RunningTarget } from "./targets.js";
+import { describeMissing, missingPrerequisites } from "./prerequisites.js";
+import {
+  startBittorrentTracker,
+  startOpentracker,
+  startSwitchboard,
+  startSwitchboardAt,
+  type RunningTarget,
+} from "./targets.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +37,11 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "2" },
     "fill-seconds": { type: "string", default: "25" },
     targets: { type: "string", default: "switchboard,opentracker,bittorrent-tracker" },
+    "skip-missing": { type: "boolean", default: false },
+    /** Measured phases (`udp` alone for profiling the UDP path). */
+    phases: { type: "string", default: "http,udp" },
+    /** Also runs our tracker as of this git revision (e.g. `main`), for ratios against the before-state. */
+    before: { type: "string" },
     connections: { type: "string", default: "64" },
     threads: { type: "string", default: "1" },
     "udp-sockets": { type: "string", default: "8" },
@@ -41,6 +55,19 @@ const starters: Record<string, () => Promise<RunningTarget>> = {
   opentracker: startOpentracker,
   "bittorrent-tracker": startBittorrentTracker,
 };
+const before = values.before;
+if (before !== undefined) starters["switchboard-before"] = () => startSwitchboardAt(before);
+let targets = String(values.targets).split(",");
+if (before !== undefined && !targets.includes("switchboard-before"))
+  targets.splice(1, 0, "switchboard-before");
+for (const name of targets) if (!starters[name]) throw new Error(`unknown target ${name}`);
+const missing = missingPrerequisites(targets);
+if (missing.length > 0) {
+  console.error(describeMissing(missing));
+  if (!values["skip-missing"]) process.exit(2);
+  targets = targets.filter((t) => !missing.some((m) => m.target === t));
+  console.error(`going on without: ${missing.map((m) => m.target).join(", ")}`);
+}
 
 interface PhaseFigures {
   announcesPerSecond: number;
@@ -70,7 +97,7 @@ interface Running {
   /** RSS and peers held after the fill. */
   afterFill?: { rss: number; peers: number };
   k: number;
-  best: { http?: PhaseFigures; udp?: PhaseFigures };
+  rounds: { http: PhaseFigures[]; udp: PhaseFigures[] };
 }
 
 async function phase(t: RunningTarget, run: (l: Latencies) => Promise<LoadResult>): Promise<PhaseFigures> {
@@ -125,19 +152,33 @@ async function threadedLoad(r: Running, kind: "http" | "udp", latencies: Latenci
   };
 }
 
-const better = (a: PhaseFigures | undefined, b: PhaseFigures): PhaseFigures =>
-  a === undefined || b.announcesPerSecond > a.announcesPerSecond ? b : a;
+/** Field-wise median of the rounds' figures. */
+function median(list: readonly PhaseFigures[]): PhaseFigures {
+  const mid = (pick: (f: PhaseFigures) => number): number => {
+    const v = list.map(pick).sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length % 2 === 1 ? (v[m] ?? 0) : ((v[m - 1] ?? 0) + (v[m] ?? 0)) / 2;
+  };
+  return {
+    announcesPerSecond: Math.round(mid((f) => f.announcesPerSecond)),
+    announcesPerCpuSecond: Math.round(mid((f) => f.announcesPerCpuSecond)),
+    errors: mid((f) => f.errors),
+    p50ms: mid((f) => f.p50ms),
+    p99ms: mid((f) => f.p99ms),
+    serverCpuPercent: Math.round(mid((f) => f.serverCpuPercent)),
+  };
+}
 
 /** All targets run at once (idle ones cost nothing); rounds interleave them so machine noise hits all alike. */
 const running: Running[] = [];
 const results: TargetFigures[] = [];
 try {
-  for (const name of String(values.targets).split(",")) {
+  for (const name of targets) {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
     const target = await start();
     await new Promise((r) => setTimeout(r, 500));
-    running.push({ target, rss0: rssBytes(target.pid), k: 0, best: {} });
+    running.push({ target, rss0: rssBytes(target.pid), k: 0, rounds: { http: [], udp: [] } });
   }
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
   // measured announces meet populated swarms, as on a live tracker.
@@ -156,10 +197,23 @@ try {
   for (let round = 1; round <= rounds; round++) {
     for (const r of running) {
       const t = r.target;
-      const http = await phase(t, (latencies) => threadedLoad(r, "http", latencies));
-      const udp = await phase(t, (latencies) => threadedLoad(r, "udp", latencies));
-      r.best.http = better(r.best.http, http);
-      r.best.udp = better(r.best.udp, udp);
+      const phases = String(values.phases).split(",");
+      const skipped: PhaseFigures = {
+        announcesPerSecond: 0,
+        announcesPerCpuSecond: 0,
+        errors: 0,
+        p50ms: 0,
+        p99ms: 0,
+        serverCpuPercent: 0,
+      };
+      const http = phases.includes("http")
+        ? await phase(t, (latencies) => threadedLoad(r, "http", latencies))
+        : skipped;
+      const udp = phases.includes("udp")
+        ? await phase(t, (latencies) => threadedLoad(r, "udp", latencies))
+        : skipped;
+      r.rounds.http.push(http);
+      r.rounds.udp.push(udp);
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
     }
   }
@@ -170,8 +224,8 @@ try {
     const added = peersHeld - (r.afterFill?.peers ?? peersHeld);
     results.push({
       target: r.target.name,
-      http: r.best.http as PhaseFigures,
-      udp: r.best.udp as PhaseFigures,
+      http: median(r.rounds.http),
+      udp: median(r.rounds.udp),
       peersHeld,
       rssGrowthBytes: growth,
       rssBytesPerPeer: Math.round(growth / peersHeld),
@@ -203,9 +257,13 @@ for (const r of results) {
 const ours = results.find((r) => r.target === "switchboard");
 if (ours) {
   for (const other of results.filter((r) => r !== ours)) {
-    const ratio = (p: "http" | "udp"): string =>
-      (ours[p].announcesPerSecond / Math.max(1, other[p].announcesPerSecond)).toFixed(2);
-    console.log(`switchboard / ${other.target}: HTTP ${ratio("http")}×, UDP ${ratio("udp")}×`);
+    const ratio = (p: "http" | "udp", f: "announcesPerSecond" | "announcesPerCpuSecond"): string =>
+      (ours[p][f] / Math.max(1, other[p][f])).toFixed(2);
+    console.log(
+      `switchboard / ${other.target}: announces/s HTTP ${ratio("http", "announcesPerSecond")}×, UDP ${ratio("udp", "announcesPerSecond")}×; ` +
+        `per server CPU-second HTTP ${ratio("http", "announcesPerCpuSecond")}×, UDP ${ratio("udp", "announcesPerCpuSecond")}×; ` +
+        `RSS per peer ${(ours.rssBytesPerPeer / Math.max(1, other.rssBytesPerPeer)).toFixed(2)}×`,
+    );
   }
   if (typeof ours.extra?.peerBytes === "number") {
     console.log(
@@ -215,4 +273,7 @@ if (ours) {
 }
 const dir = new URL("../results/", import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `tracker-${Date.now()}.json`), JSON.stringify({ seconds, rounds, results }, null, 2));
+writeFileSync(
+  join(dir, `tracker-${Date.now()}.json`),
+  JSON.stringify({ seconds, rounds, before, results }, null, 2),
+);

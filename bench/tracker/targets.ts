@@ -1,7 +1,7 @@
 /** The trackers under test, each started as its own process on free loopback ports and stopped afterwards. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@switchboard/test-support";
@@ -47,10 +47,42 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 export async function startSwitchboard(): Promise<RunningTarget> {
+  return startSwitchboardFrom(join(root, "services/tracker"), "switchboard");
+}
+
+/**
+ * Our tracker as of git revision `rev`: its `services/tracker` exported into bench/.before/<commit> (git-ignored),
+ * run against this checkout's packages and node_modules (only the tracker's own code is the before-state).
+ */
+export async function startSwitchboardAt(rev: string): Promise<RunningTarget> {
+  const commit = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root })
+    .toString()
+    .trim();
+  const dir = join(root, "bench/.before", commit);
+  if (!existsSync(join(dir, "services/tracker/src/main.ts"))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync("git", ["archive", commit, "services/tracker"], {
+      cwd: root,
+      maxBuffer: 1 << 28,
+    });
+    execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  }
+  return startSwitchboardFrom(join(dir, "services/tracker"), "switchboard-before");
+}
+
+async function startSwitchboardFrom(serviceDir: string, name: string): Promise<RunningTarget> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", join(root, "services/tracker/src/main.ts")],
+    [
+      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our tracker, written when it stops.
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      "--conditions=source",
+      "--import",
+      "tsx",
+      join(serviceDir, "src/main.ts"),
+    ],
     {
       cwd: root,
       env: {
@@ -67,7 +99,7 @@ export async function startSwitchboard(): Promise<RunningTarget> {
   );
   await waitForHttp(port, child);
   return {
-    name: "switchboard",
+    name,
     pid: child.pid ?? 0,
     httpPort: port,
     udpPort: port,

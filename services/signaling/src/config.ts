@@ -1,4 +1,14 @@
-import { bool, int, list, logLevelField, optionalStr, port, str, type ConfigOf } from "@switchboard/runtime";
+import {
+  bool,
+  cidrList,
+  int,
+  list,
+  logLevelField,
+  optionalStr,
+  port,
+  str,
+  type ConfigOf,
+} from "@switchboard/runtime";
 
 const url = (scheme: RegExp) => (entry: string) => {
   if (!scheme.test(entry)) throw new Error(`expected ${String(scheme)} URLs, got "${entry}"`);
@@ -36,6 +46,16 @@ export const signalingConfigSpec = {
     env: "JWT_PUBLIC_KEY",
     doc: "PEM (SPKI) public key for ES256/RS256 client tokens",
   }),
+  jwtAudience: list({
+    env: "JWT_AUDIENCE",
+    doc: "accepted token `aud` values, comma-separated (a token must name one)",
+    default: ["switchboard-signaling"],
+  }),
+  jwtIssuer: list({
+    env: "JWT_ISSUER",
+    doc: "accepted token `iss` values, comma-separated (a token must carry one)",
+    default: ["switchboard"],
+  }),
   allowAnonymous: bool({ env: "ALLOW_ANONYMOUS", doc: "accept clients without a token", default: true }),
   meetingTtl: int({
     env: "MEETING_TTL",
@@ -49,6 +69,16 @@ export const signalingConfigSpec = {
     default: 100,
     min: 2,
     max: 10_000,
+  }),
+  meetingCreateLimit: int({
+    env: "SIGNALING_MEETING_CREATE_LIMIT",
+    doc: "meetings one client address (or one token user) may create per minute",
+    default: 10,
+    min: 1,
+  }),
+  trustedProxies: cidrList({
+    env: "SIGNALING_TRUSTED_PROXIES",
+    doc: "proxies (addresses or subnets) whose X-Forwarded-For gives the client address (rate limits)",
   }),
   corsOrigins: list({ env: "CORS_ORIGINS", doc: "origins allowed to call /api (empty: none; * for any)" }),
   maxFrameBytes: int({

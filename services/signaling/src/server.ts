@@ -19,6 +19,7 @@ import { RoomSync } from "./core/room-sync.js";
 import { Router } from "./core/router.js";
 import { createSignalingMetrics } from "./metrics.js";
 import { registerErrorHandler } from "./rest/error-handler.js";
+import { createRouteRateLimit, rateLimitPlugin } from "./rest/create-rate-limit.js";
 import { registerMeetingsRoutes } from "./rest/meetings-routes.js";
 import { RoomView } from "./state/room-view.js";
 import { SessionRegistry } from "./state/session-registry.js";
@@ -102,11 +103,18 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
   const verifyToken = createTokenVerifier({
     jwtSecret: config.jwtSecret,
     jwtPublicKey: config.jwtPublicKey,
+    audience: config.jwtAudience,
+    issuer: config.jwtIssuer,
     allowAnonymous: config.allowAnonymous,
     now: () => clock.now(),
   });
 
-  const app = fastify({ ...fastifyLogging(logger.child({ component: "http" })), bodyLimit: 64 * 1024 });
+  const app = fastify({
+    ...fastifyLogging(logger.child({ component: "http" })),
+    bodyLimit: 64 * 1024,
+    // `req.ip`: the rightmost X-Forwarded-For address that is not a trusted proxy, else the socket's.
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+  });
   if (config.corsOrigins.length > 0) {
     void app.register(cors, { origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins] });
   }
@@ -123,13 +131,17 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
       connections: ws.size,
     }),
   });
-  registerMeetingsRoutes(app, {
-    store,
-    rooms,
-    verifyToken,
-    clock,
-    defaults,
-    meetingTtlMs: config.meetingTtl * 1000,
+  void app.register(async (api) => {
+    await api.register(rateLimitPlugin, { global: false });
+    registerMeetingsRoutes(api, {
+      store,
+      rooms,
+      verifyToken,
+      clock,
+      defaults,
+      meetingTtlMs: config.meetingTtl * 1000,
+      createLimit: createRouteRateLimit({ perMinute: config.meetingCreateLimit, verifyToken }),
+    });
   });
 
   const wsLogger = logger.child({ component: "ws" });

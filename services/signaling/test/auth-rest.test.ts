@@ -9,6 +9,8 @@ const token = (claims: Record<string, unknown>, exp = "10m", secret = SECRET) =>
     .setProtectedHeader({ alg: "HS256" })
     .setIssuedAt()
     .setExpirationTime(exp)
+    .setAudience("switchboard-signaling")
+    .setIssuer("switchboard")
     .sign(new TextEncoder().encode(secret));
 
 describe("JWT authentication and the meetings REST API", () => {
@@ -174,11 +176,18 @@ describe("JWT authentication and the meetings REST API", () => {
   it("accepts tokens signed with a configured public key (ES256)", async () => {
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const pem = await exportSPKI(publicKey);
-    const pk = await startServer({ JWT_PUBLIC_KEY: pem, ALLOW_ANONYMOUS: "false" });
+    const pk = await startServer({
+      JWT_PUBLIC_KEY: pem,
+      ALLOW_ANONYMOUS: "false",
+      JWT_AUDIENCE: "meet.example",
+      JWT_ISSUER: "https://id.example",
+    });
     try {
       const jwt = await new SignJWT({ sub: "k1", name: "Kay" })
         .setProtectedHeader({ alg: "ES256" })
         .setExpirationTime("5m")
+        .setAudience("meet.example")
+        .setIssuer("https://id.example")
         .sign(privateKey);
       const { roomId } = await createMeeting(pk.http, {}, { authorization: `Bearer ${jwt}` });
       const c = await TestClient.session(pk.ws, { token: jwt });

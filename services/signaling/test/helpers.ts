@@ -23,7 +23,14 @@ export async function startServer(
   extra: { store?: SignalingStore; clock?: Clock; instanceId?: string } = {},
 ): Promise<TestServer> {
   const config = loadConfig(signalingConfigSpec, {
-    env: { SIGNALING_HOST: "127.0.0.1", SIGNALING_PORT: "0", LOG_LEVEL: "silent", ...env },
+    // Suites create many meetings from 127.0.0.1: the creation limit has its own test.
+    env: {
+      SIGNALING_HOST: "127.0.0.1",
+      SIGNALING_PORT: "0",
+      LOG_LEVEL: "silent",
+      SIGNALING_MEETING_CREATE_LIMIT: "10000",
+      ...env,
+    },
     check: checkSignalingConfig,
   });
   const logger = createLogger({ name: "signaling-test", level: config.logLevel });

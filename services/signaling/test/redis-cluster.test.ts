@@ -29,7 +29,7 @@ describe("two instances sharing Redis serve one room as one", () => {
   });
 
   it("relays offers, answers, candidates, chat and presence between a peer on each instance", async () => {
-    const { roomId } = await createMeeting(A.http, { title: "cross" });
+    const { roomId, hostKey } = await createMeeting(A.http, { title: "cross" });
     const a = await on(A);
     const b = await on(B);
     await a.request({ v: 1, type: "join", roomId, name: "A" });
@@ -85,7 +85,8 @@ describe("two instances sharing Redis serve one room as one", () => {
       jl.chat.map((c) => c.text),
       ["hi from B"],
     );
-    const parts = (await (await fetch(`${B.http}/api/meetings/${roomId}/participants`)).json()) as {
+    const url = `${B.http}/api/meetings/${roomId}/participants`;
+    const parts = (await (await fetch(url, { headers: { "x-host-key": hostKey } })).json()) as {
       participants: unknown[];
     };
     assert.equal(parts.participants.length, 3);
@@ -129,7 +130,7 @@ describe("two instances sharing Redis serve one room as one", () => {
   });
 
   it("drops the participants of a crashed instance when its presence expires", async () => {
-    const { roomId } = await createMeeting(A.http);
+    const { roomId, hostKey } = await createMeeting(A.http);
     const a = await on(A);
     await a.request({ v: 1, type: "join", roomId });
     const port = await freePort();
@@ -167,7 +168,8 @@ describe("two instances sharing Redis serve one room as one", () => {
       await exited;
       const left = await a.nextOf("peer.left", (m) => m.peerId === c.sessionId, 8000);
       assert.equal(left.reason, "disconnected");
-      const parts = (await (await fetch(`${A.http}/api/meetings/${roomId}/participants`)).json()) as {
+      const partsUrl = `${A.http}/api/meetings/${roomId}/participants`;
+      const parts = (await (await fetch(partsUrl, { headers: { "x-host-key": hostKey } })).json()) as {
         participants: { peerId: string }[];
       };
       assert.deepEqual(

@@ -41,7 +41,7 @@ describe("Redis stopped and restarted mid-test", () => {
   });
 
   it("keeps local relay working, answers retryable errors, then recovers with rooms and presence intact", async () => {
-    const { roomId } = await createMeeting(A.http);
+    const { roomId, hostKey } = await createMeeting(A.http);
     const a1 = await on(A);
     const a2 = await on(A);
     const b1 = await on(B);
@@ -99,7 +99,9 @@ describe("Redis stopped and restarted mid-test", () => {
     await until("A reconnected", async () => (await health(A)).status === "ok");
     await until("B reconnected", async () => (await health(B)).status === "ok");
     await until("membership re-registered", async () => {
-      const r = await fetch(`${B.http}/api/meetings/${roomId}/participants`);
+      const r = await fetch(`${B.http}/api/meetings/${roomId}/participants`, {
+        headers: { "x-host-key": hostKey },
+      });
       if (r.status !== 200) return false;
       const ids = ((await r.json()) as { participants: { peerId: string }[] }).participants
         .map((p) => p.peerId)

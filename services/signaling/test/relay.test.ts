@@ -166,10 +166,10 @@ describe("signaling over real WebSockets (memory store)", () => {
   it("isolates many rooms: no message, presence or count crosses rooms", async () => {
     const rooms = await Promise.all(Array.from({ length: 8 }, () => createMeeting(srv.http)));
     const members = await Promise.all(
-      rooms.map(async ({ roomId }) => {
+      rooms.map(async ({ roomId, hostKey }) => {
         const pair = [await open(), await open()];
         for (const c of pair) await c.request({ v: 1, type: "join", roomId });
-        return { roomId, pair };
+        return { roomId, hostKey, pair };
       }),
     );
     for (const { roomId, pair } of members) {
@@ -177,7 +177,7 @@ describe("signaling over real WebSockets (memory store)", () => {
       await x.request({ v: 1, type: "chat", roomId, text: `hello ${roomId}` });
       await x.request({ v: 1, type: "signal", roomId, to: y.sessionId, data: { kind: "ice-restart" } });
     }
-    for (const { roomId, pair } of members) {
+    for (const { roomId, hostKey, pair } of members) {
       const [x, y] = pair as [TestClient, TestClient];
       await y.nextOf("signal");
       await y.nextOf("chat", (m) => m.entry.text === `hello ${roomId}`);
@@ -202,7 +202,9 @@ describe("signaling over real WebSockets (memory store)", () => {
         ).code,
         "unknown_peer",
       );
-      const res = await fetch(`${srv.http}/api/meetings/${roomId}/participants`);
+      const res = await fetch(`${srv.http}/api/meetings/${roomId}/participants`, {
+        headers: { "x-host-key": hostKey },
+      });
       assert.equal(((await res.json()) as { participants: unknown[] }).participants.length, 2);
     }
   });

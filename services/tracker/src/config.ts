@@ -1,3 +1,4 @@
+import { DATAGRAM_BACKEND_CHOICES } from "@switchboard/datagram";
 import {
   bool,
   cidrList,
@@ -5,6 +6,7 @@ import {
   list,
   loadConfig,
   logLevelField,
+  oneOf,
   optionalStr,
   port,
   str,
@@ -25,6 +27,18 @@ export const trackerConfigSpec = {
   }),
   udp: bool({ env: "TRACKER_UDP", doc: "serve the UDP tracker protocol (BEP 15)", default: true }),
   udpPort: port({ env: "TRACKER_UDP_PORT", doc: "UDP port", default: 8000 }),
+  udpIo: oneOf({
+    env: "TRACKER_UDP_IO",
+    doc: "UDP I/O: native = batched recvmmsg/sendmmsg (Linux addon), dgram = node:dgram, auto = native where built",
+    default: "auto",
+    values: DATAGRAM_BACKEND_CHOICES,
+  }),
+  udpBufferBytes: int({
+    env: "TRACKER_UDP_BUFFER_BYTES",
+    doc: "receive and send buffer asked of the OS for the UDP socket (capped by net.core.rmem_max/wmem_max); 0 = OS default",
+    default: 4 << 20,
+    min: 0,
+  }),
   udpSecret: optionalStr({
     env: "TRACKER_UDP_SECRET",
     doc: "secret of UDP connection ids (give all instances behind one UDP balancer the same; random if unset)",

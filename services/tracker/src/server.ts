@@ -162,6 +162,8 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
         ),
         metrics,
         logger: logger.child({ component: "udp" }),
+        backend: config.udpIo,
+        bufferBytes: config.udpBufferBytes,
       })
     : undefined;
   registerAdminRoutes(app, {
@@ -207,7 +209,10 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
         );
       }, config.sweepInterval * 1000);
       sweeper.unref();
-      logger.info({ http: a.port, udp: udpAddress?.port, host: config.host }, "tracker listening");
+      logger.info(
+        { http: a.port, udp: udpAddress?.port, udpIo: udp?.backend, host: config.host },
+        "tracker listening",
+      );
       return { http: { address: a.address, port: a.port }, udp: udpAddress };
     },
     async close() {

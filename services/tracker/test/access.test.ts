@@ -101,6 +101,33 @@ describe("passkeys", () => {
     }
   });
 
+  it("UDP: scrape carries the passkey in BEP 41 URL data and is always answered", async () => {
+    const c = new UdpTrackerClient("127.0.0.1", t.udpPort);
+    try {
+      const scrape = async (path: string | undefined): Promise<Buffer> => {
+        const b = Buffer.alloc(36);
+        b.set(await c.connect(), 0);
+        b.writeUInt32BE(2, 8);
+        randomBytes(4).copy(b, 12);
+        b.set(h, 16);
+        if (path === undefined) return c.request(b);
+        const url = Buffer.from(path);
+        return c.request(Buffer.concat([b, Buffer.from([2, url.length]), url, Buffer.from([0])]));
+      };
+      const without = await scrape(undefined);
+      assert.equal(without.readUInt32BE(0), 3);
+      assert.equal(without.subarray(8).toString(), "passkey required");
+      const wrong = await scrape("/wrongpasskey/scrape");
+      assert.equal(wrong.subarray(8).toString(), "invalid passkey");
+      const ok = await scrape("/goodpasskey1/scrape");
+      assert.equal(ok.readUInt32BE(0), 2);
+      assert.equal(ok.length, 8 + 12);
+      assert.ok(ok.readUInt32BE(8) + ok.readUInt32BE(16) >= 1, "the announced peers are counted");
+    } finally {
+      c.close();
+    }
+  });
+
   it("WebSocket: passkey as the first path segment", async () => {
     const c = await new WsTrackerClient(`ws://127.0.0.1:${t.httpPort}/goodpasskey1/announce`).open();
     const d = await new WsTrackerClient(`ws://127.0.0.1:${t.httpPort}/announce`).open();
@@ -150,6 +177,27 @@ describe("rate limits and key", () => {
         `${t.url}/announce?${announceQuery({ infoHash: h, peerId: randomBytes(20), port: 6 })}`,
       );
       assert.deepEqual(Buffer.from(other.peers as Uint8Array), Buffer.from([127, 0, 0, 2, 0, 5]));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("a keyless peer cannot be stopped or moved from another address (HTTP)", async () => {
+    const t = await startTracker();
+    try {
+      const h = randomBytes(20);
+      const peerId = randomBytes(20);
+      const from = (local: string, port: number, event?: "stopped"): Promise<Record<string, unknown>> =>
+        httpGet(
+          `http://127.0.0.1:${t.httpPort}/announce?${announceQuery({ infoHash: h, peerId, port, event })}`,
+          local,
+        );
+      assert.equal(failureOf(await from("127.0.0.1", 5)), undefined);
+      assert.equal(failureOf(await from("127.0.0.3", 7, "stopped")), undefined);
+      const other = await httpGet(
+        `${t.url}/announce?${announceQuery({ infoHash: h, peerId: randomBytes(20), port: 6 })}`,
+      );
+      assert.deepEqual(Buffer.from(other.peers as Uint8Array), Buffer.from([127, 0, 0, 1, 0, 5]));
     } finally {
       await t.close();
     }

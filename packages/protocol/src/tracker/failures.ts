@@ -13,6 +13,8 @@ export const TRACKER_FAILURES = {
   PASSKEY_REQUIRED: "passkey required",
   PASSKEY_INVALID: "invalid passkey",
   KEY_MISMATCH: "peer id already in use with another key",
+  PEER_ID_IN_USE: "peer id in use by another connection",
+  PEER_ID_CROWDED: "peer id already announced from too many addresses",
   RATE_LIMITED: "too many announces, slow down",
   SCRAPE_ALL_DISABLED: "scrape of all torrents is disabled",
   TOO_MANY_INFO_HASHES: "too many info_hash values in one scrape",

@@ -7,6 +7,10 @@ export interface TokenVerifierOptions {
   jwtSecret?: string | undefined;
   jwtPublicKey?: string | undefined;
   allowAnonymous: boolean;
+  /** Accepted `aud` values (the token must name one); default `switchboard-signaling`. */
+  audience?: readonly string[] | undefined;
+  /** Accepted `iss` values (the token must carry one); default `switchboard`. */
+  issuer?: readonly string[] | undefined;
   /** Current time in ms (tests pass a fake clock's). */
   now: () => number;
 }
@@ -17,10 +21,14 @@ const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
+export const DEFAULT_JWT_AUDIENCE = "switchboard-signaling";
+export const DEFAULT_JWT_ISSUER = "switchboard";
+
 /**
- * Verifies client JWTs (HS256 with `JWT_SECRET`, or ES256/RS256/EdDSA with `JWT_PUBLIC_KEY`): claims `sub`,
- * `name`, `email`, optional `rooms` (granted room ids) and `host` (room ids where the user is host).
- * No token: anonymous if allowed, else `unauthorized`.
+ * Verifies client JWTs (HS256 with `JWT_SECRET`, or ES256/RS256/EdDSA with `JWT_PUBLIC_KEY`): `exp`, `sub`,
+ * `aud` and `iss` required (a token without expiry, or minted for another service or by another issuer with
+ * the same key, is refused); claims `name`, `email`, optional `rooms` (granted room ids) and `host` (room ids
+ * where the user is host). No token: anonymous if allowed, else `unauthorized`.
  */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   let key: KeyObject | undefined;
@@ -32,6 +40,8 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     key = createPublicKey(opts.jwtPublicKey.replace(/\\n/g, "\n"));
     algorithms = ["ES256", "RS256", "EdDSA"];
   }
+  const audience = opts.audience ?? [];
+  const issuer = opts.issuer ?? [];
   return async (token) => {
     if (token === undefined) {
       if (opts.allowAnonymous) return ANONYMOUS;
@@ -43,6 +53,9 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         algorithms,
         currentDate: new Date(opts.now()),
         clockTolerance: 30,
+        requiredClaims: ["exp", "sub"],
+        audience: audience.length > 0 ? [...audience] : DEFAULT_JWT_AUDIENCE,
+        issuer: issuer.length > 0 ? [...issuer] : DEFAULT_JWT_ISSUER,
       });
       const userId = text(payload.sub);
       if (!userId) throw new SignalingError("unauthorized", "token has no subject");

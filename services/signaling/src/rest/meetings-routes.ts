@@ -11,6 +11,7 @@ import {
   UpdateMeetingBody,
   type MeetingSettings,
 } from "@switchboard/protocol";
+import type { RateLimitOptions } from "@fastify/rate-limit";
 import type { Clock } from "@switchboard/runtime";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Identity } from "../auth/identity.js";
@@ -18,7 +19,7 @@ import type { TokenVerifier } from "../auth/token-verifier.js";
 import { newMeeting, publicMeeting } from "../core/meeting-factory.js";
 import { peerInfo, type Rooms } from "../core/rooms.js";
 import { SignalingError } from "../errors.js";
-import { isHost } from "../state/admission.js";
+import { assertMayView, isHost } from "../state/admission.js";
 import type { SignalingStore, StoredMeeting } from "../store/store.js";
 
 export interface MeetingsRoutesOptions {
@@ -28,9 +29,23 @@ export interface MeetingsRoutesOptions {
   readonly clock: Clock;
   readonly defaults: MeetingSettings;
   readonly meetingTtlMs: number;
+  /** `@fastify/rate-limit` options of `POST /api/meetings` (the plugin registered on `app`). */
+  readonly createLimit?: RateLimitOptions | undefined;
 }
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
+const hostKeyOf = (req: FastifyRequest): string | undefined => {
+  const key = req.headers["x-host-key"];
+  return typeof key === "string" ? key : undefined;
+};
+
+const errors = {
+  429: ErrorReply,
+  400: ErrorReply,
+  401: ErrorReply,
+  403: ErrorReply,
+  404: ErrorReply,
+  503: ErrorReply,
+};
 
 /** The meetings REST API under `/api`, validated with the protocol's schemas. */
 export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOptions): void {
@@ -47,15 +62,17 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
   const asHost = async (req: FastifyRequest, roomId: string): Promise<StoredMeeting> => {
     const identity = await identify(req);
     const m = await load(roomId);
-    const key = req.headers["x-host-key"];
-    if (!isHost(m, identity, typeof key === "string" ? key : undefined))
+    if (!isHost(m, identity, hostKeyOf(req)))
       throw new SignalingError("forbidden", "only the meeting's host may do this", roomId);
     return m;
   };
 
   app.post<{ Body: CreateMeetingBody }>(
     "/api/meetings",
-    { schema: { body: CreateMeetingBody, response: { 201: CreateMeetingReply, ...errors } } },
+    {
+      schema: { body: CreateMeetingBody, response: { 201: CreateMeetingReply, ...errors } },
+      ...(o.createLimit ? { config: { rateLimit: o.createLimit } } : {}),
+    },
     async (req, reply) => {
       const identity = await identify(req);
       const meeting = newMeeting({
@@ -103,8 +120,9 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
     async (req) => {
       const meeting = await load(req.params.roomId);
       const identity = await identify(req);
-      const key = req.headers["x-host-key"];
-      const host = isHost(meeting, identity, typeof key === "string" ? key : undefined);
+      const key = hostKeyOf(req);
+      assertMayView(meeting, identity, key);
+      const host = isHost(meeting, identity, key);
       const members = await o.store.listMembers(meeting.roomId);
       const lobby = members.filter((m) => m.status === "lobby");
       return {
@@ -121,6 +139,7 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
     { schema: { params: MeetingParams, response: { 200: MeetingStatsReply, ...errors } } },
     async (req) => {
       const meeting = await load(req.params.roomId);
+      assertMayView(meeting, await identify(req), hostKeyOf(req));
       const members = await o.store.listMembers(meeting.roomId);
       const joined = members.filter((m) => m.status === "joined").length;
       return {

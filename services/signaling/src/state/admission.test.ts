@@ -4,7 +4,7 @@ import type { Identity } from "../auth/identity.js";
 import { ANONYMOUS } from "../auth/identity.js";
 import { SignalingError } from "../errors.js";
 import type { StoredMeeting } from "../store/store.js";
-import { decideAdmission, isHost } from "./admission.js";
+import { assertMayView, decideAdmission, isHost } from "./admission.js";
 
 const NOW = 1_700_000_000_000;
 const meeting = (
@@ -92,6 +92,26 @@ describe("decideAdmission", () => {
     assert.equal(
       code(() => decideAdmission({ ...base, meeting: domains, identity: user({ email: "a@example.com" }) })),
       "ok",
+    );
+  });
+
+  it("lets hosts and straight-in tokens read participants; refuses anonymous readers and the rest", () => {
+    const view = (m: StoredMeeting, who: Identity, key?: string) => code(() => assertMayView(m, who, key));
+    assert.equal(view(meeting(), ANONYMOUS), "unauthorized");
+    assert.equal(view(meeting(), ANONYMOUS, "secret-host-key"), "ok");
+    assert.equal(view(meeting(), user({ userId: "host-user" })), "ok");
+    assert.equal(view(meeting(), user({})), "ok");
+    assert.equal(view(meeting(), user({ rooms: ["other"] })), "forbidden");
+    assert.equal(view(meeting({ locked: true }), user({})), "forbidden");
+    assert.equal(view(meeting({ requireApproval: true }), user({})), "forbidden");
+    assert.equal(view(meeting({ requireApproval: true }), user({ hostOf: ["abc-defg-hij"] })), "ok");
+    assert.equal(
+      view(meeting({ allowedEmailDomains: ["corp.example"] }), user({ email: "a@corp.example" })),
+      "ok",
+    );
+    assert.equal(
+      view(meeting({ allowedEmailDomains: ["corp.example"] }), user({ email: "a@else.example" })),
+      "forbidden",
     );
   });
 });

@@ -27,6 +27,28 @@ export function isHost(meeting: StoredMeeting, identity: Identity, hostKey?: str
   return identity.hostOf?.includes(meeting.roomId) ?? false;
 }
 
+/**
+ * Who may read a meeting's participants and stats: its hosts, and tokens the meeting would let straight in
+ * (room granted by the token, meeting neither locked nor behind approval, e-mail domain allowed). Anonymous
+ * readers are `unauthorized`, other refusals `forbidden`.
+ */
+export function assertMayView(meeting: StoredMeeting, identity: Identity, hostKey?: string): void {
+  if (isHost(meeting, identity, hostKey)) return;
+  const roomId = meeting.roomId;
+  if (identity.anonymous || identity.userId === undefined)
+    throw new SignalingError("unauthorized", "a token or the host key is required", roomId);
+  if (identity.rooms && !identity.rooms.includes(roomId))
+    throw new SignalingError("forbidden", "the token does not grant this room", roomId);
+  const { locked, requireApproval, allowedEmailDomains } = meeting.settings;
+  if (locked || requireApproval)
+    throw new SignalingError("forbidden", "only hosts may see who is in this meeting", roomId);
+  if (allowedEmailDomains.length > 0) {
+    const domain = identity.email?.split("@")[1];
+    if (!domain || !allowedEmailDomains.some((d) => d.toLowerCase() === domain))
+      throw new SignalingError("forbidden", "your e-mail domain may not join this meeting", roomId);
+  }
+}
+
 /** Decides how a join is answered: as host or guest, straight in or via the lobby; throws the refusal. */
 export function decideAdmission(input: AdmissionInput): Admission {
   const { meeting, identity, now } = input;

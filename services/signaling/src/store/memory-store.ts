@@ -1,13 +1,15 @@
 import type { ChatEntry } from "@switchboard/protocol";
 import type { Clock } from "@switchboard/runtime";
+import { MeetingBook } from "../state/meeting-book.js";
 import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
 
 /** State that several in-process instances may share (tests of cross-instance behaviour without Redis). */
 export class MemoryBackend {
-  readonly meetings = new Map<string, StoredMeeting>();
   readonly members = new Map<string, Map<string, Member>>();
   readonly chats = new Map<string, { seq: number; entries: ChatEntry[] }>();
   readonly buses = new Map<string, (msg: BusMessage) => void>();
+  /** Meetings by room and by host; an expired meeting takes its chat with it. */
+  readonly meetings = new MeetingBook({ onExpired: (roomId) => this.chats.delete(roomId) });
 }
 
 /** Everything in this process: the embedded default. Never unavailable. */
@@ -37,25 +39,17 @@ export class MemoryStore implements SignalingStore {
   onStatusChange(): void {}
 
   createMeeting(meeting: StoredMeeting): Promise<boolean> {
-    if (this.#live(meeting.roomId)) return Promise.resolve(false);
-    this.#b.meetings.set(meeting.roomId, meeting);
-    return Promise.resolve(true);
+    return Promise.resolve(this.#b.meetings.add(meeting, this.#clock.now()));
   }
   getMeeting(roomId: string): Promise<StoredMeeting | undefined> {
-    return Promise.resolve(this.#live(roomId));
+    return Promise.resolve(this.#b.meetings.get(roomId, this.#clock.now()));
   }
   putMeeting(meeting: StoredMeeting): Promise<void> {
-    this.#b.meetings.set(meeting.roomId, meeting);
+    this.#b.meetings.put(meeting);
     return Promise.resolve();
   }
   listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult> {
-    const mine = [...this.#b.meetings.values()]
-      .filter((m) => m.hostId === hostId && m.expiresAt > this.#clock.now())
-      .sort((a, b) => b.createdAt - a.createdAt || (a.roomId < b.roomId ? -1 : 1));
-    const start = cursor === undefined ? 0 : Number.parseInt(cursor, 10) || 0;
-    const items = mine.slice(start, start + limit);
-    const next = start + limit < mine.length ? String(start + limit) : undefined;
-    return Promise.resolve(next === undefined ? { items } : { items, nextCursor: next });
+    return Promise.resolve(this.#b.meetings.listByHost(hostId, { now: this.#clock.now(), limit, cursor }));
   }
 
   addMember(member: Member): Promise<void> {
@@ -91,7 +85,7 @@ export class MemoryStore implements SignalingStore {
   }
 
   purgeExpired(): Promise<void> {
-    for (const roomId of [...this.#b.meetings.keys()]) this.#live(roomId);
+    this.#b.meetings.sweep(this.#clock.now());
     return Promise.resolve();
   }
 
@@ -104,15 +98,5 @@ export class MemoryStore implements SignalingStore {
     // Asynchronous like a real bus, in order.
     if (deliver) queueMicrotask(() => deliver(structuredClone(msg)));
     return Promise.resolve(deliver ? 1 : 0);
-  }
-
-  #live(roomId: string): StoredMeeting | undefined {
-    const m = this.#b.meetings.get(roomId);
-    if (m && m.expiresAt <= this.#clock.now()) {
-      this.#b.meetings.delete(roomId);
-      this.#b.chats.delete(roomId);
-      return undefined;
-    }
-    return m;
   }
 }

@@ -48,8 +48,33 @@ export class TrackerCore {
     return this.#o.intervalSeconds;
   }
 
+  /**
+   * Throws (and counts) the refusal the access rules give this torrent and passkey, if any: lets a transport
+   * answer "passkey required" before revealing anything about the swarm.
+   */
+  authorize(transport: TrackerTransport, infoHash: Uint8Array, passkey: string | undefined): void {
+    const denied = this.#o.access.check(infoHash, passkey);
+    if (denied === undefined) return;
+    this.#o.metrics.refusals.inc({ transport, code: denied });
+    throw new TrackerRefusal(denied);
+  }
+
   /** Serves an announce; a synchronous store (memory) costs no extra promise turn. */
   announce(req: AnnounceRequest): Promise<AnnounceResult> {
+    try {
+      const out = this.announceNow(req);
+      return out instanceof Promise ? out : Promise.resolve(out);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /**
+   * Serves an announce in this turn when the store is synchronous (memory): the result itself, or a refusal
+   * thrown (and counted) at once. With an asynchronous store (Redis) a promise. Datagram transports use this
+   * so a reply joins the batch of the datagram that asked for it.
+   */
+  announceNow(req: AnnounceRequest): AnnounceResult | Promise<AnnounceResult> {
     const o = this.#o;
     try {
       if (req.infoHash.length !== INFO_HASH_LENGTH) throw new TrackerRefusal("INVALID_INFO_HASH");
@@ -86,30 +111,37 @@ export class TrackerCore {
         select,
       );
       if (outcome instanceof Promise) {
-        return outcome.then((out) => this.#finish(req, out)).catch((err: unknown) => this.#refused(req, err));
+        return outcome
+          .then((out) => this.#finish(req, out))
+          .catch((err: unknown) => {
+            throw this.#refused(req, err);
+          });
       }
-      return Promise.resolve(this.#finish(req, outcome));
+      return this.#finish(req, outcome);
     } catch (err) {
-      return this.#refused(req, err);
+      throw this.#refused(req, err);
     }
   }
 
   #finish(req: AnnounceRequest, outcome: StoreAnnounceOutcome): AnnounceResult {
     if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
     this.#announced[req.transport].inc();
+    const counts = outcome.counts;
     return {
-      ...outcome.counts,
+      complete: counts.complete,
+      incomplete: counts.incomplete,
+      downloaded: counts.downloaded,
       interval: this.#o.intervalSeconds,
       minInterval: this.#o.minIntervalSeconds,
       peers: outcome.peers,
     };
   }
 
-  /** Counts a refusal (once) and rejects with it. */
-  #refused(req: AnnounceRequest, err: unknown): Promise<never> {
+  /** Counts a refusal (once) and gives back the error to throw. */
+  #refused(req: AnnounceRequest, err: unknown): Error {
     if (err instanceof TrackerRefusal)
       this.#o.metrics.refusals.inc({ transport: req.transport, code: err.code });
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return err instanceof Error ? err : new Error(String(err));
   }
 
   async scrape(req: ScrapeRequest): Promise<ScrapeResult> {

@@ -82,6 +82,18 @@ describe("MemorySwarmStore", () => {
     assert.equal(store.totals().leechers, 2);
   });
 
+  it("lists a keyless peer id from at most four addresses (one probe chain stays short)", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    for (let n = 1; n <= 4; n++)
+      assert.ok(
+        store.announce(update(1, { ip: addressToBytes(`10.0.1.${n}`) ?? new Uint8Array(16) }), all).ok,
+      );
+    const fifth = { ip: addressToBytes("10.0.1.5") ?? new Uint8Array(16) };
+    assert.deepEqual(store.announce(update(1, fifth), all), { ok: false, failure: "PEER_ID_CROWDED" });
+    assert.ok(store.announce(update(1, { ...fifth, remove: true }), all).ok);
+    assert.equal(store.totals().leechers, 4);
+  });
+
   it("keeps WebSocket peers apart from TCP peers", () => {
     const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
     store.announce(update(1), all);

@@ -1,7 +1,18 @@
 import { randomInt } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
 import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
-import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS, RECORD_META, RECORD_SIZE, Swarm } from "./swarm.js";
+import { PeerIdTable } from "./peer-id-table.js";
+import {
+  arenaAt,
+  arenaOf,
+  FLAG_HAS_KEY,
+  FLAG_SEEDER,
+  MATCH_CROWDED,
+  MATCH_KEY_MISMATCH,
+  slotAt,
+  Swarm,
+  type PeerArena,
+} from "./swarm.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import {
   EMPTY_PEERS,
@@ -29,13 +40,17 @@ const countsOf = (s: Swarm): SwarmCounts => ({
   downloaded: s.downloaded,
 });
 
-/** In-process swarms: one compact `Swarm` per info-hash (keyed by its 20 bytes as a latin1 string). */
+/**
+ * In-process swarms: one compact `Swarm` per info-hash (keyed by its 20 bytes as a latin1 string), peer ids
+ * interned once for all swarms in a `PeerIdTable`.
+ */
 export class MemorySwarmStore implements SwarmStore {
   readonly #swarms = new Map<string, Swarm>();
   readonly #clock: Clock;
   readonly #epoch: number;
   readonly #ttl: number;
   readonly #salt = randomInt(0x7fffffff);
+  readonly #ids = new PeerIdTable(this.#salt);
   #seeders = 0;
   #leechers = 0;
   #bytes = 0;
@@ -57,42 +72,55 @@ export class MemorySwarmStore implements SwarmStore {
       if (update.remove) return { ok: true, counts: ZERO, peers: EMPTY_PEERS };
       swarm = new Swarm(this.#salt);
       this.#swarms.set(hashKey, swarm);
-      this.#bytes += swarm.bytes;
     }
-    const bytesBefore = swarm.bytes;
-    let slot = swarm.find(update.peerId);
-    if (slot >= 0 && (swarm.flags(slot) & FLAG_HAS_KEY) !== 0 && !swarm.sameAddress(slot, update.ip)) {
-      if (update.key === undefined || update.key >>> 0 !== swarm.key(slot))
-        return { ok: false, failure: "KEY_MISMATCH" };
+    const found = swarm.match(this.#ids.lookup(update.peerId), update.ip, update.key);
+    if (found === MATCH_KEY_MISMATCH) return { ok: false, failure: "KEY_MISMATCH" };
+    if (found === MATCH_CROWDED) {
+      if (update.remove) return { ok: true, counts: countsOf(swarm), peers: EMPTY_PEERS };
+      return { ok: false, failure: "PEER_ID_CROWDED" };
     }
     if (update.remove) {
-      if (slot >= 0) this.#removeSlot(swarm, slot);
+      if (found >= 0) this.#removeAt(swarm, swarm.arena(arenaAt(found)), slotAt(found));
       if (swarm.count === 0) this.#dropSwarm(hashKey, swarm);
       return { ok: true, counts: countsOf(swarm), peers: EMPTY_PEERS };
     }
-    const wasSeeder = slot >= 0 && (swarm.flags(slot) & FLAG_SEEDER) !== 0;
+    const target = arenaOf(update.kind === "ws", !isMappedIPv4(update.ip));
+    let wasSeeder = false;
+    let slot = -1;
+    const arena = swarm.arenas[target] ?? this.#newArena(swarm, target);
+    if (found >= 0) {
+      const from = swarm.arena(arenaAt(found));
+      wasSeeder = (from.flags(slotAt(found)) & FLAG_SEEDER) !== 0;
+      if (arenaAt(found) === target) {
+        slot = slotAt(found);
+        if (wasSeeder !== update.seeder) this.#adjust(swarm, update.seeder ? 1 : -1, update.seeder ? -1 : 1);
+      } else {
+        // The peer moved to another family or kind: its record moves to that arena.
+        this.#removeAt(swarm, from, slotAt(found));
+      }
+    }
     if (slot < 0) {
-      slot = swarm.add(update.peerId);
-      this.#bytes += swarm.bytes - bytesBefore;
+      const before = arena.bytes;
+      slot = arena.add(this.#ids.acquire(update.peerId));
+      this.#bytes += arena.bytes - before;
+      swarm.count++;
       if (update.seeder) this.#adjust(swarm, 1, 0);
       else this.#adjust(swarm, 0, 1);
-    } else if (wasSeeder !== update.seeder) {
-      this.#adjust(swarm, update.seeder ? 1 : -1, update.seeder ? -1 : 1);
     }
     if (update.completed && !wasSeeder) swarm.downloaded++;
-    const flags =
-      (update.seeder ? FLAG_SEEDER : 0) |
-      (isMappedIPv4(update.ip) ? 0 : FLAG_V6) |
-      (update.kind === "ws" ? FLAG_WS : 0) |
-      (update.key === undefined ? 0 : FLAG_HAS_KEY);
-    swarm.write(slot, {
-      ip: update.ip,
-      port: update.port,
-      flags,
-      key: update.key ?? 0,
-      expires: this.#nowSeconds() + this.#ttl,
-    });
-    return { ok: true, counts: countsOf(swarm), peers: selectPeers(swarm, slot, select, update.kind) };
+    arena.write(
+      slot,
+      update.ip,
+      update.port,
+      (update.seeder ? FLAG_SEEDER : 0) | (update.key === undefined ? 0 : FLAG_HAS_KEY),
+      update.key ?? 0,
+      this.#nowSeconds() + this.#ttl,
+    );
+    return {
+      ok: true,
+      counts: countsOf(swarm),
+      peers: selectPeers(swarm, this.#ids, target, slot, select, update.kind),
+    };
   }
 
   scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] {
@@ -116,7 +144,7 @@ export class MemorySwarmStore implements SwarmStore {
       torrents: this.#swarms.size,
       seeders: this.#seeders,
       leechers: this.#leechers,
-      peerBytes: this.#bytes,
+      peerBytes: this.#swarms.size === 0 ? 0 : this.#bytes + this.#ids.bytes,
     };
   }
 
@@ -124,18 +152,19 @@ export class MemorySwarmStore implements SwarmStore {
     const now = this.#nowSeconds();
     let removed = 0;
     for (const [key, swarm] of this.#swarms) {
-      for (let slot = swarm.count - 1; slot >= 0; slot--) {
-        if (swarm.expires(slot) <= now) {
-          this.#removeSlot(swarm, slot);
-          removed++;
+      const before = swarm.bytes;
+      for (const arena of swarm.arenas) {
+        if (arena === undefined) continue;
+        for (let slot = arena.count - 1; slot >= 0; slot--) {
+          if (arena.expires(slot) <= now) {
+            this.#removeAt(swarm, arena, slot);
+            removed++;
+          }
         }
+        arena.trim();
       }
+      this.#bytes += swarm.bytes - before;
       if (swarm.count === 0) this.#dropSwarm(key, swarm);
-      else {
-        const before = swarm.bytes;
-        swarm.trim();
-        this.#bytes += swarm.bytes - before;
-      }
     }
     return removed;
   }
@@ -153,10 +182,18 @@ export class MemorySwarmStore implements SwarmStore {
     this.#bytes -= swarm.bytes;
   }
 
-  #removeSlot(swarm: Swarm, slot: number): void {
-    if ((swarm.flags(slot) & FLAG_SEEDER) !== 0) this.#adjust(swarm, -1, 0);
+  #newArena(swarm: Swarm, n: number): PeerArena {
+    const arena = swarm.arena(n);
+    this.#bytes += arena.bytes;
+    return arena;
+  }
+
+  #removeAt(swarm: Swarm, arena: PeerArena, slot: number): void {
+    if ((arena.flags(slot) & FLAG_SEEDER) !== 0) this.#adjust(swarm, -1, 0);
     else this.#adjust(swarm, 0, -1);
-    swarm.remove(slot);
+    this.#ids.release(arena.ref(slot));
+    arena.remove(slot);
+    swarm.count--;
   }
 
   #adjust(swarm: Swarm, seeders: number, leechers: number): void {
@@ -168,54 +205,94 @@ export class MemorySwarmStore implements SwarmStore {
 }
 
 /**
+ * Copies up to `want` records of `arena` from `start` (wrapping, skipping `self`) into `compact` (and their ids
+ * into `idsOut`) from record `at` on: contiguous runs of the address column (up to a page end) are copied whole.
+ * The caller asks for no more than the arena has besides `self`.
+ */
+function takeRun(
+  arena: PeerArena,
+  ids: PeerIdTable,
+  start: number,
+  want: number,
+  self: number,
+  compact: Uint8Array | undefined,
+  idsOut: Uint8Array | undefined,
+  at: number,
+): number {
+  const n = arena.count;
+  const w = arena.addrLength;
+  let k = 0;
+  let j = start;
+  while (k < want) {
+    if (j >= n) j = 0;
+    if (j === self) {
+      j++;
+      continue;
+    }
+    let end = Math.min(n, arena.runEnd(j));
+    if (self > j && self < end) end = self;
+    const take = Math.min(end - j, want - k);
+    if (compact) compact.set(arena.addressRun(j, take), (at + k) * w);
+    if (idsOut) for (let t = 0; t < take; t++) ids.copyId(arena.ref(j + t), idsOut, (at + k + t) * 20);
+    k += take;
+    j += take;
+  }
+  return k;
+}
+
+/** Peers of one arena on offer to the announcing peer (itself left out). */
+function available(swarm: Swarm, n: number, selfArena: number, self: number): number {
+  const a = swarm.arenas[n];
+  if (a === undefined) return 0;
+  return a.count - (n === selfArena && self >= 0 ? 1 : 0);
+}
+
+const EMPTY = new Uint8Array(0);
+
+const randomStart = (n: number): number => (n > 1 ? Math.floor(Math.random() * n) : 0);
+
+/**
  * Up to `numwant` peers of the same kind as the announcing one, never itself, starting from a random slot
- * so every peer gets handed out in turn.
+ * so every peer gets handed out in turn; with both families, each gets its share of `numwant`.
  */
 export function selectPeers(
   swarm: Swarm,
+  ids: PeerIdTable,
+  selfArena: number,
   self: number,
   select: PeerSelection,
   kind: "ip" | "ws",
 ): SelectedPeers {
-  const n = swarm.count;
-  const want = Math.min(select.numwant, n - (self >= 0 ? 1 : 0));
-  if (want <= 0) return EMPTY_PEERS;
-  const rec = swarm.records;
   const wantWs = kind === "ws";
-  const take4 = select.family !== "v6" && !wantWs;
-  const take6 = select.family !== "v4" && !wantWs;
-  const c4 = Buffer.allocUnsafe(take4 ? want * 6 : 0);
-  const c6 = Buffer.allocUnsafe(take6 ? want * 18 : 0);
-  const i4 = select.withIds && take4 ? Buffer.allocUnsafe(want * 20) : undefined;
-  const i6 = select.withIds && take6 ? Buffer.allocUnsafe(want * 20) : undefined;
-  const ws = Buffer.allocUnsafe(wantWs ? want * 20 : 0);
-  let n4 = 0;
-  let n6 = 0;
-  let nws = 0;
-  const start = n > 1 ? Math.floor(Math.random() * n) : 0;
-  for (let k = 0; k < n && n4 + n6 + nws < want; k++) {
-    const slot = (start + k) % n;
-    if (slot === self) continue;
-    const base = slot * RECORD_SIZE;
-    const flags = rec.readUInt32BE(base + RECORD_META) >>> 28;
-    if ((flags & FLAG_WS) !== 0) {
-      if (wantWs) rec.copy(ws, nws++ * 20, base, base + 20);
-    } else if ((flags & FLAG_V6) === 0) {
-      if (!take4) continue;
-      rec.copy(c4, n4 * 6, base + 32, base + 38);
-      if (i4) rec.copy(i4, n4 * 20, base, base + 20);
-      n4++;
-    } else if (take6) {
-      rec.copy(c6, n6 * 18, base + 20, base + 38);
-      if (i6) rec.copy(i6, n6 * 20, base, base + 20);
-      n6++;
+  const base = wantWs ? 2 : 0;
+  const have4 = select.family === "v6" ? 0 : available(swarm, base, selfArena, self);
+  const have6 = select.family === "v4" ? 0 : available(swarm, base + 1, selfArena, self);
+  const want = Math.min(select.numwant, have4 + have6);
+  if (want <= 0) return EMPTY_PEERS;
+  // Each family's share, in proportion to what it has.
+  const want4 = have6 === 0 ? want : Math.min(have4, Math.round((want * have4) / (have4 + have6)));
+  const want6 = Math.min(have6, want - want4);
+  if (wantWs) {
+    const out = Buffer.allocUnsafe((want4 + want6) * 20);
+    let got = 0;
+    for (const [n, w] of [
+      [base, want4],
+      [base + 1, want6],
+    ] as const) {
+      const a = swarm.arenas[n];
+      if (a === undefined || w === 0) continue;
+      got += takeRun(a, ids, randomStart(a.count), w, n === selfArena ? self : -1, undefined, out, got);
     }
+    return { ...EMPTY_PEERS, wsPeerIds: out.subarray(0, got * 20) };
   }
-  return {
-    compact4: c4.subarray(0, n4 * 6),
-    compact6: c6.subarray(0, n6 * 18),
-    ids4: i4?.subarray(0, n4 * 20),
-    ids6: i6?.subarray(0, n6 * 20),
-    wsPeerIds: ws.subarray(0, nws * 20),
-  };
+  const a4 = swarm.arenas[0];
+  const a6 = swarm.arenas[1];
+  // takeRun always fills what it is asked for (want4 ≤ have4, want6 ≤ have6): no trimming afterwards.
+  const c4 = want4 > 0 ? Buffer.allocUnsafe(want4 * 6) : EMPTY;
+  const c6 = want6 > 0 ? Buffer.allocUnsafe(want6 * 18) : EMPTY;
+  const i4 = select.withIds ? Buffer.allocUnsafe(want4 * 20) : undefined;
+  const i6 = select.withIds ? Buffer.allocUnsafe(want6 * 20) : undefined;
+  if (a4 && want4 > 0) takeRun(a4, ids, randomStart(a4.count), want4, selfArena === 0 ? self : -1, c4, i4, 0);
+  if (a6 && want6 > 0) takeRun(a6, ids, randomStart(a6.count), want6, selfArena === 1 ? self : -1, c6, i6, 0);
+  return { compact4: c4, compact6: c6, ids4: i4, ids6: i6, wsPeerIds: EMPTY };
 }

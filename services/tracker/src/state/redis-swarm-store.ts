@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
 import type { Clock, Logger } from "@switchboard/runtime";
+import { TrackerRefusal } from "../errors.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import { ANNOUNCE_SCRIPT, SWEEP_SCRIPT } from "./redis-scripts.js";
 import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS } from "./swarm.js";
@@ -25,6 +26,8 @@ export interface RedisSwarmStoreOptions {
 }
 
 const RECORD = 23;
+/** A Redis command not answered within this fails (the announce is refused as unavailable). */
+const COMMAND_TIMEOUT_MS = 2000;
 const sha1 = (s: string): string => createHash("sha1").update(s).digest("hex");
 
 /** Swarms in Redis, so tracker instances behind one load balancer answer alike. */
@@ -36,12 +39,25 @@ export class RedisSwarmStore implements SwarmStore {
     sweep: { lua: SWEEP_SCRIPT, sha: sha1(SWEEP_SCRIPT) },
   };
   #totals: StoreTotals = { torrents: 0, seeders: 0, leechers: 0 };
+  /** Connected at least once. */
+  #connected = false;
   readonly #refresh: NodeJS.Timeout;
 
   constructor(opts: RedisSwarmStoreOptions) {
     this.#o = opts;
-    this.#redis = new Redis(opts.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
-    this.#redis.on("ready", () => opts.onStatus?.(true));
+    // Requests are refused at once while Redis is down (`#ready`), and a command Redis does not answer in
+    // time fails instead of holding the announce.
+    this.#redis = new Redis(opts.url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      // Reconnect within half a second of Redis coming back, however long it was gone.
+      retryStrategy: (times: number) => Math.min(times * 50, 500),
+    });
+    this.#redis.on("ready", () => {
+      this.#connected = true;
+      opts.onStatus?.(true);
+    });
     this.#redis.on("error", (err: Error) => {
       opts.onStatus?.(false);
       opts.logger.warn({ err: err.message }, "redis error");
@@ -52,20 +68,44 @@ export class RedisSwarmStore implements SwarmStore {
 
   #keys(hex: string): string[] {
     const p = this.#o.prefix;
-    return [`${p}s:${hex}:peers`, `${p}s:${hex}:exp`, `${p}s:${hex}:cnt`, `${p}swarms`, `${p}totals`];
+    return [
+      `${p}s:${hex}:peers`,
+      `${p}s:${hex}:exp`,
+      `${p}s:${hex}:cnt`,
+      `${p}swarms`,
+      `${p}totals`,
+      `${p}s:${hex}:keys`,
+    ];
   }
 
-  async #run(
+  /**
+   * Runs `fn` against Redis; while a lost connection is not back, or when Redis fails, the request is refused as
+   * `UNAVAILABLE` ("tracker temporarily unavailable") at once: answered, never held, never an error log.
+   */
+  async #use<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
+    // Before the first connection, requests wait for it (bounded by the command timeout).
+    if (this.#connected && this.#redis.status !== "ready") throw new TrackerRefusal("UNAVAILABLE");
+    try {
+      return await fn(this.#redis);
+    } catch (err) {
+      this.#o.logger.debug({ err }, "redis request failed");
+      throw new TrackerRefusal("UNAVAILABLE");
+    }
+  }
+
+  #run(
     script: { lua: string; sha: string },
     keys: string[],
     args: (string | Buffer | number)[],
   ): Promise<unknown> {
-    try {
-      return await this.#redis.callBuffer("EVALSHA", [script.sha, keys.length, ...keys, ...args]);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      return this.#redis.callBuffer("EVAL", [script.lua, keys.length, ...keys, ...args]);
-    }
+    return this.#use(async (r) => {
+      try {
+        return await r.callBuffer("EVALSHA", [script.sha, keys.length, ...keys, ...args]);
+      } catch (err) {
+        if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+        return r.callBuffer("EVAL", [script.lua, keys.length, ...keys, ...args]);
+      }
+    });
   }
 
   async announce(update: PeerUpdate, select: PeerSelection): Promise<StoreAnnounceOutcome> {
@@ -99,10 +139,15 @@ export class RedisSwarmStore implements SwarmStore {
 
   async scrape(infoHashes: readonly Uint8Array[]): Promise<readonly SwarmCounts[]> {
     if (infoHashes.length === 0) return [];
-    const pipeline = this.#redis.pipeline();
-    for (const h of infoHashes)
-      pipeline.hmget(`${this.#o.prefix}s:${Buffer.from(h).toString("hex")}:cnt`, "s", "l", "d");
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.#use(async (r) => {
+      const pipeline = r.pipeline();
+      for (const h of infoHashes)
+        pipeline.hmget(`${this.#o.prefix}s:${Buffer.from(h).toString("hex")}:cnt`, "s", "l", "d");
+      const out = (await pipeline.exec()) ?? [];
+      const failed = out.find(([e]) => e);
+      if (failed) throw failed[0] as Error;
+      return out;
+    });
     return results.map(([, v]) => {
       const [s, l, d] = (v as Array<string | null> | null) ?? [];
       return { complete: Number(s ?? 0), incomplete: Number(l ?? 0), downloaded: Number(d ?? 0) };
@@ -110,7 +155,7 @@ export class RedisSwarmStore implements SwarmStore {
   }
 
   async scrapeAll(limit: number): Promise<ReadonlyArray<{ infoHash: Uint8Array; counts: SwarmCounts }>> {
-    const hexes = await this.#redis.zrange(`${this.#o.prefix}swarms`, "0", String(limit - 1));
+    const hexes = await this.#use((r) => r.zrange(`${this.#o.prefix}swarms`, "0", String(limit - 1)));
     const hashes = hexes.map((h) => Buffer.from(h, "hex"));
     const counts = await this.scrape(hashes);
     return hashes.map((infoHash, i) => ({
@@ -140,13 +185,15 @@ export class RedisSwarmStore implements SwarmStore {
   /** Sweeps swarms nobody announced to for a TTL (their peers have all expired). */
   async sweep(): Promise<number> {
     const now = this.#o.clock.now();
-    const idle = await this.#redis.zrangebyscore(
-      `${this.#o.prefix}swarms`,
-      "-inf",
-      now - this.#o.peerTtlSeconds * 1000,
-      "LIMIT",
-      0,
-      1000,
+    const idle = await this.#use((r) =>
+      r.zrangebyscore(
+        `${this.#o.prefix}swarms`,
+        "-inf",
+        now - this.#o.peerTtlSeconds * 1000,
+        "LIMIT",
+        0,
+        1000,
+      ),
     );
     let removed = 0;
     for (const hex of idle)
@@ -169,9 +216,11 @@ function pickPeers(flat: readonly Buffer[], select: PeerSelection, kind: "ip" | 
   const i6: Buffer[] = [];
   const ws: Buffer[] = [];
   for (let i = 0; i + 1 < flat.length && c4.length + c6.length + ws.length < select.numwant; i += 2) {
-    const id = flat[i];
+    const field = flat[i];
     const rec = flat[i + 1];
-    if (id === undefined || rec === undefined || rec.length !== RECORD || id.length !== 20) continue;
+    // field: peer id ‖ address (records of an older layout, keyed by the id alone, are skipped until they expire)
+    if (field === undefined || rec === undefined || rec.length !== RECORD || field.length !== 36) continue;
+    const id = field.subarray(0, 20);
     const flags = rec[18] ?? 0;
     if ((flags & FLAG_WS) !== 0) {
       if (kind === "ws") ws.push(id);

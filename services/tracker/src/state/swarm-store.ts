@@ -30,7 +30,7 @@ export interface PeerSelection {
 
 export type StoreAnnounceOutcome =
   | { readonly ok: true; readonly counts: SwarmCounts; readonly peers: SelectedPeers }
-  | { readonly ok: false; readonly failure: "KEY_MISMATCH" };
+  | { readonly ok: false; readonly failure: "KEY_MISMATCH" | "PEER_ID_CROWDED" };
 
 /** Figures kept incrementally: reading them costs nothing. */
 export interface StoreTotals {
@@ -46,6 +46,10 @@ export interface StoreTotals {
  * expire after the peer TTL; swarms left empty disappear.
  */
 export interface SwarmStore {
+  /**
+   * Reads every byte of `update` before it returns (the UDP listener hands in views of a receive buffer that the
+   * next batch overwrites); a promise must not look at `update` again.
+   */
   announce(update: PeerUpdate, select: PeerSelection): StoreAnnounceOutcome | Promise<StoreAnnounceOutcome>;
   /** Counts of the given torrents (zeros for unknown ones), in order. */
   scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] | Promise<readonly SwarmCounts[]>;

@@ -1,42 +1,121 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { Swarm } from "./swarm.js";
+import { addressToBytes } from "./peer-address.js";
+import {
+  PAGE,
+  PeerArena,
+  Swarm,
+  FLAG_HAS_KEY,
+  MATCH_CROWDED,
+  MATCH_KEY_MISMATCH,
+  MATCH_NONE,
+  slotAt,
+} from "./swarm.js";
 
-describe("Swarm (packed peer records)", () => {
+const v4 = (text: string): Uint8Array => addressToBytes(text) ?? new Uint8Array(16);
+
+describe("PeerArena (packed peer records)", () => {
   it("finds, adds and removes thousands of peers in any order", () => {
-    const swarm = new Swarm(12345);
-    const ids = Array.from({ length: 3000 }, () => randomBytes(20));
-    for (const id of ids) {
-      assert.equal(swarm.find(id), -1);
-      swarm.add(id);
+    const arena = new PeerArena(false, 12345);
+    const refs = Array.from({ length: 3000 }, (_, i) => i + 1);
+    for (const ref of refs) {
+      assert.equal(arena.find(ref), -1);
+      arena.add(ref);
     }
-    assert.equal(swarm.count, 3000);
-    for (const id of ids) assert.ok(swarm.find(id) >= 0);
+    assert.equal(arena.count, 3000);
+    for (const ref of refs) assert.equal(arena.ref(arena.find(ref)), ref);
     // remove every other peer, checking all remaining stay findable
-    for (let i = 0; i < ids.length; i += 2) swarm.remove(swarm.find(ids[i]));
-    assert.equal(swarm.count, 1500);
-    ids.forEach((id, i) => assert.equal(swarm.find(id) >= 0, i % 2 === 1));
-    swarm.trim();
-    ids.forEach((id, i) => assert.equal(swarm.find(id) >= 0, i % 2 === 1));
+    for (let i = 0; i < refs.length; i += 2) arena.remove(arena.find(refs[i] ?? 0));
+    assert.equal(arena.count, 1500);
+    refs.forEach((ref, i) => assert.equal(arena.find(ref) >= 0, i % 2 === 1));
+    arena.trim();
+    refs.forEach((ref, i) => assert.equal(arena.find(ref) >= 0, i % 2 === 1));
   });
 
-  it("keeps records at ≤ 64 bytes per peer with its index", () => {
-    const swarm = new Swarm(1);
-    for (let i = 0; i < 1000; i++) swarm.add(randomBytes(20));
-    assert.ok(swarm.bytes / swarm.count <= 64, `bytes per peer ${swarm.bytes / swarm.count}`);
+  it("keeps an IPv4 peer at ≤ 24 bytes with its share of the index", () => {
+    const arena = new PeerArena(false, 1);
+    for (let i = 1; i <= 1000; i++) arena.add(i);
+    assert.ok(arena.bytes / arena.count <= 24, `bytes per peer ${arena.bytes / arena.count}`);
   });
 
-  it("writes and reads back fields", () => {
-    const swarm = new Swarm(7);
-    const id = randomBytes(20);
-    const slot = swarm.add(id);
-    const ip = new Uint8Array(16).fill(9);
-    swarm.write(slot, { ip, port: 6881, flags: 5, key: 0xdeadbeef, expires: 99 });
-    assert.equal(swarm.flags(slot), 5);
-    assert.equal(swarm.key(slot), 0xdeadbeef);
-    assert.equal(swarm.expires(slot), 99);
-    assert.ok(swarm.sameAddress(slot, ip));
-    assert.equal(swarm.records.readUInt16BE(slot * 46 + 36), 6881);
+  it("writes and reads back fields, the address in compact form", () => {
+    const arena = new PeerArena(false, 7);
+    const slot = arena.add(42);
+    arena.write(slot, v4("192.0.2.9"), 6881, 5, 0xdeadbeef, 99);
+    assert.equal(arena.flags(slot), 5);
+    assert.equal(arena.key(slot), 0xdeadbeef);
+    assert.equal(arena.expires(slot), 99);
+    assert.ok(arena.sameAddress(slot, v4("192.0.2.9")));
+    assert.ok(!arena.sameAddress(slot, v4("192.0.2.8")));
+    assert.deepEqual(Buffer.from(arena.addressRun(0, 1)), Buffer.from([192, 0, 2, 9, 0x1a, 0xe1]));
+    const six = new PeerArena(true, 7);
+    const ip6 = addressToBytes("2001:db8::1") ?? new Uint8Array(16);
+    six.write(six.add(1), ip6, 443, 0, 0, 1);
+    assert.deepEqual(Buffer.from(six.addressRun(0, 1)), Buffer.concat([ip6, Buffer.from([1, 0xbb])]));
+  });
+});
+
+describe("Swarm.match", () => {
+  it("finds a peer id by address, a keyed one by key, and refuses a fifth address", () => {
+    const swarm = new Swarm(3);
+    const arena = swarm.arena(0);
+    const keyed = arena.add(1);
+    arena.write(keyed, v4("10.0.0.1"), 1, FLAG_HAS_KEY, 77, 9);
+    assert.equal(slotAt(swarm.match(1, v4("10.0.0.1"), undefined)), keyed);
+    assert.equal(slotAt(swarm.match(1, v4("10.0.0.2"), 77)), keyed);
+    assert.equal(swarm.match(1, v4("10.0.0.2"), 78), MATCH_KEY_MISMATCH);
+    assert.equal(swarm.match(2, v4("10.0.0.1"), undefined), MATCH_NONE);
+    for (let n = 1; n <= 4; n++) arena.write(arena.add(5), v4(`10.0.1.${n}`), 1, 0, 0, 9);
+    assert.equal(swarm.match(5, v4("10.0.1.9"), undefined), MATCH_CROWDED);
+    assert.ok(swarm.match(5, v4("10.0.1.3"), undefined) >= 0);
+    assert.equal(swarm.match(0, randomBytes(16), undefined), MATCH_NONE);
+  });
+});
+
+describe("peer lists across pages", () => {
+  it("hands out distinct peers, never the announcing one, from swarms spanning several pages", async () => {
+    const { MemorySwarmStore } = await import("./memory-swarm-store.js");
+    const { ManualClock } = await import("@switchboard/runtime");
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const infoHash = Buffer.alloc(20, 3);
+    const peer = (n: number) => ({
+      infoHash,
+      peerId: Buffer.concat([Buffer.alloc(16, 7), Buffer.from(Uint32Array.of(n).buffer)]),
+      ip: v4(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`),
+      port: 1000 + (n % 60000),
+      seeder: false,
+      key: undefined,
+      kind: "ip" as const,
+      remove: false,
+      completed: false,
+    });
+    const total = PAGE * 3 + 17;
+    for (let n = 1; n <= total; n++)
+      assert.ok(store.announce(peer(n), { numwant: 0, family: "v4", withIds: false }).ok);
+    for (let round = 0; round < 30; round++) {
+      const self = 1 + ((round * 97) % total);
+      const out = store.announce(peer(self), { numwant: total, family: "v4", withIds: true });
+      assert.ok(out.ok);
+      assert.equal(out.peers.compact4.length, (total - 1) * 6);
+      const seen = new Set<string>();
+      for (let i = 0; i < total - 1; i++)
+        seen.add(Buffer.from(out.peers.compact4.subarray(i * 6, i * 6 + 4)).join("."));
+      assert.equal(seen.size, total - 1, "all distinct");
+      assert.ok(!seen.has(`10.${self >> 16}.${(self >> 8) & 255}.${self & 255}`), "never itself");
+      const ids = out.peers.ids4 ?? new Uint8Array(0);
+      for (let i = 0; i < total - 1; i++) {
+        const n = Buffer.from(ids.subarray(i * 20 + 16, i * 20 + 20)).readUInt32LE(0);
+        const addr = Buffer.from(out.peers.compact4.subarray(i * 6, i * 6 + 4)).join(".");
+        assert.equal(addr, `10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`, "id and address of one peer");
+      }
+    }
+    // half leave: records move across pages and stay consistent
+    for (let n = 1; n <= total; n += 2)
+      store.announce({ ...peer(n), remove: true }, { numwant: 0, family: "v4", withIds: false });
+    store.sweep();
+    const rest = store.announce(peer(2), { numwant: total, family: "v4", withIds: false });
+    assert.ok(rest.ok);
+    assert.equal(rest.peers.compact4.length, (Math.floor(total / 2) - 1) * 6);
   });
 });

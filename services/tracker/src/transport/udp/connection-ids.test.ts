@@ -1,10 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
-import { ConnectionIds } from "./connection-ids.js";
+import { CONNECTION_ID_LIFETIME_MAX_MS, ConnectionIds } from "./connection-ids.js";
 
 describe("UDP connection ids", () => {
-  it("are valid for the same address for one to two minutes", () => {
+  it("are valid for the same address only", () => {
     const clock = new ManualClock(60_000 * 1000);
     const ids = new ConnectionIds(clock);
     const id = ids.issue("10.0.0.1");
@@ -12,8 +12,22 @@ describe("UDP connection ids", () => {
     assert.ok(!ids.verify(id, "10.0.0.2"));
     clock.advance(119_000);
     assert.ok(ids.verify(id, "10.0.0.1"));
-    clock.advance(2_000);
+    clock.advance(CONNECTION_ID_LIFETIME_MAX_MS);
     assert.ok(!ids.verify(id, "10.0.0.1"));
+  });
+
+  it("are accepted for two full minutes whenever in a window they were issued (BEP 15)", () => {
+    for (const offset of [0, 1, 29_999, 30_000, 59_999]) {
+      const clock = new ManualClock(60_000 * 1000 + offset);
+      const ids = new ConnectionIds(clock);
+      const id = ids.issue("10.0.0.1");
+      for (let waited = 0; waited <= 120_000; waited += 10_000) {
+        assert.ok(ids.verify(id, "10.0.0.1"), `refused ${waited} ms after issue (offset ${offset})`);
+        if (waited < 120_000) clock.advance(10_000);
+      }
+      clock.advance(CONNECTION_ID_LIFETIME_MAX_MS - 120_000 + 1);
+      assert.ok(!ids.verify(id, "10.0.0.1"), `still valid past the upper bound (offset ${offset})`);
+    }
   });
 
   it("cannot be forged without the secret", () => {

@@ -60,6 +60,32 @@ describe("BEP 15 codec", () => {
     assert.equal(decodeUdpRequest(b.subarray(0, 50)), undefined);
   });
 
+  it("decodes scrape followed by BEP 41 URL data, short or long", () => {
+    const head = Buffer.concat([Buffer.alloc(8), Buffer.from([0, 0, 0, 2, 0, 0, 0, 1])]);
+    for (const path of [
+      "/pk/scrape",
+      "/goodpasskey1/scrape",
+      "/a-rather-long-passkey-of-forty-chars-xx/scrape",
+    ]) {
+      for (const n of [1, 2, 74]) {
+        const url = Buffer.from(path);
+        const hashes = Buffer.alloc(n * 20, 0x41);
+        const b = Buffer.concat([head, hashes, Buffer.from([2, url.length]), url, Buffer.from([0])]);
+        const r = decodeUdpRequest(b);
+        assert.ok(r?.action === "scrape", `${path} after ${n} hashes`);
+        assert.equal(r.infoHashes.length, n);
+        assert.equal(r.urlData, path);
+        // Without the end-of-options byte too.
+        const r2 = decodeUdpRequest(b.subarray(0, b.length - 1));
+        assert.ok(r2?.action === "scrape");
+        assert.equal(r2.urlData, path);
+      }
+    }
+    const plain = decodeUdpRequest(Buffer.concat([head, Buffer.alloc(40, 7)]));
+    assert.ok(plain?.action === "scrape");
+    assert.equal(plain.urlData, "");
+  });
+
   it("encodes replies", () => {
     const a = encodeAnnounceReply({
       transactionId: 5,

@@ -10,8 +10,10 @@ export const ACTION_CONNECT = 0;
 export const ACTION_ANNOUNCE = 1;
 export const ACTION_SCRAPE = 2;
 export const ACTION_ERROR = 3;
+/** Most bytes of BEP 41 options after a request. */
+const MAX_OPTION_BYTES = 256;
 /** Largest datagram read; anything longer is dropped. */
-export const MAX_UDP_REQUEST = 16 + 74 * 20 + 256;
+export const MAX_UDP_REQUEST = 16 + 74 * 20 + MAX_OPTION_BYTES;
 /** BEP 15: at most about 74 info-hashes fit one scrape. */
 export const MAX_UDP_SCRAPE = 74;
 
@@ -41,17 +43,22 @@ export type UdpRequest =
       readonly connectionId: Uint8Array;
       readonly transactionId: number;
       readonly infoHashes: readonly Uint8Array[];
+      /** BEP 41 URL data (e.g. `/passkey/scrape`), "" when absent. */
+      readonly urlData: string;
     };
 
 /** A 64-bit count as a number (exact up to 2^53, which no torrent size reaches). */
 const u64 = (b: Buffer, at: number): number => b.readUInt32BE(at) * 0x1_0000_0000 + b.readUInt32BE(at + 4);
 
-/** BEP 41 options after an announce: concatenated URLData (type 2); undefined when malformed. */
-function readUrlData(b: Buffer, at: number): string | undefined {
+/**
+ * BEP 41 options from `at`: concatenated URLData (type 2); undefined when malformed, or, with `exact`, when
+ * anything follows the end-of-options byte.
+ */
+function readUrlData(b: Buffer, at: number, exact = false): string | undefined {
   let url = "";
   while (at < b.length) {
     const type = b[at++];
-    if (type === 0) break;
+    if (type === 0) return exact && at !== b.length ? undefined : url;
     if (type === 1) continue;
     const len = b[at++];
     if (len === undefined || at + len > b.length) return undefined;
@@ -59,6 +66,25 @@ function readUrlData(b: Buffer, at: number): string | undefined {
     at += len;
   }
   return url;
+}
+
+/**
+ * A scrape has no length field, so BEP 41 options after its info-hashes are found by trying each split from
+ * the most hashes down: the tail must parse as options, end exactly at the datagram's end and carry URL data
+ * that starts with `/` (20 random hash bytes pass that by chance about once in 2^24). With no such tail the
+ * whole body must be info-hashes.
+ */
+function splitScrape(msg: Buffer): { n: number; urlData: string } | undefined {
+  const body = msg.length - 16;
+  for (let n = Math.min(Math.floor(body / 20), MAX_UDP_SCRAPE); n >= 1; n--) {
+    const at = 16 + n * 20;
+    if (at === msg.length) continue;
+    if (msg.length - at > MAX_OPTION_BYTES) break;
+    const urlData = readUrlData(msg, at, true);
+    if (urlData !== undefined && urlData.startsWith("/")) return { n, urlData };
+  }
+  const n = body / 20;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_UDP_SCRAPE ? { n, urlData: "" } : undefined;
 }
 
 /** Decodes one datagram; undefined when it is not a well-formed BEP 15 request (no reply is sent). */
@@ -94,10 +120,10 @@ export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
     };
   }
   if (action === ACTION_SCRAPE) {
-    const n = (msg.length - 16) / 20;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_UDP_SCRAPE) return undefined;
-    const infoHashes = Array.from({ length: n }, (_, i) => msg.subarray(16 + i * 20, 36 + i * 20));
-    return { action: "scrape", connectionId, transactionId, infoHashes };
+    const split = splitScrape(msg);
+    if (split === undefined) return undefined;
+    const infoHashes = Array.from({ length: split.n }, (_, i) => msg.subarray(16 + i * 20, 36 + i * 20));
+    return { action: "scrape", connectionId, transactionId, infoHashes, urlData: split.urlData };
   }
   return undefined;
 }

@@ -1,7 +1,12 @@
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { once } from "node:events";
-import { isIPv6 } from "node:net";
-import type { AnnounceRequest } from "@switchboard/protocol";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import {
+  openDatagramSocket,
+  type DatagramBackend,
+  type DatagramBackendChoice,
+  type DatagramSocket,
+} from "@switchboard/datagram";
+import type { AnnounceRequest, AnnounceResult } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import type { TrackerCore } from "../../core/tracker-core.js";
 import { TrackerRefusal } from "../../errors.js";
@@ -22,6 +27,10 @@ export interface UdpTrackerOptions {
   connectionIds: ConnectionIds;
   metrics: TrackerMetrics;
   logger: Logger;
+  /** Batched native I/O or node:dgram (see @switchboard/datagram); default "auto". */
+  backend?: DatagramBackendChoice;
+  /** SO_RCVBUF / SO_SNDBUF to ask for; 0 leaves the OS default (default 4 MiB). */
+  bufferBytes?: number;
 }
 
 type Reply = (body: Buffer) => void;
@@ -48,99 +57,154 @@ function toAnnounce(req: Extract<UdpRequest, { action: "announce" }>, address: s
   };
 }
 
-/** Handles one decoded datagram; `reply` sends back to its source. Exported for tests without sockets. */
-export async function handleUdpRequest(
+/** Sends a failure reply for a refused or failed request. */
+function replyFailure(opts: UdpTrackerOptions, transactionId: number, err: unknown, reply: Reply): void {
+  if (err instanceof TrackerRefusal) opts.logger.debug({ code: err.code }, "udp request refused");
+  else opts.logger.error({ err }, "udp request failed");
+  reply(encodeErrorReply(transactionId, err instanceof TrackerRefusal ? err.reason : "internal error"));
+}
+
+function announceReply(transactionId: number, r: AnnounceResult): Buffer {
+  const peers = r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6;
+  return encodeAnnounceReply({
+    transactionId,
+    interval: r.interval,
+    leechers: r.incomplete,
+    seeders: r.complete,
+    peers,
+  });
+}
+
+/**
+ * Handles one decoded datagram; `reply` sends back to its source. With a synchronous store an announce is
+ * answered before this returns (so the reply joins the batch of its request); otherwise the returned promise
+ * settles once the reply is sent. Exported for tests without sockets.
+ */
+export function handleUdpRequest(
   opts: UdpTrackerOptions,
   req: UdpRequest,
   address: string,
   reply: Reply,
-): Promise<void> {
+): Promise<void> | undefined {
   if (req.action === "connect") {
     opts.logger.debug({ address }, "udp connect");
     reply(encodeConnectReply(req.transactionId, opts.connectionIds.issue(address)));
-    return;
+    return undefined;
   }
   if (!opts.connectionIds.verify(req.connectionId, address)) {
     opts.metrics.malformed.inc({ transport: "udp" });
     opts.logger.debug({ action: req.action, address }, "udp connection id refused");
     reply(encodeErrorReply(req.transactionId, "invalid connection id"));
-    return;
+    return undefined;
   }
-  try {
-    if (req.action === "announce") {
-      const r = await opts.core.announce(toAnnounce(req, address));
-      const peers = r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6;
-      reply(
-        encodeAnnounceReply({
-          transactionId: req.transactionId,
-          interval: r.interval,
-          leechers: r.incomplete,
-          seeders: r.complete,
-          peers,
-        }),
-      );
-    } else {
-      const r = await opts.core.scrape({
-        transport: "udp",
-        infoHashes: req.infoHashes,
-        address,
-        passkey: undefined,
-      });
-      const byHash = new Map(r.files.map((f) => [Buffer.from(f.infoHash).toString("latin1"), f.counts]));
-      const zero = { complete: 0, incomplete: 0, downloaded: 0 };
-      reply(
-        encodeScrapeReply(
-          req.transactionId,
-          req.infoHashes.map((h) => byHash.get(Buffer.from(h).toString("latin1")) ?? zero),
-        ),
-      );
+  const transactionId = req.transactionId;
+  if (req.action === "announce") {
+    let r: AnnounceResult | Promise<AnnounceResult>;
+    try {
+      r = opts.core.announceNow(toAnnounce(req, address));
+    } catch (err) {
+      replyFailure(opts, transactionId, err, reply);
+      return undefined;
     }
-  } catch (err) {
-    if (err instanceof TrackerRefusal) opts.logger.debug({ code: err.code }, "udp request refused");
-    else opts.logger.error({ err }, "udp request failed");
-    reply(encodeErrorReply(req.transactionId, err instanceof TrackerRefusal ? err.reason : "internal error"));
+    if (!(r instanceof Promise)) {
+      reply(announceReply(transactionId, r));
+      return undefined;
+    }
+    return r.then(
+      (done) => reply(announceReply(transactionId, done)),
+      (err: unknown) => replyFailure(opts, transactionId, err, reply),
+    );
   }
+  return scrape(opts, req, address, reply).catch((err: unknown) =>
+    replyFailure(opts, transactionId, err, reply),
+  );
 }
 
-/** The BEP 15 listener: undecodable datagrams are counted and dropped without a reply. */
+async function scrape(
+  opts: UdpTrackerOptions,
+  req: Extract<UdpRequest, { action: "scrape" }>,
+  address: string,
+  reply: Reply,
+): Promise<void> {
+  const r = await opts.core.scrape({
+    transport: "udp",
+    infoHashes: req.infoHashes,
+    address,
+    passkey: passkeyOf(req.urlData),
+  });
+  const byHash = new Map(r.files.map((f) => [Buffer.from(f.infoHash).toString("latin1"), f.counts]));
+  const zero = { complete: 0, incomplete: 0, downloaded: 0 };
+  reply(
+    encodeScrapeReply(
+      req.transactionId,
+      req.infoHashes.map((h) => byHash.get(Buffer.from(h).toString("latin1")) ?? zero),
+    ),
+  );
+}
+
+/** An IP literal to bind: the configured host itself, or what it resolves to. */
+async function bindAddress(host: string): Promise<{ address: string; family: 4 | 6 }> {
+  const family = isIP(host);
+  if (family === 4 || family === 6) return { address: host, family };
+  const found = await lookup(host);
+  return { address: found.address, family: found.family === 6 ? 6 : 4 };
+}
+
+/**
+ * The BEP 15 listener on `@switchboard/datagram`: with the native backend every readable turn drains the socket
+ * with `recvmmsg`, answers each announce in the same turn and sends the replies with one `sendmmsg`.
+ * Undecodable datagrams are counted and dropped without a reply.
+ */
 export class UdpTracker {
   readonly #opts: UdpTrackerOptions;
-  #socket: Socket | undefined;
+  #socket: DatagramSocket | undefined;
   constructor(opts: UdpTrackerOptions) {
     this.#opts = opts;
   }
 
-  async listen(port: number, host: string): Promise<{ address: string; port: number }> {
-    const socket = createSocket({ type: isIPv6(host) ? "udp6" : "udp4", recvBufferSize: 4 << 20 });
-    this.#socket = socket;
-    socket.on("message", (msg: Buffer, rinfo: RemoteInfo) => this.#onMessage(socket, msg, rinfo));
-    socket.on("error", (err) => this.#opts.logger.warn({ err }, "udp socket error"));
-    socket.bind(port, host);
-    await once(socket, "listening");
-    const a = socket.address();
-    return { address: a.address, port: a.port };
+  /** Which I/O the socket uses ("native" or "dgram"), once listening. */
+  get backend(): DatagramBackend | undefined {
+    return this.#socket?.backend;
   }
 
-  #onMessage(socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {
+  async listen(port: number, host: string): Promise<{ address: string; port: number }> {
+    const { metrics, logger } = this.#opts;
+    const bind = await bindAddress(host);
+    const socket = await openDatagramSocket({
+      family: bind.family,
+      address: bind.address,
+      port,
+      recvBufferBytes: this.#opts.bufferBytes ?? 4 << 20,
+      sendBufferBytes: this.#opts.bufferBytes ?? 4 << 20,
+      backend: this.#opts.backend ?? "auto",
+      onMessage: (data, address, fromPort) => this.#onMessage(socket, data, address, fromPort),
+      onSendError: () => logger.debug("udp reply not sent"),
+      onHandlerError: (err) => {
+        metrics.malformed.inc({ transport: "udp" });
+        logger.error({ err }, "udp datagram handler failed");
+      },
+    });
+    this.#socket = socket;
+    return { address: socket.address, port: socket.port };
+  }
+
+  #onMessage(socket: DatagramSocket, msg: Buffer, address: string, port: number): void {
     const req = decodeUdpRequest(msg);
     if (req === undefined) {
       this.#opts.metrics.malformed.inc({ transport: "udp" });
       return;
     }
-    const reply: Reply = (body) => {
-      try {
-        socket.send(body, rinfo.port, rinfo.address);
-      } catch (err) {
-        this.#opts.logger.debug({ err }, "udp reply not sent");
-      }
-    };
-    void handleUdpRequest(this.#opts, req, rinfo.address, reply);
+    // The native backend's `msg` is only valid during this call. An announce's bytes are read before
+    // `announceNow` returns (the SwarmStore contract); a scrape, answered after awaits, gets copies.
+    const detached =
+      req.action === "scrape" ? { ...req, infoHashes: req.infoHashes.map((h) => Buffer.from(h)) } : req;
+    void handleUdpRequest(this.#opts, detached, address, (body) => socket.send(body, port, address));
   }
 
   close(): Promise<void> {
     const socket = this.#socket;
     this.#socket = undefined;
-    if (!socket) return Promise.resolve();
-    return new Promise((resolve) => socket.close(() => resolve()));
+    socket?.close();
+    return Promise.resolve();
   }
 }

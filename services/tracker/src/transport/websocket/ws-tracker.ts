@@ -119,6 +119,13 @@ export class WsTracker {
 
   async #announce(conn: Conn, msg: WsAnnounceMessage): Promise<void> {
     const slotKey = msg.info_hash + msg.peer_id;
+    const owner = this.#peers.get(slotKey);
+    if (owner !== undefined && owner !== conn) {
+      this.#o.core.authorize("websocket", binaryToBytes(msg.info_hash), conn.passkey);
+      // The id belongs to a live connection: no takeover, no answers or `stopped` on its behalf.
+      this.#o.metrics.refusals.inc({ transport: "websocket", code: "PEER_ID_IN_USE" });
+      throw new TrackerRefusal("PEER_ID_IN_USE");
+    }
     if (
       !conn.joined.has(slotKey) &&
       conn.joined.size >= this.#o.maxSwarmsPerSocket &&
@@ -127,28 +134,34 @@ export class WsTracker {
       throw new TrackerRefusal("INVALID_PARAMETER", "too many torrents on one connection");
     }
     const offers = (msg.offers ?? []).slice(0, this.#o.maxOffers);
-    const result = await this.#o.core.announce({
-      transport: "websocket",
-      infoHash: binaryToBytes(msg.info_hash),
-      peerId: binaryToBytes(msg.peer_id),
-      address: conn.address,
-      port: 0,
-      uploaded: msg.uploaded ?? 0,
-      downloaded: msg.downloaded ?? 0,
-      left: msg.left ?? Number.MAX_SAFE_INTEGER,
-      event: msg.event ?? "none",
-      numwant: Math.min(msg.numwant ?? offers.length, offers.length),
-      key: undefined,
-      passkey: conn.passkey,
-      compact: true,
-    });
-    if (msg.event === "stopped") {
-      conn.joined.delete(slotKey);
-      if (this.#peers.get(slotKey) === conn) this.#peers.delete(slotKey);
-    } else {
+    // Claimed before the store is asked, so two connections racing for one id cannot both get it.
+    const claimed = owner === undefined && msg.event !== "stopped";
+    if (claimed) {
       conn.joined.add(slotKey);
       this.#peers.set(slotKey, conn);
     }
+    let result;
+    try {
+      result = await this.#o.core.announce({
+        transport: "websocket",
+        infoHash: binaryToBytes(msg.info_hash),
+        peerId: binaryToBytes(msg.peer_id),
+        address: conn.address,
+        port: 0,
+        uploaded: msg.uploaded ?? 0,
+        downloaded: msg.downloaded ?? 0,
+        left: msg.left ?? Number.MAX_SAFE_INTEGER,
+        event: msg.event ?? "none",
+        numwant: Math.min(msg.numwant ?? offers.length, offers.length),
+        key: undefined,
+        passkey: conn.passkey,
+        compact: true,
+      });
+    } catch (err) {
+      if (claimed) this.#release(conn, slotKey);
+      throw err;
+    }
+    if (msg.event === "stopped") this.#release(conn, slotKey);
     this.#send(conn, {
       action: "announce",
       info_hash: msg.info_hash,
@@ -196,6 +209,11 @@ export class WsTracker {
     const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {};
     for (const f of result.files) files[bytesToBinary(f.infoHash)] = { ...f.counts };
     this.#send(conn, { action: "scrape", files });
+  }
+
+  #release(conn: Conn, slotKey: string): void {
+    conn.joined.delete(slotKey);
+    if (this.#peers.get(slotKey) === conn) this.#peers.delete(slotKey);
   }
 
   /** A closed connection leaves every swarm it joined. */
