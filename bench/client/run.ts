@@ -76,10 +76,10 @@ async function barePump(): Promise<number> {
       };
     };
   });
-  const offer = await p1.createOffer();
+  const offer: RTCSessionDescriptionInit = (await p1.createOffer()) as RTCSessionDescriptionInit;
   await p1.setLocalDescription(offer);
   await p2.setRemoteDescription(offer);
-  const answer = await p2.createAnswer();
+  const answer: RTCSessionDescriptionInit = (await p2.createAnswer()) as RTCSessionDescriptionInit;
   await p2.setLocalDescription(answer);
   await p1.setRemoteDescription(answer);
   await new Promise<void>((r) => (dc.readyState === "open" ? r() : (dc.onopen = () => r())));
