@@ -96,13 +96,22 @@ export class PeerLink {
 
   /** Starts the connection from this side: creates the SDK channel and offers. */
   initiate(iceRestart = false): void {
-    this.#channel(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true }));
+    this.#channel(this.#track(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true })));
     void this.#offer(iceRestart);
   }
 
   /** Opens an extra ordered, reliable channel on the live connection. */
   createChannel(label: string): RTCDataChannel {
-    return this.#pc.createDataChannel(label, { ordered: true });
+    return this.#track(this.#pc.createDataChannel(label, { ordered: true }));
+  }
+
+  /** Channels of the current connection: closed before it (node-datachannel keeps the process alive otherwise). */
+  #channels = new Set<RTCDataChannel>();
+
+  #track(dc: RTCDataChannel): RTCDataChannel {
+    this.#channels.add(dc);
+    dc.addEventListener("close", () => this.#channels.delete(dc));
+    return dc;
   }
 
   /** Handles a relayed signal, in arrival order. */
@@ -158,6 +167,7 @@ export class PeerLink {
     };
     pc.ondatachannel = (ev) => {
       if (pc !== this.#pc) return;
+      this.#track(ev.channel);
       if (ev.channel.label === SDK_CHANNEL) this.#channel(ev.channel);
       else this.#opts.onAppChannel(ev.channel, this.#maxMessageSize());
     };
@@ -380,6 +390,14 @@ export class PeerLink {
     const pc = this.#pc;
     pc.onicecandidate = pc.ondatachannel = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
     this.#channelOpen = false;
+    for (const dc of this.#channels) {
+      try {
+        dc.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.#channels = new Set();
     try {
       pc.close();
     } catch {
