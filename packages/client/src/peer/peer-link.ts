@@ -44,6 +44,8 @@ export interface PeerLinkOptions {
     rttMs?: number;
     iceRestart: boolean;
   }) => void;
+  /** A remote media track arrived (browsers). */
+  readonly onTrack?: (track: MediaStreamTrack, streams: MediaStream[]) => void;
   /** The link gave up (recovery ladder exhausted) or was refused: it is closed. */
   readonly onFailed: (err: SwitchboardError, setupMs: number) => void;
   /** How long a first connection may take before recovery starts, ms. */
@@ -98,6 +100,17 @@ export class PeerLink {
   initiate(iceRestart = false): void {
     this.#channel(this.#track(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true })));
     void this.#offer(iceRestart);
+  }
+
+  /** Sends local media tracks on this connection (browsers; renegotiates). No-op where it cannot renegotiate. */
+  addTracks(tracks: readonly MediaStreamTrack[], stream: MediaStream): void {
+    if (this.#opts.rtc.canRenegotiate === false) return;
+    const sent = new Set(this.#pc.getSenders().map((s) => s.track));
+    for (const t of tracks) if (!sent.has(t)) this.#pc.addTrack(t, stream);
+  }
+
+  senders(): RTCRtpSender[] {
+    return this.#opts.rtc.canRenegotiate === false ? [] : this.#pc.getSenders();
   }
 
   /** Opens an extra ordered, reliable channel on the live connection. */
@@ -171,6 +184,9 @@ export class PeerLink {
       if (ev.channel.label === SDK_CHANNEL) this.#channel(ev.channel);
       else this.#opts.onAppChannel(ev.channel, this.#maxMessageSize());
     };
+    pc.ontrack = (ev) => {
+      if (pc === this.#pc) this.#opts.onTrack?.(ev.track, [...ev.streams]);
+    };
     pc.onconnectionstatechange = () => {
       if (pc !== this.#pc || this.#closed) return;
       const s = pc.connectionState;
@@ -182,7 +198,8 @@ export class PeerLink {
     if (this.#opts.rtc.canRenegotiate !== false) {
       pc.onnegotiationneeded = () => {
         // Renegotiation after the first connection (media tracks); the first offer is made explicitly.
-        if (pc === this.#pc && this.#connectedOnce && !this.#opts.polite) void this.#offer(false);
+        if (pc === this.#pc && this.#connectedOnce)
+          void this.#offer(false).catch((err: unknown) => this.#fail(err));
       };
     }
     this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
@@ -389,6 +406,7 @@ export class PeerLink {
   #teardown(): void {
     const pc = this.#pc;
     pc.onicecandidate = pc.ondatachannel = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
+    pc.ontrack = null;
     this.#channelOpen = false;
     for (const dc of this.#channels) {
       try {
