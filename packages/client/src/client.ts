@@ -142,6 +142,7 @@ export class SwitchboardClient {
           iceRestart,
         });
         this.#syncConnections();
+        this.#sendMedia();
         this.#events.emit("connectionEstablished", info);
       },
       onClosed: (peerId, reason, err, setupMs) => {
@@ -159,14 +160,16 @@ export class SwitchboardClient {
         this.#events.emit("connectionClosed", { peerId, reason });
       },
       onFrame: (peerId, frame) => this.#onFrame(peerId, frame),
+      onTrack: (peerId, track, streams) => this.#events.emit("track", { peerId, track, streams }),
       onError: (err) => this.#events.emit("error", err),
       ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
     });
     this.host = new HostControls((m) => this.#session.request(m));
     this.media = new LocalMedia({
-      senders: () => [],
+      senders: () => this.#connections.senders(),
       onChange: (m) => {
         this.#stores.media.set(m);
+        this.#sendMedia();
         for (const roomId of this.#roster.rooms)
           this.#session.send({ type: "update", roomId, state: m.state });
       },
@@ -477,6 +480,13 @@ export class SwitchboardClient {
         via: "channel",
       });
     }
+  }
+
+  /** Local camera/microphone/screen tracks go to every connected peer (browsers). */
+  #sendMedia(): void {
+    const m = this.#stores.media.get();
+    if (m.stream) this.#connections.addTracks(m.stream.getTracks(), m.stream);
+    if (m.screen) this.#connections.addTracks(m.screen.getTracks(), m.screen);
   }
 
   #leftRoom(roomId: string, reason: string): void {

@@ -35,6 +35,8 @@ export interface ClientEventMap {
   connectionEstablished: ConnectionInfo;
   connectionClosed: { peerId: string; reason: string };
   message: { peerId: string; data: string | Uint8Array };
+  /** A remote media track (browsers). */
+  track: { peerId: string; track: MediaStreamTrack; streams: readonly MediaStream[] };
   chat: ChatItem;
   error: SwitchboardError;
   lobbyWaiting: { roomId: string };
@@ -57,6 +59,7 @@ export const CLIENT_EVENTS = [
   "connectionEstablished",
   "connectionClosed",
   "message",
+  "track",
   "chat",
   "error",
   "lobbyWaiting",

@@ -18,6 +18,7 @@ export interface ConnectionOptions {
   readonly onClosed: (peerId: string, reason: string, err?: SwitchboardError, setupMs?: number) => void;
   readonly onFrame: (peerId: string, frame: SdkFrame) => void;
   readonly onError: (err: SwitchboardError) => void;
+  readonly onTrack?: (peerId: string, track: MediaStreamTrack, streams: MediaStream[]) => void;
   readonly connectTimeoutMs?: number;
 }
 
@@ -167,6 +168,15 @@ export class Connections {
     return out;
   }
 
+  /** Sends local media on every connection (browsers). */
+  addTracks(tracks: readonly MediaStreamTrack[], stream: MediaStream): void {
+    for (const c of this.#byPeer.values()) if (c.sdk?.open) c.link.addTracks(tracks, stream);
+  }
+
+  senders(): RTCRtpSender[] {
+    return [...this.#byPeer.values()].flatMap((c) => c.link.senders());
+  }
+
   close(peerId: string, reason: string): void {
     const c = this.#byPeer.get(peerId);
     if (!c) return;
@@ -241,6 +251,7 @@ export class Connections {
           o.onFrame(id(), frame);
         };
       },
+      onTrack: (track, streams) => o.onTrack?.(id(), track, streams),
       onAppChannel: (dc, max) => {
         const handlers = this.#channelHandlers.get(dc.label);
         if (!handlers?.size) {

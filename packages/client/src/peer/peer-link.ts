@@ -44,6 +44,8 @@ export interface PeerLinkOptions {
     rttMs?: number;
     iceRestart: boolean;
   }) => void;
+  /** A remote media track arrived (browsers). */
+  readonly onTrack?: (track: MediaStreamTrack, streams: MediaStream[]) => void;
   /** The link gave up (recovery ladder exhausted) or was refused: it is closed. */
   readonly onFailed: (err: SwitchboardError, setupMs: number) => void;
   /** How long a first connection may take before recovery starts, ms. */
@@ -96,13 +98,33 @@ export class PeerLink {
 
   /** Starts the connection from this side: creates the SDK channel and offers. */
   initiate(iceRestart = false): void {
-    this.#channel(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true }));
+    this.#channel(this.#track(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true })));
     void this.#offer(iceRestart);
+  }
+
+  /** Sends local media tracks on this connection (browsers; renegotiates). No-op where it cannot renegotiate. */
+  addTracks(tracks: readonly MediaStreamTrack[], stream: MediaStream): void {
+    if (this.#opts.rtc.canRenegotiate === false) return;
+    const sent = new Set(this.#pc.getSenders().map((s) => s.track));
+    for (const t of tracks) if (!sent.has(t)) this.#pc.addTrack(t, stream);
+  }
+
+  senders(): RTCRtpSender[] {
+    return this.#opts.rtc.canRenegotiate === false ? [] : this.#pc.getSenders();
   }
 
   /** Opens an extra ordered, reliable channel on the live connection. */
   createChannel(label: string): RTCDataChannel {
-    return this.#pc.createDataChannel(label, { ordered: true });
+    return this.#track(this.#pc.createDataChannel(label, { ordered: true }));
+  }
+
+  /** Channels of the current connection: closed before it (node-datachannel keeps the process alive otherwise). */
+  #channels = new Set<RTCDataChannel>();
+
+  #track(dc: RTCDataChannel): RTCDataChannel {
+    this.#channels.add(dc);
+    dc.addEventListener("close", () => this.#channels.delete(dc));
+    return dc;
   }
 
   /** Handles a relayed signal, in arrival order. */
@@ -158,8 +180,12 @@ export class PeerLink {
     };
     pc.ondatachannel = (ev) => {
       if (pc !== this.#pc) return;
+      this.#track(ev.channel);
       if (ev.channel.label === SDK_CHANNEL) this.#channel(ev.channel);
       else this.#opts.onAppChannel(ev.channel, this.#maxMessageSize());
+    };
+    pc.ontrack = (ev) => {
+      if (pc === this.#pc) this.#opts.onTrack?.(ev.track, [...ev.streams]);
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.#pc || this.#closed) return;
@@ -172,7 +198,8 @@ export class PeerLink {
     if (this.#opts.rtc.canRenegotiate !== false) {
       pc.onnegotiationneeded = () => {
         // Renegotiation after the first connection (media tracks); the first offer is made explicitly.
-        if (pc === this.#pc && this.#connectedOnce && !this.#opts.polite) void this.#offer(false);
+        if (pc === this.#pc && this.#connectedOnce)
+          void this.#offer(false).catch((err: unknown) => this.#fail(err));
       };
     }
     this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
@@ -379,7 +406,16 @@ export class PeerLink {
   #teardown(): void {
     const pc = this.#pc;
     pc.onicecandidate = pc.ondatachannel = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
+    pc.ontrack = null;
     this.#channelOpen = false;
+    for (const dc of this.#channels) {
+      try {
+        dc.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.#channels = new Set();
     try {
       pc.close();
     } catch {

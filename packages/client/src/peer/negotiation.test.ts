@@ -1,0 +1,51 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { CandidateQueue } from "./candidate-queue.js";
+import { decideOnOffer, isPolite, nextRecovery, sdpFingerprint } from "./negotiation.js";
+
+describe("perfect negotiation decisions", () => {
+  it("gives exactly one side of a pair the polite role", () => {
+    assert.equal(isPolite("b", "a"), true);
+    assert.equal(isPolite("a", "b"), false);
+  });
+  it("accepts when stable, ignores (impolite) or rolls back (polite) on a collision", () => {
+    const base = { polite: false, makingOffer: false, signalingState: "stable", settingRemoteAnswer: false };
+    assert.equal(decideOnOffer(base), "accept");
+    assert.equal(decideOnOffer({ ...base, makingOffer: true }), "ignore");
+    assert.equal(decideOnOffer({ ...base, signalingState: "have-local-offer" }), "ignore");
+    assert.equal(decideOnOffer({ ...base, polite: true, makingOffer: true }), "rollback");
+    assert.equal(
+      decideOnOffer({ ...base, signalingState: "have-local-offer", settingRemoteAnswer: true }),
+      "accept",
+    );
+  });
+  it("reads the DTLS fingerprint", () => {
+    assert.equal(sdpFingerprint("v=0\r\na=fingerprint:sha-256 AB:CD\r\n"), "sha-256 ab:cd");
+    assert.equal(sdpFingerprint("v=0\r\n"), undefined);
+  });
+});
+
+describe("recovery ladder", () => {
+  const opts = { canRestartIce: true, relayOnly: false, hasRelay: true };
+  it("restarts ICE, then replaces the connection, then goes relay-only, then gives up", () => {
+    assert.deepEqual(
+      [0, 1, 2, 3].map((a) => nextRecovery(a, opts)),
+      ["restart-ice", "recreate", "recreate-relay", "give-up"],
+    );
+  });
+  it("replaces the connection where ICE cannot restart and skips relay when there is none", () => {
+    assert.equal(nextRecovery(0, { ...opts, canRestartIce: false }), "recreate");
+    assert.equal(nextRecovery(2, { ...opts, hasRelay: false }), "give-up");
+    assert.equal(nextRecovery(2, { ...opts, relayOnly: true }), "give-up");
+  });
+});
+
+describe("early candidate queue", () => {
+  it("keeps candidates in order until drained, bounded", () => {
+    const q = new CandidateQueue<number>(3);
+    for (const n of [1, 2, 3, 4]) q.push(n);
+    assert.equal(q.size, 3);
+    assert.deepEqual(q.drain(), [2, 3, 4]);
+    assert.deepEqual(q.drain(), []);
+  });
+});

@@ -1,0 +1,80 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { SwitchboardClient, SwitchboardError } from "../src/index.js";
+import { makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
+import { startWsRelay, type WsRelay } from "./ws-relay.js";
+
+let tampered = 0;
+/** Alters the session name line of every relayed offer: harmless to WebRTC, fatal to a signature. */
+function tamperOffers(text: string): string {
+  const msg = JSON.parse(text) as { type?: string; data?: { kind?: string; sdp?: string } };
+  if (msg.type !== "signal" || msg.data?.kind !== "offer" || !msg.data.sdp) return text;
+  const sdp = msg.data.sdp.replace(/^s=.*$/m, "s=tampered");
+  if (sdp !== msg.data.sdp) tampered++;
+  msg.data.sdp = sdp;
+  return JSON.stringify(msg);
+}
+
+describe("signed offers and answers (ES256) against a tampering relay", { timeout: 120_000 }, () => {
+  let svc: Services;
+  let relay: WsRelay;
+  const clients: SwitchboardClient[] = [];
+  const pair = async (signing: boolean) => {
+    const room = roomCode(signing ? "signed" : "unsigned");
+    const a = makeClient(relay.url, { name: "sa", meetingCode: room, signing: { enabled: signing } });
+    const b = makeClient(relay.url, { name: "sb", meetingCode: room, signing: { enabled: signing } });
+    clients.push(a, b);
+    await Promise.all([a.initializeNode(), b.initializeNode()]);
+    await a.discoverPeers();
+    return { a, b, joinB: () => b.discoverPeers() };
+  };
+  before(async () => {
+    svc = await startServices();
+    relay = await startWsRelay(svc.ws);
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.disconnect()));
+    await relay.close();
+    await svc.close();
+  });
+
+  it("signed and untouched: connects", { timeout: 60_000 }, async () => {
+    relay.tamper = (t) => t;
+    const { a, joinB } = await pair(true);
+    const est = waitFor(a, "connectionEstablished");
+    await joinB();
+    await est;
+  });
+
+  it(
+    "signing on, offer altered in transit: the receiver refuses with signature_invalid, no connection",
+    { timeout: 60_000 },
+    async () => {
+      relay.tamper = tamperOffers;
+      const { a, b, joinB } = await pair(true);
+      const established: string[] = [];
+      a.on("connectionEstablished", (c) => established.push(c.peerId));
+      const before = tampered;
+      const refused = waitFor(a, "error", (e: SwitchboardError) => e.code === "signature_invalid");
+      await joinB(); // b (newcomer) offers to a
+      const err = await refused;
+      assert.equal(err.peerId, b.peerId);
+      assert.match(err.message, /signed offer or answer did not verify/);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(established, []);
+      assert.ok(tampered > before, "the offer was altered in transit");
+      assert.equal((await a.getStats()).length, 0);
+    },
+  );
+
+  it("signing off, the same tampering: connects", { timeout: 60_000 }, async () => {
+    relay.tamper = tamperOffers;
+    const before = tampered;
+    const { a, b, joinB } = await pair(false);
+    const est = waitFor(a, "connectionEstablished");
+    await joinB();
+    assert.equal((await est).peerId, b.peerId);
+    await until(async () => (await b.getStats()).length === 1, 20_000, "b connected");
+    assert.ok(tampered > before, "the offer was altered in transit");
+  });
+});
