@@ -1,6 +1,6 @@
 // The SDK on Node: node-datachannel vs @roamhq/wrtc, direct and relay-only through our TURN (5 MB each way,
 // 60 KiB messages), time from discoverPeers() to the first message, and the SDK against a bare RTCDataChannel
-// pump on node-datachannel. Medians of RUNS runs.   npx tsx --conditions=source bench/client/run.ts
+// pump on node-datachannel. Medians of RUNS runs.   npx tsx --conditions=source bench/client/stacks.ts
 import { createRequire } from "node:module";
 import { RTCPeerConnection as NdcPeerConnection } from "node-datachannel/polyfill";
 import { SwitchboardClient, type RtcImplementation } from "@switchboard/client";
