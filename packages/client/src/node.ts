@@ -7,13 +7,31 @@ import type { WebSocketConstructor } from "./signaling/websocket.js";
 export * from "./index.js";
 
 /**
+ * The polyfill hands TURN credentials to libdatachannel inside a URL (`turn:USER:PASS@host`) without escaping them,
+ * so a REST username `<expiry>:<user>` would be cut at its colon; libdatachannel URL-decodes both fields, so they
+ * are percent-encoded here.
+ */
+class NodeRTCPeerConnection extends RTCPeerConnection {
+  constructor(config: RTCConfiguration = {}) {
+    super({
+      ...config,
+      iceServers: (config.iceServers ?? []).map((s) =>
+        typeof s.username === "string" && typeof s.credential === "string"
+          ? { ...s, username: encodeURIComponent(s.username), credential: encodeURIComponent(s.credential) }
+          : s,
+      ),
+    });
+  }
+}
+
+/**
  * node-datachannel's `RTCPeerConnection` polyfill (libdatachannel) and the `ws` WebSocket, for
  * `new SwitchboardClient({ rtc: nodeRtc(), … })`. Its connections cannot be renegotiated: the SDK replaces a
  * failed connection instead of restarting ICE on it.
  */
 export function nodeRtc(): RtcImplementation {
   return {
-    RTCPeerConnection: RTCPeerConnection as unknown as RtcImplementation["RTCPeerConnection"],
+    RTCPeerConnection: NodeRTCPeerConnection as unknown as RtcImplementation["RTCPeerConnection"],
     canRenegotiate: false,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
   };
