@@ -172,7 +172,7 @@ describe("a crashed instance (SIGKILL)", () => {
     "does not ack relays to its members and does not offer them to newcomers",
     { timeout: 90_000 },
     async () => {
-      const { roomId } = await createMeeting(A.http);
+      const { roomId, hostKey } = await createMeeting(A.http);
       const a = await TestClient.session(A.ws);
       clients.push(a);
       await a.request({ v: 1, type: "join", roomId });
@@ -246,7 +246,9 @@ describe("a crashed instance (SIGKILL)", () => {
         const left = await a.nextOf("peer.left", (m) => m.peerId === c.sessionId, 8000);
         assert.equal(left.reason, "disconnected");
         assert.equal(n.all("peer.left").length, 0);
-        const parts = (await (await fetch(`${A.http}/api/meetings/${roomId}/participants`)).json()) as {
+        const parts = (await (
+          await fetch(`${A.http}/api/meetings/${roomId}/participants`, { headers: { "x-host-key": hostKey } })
+        ).json()) as {
           participants: { peerId: string }[];
         };
         assert.deepEqual(parts.participants.map((p) => p.peerId).sort(), [a.sessionId, n.sessionId].sort());
