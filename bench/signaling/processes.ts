@@ -1,6 +1,6 @@
 // Child processes the signaling benchmark starts: our service, redis-server, the PeerJS server.
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import { stopChild } from "../stop-child.js";
 import { connect } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,14 +40,7 @@ function child(cmd: string, args: string[], env: Record<string, string>, port: n
   return {
     proc,
     port,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = once(proc, "exit");
-      proc.kill("SIGTERM");
-      const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: () => stopChild(proc),
   };
 }
 

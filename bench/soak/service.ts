@@ -1,6 +1,6 @@
 /** Starts one built service as deployed (its `dist/main.js`), counting its log lines by level. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import { stopChild } from "../stop-child.js";
 import { createInterface } from "node:readline";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
@@ -41,14 +41,7 @@ export function startService(name: string, env: Record<string, string>): Running
   return {
     proc,
     logs,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = once(proc, "exit");
-      proc.kill("SIGTERM");
-      const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: () => stopChild(proc),
   };
 }
 

@@ -3,37 +3,17 @@
 // hands out allocates on TURN), and Ctrl-C (SIGINT) stops every process.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./lib/paths.js";
 import { freePort } from "@switchboard/test-support";
+import { alive, childPids } from "./lib/local-platform.js";
 import { startProc, stopProc, waitForHttp, waitUntil, type Proc } from "./lib/processes.js";
 import { SERVICE_NAMES } from "./lib/services.js";
 import { SignalingClient } from "./lib/signaling-client.js";
 import { allocate } from "./lib/turn-client.js";
 
 const built = SERVICE_NAMES.filter((s) => existsSync(join(repoRoot, "services", s, "dist", "main.js")));
-
-/** Process ids of the runner's children (the services), from /proc. */
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("npm start (scripts/start.mjs)", () => {
   let runner: Proc | undefined;

@@ -1,7 +1,9 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { WebSocket } from "ws";
 import type { ClientMessage, ServerMessage, ServerMessageOf, ServerMessageType } from "@switchboard/protocol";
 import { createLogger, loadConfig, type Clock } from "@switchboard/runtime";
+import { freePort } from "@switchboard/test-support";
 import {
   checkSignalingConfig,
   createSignalingServer,
@@ -196,5 +198,79 @@ export async function waitForStats(
     if (pred(stats)) return;
     if (Date.now() > end) throw new Error(`stats never matched: ${JSON.stringify(stats)}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Two in-process instances sharing one Redis (presence expiring after `presenceTtlMs`). */
+export async function startPair(
+  redisUrl: string,
+  presenceTtlMs = 1500,
+): Promise<{ A: TestServer; B: TestServer }> {
+  const env = { REDIS_URL: redisUrl, SIGNALING_PRESENCE_TTL_MS: String(presenceTtlMs) };
+  return { A: await startServer(env), B: await startServer(env) };
+}
+
+/** Opens a session on an instance and records it in `clients`, for the suite's `after` to close. */
+export function sessionOpener(clients: TestClient[]) {
+  return async (
+    srv: TestServer,
+    hello: Partial<Extract<ClientMessage, { type: "hello" }>> = {},
+  ): Promise<TestClient> => {
+    const c = await TestClient.session(srv.ws, hello);
+    clients.push(c);
+    return c;
+  };
+}
+
+/** A suite's teardown: closes its sessions, then its instances. */
+export async function closeAll(clients: readonly TestClient[], ...servers: TestServer[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.close()));
+  for (const s of servers) await s.close();
+}
+
+/** `/health` of an instance. */
+export async function fetchHealth(
+  srv: TestServer,
+): Promise<{ status: string; parts: Record<string, { ok: boolean }> }> {
+  return (await (await fetch(`${srv.http}/health`)).json()) as {
+    status: string;
+    parts: Record<string, { ok: boolean }>;
+  };
+}
+
+/** Starts `src/main.ts` as a child process (an instance that can be SIGKILLed) on a free port. */
+export async function spawnInstance(
+  redisUrl: string,
+  presenceTtlMs: number,
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "services/signaling/src/main.ts"],
+    {
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        SIGNALING_HOST: "127.0.0.1",
+        SIGNALING_PORT: String(port),
+        SIGNALING_PRESENCE_TTL_MS: String(presenceTtlMs),
+        LOG_LEVEL: "warn",
+      },
+      stdio: "ignore",
+    },
+  );
+  return { child, url: `ws://127.0.0.1:${port}/ws` };
+}
+
+/** A session on an instance that is still starting: retries until it answers (45 s at most). */
+export async function sessionWhenUp(url: string, ms = 45_000): Promise<TestClient> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const c = await TestClient.session(url).catch(async () => {
+      if (Date.now() > end) throw new Error("child instance did not start");
+      await new Promise((r) => setTimeout(r, 200));
+      return undefined;
+    });
+    if (c) return c;
   }
 }

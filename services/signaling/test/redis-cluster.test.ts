@@ -1,30 +1,30 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
-import { freePort, sharedRedis } from "@switchboard/test-support";
+import {
+  closeAll,
+  createMeeting,
+  sessionOpener,
+  sessionWhenUp,
+  spawnInstance,
+  startPair,
+  type TestClient,
+  type TestServer,
+} from "./helpers.js";
+import { sharedRedis } from "@switchboard/test-support";
 
 describe("two instances sharing Redis serve one room as one", () => {
   let redis: { url: string; dispose: () => Promise<void> };
   let A: TestServer;
   let B: TestServer;
   const clients: TestClient[] = [];
-  const on = async (srv: TestServer, hello = {}) => {
-    const c = await TestClient.session(srv.ws, hello);
-    clients.push(c);
-    return c;
-  };
+  const on = sessionOpener(clients);
   before(async () => {
     redis = await sharedRedis();
-    const env = { REDIS_URL: redis.url, SIGNALING_PRESENCE_TTL_MS: "1500" };
-    A = await startServer(env);
-    B = await startServer(env);
+    ({ A, B } = await startPair(redis.url));
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await A.close();
-    await B.close();
+    await closeAll(clients, A, B);
     await redis.dispose();
   });
 
@@ -133,33 +133,9 @@ describe("two instances sharing Redis serve one room as one", () => {
     const { roomId, hostKey } = await createMeeting(A.http);
     const a = await on(A);
     await a.request({ v: 1, type: "join", roomId });
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", "services/signaling/src/main.ts"],
-      {
-        env: {
-          ...process.env,
-          REDIS_URL: redis.url,
-          SIGNALING_HOST: "127.0.0.1",
-          SIGNALING_PORT: String(port),
-          SIGNALING_PRESENCE_TTL_MS: "1500",
-          LOG_LEVEL: "warn",
-        },
-        stdio: "ignore",
-      },
-    );
+    const { child, url } = await spawnInstance(redis.url, 1500);
     try {
-      const url = `ws://127.0.0.1:${port}/ws`;
-      const end = Date.now() + 45_000;
-      let c: TestClient | undefined;
-      while (!c) {
-        c = await TestClient.session(url).catch(async () => {
-          if (Date.now() > end) throw new Error("child instance did not start");
-          await new Promise((r) => setTimeout(r, 200));
-          return undefined;
-        });
-      }
+      const c = await sessionWhenUp(url);
       clients.push(c);
       await c.request({ v: 1, type: "join", roomId });
       await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);

@@ -1,19 +1,26 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import type { ServerMessage } from "@switchboard/protocol";
-import { RedisProcess, freePort } from "@switchboard/test-support";
-import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
+import { RedisProcess } from "@switchboard/test-support";
+import {
+  TestClient,
+  closeAll,
+  createMeeting,
+  fetchHealth,
+  sessionOpener,
+  sessionWhenUp,
+  spawnInstance,
+  startPair,
+  startServer,
+  type TestServer,
+} from "./helpers.js";
 
 /** The bound the README states for an answer while Redis hangs (3.25 s), plus slack for a loaded machine. */
 const ANSWER_BOUND_MS = 4500;
 
 const redisOk = async (srv: TestServer): Promise<{ status: string; redis: boolean | undefined }> => {
-  const h = (await (await fetch(`${srv.http}/health`)).json()) as {
-    status: string;
-    parts: Record<string, { ok: boolean }>;
-  };
+  const h = await fetchHealth(srv);
   return { status: h.status, redis: h.parts.redis?.ok };
 };
 
@@ -42,22 +49,14 @@ describe("a hung Redis (SIGSTOP)", () => {
   let A: TestServer;
   let B: TestServer;
   const clients: TestClient[] = [];
-  const on = async (srv: TestServer) => {
-    const c = await TestClient.session(srv.ws);
-    clients.push(c);
-    return c;
-  };
+  const on = sessionOpener(clients);
   before(async () => {
     redis = await RedisProcess.start();
-    const env = { REDIS_URL: redis.url, SIGNALING_PRESENCE_TTL_MS: "1500" };
-    A = await startServer(env);
-    B = await startServer(env);
+    ({ A, B } = await startPair(redis.url));
   });
   after(async () => {
     redis.resume();
-    await Promise.all(clients.map((c) => c.close()));
-    await A.close();
-    await B.close();
+    await closeAll(clients, A, B);
     await redis.dispose();
   });
 
@@ -163,8 +162,7 @@ describe("a crashed instance (SIGKILL)", () => {
     A = await startServer({ REDIS_URL: redis.url, SIGNALING_PRESENCE_TTL_MS: "15000" });
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await A.close();
+    await closeAll(clients, A);
     await redis.dispose();
   });
 
@@ -176,33 +174,9 @@ describe("a crashed instance (SIGKILL)", () => {
       const a = await TestClient.session(A.ws);
       clients.push(a);
       await a.request({ v: 1, type: "join", roomId });
-      const port = await freePort();
-      const child = spawn(
-        process.execPath,
-        ["--conditions=source", "--import", "tsx", "services/signaling/src/main.ts"],
-        {
-          env: {
-            ...process.env,
-            REDIS_URL: redis.url,
-            SIGNALING_HOST: "127.0.0.1",
-            SIGNALING_PORT: String(port),
-            SIGNALING_PRESENCE_TTL_MS: "15000",
-            LOG_LEVEL: "warn",
-          },
-          stdio: "ignore",
-        },
-      );
+      const { child, url } = await spawnInstance(redis.url, 15_000);
       try {
-        const url = `ws://127.0.0.1:${port}/ws`;
-        const end = Date.now() + 45_000;
-        let c: TestClient | undefined;
-        while (!c) {
-          c = await TestClient.session(url).catch(async () => {
-            if (Date.now() > end) throw new Error("child instance did not start");
-            await new Promise((r) => setTimeout(r, 200));
-            return undefined;
-          });
-        }
+        const c = await sessionWhenUp(url);
         clients.push(c);
         await c.request({ v: 1, type: "join", roomId });
         await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);

@@ -1,13 +1,15 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
+import {
+  closeAll,
+  createMeeting,
+  fetchHealth as health,
+  sessionOpener,
+  startPair,
+  type TestClient,
+  type TestServer,
+} from "./helpers.js";
 import { RedisProcess } from "@switchboard/test-support";
-
-const health = async (srv: TestServer) =>
-  (await (await fetch(`${srv.http}/health`)).json()) as {
-    status: string;
-    parts: Record<string, { ok: boolean }>;
-  };
 
 async function until(what: string, pred: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -22,21 +24,13 @@ describe("Redis stopped and restarted mid-test", () => {
   let A: TestServer;
   let B: TestServer;
   const clients: TestClient[] = [];
-  const on = async (srv: TestServer) => {
-    const c = await TestClient.session(srv.ws);
-    clients.push(c);
-    return c;
-  };
+  const on = sessionOpener(clients);
   before(async () => {
     redis = await RedisProcess.start();
-    const env = { REDIS_URL: redis.url, SIGNALING_PRESENCE_TTL_MS: "1500" };
-    A = await startServer(env);
-    B = await startServer(env);
+    ({ A, B } = await startPair(redis.url));
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await A.close();
-    await B.close();
+    await closeAll(clients, A, B);
     await redis.dispose();
   });
 

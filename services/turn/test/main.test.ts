@@ -1,13 +1,14 @@
 /** The service process: exit 2 on bad configuration, admin endpoints, SIGHUP TLS reload keeping allocations, SIGTERM. */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { TestTurnClient, errorCode, freePort } from "@switchboard/test-support";
+import { makeSelfSignedCert } from "./support/cert.js";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -19,31 +20,7 @@ function run(env: Record<string, string>): ChildProcess {
 }
 
 function makeCert(dir: string, name: string, cn: string): void {
-  execFileSync(
-    "openssl",
-    [
-      ...[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-      ],
-      ...[
-        "-keyout",
-        join(dir, `${name}-key.pem`),
-        "-out",
-        join(dir, `${name}-cert.pem`),
-        "-subj",
-        `/CN=${cn}`,
-      ],
-    ],
-    { stdio: "ignore" },
-  );
+  makeSelfSignedCert(join(dir, `${name}-key.pem`), join(dir, `${name}-cert.pem`), cn);
 }
 
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {

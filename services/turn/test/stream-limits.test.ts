@@ -4,13 +4,13 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect as tcpConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { TestTurnClient, errorCode } from "@switchboard/test-support";
+import { makeSelfSignedCert } from "./support/cert.js";
 import { startTurn, type Harness } from "./support/harness.js";
 
 /** A connection and whether the server has closed it. */
@@ -50,24 +50,7 @@ async function until(check: () => boolean, what: string, ms = 8000): Promise<voi
 
 describe("TURN over TCP/TLS: connection limits", () => {
   const dir = mkdtempSync(join(tmpdir(), "turnhard-stream-"));
-  execFileSync(
-    "openssl",
-    [
-      ...[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-      ],
-      ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-subj", "/CN=localhost"],
-    ],
-    { stdio: "ignore" },
-  );
+  makeSelfSignedCert(join(dir, "key.pem"), join(dir, "cert.pem"));
   const cleanup: Array<() => unknown> = [];
   after(async () => {
     for (const f of cleanup.reverse()) await f();

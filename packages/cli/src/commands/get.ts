@@ -3,12 +3,11 @@ import { SingleBar, Presets } from "cli-progress";
 import { FileShare, type FileProgress } from "@switchboard/files";
 import { NodeFileStore } from "@switchboard/files/node";
 import type { SwitchboardClient } from "@switchboard/client";
-import { ConfigError } from "../args.js";
 import { EXIT, type Command } from "../command.js";
-import { GET_USAGE, resolveGetConfig, type GetConfig } from "../files/config.js";
+import { GET_USAGE, resolveGetConfig } from "../files/config.js";
 import { findOffer, listOffers } from "../files/catalogue.js";
 import { formatBytes, joinWithShare, leave } from "../files/session.js";
-import { createOutput, wantsColor } from "../output.js";
+import { startCommand } from "../start.js";
 
 const summary = (p: FileProgress) => ({
   root: p.root,
@@ -32,26 +31,9 @@ const summary = (p: FileProgress) => ({
 
 /** `switchboard get LINK`: download with a progress bar; exit 0 only when every piece is verified. */
 export const run: Command = async (args, io) => {
-  let config: GetConfig;
-  try {
-    const resolved = resolveGetConfig(args, io.env);
-    if (resolved === "help") {
-      io.stdout.write(GET_USAGE);
-      return EXIT.ok;
-    }
-    config = resolved;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr.write(`switchboard get: ${err.message}\n`);
-    return EXIT.badConfig;
-  }
-  const out = createOutput({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    json: config.json,
-    debug: false,
-    color: !config.json && wantsColor(io.stdout, io.env),
-  });
+  const started = startCommand("get", GET_USAGE, resolveGetConfig, args, io);
+  if (typeof started === "number") return started;
+  const { config, out } = started;
   await mkdir(config.outDir, { recursive: true });
   const share = new FileShare();
   let client: SwitchboardClient | undefined;

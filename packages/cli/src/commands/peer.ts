@@ -1,46 +1,22 @@
 import { createInterface } from "node:readline";
-import { ConfigError } from "../args.js";
 import { EXIT, type Command } from "../command.js";
-import { createOutput, wantsColor, type Output } from "../output.js";
-import { PEER_USAGE, resolvePeerConfig, type PeerConfig } from "../peer/config.js";
+import type { Output } from "../output.js";
+import { PEER_USAGE, resolvePeerConfig } from "../peer/config.js";
 import { describeEvent, eventFields } from "../peer/describe.js";
 import { describeFailure, errorCode, isFatal } from "../peer/failure.js";
 import { loadSdk } from "../peer/load-sdk.js";
 import type { SwitchboardClient } from "@switchboard/client";
+import { clientOptions, startCommand } from "../start.js";
 
 /** `switchboard peer`: join a meeting, stay, print what happens, send stdin lines to every connected peer. */
 export const run: Command = async (args, io) => {
-  let config: PeerConfig;
-  try {
-    const resolved = resolvePeerConfig(args, io.env);
-    if (resolved === "help") {
-      io.stdout.write(PEER_USAGE);
-      return EXIT.ok;
-    }
-    config = resolved;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr.write(`switchboard peer: ${err.message}\n`);
-    return EXIT.badConfig;
-  }
-  const out = createOutput({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    json: config.json,
-    debug: config.debug,
-    color: !config.json && wantsColor(io.stdout, io.env),
-  });
+  const started = startCommand("peer", PEER_USAGE, resolvePeerConfig, args, io);
+  if (typeof started === "number") return started;
+  const { config, out } = started;
   const ctx = { signalingUrl: config.signalingUrl, meetingCode: config.meetingCode };
 
   const sdk = await loadSdk();
-  const client = sdk.create({
-    signalingUrl: config.signalingUrl,
-    meetingCode: config.meetingCode,
-    ...(config.nodeId === undefined ? {} : { name: config.nodeId }),
-    ...(config.token === undefined ? {} : { token: config.token }),
-    ...(config.stunServers.length ? { iceServers: [{ urls: [...config.stunServers] }] } : {}),
-    iceTransportPolicy: config.relay ? "relay" : "all",
-  });
+  const client = sdk.create(clientOptions(config));
 
   // A fatal error (from an event or a rejected call) or a signal ends the run; the first one decides the exit code.
   let settle!: (code: number) => void;

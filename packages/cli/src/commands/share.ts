@@ -1,34 +1,16 @@
 import { FileShare, formatShareLink, type FileSwarm } from "@switchboard/files";
 import { NodeFileSource, manifestFromFile } from "@switchboard/files/node";
 import type { SwitchboardClient } from "@switchboard/client";
-import { ConfigError } from "../args.js";
 import { EXIT, type Command } from "../command.js";
-import { SHARE_USAGE, resolveShareConfig, type ShareConfig } from "../files/config.js";
+import { SHARE_USAGE, resolveShareConfig } from "../files/config.js";
 import { formatBytes, joinWithShare, leave } from "../files/session.js";
-import { createOutput, wantsColor } from "../output.js";
+import { startCommand } from "../start.js";
 
 /** `switchboard share FILE…`: hash, join, print the links, seed until stopped. */
 export const run: Command = async (args, io) => {
-  let config: ShareConfig;
-  try {
-    const resolved = resolveShareConfig(args, io.env);
-    if (resolved === "help") {
-      io.stdout.write(SHARE_USAGE);
-      return EXIT.ok;
-    }
-    config = resolved;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr.write(`switchboard share: ${err.message}\n`);
-    return EXIT.badConfig;
-  }
-  const out = createOutput({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    json: config.json,
-    debug: false,
-    color: !config.json && wantsColor(io.stdout, io.env),
-  });
+  const started = startCommand("share", SHARE_USAGE, resolveShareConfig, args, io);
+  if (typeof started === "number") return started;
+  const { config, out } = started;
   const share = new FileShare(config.uploadLimit ? { uploadBytesPerSecond: config.uploadLimit } : {});
   let client: SwitchboardClient | undefined;
   const swarms: FileSwarm[] = [];

@@ -1,6 +1,7 @@
 import { attachToClient, type FileShare } from "@switchboard/files";
 import type { SwitchboardClient } from "@switchboard/client";
 import { loadSdk } from "../peer/load-sdk.js";
+import { clientOptions } from "../start.js";
 import type { Output } from "../output.js";
 import type { ConnectConfig } from "./config.js";
 
@@ -11,13 +12,7 @@ export async function joinWithShare(
   out: Output,
 ): Promise<SwitchboardClient> {
   const sdk = await loadSdk();
-  const client = sdk.create({
-    signalingUrl: config.signalingUrl,
-    meetingCode: config.meetingCode,
-    ...(config.nodeId === undefined ? {} : { name: config.nodeId }),
-    ...(config.token === undefined ? {} : { token: config.token }),
-    iceTransportPolicy: config.relay ? "relay" : "all",
-  });
+  const client = sdk.create(clientOptions(config));
   client.on("connectionEstablished", (c) =>
     out.event("connectionEstablished", { peerId: c.peerId, method: c.method }, null),
   );

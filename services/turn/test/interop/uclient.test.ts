@@ -5,10 +5,10 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeSelfSignedCert } from "../support/cert.js";
 import { startTurn, type Harness } from "../support/harness.js";
 import { runUclient, startCoturnPeer } from "./coturn-tools.js";
 
@@ -23,23 +23,7 @@ describe("coturn turnutils_uclient against our server", () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "turn-interop-"));
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-        ...[
-          "-keyout",
-          join(dir, "key.pem"),
-          "-out",
-          join(dir, "cert.pem"),
-          "-days",
-          "1",
-          "-subj",
-          "/CN=localhost",
-        ],
-      ],
-      { stdio: "ignore" },
-    );
+    makeSelfSignedCert(join(dir, "key.pem"), join(dir, "cert.pem"));
     h = await startTurn({
       TURN_USERS: "alice:alice-pw",
       TURN_SECRET: `old-secret,${SECRET}`,
