@@ -8,6 +8,9 @@ window.sb = (() => {
       .replace(/\//g, "_")
       .replace(/=+$/, "");
   const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  // What the signature covers (the protocol's SdpSignature): kind, signer and receiver session ids, nonce, SDP.
+  const signed = (kind, from, to, nonce, sdp) =>
+    new TextEncoder().encode(`switchboard-sdp-v1\n${kind}\n${from}\n${to}\n${nonce}\n${sdp.length}\n${sdp}`);
   const state = {
     ws: null,
     self: "",
@@ -63,7 +66,7 @@ window.sb = (() => {
         { name: "ECDSA", hash: "SHA-256" },
         key,
         unb64(d.signature.signature),
-        new TextEncoder().encode(d.sdp),
+        signed("offer", msg.from, state.self, d.signature.nonce, d.sdp),
       );
       if (!state.verified) return;
       const pc = makePc(msg.from);
@@ -119,10 +122,11 @@ window.sb = (() => {
       });
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
+      const nonce = b64(crypto.getRandomValues(new Uint8Array(16)));
       const sig = await crypto.subtle.sign(
         { name: "ECDSA", hash: "SHA-256" },
         state.keys.privateKey,
-        new TextEncoder().encode(offer.sdp),
+        signed("offer", state.self, peer, nonce, offer.sdp),
       );
       const spki = await crypto.subtle.exportKey("spki", state.keys.publicKey);
       send({
@@ -132,7 +136,7 @@ window.sb = (() => {
         data: {
           kind: "offer",
           sdp: offer.sdp,
-          signature: { alg: "ES256", publicKey: b64(spki), signature: b64(sig) },
+          signature: { alg: "ES256", publicKey: b64(spki), signature: b64(sig), nonce },
         },
       });
       await opened;
