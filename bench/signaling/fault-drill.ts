@@ -3,23 +3,48 @@
 // what the service README ("Delivery and retries") promises. Loopback only; stops only what it started.
 //   node --conditions=source --import tsx bench/signaling/fault-drill.ts [--pairs 25] [--rate 20] [--main FILE]
 // (--main: another build's entry, to compare builds; default services/signaling/dist/main.js, build it first.)
+// --nginx: the same through nginx (the project's config, one upstream with both instances started from source),
+// each client from its own loopback address; Redis frozen 10 s, then killed and started again empty, then an
+// instance killed and its clients resuming or rejoining through nginx (see fault-drill-nginx.ts).
+//   node --conditions=source --import tsx bench/signaling/fault-drill.ts --nginx [--pairs 100] [--rate 5]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocket } from "ws";
 import { ROOT, startRedis, startSignaling, type Child } from "./processes.js";
+import { runNginxDrill } from "./fault-drill-nginx.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const PAIRS = Number(opt("pairs") ?? 25);
-const RATE = Number(opt("rate") ?? 20);
+const NGINX = args.includes("--nginx");
+const PAIRS = Number(opt("pairs") ?? (NGINX ? 100 : 25));
+const RATE = Number(opt("rate") ?? (NGINX ? 5 : 20));
 const MAIN = opt("main");
 const NO_ANSWER_MS = 5000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let phase = "normal";
+export const setPhase = (p: string): void => {
+  phase = p;
+};
+
+/** Every request made with `Peer.request` (hello, join, chat, leave…): answered how, how fast. */
+export interface Req {
+  readonly phase: string;
+  readonly type: string;
+  readonly at: number;
+  answer?: string;
+  answerMs?: number;
+  cutOff?: boolean;
+}
+export const requests: Req[] = [];
+/** Every `peer.left` a drill client got. */
+export const leftEvents: { phase: string; at: number; receiver: string; peerId: string; reason: string }[] =
+  [];
+/** Chat texts received, by text: how many clients got it. */
+export const chatsReceived = new Map<string, number>();
 
 interface Sent {
   readonly phase: string;
@@ -31,24 +56,30 @@ interface Sent {
   cutOff?: boolean;
 }
 
-const signals = new Map<string, Sent>();
+export const signals = new Map<string, Sent>();
 
 /** One drill client: a session in one room, relaying numbered candidates to its partner. */
-class Peer {
+export class Peer {
   ws!: WebSocket;
   sessionId = "";
+  resumeToken = "";
   partner = "";
   joined = false;
+  /** Its connection closed without `close()` from the drill (its instance died). */
+  dropped = false;
   #n = 0;
   readonly #waiting = new Map<string, (m: Record<string, unknown>) => void>();
   readonly #pending = new Map<string, string>();
+  readonly #pendingReqs = new Set<Req>();
   constructor(
     readonly name: string,
     readonly roomId: string,
+    /** Source address (nginx limits connections per client address). */
+    readonly localAddress?: string,
   ) {}
 
   async connect(url: string): Promise<void> {
-    this.ws = new WebSocket(url);
+    this.ws = new WebSocket(url, this.localAddress === undefined ? {} : { localAddress: this.localAddress });
     this.ws.on("message", (raw: Buffer) =>
       this.#onMessage(JSON.parse(raw.toString()) as Record<string, unknown>),
     );
@@ -58,6 +89,9 @@ class Peer {
         if (s && s.answer === undefined) s.cutOff = true;
       }
       this.#pending.clear();
+      for (const r of this.#pendingReqs) r.cutOff = true;
+      this.#pendingReqs.clear();
+      this.dropped = true;
     });
     await new Promise<void>((resolve, reject) => {
       this.ws.once("open", () => resolve());
@@ -67,13 +101,20 @@ class Peer {
 
   request(msg: Record<string, unknown>, ms = 8000): Promise<Record<string, unknown> | undefined> {
     const id = `${this.name}.${++this.#n}`;
+    const req: Req = { phase, type: String(msg.type), at: Date.now() };
+    requests.push(req);
+    this.#pendingReqs.add(req);
     return new Promise((resolve) => {
       const t = setTimeout(() => {
         this.#waiting.delete(id);
+        this.#pendingReqs.delete(req);
         resolve(undefined);
       }, ms);
       this.#waiting.set(id, (m) => {
         clearTimeout(t);
+        this.#pendingReqs.delete(req);
+        req.answer = m.type === "error" ? String(m.code) : String(m.type);
+        req.answerMs = Date.now() - req.at;
         resolve(m);
       });
       this.ws.send(JSON.stringify({ v: 1, type: msg.type, id, ...msg }));
@@ -84,16 +125,38 @@ class Peer {
     const w = await this.request({ type: "hello" });
     if (w?.type !== "welcome") throw new Error(`hello: ${JSON.stringify(w)}`);
     this.sessionId = String(w.sessionId);
+    this.resumeToken = String(w.resumeToken);
+  }
+
+  /** `hello {resume}` with the session it had; returns the answer's type or error code. */
+  async resume(): Promise<string> {
+    const w = await this.request({
+      type: "hello",
+      resume: { sessionId: this.sessionId, resumeToken: this.resumeToken },
+    });
+    if (w?.type === "welcome") {
+      this.resumeToken = String(w.resumeToken);
+      this.joined = w.resumed === true;
+      return w.resumed === true ? "resumed" : "welcome";
+    }
+    return w === undefined ? "no answer" : String(w.code);
+  }
+
+  /** Joins; returns the `joined` answer's peer ids (drill peers only) and chat texts. */
+  async joinFull(): Promise<{ peers: string[]; chat: string[] }> {
+    const j = await this.request({ type: "join", roomId: this.roomId, name: this.name });
+    if (j?.type !== "joined") throw new Error(`join: ${JSON.stringify(j)}`);
+    const peers = (j.peers as { peerId: string; name: string }[])
+      .filter((p) => p.name !== PROBE)
+      .map((p) => p.peerId);
+    this.partner = peers.at(-1) ?? this.partner;
+    this.joined = true;
+    return { peers, chat: (j.chat as { text: string }[]).map((c) => c.text) };
   }
 
   /** Joins; returns the peer ids `joined` lists. */
   async join(): Promise<string[]> {
-    const j = await this.request({ type: "join", roomId: this.roomId });
-    if (j?.type !== "joined") throw new Error(`join: ${JSON.stringify(j)}`);
-    const peers = (j.peers as { peerId: string }[]).map((p) => p.peerId);
-    this.partner = peers.at(-1) ?? this.partner;
-    this.joined = true;
-    return peers;
+    return (await this.joinFull()).peers;
   }
 
   sendCandidate(): void {
@@ -129,10 +192,25 @@ class Peer {
       const s = signals.get(c.slice("candidate:".length));
       if (s) s.received++;
     } else if (m.type === "peer.joined") {
-      this.partner = (m.peer as { peerId: string }).peerId;
+      const p = m.peer as { peerId: string; name: string };
+      if (p.name !== PROBE) this.partner = p.peerId;
+    } else if (m.type === "peer.left") {
+      leftEvents.push({
+        phase,
+        at: Date.now(),
+        receiver: this.name,
+        peerId: String(m.peerId),
+        reason: String(m.reason),
+      });
+    } else if (m.type === "chat") {
+      const text = (m.entry as { text: string }).text;
+      chatsReceived.set(text, (chatsReceived.get(text) ?? 0) + 1);
     }
   }
 }
+
+/** Name of the history probe client, which the drill clients ignore when it joins. */
+export const PROBE = "probe";
 
 async function redisUp(http: string): Promise<boolean | undefined> {
   try {
@@ -146,7 +224,7 @@ async function redisUp(http: string): Promise<boolean | undefined> {
 }
 
 /** Milliseconds from now until /health of `http` shows Redis `up` (polled every 50 ms). */
-async function healthAfter(http: string, up: boolean, ms = 15_000): Promise<number | null> {
+export async function healthAfter(http: string, up: boolean, ms = 15_000): Promise<number | null> {
   const start = Date.now();
   while (Date.now() - start < ms) {
     if ((await redisUp(http)) === up) return Date.now() - start;
@@ -155,7 +233,7 @@ async function healthAfter(http: string, up: boolean, ms = 15_000): Promise<numb
   return null;
 }
 
-function summary(ph: string) {
+export function summary(ph: string) {
   const ss = [...signals.values()].filter((s) => s.phase === ph);
   const answered = ss.filter((s) => s.answerMs !== undefined);
   const times = answered.map((s) => s.answerMs!).sort((a, b) => a - b);
@@ -257,7 +335,7 @@ async function main(): Promise<void> {
   console.log(`results: ${file}`);
 }
 
-main().catch((err: unknown) => {
+(NGINX ? runNginxDrill({ pairs: PAIRS, rate: RATE }) : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -77,8 +77,9 @@ export async function startSignaling(
   return c;
 }
 
-export async function startRedis(): Promise<Child> {
-  const port = await freePort();
+/** redis-server without persistence, on a free port or on `port` (e.g. to start it again empty). */
+export async function startRedis(port?: number): Promise<Child> {
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), "sb-bench-redis-"));
   const c = child(
     "redis-server",

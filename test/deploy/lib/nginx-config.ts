@@ -34,7 +34,12 @@ export interface NginxTree {
  */
 export function writeNginxTree(
   dir: string,
-  opts: { templateDirs: readonly string[]; vars: Readonly<Record<string, string>> },
+  opts: {
+    templateDirs: readonly string[];
+    vars: Readonly<Record<string, string>>;
+    /** `worker_connections` (default 256); each proxied WebSocket takes two. */
+    workerConnections?: number;
+  },
 ): NginxTree {
   mkdirSync(join(dir, "conf.d"), { recursive: true });
   mkdirSync(join(dir, "logs"), { recursive: true });
@@ -58,7 +63,7 @@ export function writeNginxTree(
       `pid ${join(dir, "nginx.pid")};`,
       `error_log ${errorLog} warn;`,
       "daemon off;",
-      "events { worker_connections 256; }",
+      `events { worker_connections ${opts.workerConnections ?? 256}; }`,
       "http {",
       "  include /etc/nginx/mime.types;",
       "  default_type application/octet-stream;",
