@@ -49,4 +49,48 @@ describe("UDP listener", () => {
       }
     });
   }
+
+  it("keeps its link cache bounded however many senders there are, and an active sender keeps its link", async () => {
+    const links = new Map<number, unknown[]>();
+    const listener = new UdpListener({
+      host: "127.0.0.1",
+      backend: "dgram",
+      linkGeneration: 4,
+      handler: {
+        onPacket(link, data) {
+          const seen = links.get(link.remote.port) ?? [];
+          if (!seen.includes(link)) seen.push(link);
+          links.set(link.remote.port, seen);
+          link.send([Buffer.from(data)]);
+        },
+        onClose() {},
+      },
+    });
+    const bound = await listener.listen(0);
+    const sockets = await Promise.all(
+      Array.from({ length: 21 }, async () => {
+        const s = createSocket("udp4");
+        s.bind(0, "127.0.0.1");
+        await once(s, "listening");
+        return s;
+      }),
+    );
+    const [active, ...others] = sockets as [(typeof sockets)[0], ...typeof sockets];
+    const echo = async (s: (typeof sockets)[0]) => {
+      const reply = once(s, "message");
+      s.send(Uint8Array.of(1), bound.port, "127.0.0.1");
+      await reply;
+    };
+    try {
+      for (const s of others) {
+        await echo(active);
+        await echo(s);
+        assert.ok(listener.cachedLinks <= 8, `cache holds ${listener.cachedLinks}`);
+      }
+      assert.equal(links.get(active.address().port)?.length, 1, "the active sender kept one link");
+    } finally {
+      for (const s of sockets) s.close();
+      await listener.close();
+    }
+  });
 });

@@ -4,7 +4,12 @@ import { parseIPv4 } from "@switchboard/stun-codec";
 import { fiveTupleKey, type AddressFamily, type ClientLink, type TransportAddress } from "../state/types.js";
 import type { PacketHandler } from "./packet-handler.js";
 
-const LINK_CACHE_MAX = 65_536;
+/**
+ * Senders' links are cached in two generations of this many: a link used in the current or the last generation is
+ * kept, one unused for a whole generation is dropped, so the cache stays bounded (about 600 bytes a link) however
+ * many source addresses and ports send to us, while the active clients keep their link.
+ */
+const LINK_GENERATION = 2048;
 /** Scratch for an IPv4 sender's 32-bit value (links are keyed by number: no string per datagram). */
 const KEY_BYTES = new Uint8Array(4);
 const KEY_VIEW = new DataView(KEY_BYTES.buffer);
@@ -17,13 +22,17 @@ export interface UdpListenerOptions {
   readonly backend: DatagramBackendChoice;
   /** The handler threw on a datagram: it is lost, the listener goes on (log and count it). */
   readonly onHandlerError?: (err: unknown) => void;
+  /** Links per cache generation (tests); default LINK_GENERATION. */
+  readonly linkGeneration?: number;
 }
 
 export class UdpListener {
   readonly host: string;
   readonly #opts: UdpListenerOptions;
   /** Links by sender: IPv4 senders under a number (address × 65536 + port), others under their text. */
-  readonly #links = new Map<number | string, ClientLink>();
+  #links = new Map<number | string, ClientLink>();
+  /** The previous generation of `#links`. */
+  #oldLinks = new Map<number | string, ClientLink>();
   #socket: DatagramSocket | undefined;
 
   constructor(opts: UdpListenerOptions) {
@@ -60,7 +69,15 @@ export class UdpListener {
         : `${address}:${port}`;
     const cached = this.#links.get(cacheKey);
     if (cached !== undefined) return cached;
-    if (this.#links.size >= LINK_CACHE_MAX) this.#links.clear();
+    if (this.#links.size >= (this.#opts.linkGeneration ?? LINK_GENERATION)) {
+      this.#oldLinks = this.#links;
+      this.#links = new Map();
+    }
+    const previous = this.#oldLinks.get(cacheKey);
+    if (previous !== undefined) {
+      this.#links.set(cacheKey, previous);
+      return previous;
+    }
     const socket = this.#socket;
     if (socket === undefined) throw new Error("UDP listener not bound");
     const local: TransportAddress = { address: socket.address, port: socket.port, family: socket.family };
@@ -79,6 +96,11 @@ export class UdpListener {
     };
     this.#links.set(cacheKey, link);
     return link;
+  }
+
+  /** Links held by the cache (both generations; the same link may be in both). */
+  get cachedLinks(): number {
+    return this.#links.size + this.#oldLinks.size;
   }
 
   close(): Promise<void> {
