@@ -453,7 +453,10 @@ export class SwitchboardClient {
         this.#events.emit("roomEnded", { roomId: m.roomId });
         return;
       case "error":
-        if (m.id === undefined) this.#events.emit("error", new SwitchboardError(m.code, m.message));
+        // Signals go without an id; `unknown_peer` answers one that raced its target's leaving (candidates or an
+        // ICE restart sent before `peer.left` arrived): expected, and the link is closed by `peer.left`.
+        if (m.id === undefined && m.code !== "unknown_peer")
+          this.#events.emit("error", new SwitchboardError(m.code, m.message));
         return;
       default:
         return;
