@@ -42,6 +42,14 @@ export class Bitfield {
     return true;
   }
 
+  /** Clears a bit; returns true when it was set before. */
+  clear(index: number): boolean {
+    if (!this.has(index)) return false;
+    this.bytes[index >> 3] &= ~(0x80 >> (index & 7));
+    this.#count--;
+    return true;
+  }
+
   *indexes(): IterableIterator<number> {
     for (let i = 0; i < this.length; i++) if (this.has(i)) yield i;
   }

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat, writeFile, access } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile, access, open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -38,6 +38,24 @@ describe("NodeFileStore", () => {
     await assert.rejects(access(join(dir, "a.bin.part.bits")));
     assert.deepEqual(await s2.read(0, 10), data.subarray(0, 10), "still serves after the rename");
     await s2.close();
+  });
+
+  it("re-hashes the pieces its bitfield claims on resume and drops a tampered one", async () => {
+    const m = await manifestFromBytes("t.bin", data);
+    const s1 = await NodeFileStore.open(dir, m);
+    for (const i of [0, 2, 3]) await s1.writePiece(i, piece(m, i));
+    await s1.close();
+    const fh = await open(join(dir, "t.bin.part"), "r+");
+    await fh.write(new Uint8Array([data[2 * m.pieceSize + 77] ^ 0xff]), 0, 1, 2 * m.pieceSize + 77);
+    await fh.close();
+    const s2 = await NodeFileStore.open(dir, m);
+    assert.deepEqual([...s2.verified.indexes()], [0, 3]);
+    assert.deepEqual(s2.discarded, [2]);
+    await s2.close();
+    const s3 = await NodeFileStore.open(dir, m);
+    assert.deepEqual([...s3.verified.indexes()], [0, 3], "the cleared bit was saved");
+    assert.deepEqual(s3.discarded, []);
+    await s3.close();
   });
 
   it("starts over when the bitfield belongs to another file", async () => {

@@ -7,6 +7,7 @@ import { HASH_LENGTH } from "../hash.js";
 import { checkFileName, type Manifest } from "../manifest.js";
 import { pieceCountFor } from "../piece-size.js";
 import type { PieceStore } from "./piece-store.js";
+import { recheckPieces } from "./recheck.js";
 
 const failed = (what: string, e: unknown): FilesError =>
   new FilesError("storage_failed", `${what}: ${e instanceof Error ? e.message : String(e)}`);
@@ -25,6 +26,8 @@ export class NodeFileStore implements PieceStore {
   readonly #bits: FileHandle;
   readonly #pieceSize: number;
   #finished = false;
+  /** Pieces the saved bitfield claimed whose bytes failed their hash on resume (cleared, to be fetched again). */
+  discarded: readonly number[] = [];
 
   private constructor(init: {
     path: string;
@@ -67,9 +70,15 @@ export class NodeFileStore implements PieceStore {
       if (fresh) await file.truncate(manifest.size);
       const bits = await open(`${path}.part.bits`, fresh ? "w+" : "r+");
       if (fresh) await bits.write(new Uint8Array([...manifest.root, ...verified.bytes]), 0, undefined, 0);
-      return new NodeFileStore({ path, file, bits, verified, pieceSize: manifest.pieceSize });
+      const store = new NodeFileStore({ path, file, bits, verified, pieceSize: manifest.pieceSize });
+      if (!fresh) {
+        // Resuming: hash what the bitfield claims; a piece that does not match is fetched again.
+        store.discarded = await recheckPieces(manifest, verified, (o, l) => store.read(o, l));
+        if (store.discarded.length > 0) await bits.write(verified.bytes, 0, undefined, HASH_LENGTH);
+      }
+      return store;
     } catch (e) {
-      throw failed(`cannot open ${path}.part`, e);
+      throw e instanceof FilesError ? e : failed(`cannot open ${path}.part`, e);
     }
   }
 

@@ -4,6 +4,7 @@ import { checkFileName, type Manifest } from "../manifest.js";
 import { pieceCountFor } from "../piece-size.js";
 import { MemoryStore } from "./memory-store.js";
 import type { PieceStore } from "./piece-store.js";
+import { recheckPieces } from "./recheck.js";
 
 // The parts of the Origin Private File System API we use (declared here: the package builds without DOM libs).
 interface WritableFileStream {
@@ -44,6 +45,8 @@ export class OpfsStore implements PieceStore {
   readonly #part: FileHandleLike;
   readonly #bits: FileHandleLike;
   readonly #manifest: Manifest;
+  /** Pieces the saved bitfield claimed whose bytes failed their hash on resume (cleared, to be fetched again). */
+  discarded: readonly number[] = [];
 
   private constructor(
     dir: DirectoryHandleLike,
@@ -84,7 +87,17 @@ export class OpfsStore implements PieceStore {
         });
         await wb.close();
       }
-      return new OpfsStore(dir, part, bits, manifest, verified);
+      const store = new OpfsStore(dir, part, bits, manifest, verified);
+      if (same) {
+        // Resuming: hash what the bitfield claims; a piece that does not match is fetched again.
+        store.discarded = await recheckPieces(manifest, verified, (o, l) => store.read(o, l));
+        if (store.discarded.length > 0) {
+          const wb = await bits.createWritable({ keepExistingData: true });
+          await wb.write({ type: "write", position: 32, data: verified.bytes });
+          await wb.close();
+        }
+      }
+      return store;
     } catch (e) {
       throw new FilesError("storage_failed", `OPFS: ${e instanceof Error ? e.message : String(e)}`);
     }
