@@ -1,6 +1,7 @@
 import { toHex } from "./bytes.js";
 import { Emitter } from "./emitter.js";
 import type { WireError } from "./errors.js";
+import type { PieceHasher } from "./hash.js";
 import type { Manifest } from "./manifest.js";
 import type { PeerChannel } from "./peer-channel.js";
 import { writable, type Readable } from "./readable.js";
@@ -42,6 +43,8 @@ export interface FileShareOptions {
   readonly requestTimeoutMs?: number;
   readonly maxBadPieces?: number;
   readonly random?: () => number;
+  /** SHA-256 of received pieces (default: WebCrypto; in Node pass `new WorkerHasher().hash` to hash off-thread). */
+  readonly hashPiece?: PieceHasher;
 }
 
 interface Remote {
@@ -146,6 +149,7 @@ export class FileShare {
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
       ...(o.maxBadPieces ? { maxBadPieces: o.maxBadPieces } : {}),
       ...(o.random ? { random: o.random } : {}),
+      ...(o.hashPiece ? { hashPiece: o.hashPiece } : {}),
     };
   }
 

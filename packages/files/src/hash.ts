@@ -10,3 +10,6 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
       : new Uint8Array(data);
   return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", view));
 }
+
+/** Hashes one piece: SHA-256 of its bytes. `sha256` by default; Node can hand in `WorkerHasher.hash`. */
+export type PieceHasher = (data: Uint8Array) => Promise<Uint8Array>;

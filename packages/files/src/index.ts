@@ -2,7 +2,7 @@
 export { Bitfield } from "./bitfield.js";
 export { toHex, fromHex } from "./bytes.js";
 export { FilesError, WireError, type FilesErrorCode } from "./errors.js";
-export { sha256, HASH_LENGTH } from "./hash.js";
+export { sha256, HASH_LENGTH, type PieceHasher } from "./hash.js";
 export { merkleRoot } from "./merkle.js";
 export {
   createManifest,

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { SingleBar, Presets } from "cli-progress";
 import { FileShare, type FileProgress } from "@switchboard/files";
-import { NodeFileStore } from "@switchboard/files/node";
+import { NodeFileStore, WorkerHasher } from "@switchboard/files/node";
 import type { SwitchboardClient } from "@switchboard/client";
 import { EXIT, type Command } from "../command.js";
 import { GET_USAGE, resolveGetConfig } from "../files/config.js";
@@ -35,7 +35,9 @@ export const run: Command = async (args, io) => {
   if (typeof started === "number") return started;
   const { config, out } = started;
   await mkdir(config.outDir, { recursive: true });
-  const share = new FileShare();
+  // Pieces are verified on a worker thread, so hashing never holds up the thread that moves blocks.
+  const hasher = new WorkerHasher();
+  const share = new FileShare({ hashPiece: hasher.hash });
   let client: SwitchboardClient | undefined;
   let root = config.root;
   if (root === null) {
@@ -133,6 +135,7 @@ export const run: Command = async (args, io) => {
   } finally {
     clearInterval(timer);
     await share.close();
+    await hasher.close();
     await leave(client);
   }
 };

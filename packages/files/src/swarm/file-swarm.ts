@@ -2,14 +2,13 @@ import { Bitfield } from "../bitfield.js";
 import { bytesEqual, toHex } from "../bytes.js";
 import { Emitter } from "../emitter.js";
 import { FilesError, WireError } from "../errors.js";
-import { sha256 } from "../hash.js";
-import { decodeManifest, encodeManifest, type Manifest } from "../manifest.js";
+import { sha256, type PieceHasher } from "../hash.js";
+import { decodeManifest, type Manifest } from "../manifest.js";
 import { BLOCK_SIZE, pieceCountFor, pieceLength } from "../piece-size.js";
 import { RateMeter } from "../rate-meter.js";
 import { writable, type Readable } from "../readable.js";
 import type { PieceStore, PieceStoreFactory } from "../storage/piece-store.js";
 import {
-  MANIFEST_CHUNK_BYTES,
   MANIFEST_PIECE,
   MAX_BATCH_REQUESTS,
   REJECT_REASON,
@@ -17,11 +16,14 @@ import {
   type Frame,
   type FrameOf,
 } from "../wire/frames.js";
+import { ManifestFetch } from "./manifest-fetch.js";
 import type { PeerLink } from "./peer-link.js";
-import { PiecePicker } from "./piece-picker.js";
-import { estimateEta, type FileProgress, type FileState, type PeerProgress } from "./progress.js";
-import { RequestWindow } from "./request-window.js";
 import { blameBlocks, type PieceBuffer } from "./piece-buffer.js";
+import { PiecePicker } from "./piece-picker.js";
+import { PieceServer } from "./piece-server.js";
+import { snapshotProgress, type FileProgress } from "./progress.js";
+import { Strikes } from "./strikes.js";
+import { MAX_EARLY_HAVES, blockKey, newSwarmPeer, type SwarmPeer } from "./swarm-peer.js";
 
 export interface SwarmEvents extends Record<string, unknown> {
   manifest: Manifest;
@@ -44,29 +46,18 @@ export interface FileSwarmOptions {
   /** Bad pieces after which a peer is dropped for this file. */
   readonly maxBadPieces?: number;
   readonly random?: () => number;
+  /** SHA-256 of a received piece (default: WebCrypto on this thread; Node: `WorkerHasher`). */
+  readonly hashPiece?: PieceHasher;
 }
 
-interface SwarmPeer {
-  readonly link: PeerLink;
-  has: Bitfield | null;
-  /** Haves (and a bitfield) that came before we knew the manifest. */
-  early: { bits: FrameOf<"bitfield"> | null; haves: number[] };
-  readonly inflight: Map<string, { piece: number; offset: number; at: number }>;
-  readonly window: RequestWindow;
-  readonly down: RateMeter;
-  readonly up: RateMeter;
-  piecesContributed: number;
-  badPieces: number;
-  banned: boolean;
-}
-
-const MANIFEST_TIMEOUT_MS = 15_000;
-/** Whole pieces kept for serving (recently read first out last). */
-const READ_CACHE_BYTES = 16 * 1024 * 1024;
+const storageError = (e: unknown): FilesError =>
+  e instanceof FilesError ? e : new FilesError("storage_failed", String(e));
 
 /**
- * One file's swarm: the peers that hold or want it, what we asked of whom, verification, serving, progress.
- * Frames reach it through FileShare, which owns the channels.
+ * One file's swarm: the peers that hold or want it, what we asked of whom, verification, progress. Fetching the
+ * manifest (`ManifestFetch`), serving (`PieceServer`), choosing blocks (`PiecePicker`) and strikes (`Strikes`) are
+ * parts of their own; this class routes frames between them. Frames reach it through FileShare, which owns the
+ * channels.
  */
 export class FileSwarm {
   readonly root: Uint8Array;
@@ -75,18 +66,17 @@ export class FileSwarm {
   manifest: Manifest | null = null;
   store: PieceStore | null = null;
   readonly #opts: FileSwarmOptions;
+  readonly #hash: PieceHasher;
   readonly #peers = new Map<string, SwarmPeer>();
-  readonly #bannedIds = new Set<string>();
-  readonly #strikes = new Map<string, number>();
+  readonly #strikes: Strikes;
   readonly #buffers = new Map<number, PieceBuffer>();
   readonly #suspects = new Map<number, PieceBuffer>();
-  readonly #readCache = new Map<number, Promise<Uint8Array>>();
+  readonly #server: PieceServer;
+  readonly #manifestFetch: ManifestFetch;
   readonly #progress;
   readonly #down = new RateMeter();
   readonly #up = new RateMeter();
   #picker: PiecePicker | null = null;
-  #manifestFetch: { peerId: string; bytes: Uint8Array | null; got: number; at: number } | null = null;
-  #manifestTried = new Set<string>();
   #opening = false;
   #badPieces = 0;
   #closed = false;
@@ -98,6 +88,10 @@ export class FileSwarm {
     this.#opts = opts;
     this.root = opts.root;
     this.rootHex = toHex(opts.root);
+    this.#hash = opts.hashPiece ?? sha256;
+    this.#strikes = new Strikes(opts.maxBadPieces ?? 2);
+    this.#server = new PieceServer(opts.root);
+    this.#manifestFetch = new ManifestFetch(opts.root, (id, bytes) => void this.#openManifest(id, bytes));
     this.#progress = writable<FileProgress>(this.#snapshot());
     if (opts.manifest && opts.store) this.#useManifest(opts.manifest, opts.store);
     this.#timer = setInterval(() => this.#tick(), 1000);
@@ -131,40 +125,25 @@ export class FileSwarm {
 
   addPeer(link: PeerLink): void {
     if (this.#closed || this.#peers.has(link.peerId)) return;
-    const peer: SwarmPeer = {
-      link,
-      has: null,
-      early: { bits: null, haves: [] },
-      inflight: new Map(),
-      window: new RequestWindow(),
-      down: new RateMeter(),
-      up: new RateMeter(),
-      piecesContributed: 0,
-      badPieces: this.#strikes.get(link.peerId) ?? 0,
-      banned: this.#bannedIds.has(link.peerId),
-    };
-    this.#peers.set(link.peerId, peer);
+    const id = link.peerId;
+    const peer = newSwarmPeer(link, this.#strikes.count(id), this.#strikes.banned(id));
+    this.#peers.set(id, peer);
     if (this.store) this.#sendBitfield(peer);
-    else this.#fetchManifest();
+    else this.#manifestFetch.next(this.#peers.values());
     this.#publish();
   }
 
   /** The peer re-announced the file (it may have learnt the manifest since it last refused us). */
   peerAnnounced(peerId: string): void {
-    this.#manifestTried.delete(peerId);
-    this.#fetchManifest();
+    this.#manifestFetch.retry(peerId);
+    this.#manifestFetch.next(this.#peers.values());
   }
 
   removePeer(peerId: string): void {
-    const peer = this.#peers.get(peerId);
-    if (!peer) return;
-    this.#peers.delete(peerId);
+    if (!this.#peers.delete(peerId)) return;
     this.#picker?.removePeer(peerId);
-    if (this.#manifestFetch?.peerId === peerId) {
-      this.#manifestFetch = null;
-      this.#fetchManifest();
-    }
-    for (const p of this.#peers.values()) this.#fill(p);
+    if (this.#manifestFetch.abandon(peerId)) this.#manifestFetch.next(this.#peers.values());
+    this.#fillAll();
     this.#publish();
   }
 
@@ -174,7 +153,7 @@ export class FileSwarm {
     if (!peer || peer.banned || this.#closed) return;
     switch (f.type) {
       case "manifest-reply":
-        return this.#onManifestChunk(peer, f);
+        return this.#manifestFetch.onChunk(link.peerId, f);
       case "bitfield":
         return this.#onBitfield(peer, f);
       case "have":
@@ -190,21 +169,14 @@ export class FileSwarm {
 
   /** Whether we can serve a request right now; a reject reason otherwise. */
   checkRequest(peerId: string, req: BlockRef): number | null {
-    const m = this.manifest;
-    if (!m || !this.store) return REJECT_REASON.unknownFile;
     if (this.#peers.get(peerId)?.banned) return REJECT_REASON.notHeld;
-    if (req.piece >= pieceCountFor(m.size, m.pieceSize)) return REJECT_REASON.outOfRange;
-    if (req.offset + req.length > pieceLength(m.size, m.pieceSize, req.piece))
-      return REJECT_REASON.outOfRange;
-    if (!this.store.verified.has(req.piece)) return REJECT_REASON.notHeld;
-    return null;
+    return this.#server.check(req);
   }
 
   /** Reads one block and sends it; resolves when the channel accepted it. */
   async serveBlock(link: PeerLink, req: BlockRef): Promise<void> {
-    if (!this.store || this.checkRequest(link.peerId, req) !== null) return;
-    const piece = await this.#servePiece(req.piece);
-    const data = piece.subarray(req.offset, req.offset + req.length);
+    if (this.checkRequest(link.peerId, req) !== null) return;
+    const data = await this.#server.block(req);
     if (
       await link.sendBlock({ type: "block", root: this.root, piece: req.piece, offset: req.offset, data })
     ) {
@@ -214,43 +186,9 @@ export class FileSwarm {
     }
   }
 
-  /** Pieces are read whole and kept in a small cache: requests come block by block for the same pieces. */
-  #servePiece(piece: number): Promise<Uint8Array> {
-    const hit = this.#readCache.get(piece);
-    if (hit) {
-      this.#readCache.delete(piece);
-      this.#readCache.set(piece, hit);
-      return hit;
-    }
-    const m = this.manifest!;
-    const read = this.store!.read(piece * m.pieceSize, pieceLength(m.size, m.pieceSize, piece));
-    this.#readCache.set(piece, read);
-    read.catch(() => this.#readCache.delete(piece));
-    while (this.#readCache.size * m.pieceSize > READ_CACHE_BYTES && this.#readCache.size > 1) {
-      this.#readCache.delete(this.#readCache.keys().next().value!);
-    }
-    return read;
-  }
-
   /** Serves a manifest request (the caller checked the root). */
   sendManifest(link: PeerLink): void {
-    if (!this.manifest) {
-      link.send({
-        type: "reject",
-        root: this.root,
-        piece: MANIFEST_PIECE,
-        offset: 0,
-        length: 0,
-        reason: REJECT_REASON.unknownFile,
-      });
-      return;
-    }
-    const bytes = encodeManifest(this.manifest);
-    for (let at = 0; at < bytes.length || at === 0; at += MANIFEST_CHUNK_BYTES) {
-      const data = bytes.subarray(at, at + MANIFEST_CHUNK_BYTES);
-      link.send({ type: "manifest-reply", root: this.root, total: bytes.length, offset: at, data });
-      if (bytes.length === 0) break;
-    }
+    this.#server.sendManifest(link);
   }
 
   async close(): Promise<void> {
@@ -265,31 +203,7 @@ export class FileSwarm {
 
   // ---- manifest -------------------------------------------------------------------------------------------
 
-  #fetchManifest(): void {
-    if (this.manifest || this.#manifestFetch || this.#closed) return;
-    const candidates = [...this.#peers.values()].filter(
-      (p) => !p.banned && !this.#manifestTried.has(p.link.peerId),
-    );
-    const peer = candidates[0];
-    if (!peer) return;
-    this.#manifestTried.add(peer.link.peerId);
-    this.#manifestFetch = { peerId: peer.link.peerId, bytes: null, got: 0, at: Date.now() };
-    peer.link.send({ type: "manifest-request", root: this.root });
-  }
-
-  #onManifestChunk(peer: SwarmPeer, f: FrameOf<"manifest-reply">): void {
-    const fetch = this.#manifestFetch;
-    if (!fetch || fetch.peerId !== peer.link.peerId) return;
-    fetch.bytes ??= new Uint8Array(f.total);
-    if (f.total !== fetch.bytes.length || f.offset !== fetch.got) {
-      throw new WireError("frame_malformed", "manifest chunks out of order");
-    }
-    fetch.bytes.set(f.data, f.offset);
-    fetch.got += f.data.length;
-    if (fetch.got === f.total) void this.#openManifest(peer, fetch.bytes);
-  }
-
-  async #openManifest(peer: SwarmPeer, bytes: Uint8Array): Promise<void> {
+  async #openManifest(peerId: string, bytes: Uint8Array): Promise<void> {
     try {
       const manifest = await decodeManifest(bytes, this.root);
       if (this.manifest || this.#opening || this.#closed) return;
@@ -301,11 +215,11 @@ export class FileSwarm {
     } catch (e) {
       this.#opening = false;
       if (e instanceof FilesError && e.code.startsWith("manifest")) {
-        this.#manifestFetch = null;
-        this.#strike(peer.link.peerId); // a peer that lies about a manifest is a liar for this file
-        this.#fetchManifest();
+        this.#manifestFetch.abandon(peerId);
+        this.#strike(peerId); // a peer that lies about a manifest is a liar for this file
+        this.#manifestFetch.next(this.#peers.values());
       } else {
-        this.events.emit("error", e instanceof FilesError ? e : new FilesError("storage_failed", String(e)));
+        this.events.emit("error", storageError(e));
       }
     }
   }
@@ -313,10 +227,10 @@ export class FileSwarm {
   #useManifest(manifest: Manifest, store: PieceStore): void {
     this.manifest = manifest;
     this.store = store;
-    this.#manifestFetch = null;
-    const count = pieceCountFor(manifest.size, manifest.pieceSize);
+    this.#manifestFetch.finish();
+    this.#server.use(manifest, store);
     this.#picker = new PiecePicker({
-      pieceCount: count,
+      pieceCount: pieceCountFor(manifest.size, manifest.pieceSize),
       pieceLength: (i) => pieceLength(manifest.size, manifest.pieceSize, i),
       have: store.verified,
       ...(this.#opts.random ? { random: this.#opts.random } : {}),
@@ -349,7 +263,10 @@ export class FileSwarm {
   }
 
   #onHave(peer: SwarmPeer, piece: number): void {
-    if (!this.#picker) return void (peer.early.haves.length < 1 << 16 && peer.early.haves.push(piece));
+    if (!this.#picker) {
+      if (peer.early.haves.length < MAX_EARLY_HAVES) peer.early.haves.push(piece);
+      return;
+    }
     if (piece >= this.#picker.have.length) throw new WireError("frame_malformed", "have beyond the file");
     if (!peer.has) {
       peer.has = new Bitfield(this.#picker.have.length);
@@ -362,6 +279,10 @@ export class FileSwarm {
 
   // ---- downloading ------------------------------------------------------------------------------------------
 
+  #fillAll(except?: SwarmPeer): void {
+    for (const p of this.#peers.values()) if (p !== except) this.#fill(p);
+  }
+
   #fill(peer: SwarmPeer): void {
     if (!this.#picker || peer.banned || !peer.has || this.#closed || peer.link.closed) return;
     const room = peer.window.limit - peer.inflight.size;
@@ -369,7 +290,7 @@ export class FileSwarm {
     const spans = this.#picker.pick(peer.link.peerId, Math.min(room, MAX_BATCH_REQUESTS));
     const now = Date.now();
     for (const s of spans)
-      peer.inflight.set(`${s.piece}:${s.offset}`, { piece: s.piece, offset: s.offset, at: now });
+      peer.inflight.set(blockKey(s.piece, s.offset), { piece: s.piece, offset: s.offset, at: now });
     // One frame for the batch: far fewer messages on the channel than one per 16 KiB block.
     if (spans.length === 1) peer.link.send({ type: "request", root: this.root, ...spans[0] });
     else if (spans.length > 1) peer.link.send({ type: "requests", root: this.root, spans });
@@ -378,8 +299,7 @@ export class FileSwarm {
   #onBlock(peer: SwarmPeer, f: FrameOf<"block">): void {
     const m = this.manifest;
     if (!m || !this.#picker) return;
-    const count = this.#picker.have.length;
-    if (f.piece >= count) throw new WireError("frame_malformed", "block beyond the file");
+    if (f.piece >= this.#picker.have.length) throw new WireError("frame_malformed", "block beyond the file");
     const len = pieceLength(m.size, m.pieceSize, f.piece);
     if (
       f.offset + f.data.length > len ||
@@ -387,14 +307,13 @@ export class FileSwarm {
     ) {
       throw new WireError("frame_malformed", "block length does not fit the piece");
     }
-    const k = `${f.piece}:${f.offset}`;
-    if (!peer.inflight.delete(k)) return; // not asked of this peer (or cancelled): ignore
+    if (!peer.inflight.delete(blockKey(f.piece, f.offset))) return; // not asked of this peer (or cancelled)
     peer.down.add(f.data.length);
     this.#down.add(f.data.length);
     const r = this.#picker.blockReceived(peer.link.peerId, f.piece, f.offset);
     for (const c of r.cancel) {
       const other = this.#peers.get(c.peer);
-      if (other?.inflight.delete(`${c.span.piece}:${c.span.offset}`)) {
+      if (other?.inflight.delete(blockKey(c.span.piece, c.span.offset))) {
         other.link.send({ type: "cancel", root: this.root, ...c.span });
       }
     }
@@ -415,7 +334,13 @@ export class FileSwarm {
 
   async #verify(piece: number, buf: PieceBuffer): Promise<void> {
     this.#buffers.delete(piece);
-    const ok = bytesEqual(await sha256(buf.data), this.manifest!.pieceHashes[piece]);
+    let ok: boolean;
+    try {
+      ok = bytesEqual(await this.#hash(buf.data), this.manifest!.pieceHashes[piece]);
+    } catch (e) {
+      if (!this.#closed) this.events.emit("error", storageError(e));
+      return;
+    }
     if (this.#closed || !this.#picker) return;
     const from = [...new Set(buf.from)];
     if (!ok) {
@@ -428,7 +353,7 @@ export class FileSwarm {
       try {
         await this.store!.writePiece(piece, buf.data);
       } catch (e) {
-        this.events.emit("error", e instanceof FilesError ? e : new FilesError("storage_failed", String(e)));
+        this.events.emit("error", storageError(e));
         return void this.close();
       }
       this.#picker.pieceVerified(piece);
@@ -442,44 +367,39 @@ export class FileSwarm {
         for (const id of blameBlocks(suspect, buf.data)) this.#strike(id);
       }
       this.events.emit("piece-verified", { piece, from });
+      // A peer that holds every piece has no use for our haves (one message less per piece per seeder).
       for (const p of this.#peers.values())
-        if (!p.banned) p.link.send({ type: "have", root: this.root, piece });
+        if (!p.banned && !p.has?.complete) p.link.send({ type: "have", root: this.root, piece });
       await this.#checkComplete();
       this.#publish();
     }
-    for (const p of this.#peers.values()) this.#fill(p);
+    this.#fillAll();
   }
 
   /** One more bad piece (or manifest) from this peer; past the limit it is dropped for this file. */
   #strike(id: string): void {
-    const count = (this.#strikes.get(id) ?? 0) + 1;
-    this.#strikes.set(id, count);
+    const { count, newlyBanned } = this.#strikes.add(id);
     const peer = this.#peers.get(id);
     if (peer) peer.badPieces = count;
-    if (count < (this.#opts.maxBadPieces ?? 2) || this.#bannedIds.has(id)) return;
-    this.#bannedIds.add(id);
+    if (!newlyBanned) return;
     this.#picker?.removePeer(id);
     if (peer) {
       peer.banned = true;
       peer.inflight.clear();
     }
     this.events.emit("peer-banned", { peerId: id, badPieces: count });
-    for (const p of this.#peers.values()) this.#fill(p);
+    this.#fillAll();
   }
 
   #onReject(peer: SwarmPeer, f: FrameOf<"reject">): void {
     if (f.piece === MANIFEST_PIECE) {
-      if (this.#manifestFetch?.peerId === peer.link.peerId) {
-        this.#manifestFetch = null;
-        this.#fetchManifest();
-      }
+      if (this.#manifestFetch.abandon(peer.link.peerId)) this.#manifestFetch.next(this.#peers.values());
       return;
     }
-    if (!peer.inflight.delete(`${f.piece}:${f.offset}`)) return;
+    if (!peer.inflight.delete(blockKey(f.piece, f.offset))) return;
     this.#picker?.release(peer.link.peerId, f.piece, f.offset);
     if (f.reason === REJECT_REASON.overloaded) peer.window.timedOut();
-    // Fill the others first so the released block goes elsewhere.
-    for (const p of this.#peers.values()) if (p !== peer) this.#fill(p);
+    this.#fillAll(peer); // the others first, so the released block goes elsewhere
   }
 
   async #checkComplete(): Promise<void> {
@@ -488,7 +408,7 @@ export class FileSwarm {
     try {
       await this.store.finish();
     } catch (e) {
-      this.events.emit("error", e instanceof FilesError ? e : new FilesError("storage_failed", String(e)));
+      this.events.emit("error", storageError(e));
       return;
     }
     this.#publish();
@@ -508,61 +428,23 @@ export class FileSwarm {
       }
       this.#fill(peer);
     }
-    if (this.#manifestFetch && now - this.#manifestFetch.at > MANIFEST_TIMEOUT_MS) {
-      this.#manifestFetch = null;
-      this.#fetchManifest();
-    }
-    if (!this.manifest && !this.#manifestFetch && this.#manifestTried.size > 0) this.#manifestTried.clear();
+    this.#manifestFetch.tick(now, this.#peers.values());
     this.#publish();
   }
 
   // ---- progress ---------------------------------------------------------------------------------------------
 
-  #state(): FileState {
-    if (this.#closed) return "closed";
-    if (!this.manifest) return "fetching-manifest";
-    return this.complete ? "seeding" : "downloading";
-  }
-
   #snapshot(): FileProgress {
-    const m = this.manifest;
-    const verified = this.store?.verified;
-    let bytesVerified = 0;
-    if (m && verified) {
-      bytesVerified = verified.count * m.pieceSize;
-      const last = verified.length - 1;
-      if (verified.has(last)) bytesVerified -= m.pieceSize - pieceLength(m.size, m.pieceSize, last);
-    }
-    const downloadRate = this.#down.rate();
-    const peers: PeerProgress[] = [...this.#peers.values()].map((p) => ({
-      peerId: p.link.peerId,
-      bytesReceived: p.down.total,
-      bytesSent: p.up.total,
-      piecesContributed: p.piecesContributed,
-      downloadRate: p.down.rate(),
-      uploadRate: p.up.rate(),
-      inFlight: p.inflight.size,
-      badPieces: p.badPieces,
-      banned: p.banned,
-      piecesHeld: p.has?.count ?? null,
-    }));
-    return {
+    return snapshotProgress({
       root: this.rootHex,
-      name: m?.name ?? null,
-      size: m?.size ?? null,
-      pieceCount: verified?.length ?? null,
-      state: this.#state(),
-      complete: this.complete,
-      piecesVerified: verified?.count ?? 0,
-      bytesVerified,
+      manifest: this.manifest,
+      verified: this.store?.verified ?? null,
+      closed: this.#closed,
       badPieces: this.#badPieces,
-      bytesReceived: this.#down.total,
-      bytesUploaded: this.#up.total,
-      downloadRate,
-      uploadRate: this.#up.rate(),
-      etaSeconds: m && !this.complete ? estimateEta(m.size - bytesVerified, downloadRate) : null,
-      peers,
-    };
+      down: this.#down,
+      up: this.#up,
+      peers: this.#peers.values(),
+    });
   }
 
   /** Progress at most every 100 ms while blocks flow. */

@@ -1,0 +1,83 @@
+import type { Manifest } from "../manifest.js";
+import { pieceCountFor, pieceLength } from "../piece-size.js";
+import type { PieceStore } from "../storage/piece-store.js";
+import { MANIFEST_CHUNK_BYTES, MANIFEST_PIECE, REJECT_REASON, type BlockRef } from "../wire/frames.js";
+import { encodeManifest } from "../manifest.js";
+import type { PeerLink } from "./peer-link.js";
+
+/** Whole pieces kept for serving (recently read first out last). */
+const READ_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The serving side of one file: checks block requests against what we hold, reads pieces (whole, through a small
+ * cache: requests come block by block for the same pieces) and sends the manifest in chunks.
+ */
+export class PieceServer {
+  readonly #root: Uint8Array;
+  readonly #cache = new Map<number, Promise<Uint8Array>>();
+  #manifest: Manifest | null = null;
+  #store: PieceStore | null = null;
+
+  constructor(root: Uint8Array) {
+    this.#root = root;
+  }
+
+  use(manifest: Manifest, store: PieceStore): void {
+    this.#manifest = manifest;
+    this.#store = store;
+  }
+
+  /** Whether a request can be served now; a reject reason otherwise. */
+  check(req: BlockRef): number | null {
+    const m = this.#manifest;
+    if (!m || !this.#store) return REJECT_REASON.unknownFile;
+    if (req.piece >= pieceCountFor(m.size, m.pieceSize)) return REJECT_REASON.outOfRange;
+    if (req.offset + req.length > pieceLength(m.size, m.pieceSize, req.piece))
+      return REJECT_REASON.outOfRange;
+    if (!this.#store.verified.has(req.piece)) return REJECT_REASON.notHeld;
+    return null;
+  }
+
+  /** The block's bytes (a view into the cached piece). */
+  async block(req: BlockRef): Promise<Uint8Array> {
+    const piece = await this.#piece(req.piece);
+    return piece.subarray(req.offset, req.offset + req.length);
+  }
+
+  #piece(piece: number): Promise<Uint8Array> {
+    const hit = this.#cache.get(piece);
+    if (hit) {
+      this.#cache.delete(piece);
+      this.#cache.set(piece, hit);
+      return hit;
+    }
+    const m = this.#manifest!;
+    const read = this.#store!.read(piece * m.pieceSize, pieceLength(m.size, m.pieceSize, piece));
+    this.#cache.set(piece, read);
+    read.catch(() => this.#cache.delete(piece));
+    while (this.#cache.size * m.pieceSize > READ_CACHE_BYTES && this.#cache.size > 1) {
+      this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    return read;
+  }
+
+  /** Sends the manifest in chunks, or refuses when we do not know it yet. */
+  sendManifest(link: PeerLink): void {
+    if (!this.#manifest) {
+      link.send({
+        type: "reject",
+        root: this.#root,
+        piece: MANIFEST_PIECE,
+        offset: 0,
+        length: 0,
+        reason: REJECT_REASON.unknownFile,
+      });
+      return;
+    }
+    const bytes = encodeManifest(this.#manifest);
+    for (let at = 0; at < bytes.length; at += MANIFEST_CHUNK_BYTES) {
+      const data = bytes.subarray(at, at + MANIFEST_CHUNK_BYTES);
+      link.send({ type: "manifest-reply", root: this.#root, total: bytes.length, offset: at, data });
+    }
+  }
+}
