@@ -223,6 +223,7 @@ export class FileShare {
     const reason = swarm ? swarm.checkRequest(remote.link.peerId, req) : REJECT_REASON.unknownFile;
     const refused = reason ?? (remote.uploads.push(req) ? null : REJECT_REASON.overloaded);
     if (refused !== null) remote.link.send({ ...req, type: "reject", reason: refused as RejectReason });
+    else swarm?.prefetch(req);
   }
 
   #onClose(link: PeerLink, error: WireError | null): void {

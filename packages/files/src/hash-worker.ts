@@ -64,7 +64,8 @@ export class WorkerHasher {
     return new Promise<Uint8Array>((resolve, reject) => {
       w.jobs.set(id, { resolve, reject });
       w.worker.ref(); // a job in flight keeps the process alive until its answer arrives
-      w.worker.postMessage({ id, data });
+      const copy = data.slice(); // only the view's bytes, handed over without a second copy
+      w.worker.postMessage({ id, data: copy }, [copy.buffer]);
     });
   };
 

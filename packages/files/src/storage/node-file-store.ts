@@ -9,6 +9,9 @@ import { pieceCountFor } from "../piece-size.js";
 import type { PieceStore } from "./piece-store.js";
 import { recheckPieces } from "./recheck.js";
 
+/** How often a download's bitfield is written to disk, at most. */
+const BITS_FLUSH_MS = 250;
+
 const failed = (what: string, e: unknown): FilesError =>
   new FilesError("storage_failed", `${what}: ${e instanceof Error ? e.message : String(e)}`);
 
@@ -26,6 +29,9 @@ export class NodeFileStore implements PieceStore {
   readonly #bits: FileHandle;
   readonly #pieceSize: number;
   #finished = false;
+  #closed = false;
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  #flushing: Promise<void> = Promise.resolve();
   /** Pieces the saved bitfield claimed whose bytes failed their hash on resume (cleared, to be fetched again). */
   discarded: readonly number[] = [];
 
@@ -93,17 +99,47 @@ export class NodeFileStore implements PieceStore {
   async writePiece(index: number, data: Uint8Array): Promise<void> {
     try {
       await this.#file.write(data, 0, data.length, index * this.#pieceSize);
-      this.verified.set(index);
-      const byte = index >> 3;
-      await this.#bits.write(this.verified.bytes, byte, 1, HASH_LENGTH + byte);
     } catch (e) {
       throw failed("cannot write piece", e);
     }
+    this.verified.set(index);
+    this.#scheduleBitsFlush();
+  }
+
+  /**
+   * The bitfield goes to disk at most every BITS_FLUSH_MS (one write, not one per piece: every file operation wakes
+   * a thread-pool thread), always after the pieces it records were written. A crash in between costs the pieces
+   * of the last flush interval, which are fetched again.
+   */
+  #scheduleBitsFlush(): void {
+    if (this.#flushTimer || this.#finished) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = null;
+      void this.#flushBits().catch(() => undefined);
+    }, BITS_FLUSH_MS);
+  }
+
+  #flushBits(): Promise<void> {
+    const snapshot = this.verified.bytes.slice();
+    this.#flushing = this.#flushing
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.#finished) return;
+        await this.#bits.write(snapshot, 0, snapshot.length, HASH_LENGTH);
+      });
+    return this.#flushing;
+  }
+
+  #stopFlushing(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
   }
 
   async finish(): Promise<void> {
     if (this.#finished) return;
     try {
+      this.#stopFlushing();
+      await this.#flushing.catch(() => undefined);
       await this.#file.sync();
       await rename(this.#part, this.path);
       await this.#bits.close();
@@ -115,8 +151,13 @@ export class NodeFileStore implements PieceStore {
   }
 
   async close(): Promise<void> {
+    if (!this.#finished && !this.#closed) {
+      this.#closed = true;
+      this.#stopFlushing();
+      await this.#flushBits().catch(() => undefined);
+      await this.#bits.close().catch(() => undefined);
+    }
     await this.#file.close().catch(() => undefined);
-    if (!this.#finished) await this.#bits.close().catch(() => undefined);
   }
 }
 

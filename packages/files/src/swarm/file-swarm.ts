@@ -173,6 +173,11 @@ export class FileSwarm {
     return this.#server.check(req);
   }
 
+  /** A request was queued for serving: its piece may be read ahead. */
+  prefetch(req: BlockRef): void {
+    this.#server.prefetch(req);
+  }
+
   /** Reads one block and sends it; resolves when the channel accepted it. */
   async serveBlock(link: PeerLink, req: BlockRef): Promise<void> {
     if (this.checkRequest(link.peerId, req) !== null) return;
@@ -283,17 +288,25 @@ export class FileSwarm {
     for (const p of this.#peers.values()) if (p !== except) this.#fill(p);
   }
 
+  /** Refills in batches (once a quarter of the window is free), not one request frame per block or piece. */
+  #topUp(peer: SwarmPeer): void {
+    if (peer.inflight.size <= (peer.window.limit * 3) >> 2) this.#fill(peer);
+  }
+
   #fill(peer: SwarmPeer): void {
     if (!this.#picker || peer.banned || !peer.has || this.#closed || peer.link.closed) return;
-    const room = peer.window.limit - peer.inflight.size;
-    if (room <= 0) return;
-    const spans = this.#picker.pick(peer.link.peerId, Math.min(room, MAX_BATCH_REQUESTS));
     const now = Date.now();
-    for (const s of spans)
-      peer.inflight.set(blockKey(s.piece, s.offset), { piece: s.piece, offset: s.offset, at: now });
-    // One frame for the batch: far fewer messages on the channel than one per 16 KiB block.
-    if (spans.length === 1) peer.link.send({ type: "request", root: this.root, ...spans[0] });
-    else if (spans.length > 1) peer.link.send({ type: "requests", root: this.root, spans });
+    for (;;) {
+      const room = peer.window.limit - peer.inflight.size;
+      if (room <= 0) return;
+      const spans = this.#picker.pick(peer.link.peerId, Math.min(room, MAX_BATCH_REQUESTS));
+      for (const s of spans)
+        peer.inflight.set(blockKey(s.piece, s.offset), { piece: s.piece, offset: s.offset, at: now });
+      // One frame per batch: far fewer messages on the channel than one per 16 KiB block.
+      if (spans.length === 1) peer.link.send({ type: "request", root: this.root, ...spans[0] });
+      else if (spans.length > 1) peer.link.send({ type: "requests", root: this.root, spans });
+      if (spans.length < MAX_BATCH_REQUESTS) return;
+    }
   }
 
   #onBlock(peer: SwarmPeer, f: FrameOf<"block">): void {
@@ -328,8 +341,7 @@ export class FileSwarm {
       if (r.pieceDone) void this.#verify(f.piece, buf);
     }
     this.#schedulePublish();
-    // Refill in batches (a quarter of the window at a time), not one request per block.
-    if (peer.inflight.size <= (peer.window.limit * 3) >> 2) this.#fill(peer);
+    this.#topUp(peer);
   }
 
   async #verify(piece: number, buf: PieceBuffer): Promise<void> {
@@ -372,8 +384,9 @@ export class FileSwarm {
         if (!p.banned && !p.has?.complete) p.link.send({ type: "have", root: this.root, piece });
       await this.#checkComplete();
       this.#publish();
+      for (const p of this.#peers.values()) this.#topUp(p);
     }
-    this.#fillAll();
+    if (!ok) this.#fillAll(); // the failed piece is up for grabs again
   }
 
   /** One more bad piece (or manifest) from this peer; past the limit it is dropped for this file. */

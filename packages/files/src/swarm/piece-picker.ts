@@ -95,9 +95,11 @@ export class PiecePicker {
       if (out.length >= max) return out;
       if (has.has(piece) && this.#mayTake(id, piece, a)) this.#takeBlocks(id, piece, a, max, out, false);
     }
-    while (out.length < max) {
-      const piece = this.#rarestFor(id, has);
-      if (piece < 0) break;
+    let order: number[] | null = null;
+    for (let next = 0; out.length < max; next++) {
+      order ??= this.#rarestOrder(id, has); // one scan per pick, not one per piece started
+      if (next >= order.length) break;
+      const piece = order[next];
       const a = this.#start(piece);
       if (this.#avoid.has(piece)) a.exclusive = true;
       this.#takeBlocks(id, piece, a, max, out, false);
@@ -202,19 +204,27 @@ export class PiecePicker {
     }
   }
 
-  #rarestFor(id: string, has: Bitfield): number {
-    let best = Infinity;
-    let ties: number[] = [];
-    for (const i of has.indexes()) {
-      if (this.have.has(i) || this.#active.has(i) || this.#avoided(id, i)) continue;
+  /** The pieces this peer could start for us, rarest first, ties in random order. */
+  #rarestOrder(id: string, has: Bitfield): number[] {
+    const byCount = new Map<number, number[]>();
+    for (let i = 0; i < has.length; i++) {
+      if (!has.has(i) || this.have.has(i) || this.#active.has(i) || this.#avoided(id, i)) continue;
       const n = this.#availability[i];
-      if (n < best) {
-        best = n;
-        ties = [i];
-      } else if (n === best) ties.push(i);
+      const group = byCount.get(n);
+      if (group) group.push(i);
+      else byCount.set(n, [i]);
     }
-    if (ties.length === 0) return -1;
-    return ties[Math.floor(this.#random() * ties.length)];
+    const out: number[] = [];
+    for (const n of [...byCount.keys()].sort((a, b) => a - b)) {
+      const group = byCount.get(n)!;
+      while (group.length > 0) {
+        const k = Math.floor(this.#random() * group.length);
+        out.push(group[k]);
+        group[k] = group[group.length - 1];
+        group.pop();
+      }
+    }
+    return out;
   }
 
   #inEndgame(): boolean {

@@ -7,6 +7,8 @@ import type { PeerLink } from "./peer-link.js";
 
 /** Whole pieces kept for serving (recently read first out last). */
 const READ_CACHE_BYTES = 16 * 1024 * 1024;
+/** Reads started ahead of their turn, at most (bytes; always at least one piece). */
+const PREFETCH_BYTES = 4 * 1024 * 1024;
 
 /**
  * The serving side of one file: checks block requests against what we hold, reads pieces (whole, through a small
@@ -17,6 +19,7 @@ export class PieceServer {
   readonly #cache = new Map<number, Promise<Uint8Array>>();
   #manifest: Manifest | null = null;
   #store: PieceStore | null = null;
+  #prefetching = 0;
 
   constructor(root: Uint8Array) {
     this.#root = root;
@@ -42,6 +45,20 @@ export class PieceServer {
   async block(req: BlockRef): Promise<Uint8Array> {
     const piece = await this.#piece(req.piece);
     return piece.subarray(req.offset, req.offset + req.length);
+  }
+
+  /**
+   * Starts reading a queued request's piece ahead of its turn, so the send loop does not wait on the disk between
+   * pieces. At most PREFETCH_BYTES of reads ahead at once: a flood of requests cannot pile up reads.
+   */
+  prefetch(req: BlockRef): void {
+    const m = this.#manifest;
+    if (!m || this.#cache.has(req.piece) || this.check(req) !== null) return;
+    if (this.#prefetching > 0 && (this.#prefetching + 1) * m.pieceSize > PREFETCH_BYTES) return;
+    this.#prefetching++;
+    this.#piece(req.piece)
+      .catch(() => undefined)
+      .finally(() => this.#prefetching--);
   }
 
   #piece(piece: number): Promise<Uint8Array> {
