@@ -1,10 +1,13 @@
 // bench/files: file sharing throughput between Node processes on loopback, with its reference in the same run.
 //   1. one `switchboard share` → one `switchboard get` vs a bare data-channel pump (same SDK stack, same link,
-//      16 KiB messages like our blocks)
+//      16 KiB messages like our blocks), and vs WebTorrent (the `webtorrent` package, seeder → downloader over
+//      TCP on loopback: what a user of it gets, not the same transport)
 //   2. three seeders each capped at the same rate → one downloader vs one capped seeder
-// Run: npx turbo run build && node --conditions=source --import tsx bench/files/run.ts [MiB] [capMiBps]
+// Run: bash bench/files/install-webtorrent.sh   (once; offline from the registry into bench/.peers/webtorrent)
+//      npx turbo run build && node --conditions=source --import tsx bench/files/run.ts [MiB] [capMiBps]
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +16,10 @@ import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
 
 const CLI = fileURLToPath(new URL("../../packages/cli/dist/main.js", import.meta.url));
 const PUMP = fileURLToPath(new URL("./pump.ts", import.meta.url));
+const WEBTORRENT = fileURLToPath(new URL("./webtorrent-peer.mjs", import.meta.url));
+const HAVE_WEBTORRENT = existsSync(
+  fileURLToPath(new URL("../.peers/webtorrent/node_modules/webtorrent/index.js", import.meta.url)),
+);
 const MiB = 2 ** 20;
 const sizeMiB = Number(process.argv[2] ?? 200);
 const capMiBps = Number(process.argv[3] ?? 4);
@@ -77,6 +84,26 @@ async function pump(ws: string, bytes: number): Promise<number> {
   return bytes / MiB / ((done.ms as number) / 1000);
 }
 
+/** WebTorrent seeder → downloader (two processes, TCP on loopback); MiB/s from the first peer wire to done. */
+async function webtorrent(file: string, bytes: number): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-webtorrent-"));
+  const torrent = join(dir, "bench.torrent");
+  const seed = run([WEBTORRENT, "seed", file, torrent]);
+  try {
+    await until(() => seed.at.has("seeding"), "webtorrent seeder ready", 300_000);
+    const port = String(seed.events.find((e) => e.event === "seeding")!.port);
+    const get = run([WEBTORRENT, "get", torrent, port, join(dir, "out")]);
+    const code = await get.exit;
+    const done = get.events.find((e) => e.event === "done");
+    if (code !== 0 || !done) throw new Error(`webtorrent get exited ${code}`);
+    return bytes / MiB / ((done.ms as number) / 1000);
+  } finally {
+    seed.kill();
+    await seed.exit;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Seeds with `seeders` processes (optionally capped), downloads once; MiB/s from manifest to complete. */
 async function files(
   ws: string,
@@ -114,9 +141,12 @@ try {
 
   const pumpRuns: number[] = [];
   const oneRuns: number[] = [];
+  const webtorrentRuns: number[] = [];
+  if (!HAVE_WEBTORRENT) console.error("webtorrent not installed: bash bench/files/install-webtorrent.sh");
   for (let i = 0; i < RUNS; i++) {
     pumpRuns.push(await pump(platform.signalingUrl, bytes));
     oneRuns.push(await files(platform.signalingUrl, file, bytes, 1));
+    if (HAVE_WEBTORRENT) webtorrentRuns.push(await webtorrent(file, bytes));
   }
   const capBytes = Math.min(bytes, 48 * MiB);
   const capFile = join(dir, "cap.bin");
@@ -138,6 +168,10 @@ try {
     pumpMiBps: pumpRuns.map(f),
     filesMiBps: oneRuns.map(f),
     ratioFilesToPump: (median(oneRuns) / median(pumpRuns)).toFixed(2),
+    webtorrentMiBps: webtorrentRuns.map(f),
+    ratioFilesToWebtorrent: webtorrentRuns.length
+      ? (median(oneRuns) / median(webtorrentRuns)).toFixed(2)
+      : "not measured",
     capMiBps,
     capSizeMiB: capBytes / MiB,
     oneCappedMiBps: oneCapped.map(f),

@@ -31,6 +31,13 @@ export class TokenBucket {
 export interface UploadQueueOptions {
   /** Requests held for one peer at once; past this they are rejected as overloaded. */
   readonly maxQueued: number;
+  /**
+   * One block is served to one peer at most `maxRepeats` times within `repeatWindowMs` (defaults 3 and 10 s): a
+   * downloader asks again only after a piece failed its hash (or a reject, cancel or its 20 s timeout), so
+   * repeating a request cannot multiply what a peer gets.
+   */
+  readonly maxRepeats?: number;
+  readonly repeatWindowMs?: number;
   /** Reads and sends one block; resolves when the channel accepted it. */
   readonly serve: (req: BlockRef) => Promise<void>;
 }
@@ -44,6 +51,7 @@ const key = (r: BlockRef): string => `${toHex(r.root)}:${r.piece}:${r.offset}:${
 export class UploadQueue {
   readonly #opts: UploadQueueOptions;
   readonly #queue = new Map<string, BlockRef>();
+  readonly #served = new Map<string, { at: number; count: number }>();
   #running = false;
   #closed = false;
 
@@ -55,10 +63,18 @@ export class UploadQueue {
     return this.#queue.size;
   }
 
-  /** Queues a request; false when the peer already has `maxQueued` waiting (the caller rejects it). */
+  /** Queues a request; false when the peer already has `maxQueued` waiting or was just sent that block. */
   push(req: BlockRef): boolean {
     if (this.#closed || this.#queue.size >= this.#opts.maxQueued) return false;
-    this.#queue.set(key(req), req);
+    const k = key(req);
+    const seen = this.#served.get(k);
+    if (
+      seen &&
+      Date.now() - seen.at < (this.#opts.repeatWindowMs ?? 10_000) &&
+      seen.count >= (this.#opts.maxRepeats ?? 3)
+    )
+      return false;
+    this.#queue.set(k, req);
     if (!this.#running) void this.#run();
     return true;
   }
@@ -75,6 +91,17 @@ export class UploadQueue {
   close(): void {
     this.#closed = true;
     this.#queue.clear();
+    this.#served.clear();
+  }
+
+  /** Counts serves per block within the repeat window; remembers the last 4 × maxQueued blocks served. */
+  #noteServed(k: string): void {
+    const now = Date.now();
+    const seen = this.#served.get(k);
+    const fresh = !seen || now - seen.at >= (this.#opts.repeatWindowMs ?? 10_000);
+    this.#served.delete(k);
+    this.#served.set(k, fresh ? { at: now, count: 1 } : { at: seen.at, count: seen.count + 1 });
+    if (this.#served.size > 4 * this.#opts.maxQueued) this.#served.delete(this.#served.keys().next().value!);
   }
 
   async #run(): Promise<void> {
@@ -87,6 +114,7 @@ export class UploadQueue {
         this.#queue.delete(k);
         try {
           await this.#opts.serve(req);
+          this.#noteServed(k);
         } catch {
           // a failed send means the channel is going away; its close handler cleans up
         }

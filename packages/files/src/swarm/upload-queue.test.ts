@@ -1,0 +1,60 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { UploadQueue } from "./upload-queue.js";
+import type { BlockRef } from "../wire/frames.js";
+
+const root = new Uint8Array(32).fill(7);
+const req = (piece: number, offset = 0): BlockRef => ({ root, piece, offset, length: 16384 });
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+};
+
+describe("UploadQueue", () => {
+  it("serves in order, merges a duplicate while queued, refuses past its cap", async () => {
+    const served: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const q = new UploadQueue({
+      maxQueued: 3,
+      serve: async (r) => {
+        await gate;
+        served.push(r.piece);
+      },
+    });
+    assert.equal(q.push(req(1)), true); // taken by the running server at once
+    assert.equal(q.push(req(2)), true);
+    assert.equal(q.push(req(2)), true, "merged into the queued one");
+    assert.equal(q.push(req(3)), true);
+    assert.equal(q.push(req(4)), true);
+    assert.equal(q.push(req(5)), false, "past the cap");
+    release();
+    await settle();
+    assert.deepEqual(served, [1, 2, 3, 4]);
+  });
+
+  it("serves one block to one peer at most maxRepeats times within the repeat window", async () => {
+    const served: number[] = [];
+    const q = new UploadQueue({
+      maxQueued: 8,
+      maxRepeats: 2,
+      serve: (r) => Promise.resolve(void served.push(r.piece)),
+    });
+    assert.equal(q.push(req(1)), true);
+    await settle();
+    assert.equal(q.push(req(1)), true, "asked again (a refetch after a failed hash): served");
+    await settle();
+    assert.equal(q.push(req(1)), false, "a third time within the window is refused");
+    assert.equal(q.push(req(1, 16384)), true, "another block of the piece is fine");
+    await settle();
+    assert.deepEqual(served, [1, 1, 1]);
+    const again = new UploadQueue({
+      maxQueued: 8,
+      maxRepeats: 1,
+      repeatWindowMs: 0,
+      serve: (r) => Promise.resolve(void served.push(r.piece)),
+    });
+    assert.equal(again.push(req(9)), true);
+    await settle();
+    assert.equal(again.push(req(9)), true, "past the window the count starts over");
+  });
+});
