@@ -34,10 +34,22 @@ function opfsRoot(): Promise<DirectoryHandleLike> | null {
   return typeof storage?.getDirectory === "function" ? storage.getDirectory() : null;
 }
 
+/** Uncommitted bytes after which the open writable is committed (at least; see `#commitEvery`). */
+const COMMIT_MIN_BYTES = 16 * 1024 * 1024;
+/** A quiet download commits what it has after this long. */
+const COMMIT_IDLE_MS = 1000;
+
 /**
  * A download in the browser's Origin Private File System: pieces written in place into `<name>.part`, the
  * bitfield in `<name>.part.bits` (so a reload resumes). `file()` gives the finished file for the user to save.
- * NOTE: only exercisable in a browser (Chromium); the Node tests cover the memory fallback.
+ *
+ * A writable stream shows nothing until it is closed, and opening one with `keepExistingData` copies the file into
+ * a swap file, so pieces are not written one writable each (concurrent writables would also overwrite each other's
+ * pieces): one writable stays open and takes every piece, and it is committed (closed) once max(16 MiB, an eighth
+ * of the file) is waiting, after a second without pieces, and on finish or close — a handful of commits per file.
+ * Until its commit a piece is served from memory, and the saved bitfield records only committed pieces, so a
+ * reload never trusts a piece that was not on disk (and resume re-hashes what the bitfield claims anyway).
+ * All writes go through one queue.
  */
 export class OpfsStore implements PieceStore {
   readonly verified: Bitfield;
@@ -45,6 +57,15 @@ export class OpfsStore implements PieceStore {
   readonly #part: FileHandleLike;
   readonly #bits: FileHandleLike;
   readonly #manifest: Manifest;
+  readonly #commitEvery: number;
+  /** Pieces in the open writable, not yet committed (served from here). */
+  readonly #pending = new Map<number, Uint8Array>();
+  #pendingBytes = 0;
+  #writable: WritableFileStream | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
+  #committed: Bitfield;
+  #closed = false;
   /** Pieces the saved bitfield claimed whose bytes failed their hash on resume (cleared, to be fetched again). */
   discarded: readonly number[] = [];
 
@@ -60,6 +81,8 @@ export class OpfsStore implements PieceStore {
     this.#bits = bits;
     this.#manifest = manifest;
     this.verified = verified;
+    this.#committed = new Bitfield(verified.length, verified.bytes);
+    this.#commitEvery = Math.max(COMMIT_MIN_BYTES, Math.ceil(manifest.size / 8));
   }
 
   static async open(manifest: Manifest, dir: DirectoryHandleLike): Promise<OpfsStore> {
@@ -71,71 +94,114 @@ export class OpfsStore implements PieceStore {
       const saved = new Uint8Array(
         await (await bits.getFile()).slice(0, 32 + Math.ceil(count / 8)).arrayBuffer(),
       );
+      const partSize = (await part.getFile()).size;
       const same =
         saved.length === 32 + Math.ceil(count / 8) &&
-        saved.subarray(0, 32).every((b, i) => b === manifest.root[i]);
+        saved.subarray(0, 32).every((b, i) => b === manifest.root[i]) &&
+        partSize === manifest.size;
       const verified = same ? new Bitfield(count, saved.subarray(32)) : new Bitfield(count);
       if (!same) {
         const w = await part.createWritable({ keepExistingData: false });
         await w.write({ type: "truncate", size: manifest.size });
         await w.close();
-        const wb = await bits.createWritable({ keepExistingData: false });
-        await wb.write({
-          type: "write",
-          position: 0,
-          data: new Uint8Array([...manifest.root, ...verified.bytes]),
-        });
-        await wb.close();
+        await writeBits(bits, manifest.root, verified.bytes);
       }
       const store = new OpfsStore(dir, part, bits, manifest, verified);
       if (same) {
         // Resuming: hash what the bitfield claims; a piece that does not match is fetched again.
         store.discarded = await recheckPieces(manifest, verified, (o, l) => store.read(o, l));
-        if (store.discarded.length > 0) {
-          const wb = await bits.createWritable({ keepExistingData: true });
-          await wb.write({ type: "write", position: 32, data: verified.bytes });
-          await wb.close();
-        }
+        store.#committed = new Bitfield(count, verified.bytes);
+        if (store.discarded.length > 0) await writeBits(bits, manifest.root, verified.bytes);
       }
       return store;
     } catch (e) {
-      throw new FilesError("storage_failed", `OPFS: ${e instanceof Error ? e.message : String(e)}`);
+      throw e instanceof FilesError ? e : opfsError(e);
     }
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
+    const ps = this.#manifest.pieceSize;
+    const piece = Math.floor(offset / ps);
+    const pending = this.#pending.get(piece);
+    if (pending && offset + length <= piece * ps + pending.length) {
+      return pending.subarray(offset - piece * ps, offset - piece * ps + length);
+    }
     const file = await this.#part.getFile();
     return new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
   }
 
-  async writePiece(index: number, data: Uint8Array): Promise<void> {
-    const w = await this.#part.createWritable({ keepExistingData: true });
-    await w.write({ type: "write", position: index * this.#manifest.pieceSize, data });
-    await w.close();
-    this.verified.set(index);
-    const byte = index >> 3;
-    const wb = await this.#bits.createWritable({ keepExistingData: true });
-    await wb.write({
-      type: "write",
-      position: 32 + byte,
-      data: this.verified.bytes.subarray(byte, byte + 1),
+  writePiece(index: number, data: Uint8Array): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#closed) throw new FilesError("storage_failed", "OPFS: the store is closed");
+      this.#writable ??= await this.#part.createWritable({ keepExistingData: true });
+      await this.#writable.write({ type: "write", position: index * this.#manifest.pieceSize, data });
+      this.#pending.set(index, data);
+      this.#pendingBytes += data.length;
+      this.verified.set(index);
+      if (this.#pendingBytes >= this.#commitEvery) await this.#commit();
+      else this.#armIdleCommit();
     });
-    await wb.close();
   }
 
   /** The finished file (a `File` in browsers), for a download link or `showSaveFilePicker`. */
   file(): Promise<FileLike> {
-    return this.#part.getFile();
+    return this.#enqueue(() => this.#commit()).then(() => this.#part.getFile());
   }
 
   async finish(): Promise<void> {
+    await this.#enqueue(() => this.#commit());
     await this.#dir.removeEntry(`${this.#manifest.name}.part.bits`).catch(() => undefined);
   }
 
-  close(): Promise<void> {
-    return Promise.resolve();
+  async close(): Promise<void> {
+    await this.#enqueue(async () => {
+      await this.#commit();
+      this.#closed = true;
+    }).catch(() => undefined);
+  }
+
+  #enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(job, job);
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run.catch((e: unknown) => {
+      throw e instanceof FilesError ? e : opfsError(e);
+    });
+  }
+
+  #armIdleCommit(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      void this.#enqueue(() => this.#commit()).catch(() => undefined);
+    }, COMMIT_IDLE_MS);
+  }
+
+  /** Closes the open writable (its pieces land in the file), then records them in the saved bitfield. */
+  async #commit(): Promise<void> {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    if (!this.#writable) return;
+    const w = this.#writable;
+    this.#writable = null;
+    await w.close();
+    for (const i of this.#pending.keys()) this.#committed.set(i);
+    this.#pending.clear();
+    this.#pendingBytes = 0;
+    await writeBits(this.#bits, this.#manifest.root, this.#committed.bytes);
   }
 }
+
+async function writeBits(bits: FileHandleLike, root: Uint8Array, bytes: Uint8Array): Promise<void> {
+  const wb = await bits.createWritable({ keepExistingData: false });
+  await wb.write({ type: "write", position: 0, data: new Uint8Array([...root, ...bytes]) });
+  await wb.close();
+}
+
+const opfsError = (e: unknown): FilesError =>
+  new FilesError("storage_failed", `OPFS: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
 
 /** Files up to this size fall back to memory when OPFS is missing; larger ones fail clearly instead. */
 export const MEMORY_FALLBACK_MAX_BYTES = 256 * 1024 * 1024;
