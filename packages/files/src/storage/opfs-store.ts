@@ -34,8 +34,9 @@ function opfsRoot(): Promise<DirectoryHandleLike> | null {
   return typeof storage?.getDirectory === "function" ? storage.getDirectory() : null;
 }
 
-/** Uncommitted bytes after which the open writable is committed (at least; see `#commitEvery`). */
+/** Uncommitted bytes after which the open writable is committed: an eighth of the file, within these bounds. */
 const COMMIT_MIN_BYTES = 16 * 1024 * 1024;
+const COMMIT_MAX_BYTES = 128 * 1024 * 1024;
 /** A quiet download commits what it has after this long. */
 const COMMIT_IDLE_MS = 1000;
 
@@ -45,8 +46,10 @@ const COMMIT_IDLE_MS = 1000;
  *
  * A writable stream shows nothing until it is closed, and opening one with `keepExistingData` copies the file into
  * a swap file, so pieces are not written one writable each (concurrent writables would also overwrite each other's
- * pieces): one writable stays open and takes every piece, and it is committed (closed) once max(16 MiB, an eighth
- * of the file) is waiting, after a second without pieces, and on finish or close — a handful of commits per file.
+ * pieces): one writable stays open and takes every piece, and it is committed (closed) once an eighth of the file
+ * (16–128 MiB) is waiting, after a second without pieces, and on finish or close — a handful of commits per file
+ * up to 1 GiB. Each commit still copies the file (Chromium's swap file); for multi-GB files an OPFS sync access
+ * handle in a dedicated worker (in-place writes) would be the better path.
  * Until its commit a piece is served from memory, and the saved bitfield records only committed pieces, so a
  * reload never trusts a piece that was not on disk (and resume re-hashes what the bitfield claims anyway).
  * All writes go through one queue.
@@ -82,7 +85,7 @@ export class OpfsStore implements PieceStore {
     this.#manifest = manifest;
     this.verified = verified;
     this.#committed = new Bitfield(verified.length, verified.bytes);
-    this.#commitEvery = Math.max(COMMIT_MIN_BYTES, Math.ceil(manifest.size / 8));
+    this.#commitEvery = Math.min(COMMIT_MAX_BYTES, Math.max(COMMIT_MIN_BYTES, Math.ceil(manifest.size / 8)));
   }
 
   static async open(manifest: Manifest, dir: DirectoryHandleLike): Promise<OpfsStore> {
