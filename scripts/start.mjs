@@ -16,7 +16,8 @@
 //   SIGNALING_PORT (8080)  TRACKER_PORT (8000)  TRACKER_UDP_PORT (= TRACKER_PORT)
 //   PUBLIC_HOST (127.0.0.1): the address browsers use to reach the services, in the ICE servers signaling hands out
 //   BIND_HOST: where services listen (127.0.0.1; 0.0.0.0 when PUBLIC_HOST is set)
-//   SWITCHBOARD_SERVICES: comma-separated subset to run (default: every built service)
+//   SWITCHBOARD_SERVICES: comma-separated subset to run (default: every built service); `--only NAME` (what
+//   `npm run start:stun|start:turn|start:signaling|start:tracker` pass) runs one and builds only what it needs
 // TURN_EXTERNAL_HOST: relay address TURN advertises (default: PUBLIC_HOST when it is an IP address, else 127.0.0.1).
 // TURN_SECRET: the TURN REST API shared secret; when unset, a random one is generated for this run and given to both
 // TURN and signaling (so the credentials signaling hands out are accepted by TURN). TURN_URLS / STUN_URLS default to
@@ -30,12 +31,21 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
 const args = process.argv.slice(2);
-for (const a of args) {
-  if (a !== "--build") {
-    console.error(`start.mjs: unknown option "${a}" (known: --build)`);
-    process.exit(2);
+const known = ["stun", "turn", "signaling", "tracker"];
+// --only NAME: one service (`npm run start:signaling` etc.), with the same local defaults; wins over
+// SWITCHBOARD_SERVICES, and --build then builds only that service and the packages it uses.
+let only = null;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--build") continue;
+  if (a === "--only" && known.includes(args[i + 1] ?? "")) {
+    only = args[++i];
+    continue;
   }
+  console.error(`start.mjs: unknown option "${a}" (known: --build, --only ${known.join("|")})`);
+  process.exit(2);
 }
+if (only) env.SWITCHBOARD_SERVICES = only;
 
 // --build: build first, in this process's place in the process tree, so a signal during the build stops it too.
 if (args.includes("--build")) {
@@ -44,7 +54,8 @@ if (args.includes("--build")) {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const turbo = `${root}node_modules/.bin/turbo`;
-  const build = spawnSync(turbo, ["run", "build", "--output-logs=errors-only"], {
+  const filter = only ? [`--filter=@switchboard/${only}...`] : [];
+  const build = spawnSync(turbo, ["run", "build", "--output-logs=errors-only", ...filter], {
     cwd: root,
     stdio: "inherit",
     env: { TURBO_TELEMETRY_DISABLED: "1", ...env },

@@ -1,12 +1,13 @@
 /**
- * STUN benchmark: one run, four UDP servers on loopback, the same closed-loop load against each.
+ * STUN benchmark: one run, six UDP servers on loopback, the same closed-loop load against each.
  *   node --conditions=source --import tsx bench/stun/run.ts [--rounds 7] [--seconds 3] [--sockets 16] [--window 16]
  *
  * The servers run without a loader: the STUN service from its build (`services/stun/dist/main.js`, built here
  * first with its packages), the echo server as plain JavaScript, so only their own code is measured.
  * Targets: a bare Node `dgram` echo server (the ceiling for any Node UDP server here), our STUN service with
- * one worker (in-process) and with its default worker count (one per CPU), and coturn's turnserver (-S, STUN
- * only, default threads). Rounds interleave the targets so machine noise hits them alike; medians are reported.
+ * one worker (in-process) and with its default worker count (one per CPU), coturn's turnserver (-S, STUN
+ * only, default threads), a bare echo on the service's batched I/O, and the `stun` npm package's server (what a
+ * Node user would install instead; one process, compared with our one worker). Rounds interleave the targets so machine noise hits them alike; medians are reported.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
@@ -120,8 +121,8 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   try {
     const p: number[] = [];
-    // dgram echo, 1 worker, default workers, coturn, native echo
-    while (p.length < 5) {
+    // dgram echo, 1 worker, default workers, coturn, native echo, stun npm
+    while (p.length < 6) {
       const port = await freeUdpPortBelowEphemeral();
       if (!p.includes(port)) p.push(port);
     }
@@ -167,6 +168,12 @@ async function main(): Promise<void> {
         String(p[4]),
       ]),
     );
+    targets.push(
+      start("stun npm server (1 process)", "stun", p[5], process.execPath, [
+        "bench/stun/stun-npm-server.mjs",
+        String(p[5]),
+      ]),
+    );
     for (const t of targets) await ready(t.port);
     console.log(`${cpus} CPUs; ${ROUNDS} rounds × ${SECONDS} s; ${SOCKETS} sockets × ${WINDOW} in flight`);
 
@@ -201,7 +208,7 @@ async function main(): Promise<void> {
         rounds: s.map((x) => Math.round(x.rps)),
       };
     });
-    const [echo, one, many, coturn, nativeEcho] = rows;
+    const [echo, one, many, coturn, nativeEcho, stunNpm] = rows;
     const ratio = (a: number | undefined, b: number | undefined): number => (a ?? 0) / (b || 1);
     const ratios = {
       oneWorkerVsEcho: ratio(one?.medianRps, echo?.medianRps),
@@ -211,6 +218,9 @@ async function main(): Promise<void> {
       // Throughput at saturation implied by CPU cost (inverse ratio of µs per request).
       oneWorkerVsEchoByCpu: ratio(echo?.cpuMicrosPerRequest, one?.cpuMicrosPerRequest),
       defaultWorkersVsCoturnByCpu: ratio(coturn?.cpuMicrosPerRequest, many?.cpuMicrosPerRequest),
+      // One Node process each: our service with one worker against the stun package's server.
+      oneWorkerVsStunNpm: ratio(one?.medianRps, stunNpm?.medianRps),
+      oneWorkerVsStunNpmByCpu: ratio(stunNpm?.cpuMicrosPerRequest, one?.cpuMicrosPerRequest),
     };
     console.log(
       "\n| target | median req/s | server CPU | server CPU µs/request |\n| --- | --- | --- | --- |",
@@ -224,6 +234,8 @@ async function main(): Promise<void> {
         `\none worker / bare echo on the same batched I/O: ${ratios.oneWorkerVsNativeEcho.toFixed(2)} by req/s` +
         `\ndefault workers / coturn: ${ratios.defaultWorkersVsCoturn.toFixed(2)} by req/s, ` +
         `${ratios.defaultWorkersVsCoturnByCpu.toFixed(2)} by CPU per request (target ≥ 0.80)` +
+        `\none worker / stun npm server: ${ratios.oneWorkerVsStunNpm.toFixed(2)} by req/s, ` +
+        `${ratios.oneWorkerVsStunNpmByCpu.toFixed(2)} by CPU per request` +
         `\nload average at the end: ${loadavg()
           .map((x) => x.toFixed(1))
           .join(" ")}`,

@@ -5,13 +5,20 @@
  * Talks to the parent over IPC: "ready" (with allocation timing), then counts every 250 ms until "stop".
  */
 import { encodeChannelData } from "@switchboard/stun-codec";
-import { turnPassword } from "@switchboard/turn-credentials";
 import { TurnSession } from "./turn-session.js";
 
 interface Setup {
   server: { address: string; port: number };
-  secret: string;
+  /** TURN REST API credentials (made by the parent, so a server without shared-secret auth can list them). */
+  username: string;
+  password: string;
   pairs: number;
+  /**
+   * How clients hand packets to the server: ChannelData (the fast path every WebRTC stack uses once a channel is
+   * bound) or Send indications (for servers that ignore ChannelData from clients, e.g. node-turn 0.0.6). The
+   * server delivers to the other client as ChannelData either way (the channels are bound both ways).
+   */
+  clientSend: "channel" | "indication";
   window: number;
   payload: number;
   id: number;
@@ -28,8 +35,7 @@ async function inBatches<T>(items: readonly T[], size: number, f: (t: T) => Prom
 }
 
 async function main(setup: Setup): Promise<void> {
-  const username = `${Math.floor(Date.now() / 1000) + 3600}:bench${setup.id}`;
-  const password = turnPassword(setup.secret, username);
+  const { username, password } = setup;
   const sessions = Array.from(
     { length: setup.pairs * 2 },
     () => new TurnSession({ server: setup.server, username, password }),
@@ -45,7 +51,15 @@ async function main(setup: Setup): Promise<void> {
     await a.channelBind(CHANNEL, b.relay);
     await b.channelBind(CHANNEL, a.relay);
   });
-  const frame = encodeChannelData(CHANNEL, new Uint8Array(setup.payload));
+  const payload = new Uint8Array(setup.payload);
+  const channelFrame = encodeChannelData(CHANNEL, payload);
+  // Each session's packet: ChannelData, or a Send indication to its partner's relay address.
+  const frames = sessions.map((s, i) => {
+    if (setup.clientSend === "channel") return channelFrame;
+    const partner = sessions[i ^ 1]?.relay;
+    if (!partner) throw new Error("no relay");
+    return s.sendIndication(partner, payload);
+  });
   let received = 0;
   let running = false;
   const perSession = new Array<number>(sessions.length).fill(0);
@@ -53,24 +67,24 @@ async function main(setup: Setup): Promise<void> {
     s.onChannelData = () => {
       received++;
       perSession[i] = (perSession[i] ?? 0) + 1;
-      if (running) s.send(frame);
+      if (running) s.send(frames[i] ?? channelFrame);
     };
   });
   send({ type: "ready", allocations: sessions.length, allocSeconds });
-  const prime = (s: TurnSession) => {
-    for (let i = 0; i < setup.window; i++) s.send(frame);
+  const prime = (s: TurnSession, i: number) => {
+    for (let k = 0; k < setup.window; k++) s.send(frames[i] ?? channelFrame);
   };
   let tick: NodeJS.Timeout | undefined;
   process.on("message", (msg: { type: string }) => {
     if (msg.type === "go") {
       running = true;
-      for (const s of sessions) prime(s);
+      sessions.forEach(prime);
       let last = [...perSession];
       tick = setInterval(() => {
         send({ type: "count", received });
         // Re-prime a pair whose packets were all lost (nothing arrived on either side since the last tick).
         for (let i = 0; i < sessions.length; i += 2) {
-          if (perSession[i] === last[i] && perSession[i + 1] === last[i + 1]) prime(sessions[i]);
+          if (perSession[i] === last[i] && perSession[i + 1] === last[i + 1]) prime(sessions[i], i);
         }
         last = [...perSession];
       }, 250);

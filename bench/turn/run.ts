@@ -1,15 +1,18 @@
 /**
- * TURN relay benchmark: our server and coturn's turnserver side by side, same load, same auth (REST secret),
- * loopback only. Prints relayed packets/s, server CPU per relayed packet, allocations/s and the ratios.
+ * TURN relay benchmark: our server, coturn's turnserver and node-turn (npm, what a Node user would install
+ * instead) side by side, same load, same credentials (TURN REST API usernames; node-turn gets them as its static
+ * long-term accounts), loopback only. Prints relayed packets/s, server CPU per relayed packet, allocations/s and
+ * the ratios of ours to each reference.
  *   node --conditions=source --import tsx bench/turn/run.ts [--pairs N] [--workers N] [--window N]
- *        [--payload BYTES] [--seconds N] [--only switchboard|coturn]
+ *        [--payload BYTES] [--seconds N] [--only switchboard|coturn|node-turn]
  * A "relayed packet" is one ChannelData delivered end to end: client → relay A → relay B → client, i.e. the
  * server received and sent two datagrams for it.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startCoturn, startSwitchboard, type RunningServer } from "./servers.js";
+import { turnPassword } from "@switchboard/turn-credentials";
+import { startCoturn, startNodeTurn, startSwitchboard, type RunningServer } from "./servers.js";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,8 +29,11 @@ const SECRET = "bench-secret";
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const WORKER = fileURLToPath(new URL("./load-worker.ts", import.meta.url));
 
+type ClientSend = "channel" | "indication";
+
 interface Result {
   server: string;
+  clientSend: ClientSend;
   note: string;
   allocations: number;
   allocationsPerSecond: number;
@@ -45,7 +51,18 @@ function cpuSeconds(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(server: RunningServer): Promise<Result> {
+interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** One REST-API credential per load worker, valid for the whole run. */
+const CREDENTIALS: readonly Credentials[] = Array.from({ length: WORKERS }, (_, id) => {
+  const username = `${Math.floor(Date.now() / 1000) + 3600}:bench${id}`;
+  return { username, password: turnPassword(SECRET, username) };
+});
+
+async function measure(server: RunningServer, clientSend: ClientSend): Promise<Result> {
   const workers: ChildProcess[] = [];
   const counts = new Array<number>(WORKERS).fill(0);
   const ready: Array<Promise<{ allocations: number; allocSeconds: number }>> = [];
@@ -75,7 +92,8 @@ async function measure(server: RunningServer): Promise<Result> {
       );
       w.send({
         server: { address: "127.0.0.1", port: server.port },
-        secret: SECRET,
+        ...CREDENTIALS[id],
+        clientSend,
         pairs: Math.ceil(PAIRS / WORKERS),
         window: WINDOW,
         payload: PAYLOAD,
@@ -97,6 +115,7 @@ async function measure(server: RunningServer): Promise<Result> {
     const packets = c1 - c0;
     return {
       server: server.name,
+      clientSend,
       note: server.note,
       allocations,
       allocationsPerSecond: allocations / allocSeconds,
@@ -117,15 +136,23 @@ async function main(): Promise<void> {
       `window ${WINDOW}, ${PAYLOAD}-byte payloads, ${SECONDS} s measured after ${WARMUP} s warm-up`,
   );
   const results: Result[] = [];
-  const all = [
-    { name: "switchboard", start: () => startSwitchboard(SECRET, 40000, 44999) },
-    { name: "coturn", start: () => startCoturn(SECRET, 45000, 49999) },
+  // node-turn 0.0.6 ignores ChannelData from clients (it only sends it), so it is measured with Send indications,
+  // and so is our server for that ratio; ours and coturn are compared on ChannelData, the path WebRTC uses.
+  const all: { name: string; clientSend: ClientSend; start: () => Promise<RunningServer> }[] = [
+    { name: "switchboard", clientSend: "channel", start: () => startSwitchboard(SECRET, 40000, 44999) },
+    { name: "coturn", clientSend: "channel", start: () => startCoturn(SECRET, 45000, 49999) },
+    { name: "switchboard", clientSend: "indication", start: () => startSwitchboard(SECRET, 40000, 44999) },
+    {
+      name: "node-turn",
+      clientSend: "indication",
+      start: () =>
+        startNodeTurn(Object.fromEntries(CREDENTIALS.map((c) => [c.username, c.password])), 50000, 54999),
+    },
   ];
-  const starters = all.filter((s) => ONLY === undefined || s.name === ONLY).map((s) => s.start);
-  for (const start of starters) {
-    const server = await start();
+  for (const run of all.filter((s) => ONLY === undefined || s.name === ONLY)) {
+    const server = await run.start();
     try {
-      results.push(await measure(server));
+      results.push(await measure(server, run.clientSend));
     } finally {
       await server.stop();
     }
@@ -133,21 +160,23 @@ async function main(): Promise<void> {
   console.table(
     results.map((r) => ({
       server: r.server,
+      "client sends": r.clientSend === "channel" ? "ChannelData" : "Send indication",
       "relayed pkt/s": Math.round(r.relayedPerSecond),
       "server CPU µs/pkt": r.cpuMicrosPerPacket.toFixed(1),
       "server CPU %": Math.round(r.serverCpuPercent),
       "allocations/s": Math.round(r.allocationsPerSecond),
     })),
   );
-  const [ours, coturn] = results;
-  if (ours && coturn) {
+  for (const ref of results.filter((r) => r.server !== "switchboard")) {
+    const ours = results.find((r) => r.server === "switchboard" && r.clientSend === ref.clientSend);
+    if (!ours) continue;
     console.log(
-      `ratios (switchboard / coturn): relayed pkt/s ${(ours.relayedPerSecond / coturn.relayedPerSecond).toFixed(2)}, ` +
-        `CPU per packet ${(ours.cpuMicrosPerPacket / coturn.cpuMicrosPerPacket).toFixed(2)}, ` +
-        `allocations/s ${(ours.allocationsPerSecond / coturn.allocationsPerSecond).toFixed(2)}`,
+      `ratios (switchboard / ${ref.server}, ${ref.clientSend}): relayed pkt/s ${(ours.relayedPerSecond / ref.relayedPerSecond).toFixed(2)}, ` +
+        `CPU per packet ${(ours.cpuMicrosPerPacket / ref.cpuMicrosPerPacket).toFixed(2)}, ` +
+        `allocations/s ${(ours.allocationsPerSecond / ref.allocationsPerSecond).toFixed(2)}`,
     );
   }
-  for (const r of results) console.log(`${r.server}: ${r.note}`);
+  for (const r of new Set(results.map((x) => `${x.server}: ${x.note}`))) console.log(r);
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(

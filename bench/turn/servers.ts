@@ -1,4 +1,7 @@
-/** Starts the two servers under test on loopback with the same REST-secret auth and peer rules. */
+/**
+ * Starts the servers under test on loopback with the same credentials and peer rules: ours and coturn with the
+ * REST shared secret, node-turn with the same usernames and passwords as static long-term accounts.
+ */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -148,5 +151,35 @@ export async function startCoturn(secret: string, minPort: number, maxPort: numb
     port,
     note: "turnserver with its default relay threads (one per CPU)",
     stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+/** node-turn (npm) in its own process (bench/turn/node-turn-server.mjs), UDP only, with these accounts. */
+export async function startNodeTurn(
+  credentials: Readonly<Record<string, string>>,
+  minPort: number,
+  maxPort: number,
+): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, "bench/turn/node-turn-server.mjs")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_TURN_PORT: String(port),
+      NODE_TURN_MIN_PORT: String(minPort),
+      NODE_TURN_MAX_PORT: String(maxPort),
+      NODE_TURN_CREDENTIALS: JSON.stringify(credentials),
+      NODE_TURN_DEBUG: process.env.NODE_TURN_DEBUG ?? "",
+    },
+  });
+  await waitFor(child, /Server is listening/);
+  if (process.env.NODE_TURN_DEBUG) child.stdout?.pipe(process.stderr);
+  return {
+    name: "node-turn",
+    pid: child.pid ?? 0,
+    port,
+    note: "node-turn 0.0.6 (npm): one Node.js process, dgram sockets, static long-term accounts",
+    stop: stopper(child, () => {}),
   };
 }

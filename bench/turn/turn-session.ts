@@ -132,6 +132,23 @@ export class TurnSession {
     ]);
   }
 
+  /**
+   * A Send indication (RFC 8656 §11.3) carrying `data` to `peer`, encoded once and sent as is for every packet
+   * (indications carry no integrity, and servers do not track their transaction ids).
+   */
+  sendIndication(peer: TransportAddress, data: Uint8Array): Uint8Array {
+    const tid = newTransactionId();
+    return encodeStunMessage({
+      method: StunMethod.Send,
+      cls: StunClass.Indication,
+      transactionId: tid,
+      attributes: [
+        xorAddressAttribute(AttributeType.XorPeerAddress, peer, tid),
+        { type: AttributeType.Data, value: data },
+      ],
+    });
+  }
+
   send(frame: Uint8Array): void {
     this.socket.send(frame, this.#o.server.port, this.#o.server.address);
   }

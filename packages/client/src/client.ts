@@ -1,4 +1,10 @@
-import type { IceServer, PeerInfo, ServerMessage, ServerMessageOf } from "@switchboard/protocol";
+import type {
+  IceServer,
+  MeetingSettings,
+  PeerInfo,
+  ServerMessage,
+  ServerMessageOf,
+} from "@switchboard/protocol";
 import type { PeerChannel } from "./channel/peer-channel.js";
 import type { SdkFrame } from "./channel/sdk-frame.js";
 import { ChatLog, fromEntry } from "./chat/chat-log.js";
@@ -49,6 +55,12 @@ export interface SessionSnapshot {
   readonly sessionId: string | undefined;
   readonly rooms: readonly string[];
   readonly iceServers: readonly IceServer[];
+  /**
+   * Each joined room's meeting settings (from `joined`, then `room.updated`): e.g. hide the chat input when
+   * `isChatEnabled` is false, the screen-share button when `isScreenShareEnabled` is, and recording when
+   * `isRecordingEnabled` is not (the server refuses the first two; recording is the client's to respect).
+   */
+  readonly settings: Readonly<Record<string, MeetingSettings>>;
 }
 
 export interface HealthReport {
@@ -69,6 +81,7 @@ export class SwitchboardClient {
   readonly #session: SignalingSession;
   readonly #roster = new Roster();
   readonly #chat = new ChatLog();
+  readonly #settings = new Map<string, MeetingSettings>();
   readonly #connections: Connections;
   #signer: SessionSigner | undefined;
   #chatSeq = 0;
@@ -87,6 +100,7 @@ export class SwitchboardClient {
       sessionId: undefined,
       rooms: [],
       iceServers: [],
+      settings: {},
     }),
     peers: new WritableStore<readonly RoomPeer[]>([]),
     connections: new WritableStore<readonly ConnectionInfo[]>([]),
@@ -252,10 +266,14 @@ export class SwitchboardClient {
 
   /**
    * Sends a chat message to the room: over the data channels when every peer there is connected, else through
-   * signaling (resolved by its `ack`). Rejects with a ChatError when it cannot be delivered.
+   * signaling (resolved by its `ack`). Rejects with a ChatError when it cannot be delivered, or with
+   * `chat_disabled` when the meeting's settings turn chat off.
    */
   async sendChat(text: string, roomId = this.#roster.rooms[0]): Promise<ChatItem | undefined> {
     if (!roomId) throw new ChatError("not_in_room", "join a meeting first");
+    // The data-channel path bypasses the server, which refuses signaling chat when the meeting turns it off.
+    if (this.#settings.get(roomId)?.isChatEnabled === false)
+      throw new ChatError("chat_disabled", "chat is turned off in this meeting");
     const self = this.peerId ?? "";
     const others = this.#roster.peers(roomId).filter((p) => p.peerId !== self);
     const connected = new Set(this.#connections.connectedPeers());
@@ -317,7 +335,9 @@ export class SwitchboardClient {
     await this.#session.request({ type: "leave", roomId });
     for (const p of this.#roster.peers(roomId)) this.#connections.close(p.peerId, "left");
     this.#roster.removeRoom(roomId);
+    this.#settings.delete(roomId);
     this.#syncPeers();
+    this.#syncSession();
   }
 
   getStats(): Promise<ConnectionStats[]> {
@@ -386,6 +406,7 @@ export class SwitchboardClient {
     switch (m.type) {
       case "joined": {
         this.#roster.setRoom(m.roomId, m.peers);
+        this.#settings.set(m.roomId, m.settings);
         for (const e of m.chat) this.#chat.add(fromEntry(e, m.self.peerId), { history: true });
         this.#syncChat();
         this.#syncPeers();
@@ -446,6 +467,8 @@ export class SwitchboardClient {
         this.#events.emit("muteRequested", { roomId: m.roomId, by: m.by, kind: m.kind });
         return;
       case "room.updated":
+        this.#settings.set(m.roomId, m.settings);
+        this.#syncSession();
         this.#events.emit("roomUpdated", { roomId: m.roomId, settings: m.settings });
         return;
       case "room.ended":
@@ -495,7 +518,9 @@ export class SwitchboardClient {
   #leftRoom(roomId: string, reason: string): void {
     for (const p of this.#roster.peers(roomId)) this.#connections.close(p.peerId, reason);
     this.#roster.removeRoom(roomId);
+    this.#settings.delete(roomId);
     this.#syncPeers();
+    this.#syncSession();
   }
 
   #addChat(item: ChatItem): void {
@@ -525,6 +550,7 @@ export class SwitchboardClient {
       sessionId: this.peerId,
       rooms: this.#roster.rooms,
       iceServers: this.#session.welcome?.iceServers ?? [],
+      settings: Object.fromEntries(this.#settings),
     });
   }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@switchboard/runtime";
-import { checkSignalingConfig, signalingConfigSpec } from "./config.js";
+import { apiDocsEnabled, checkSignalingConfig, signalingConfigSpec } from "./config.js";
 
 const load = (env: Record<string, string>) =>
   loadConfig(signalingConfigSpec, { env, check: checkSignalingConfig });
@@ -48,5 +48,12 @@ describe("signaling config", () => {
     assert.throws(() => load({ ALLOW_ANONYMOUS: "false" }), /needs JWT_SECRET/);
     assert.throws(() => load({ TURN_URLS: "turn:a:3478" }), /TURN_URLS needs TURN_SECRET/);
     assert.throws(() => load({ JWT_SECRET: "a", JWT_PUBLIC_KEY: "b" }), /not both/);
+  });
+  it("serves the API docs unless NODE_ENV=production, SIGNALING_API_DOCS overriding either way", () => {
+    assert.equal(apiDocsEnabled(load({})), true);
+    assert.equal(apiDocsEnabled(load({ NODE_ENV: "production" })), false);
+    assert.equal(apiDocsEnabled(load({ NODE_ENV: "production", SIGNALING_API_DOCS: "on" })), true);
+    assert.equal(apiDocsEnabled(load({ SIGNALING_API_DOCS: "off" })), false);
+    assert.throws(() => load({ SIGNALING_API_DOCS: "yes" }), /SIGNALING_API_DOCS/);
   });
 });

@@ -4,6 +4,7 @@ import {
   int,
   list,
   logLevelField,
+  oneOf,
   optionalStr,
   port,
   str,
@@ -149,10 +150,26 @@ export const signalingConfigSpec = {
     default: 15_000,
     min: 1000,
   }),
+  apiDocs: oneOf({
+    env: "SIGNALING_API_DOCS",
+    doc: "serve the OpenAPI document (/api/openapi.json) and its page (/api/docs): on, off, or auto (on unless NODE_ENV=production)",
+    values: ["auto", "on", "off"],
+    default: "auto",
+  }),
+  nodeEnv: str({
+    env: "NODE_ENV",
+    doc: "deployment environment; `production` turns the API docs off by default",
+    default: "",
+  }),
   logLevel: logLevelField,
 };
 
 export type SignalingConfig = ConfigOf<typeof signalingConfigSpec>;
+
+/** Whether `/api/openapi.json` and `/api/docs` are served (`SIGNALING_API_DOCS`, else off in production). */
+export function apiDocsEnabled(c: Pick<SignalingConfig, "apiDocs" | "nodeEnv">): boolean {
+  return c.apiDocs === "auto" ? c.nodeEnv !== "production" : c.apiDocs === "on";
+}
 
 /** Cross-field checks. */
 export function checkSignalingConfig(c: SignalingConfig): string[] {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import cors from "@fastify/cors";
-import type { MeetingSettings } from "@switchboard/protocol";
+import { DEFAULT_MEETING_FEATURES, type MeetingSettings } from "@switchboard/protocol";
 import {
   Health,
   createMetricsRegistry,
@@ -13,14 +13,17 @@ import {
 } from "@switchboard/runtime";
 import { fastify, type FastifyInstance } from "fastify";
 import { createTokenVerifier } from "./auth/token-verifier.js";
-import type { SignalingConfig } from "./config.js";
+import { apiDocsEnabled, type SignalingConfig } from "./config.js";
 import { Rooms } from "./core/rooms.js";
 import { RoomSync } from "./core/room-sync.js";
 import { Router } from "./core/router.js";
 import { createSignalingMetrics } from "./metrics.js";
 import { registerErrorHandler } from "./rest/error-handler.js";
 import { createRouteRateLimit, rateLimitPlugin } from "./rest/create-rate-limit.js";
+import { registerCompatRoutes } from "./rest/compat-routes.js";
+import { createMeetingAccess } from "./rest/meeting-access.js";
 import { registerMeetingsRoutes } from "./rest/meetings-routes.js";
+import { registerOpenApi } from "./rest/openapi.js";
 import { RoomView } from "./state/room-view.js";
 import { SessionRegistry } from "./state/session-registry.js";
 import { MemoryStore } from "./store/memory-store.js";
@@ -28,7 +31,7 @@ import { RedisStore } from "./store/redis-store.js";
 import type { SignalingStore } from "./store/store.js";
 import { WsServer } from "./transport/ws-server.js";
 
-export { signalingConfigSpec, checkSignalingConfig, type SignalingConfig } from "./config.js";
+export { signalingConfigSpec, checkSignalingConfig, apiDocsEnabled, type SignalingConfig } from "./config.js";
 export { MemoryStore, MemoryBackend } from "./store/memory-store.js";
 export { RedisStore } from "./store/redis-store.js";
 export type { SignalingStore } from "./store/store.js";
@@ -78,6 +81,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     requireApproval: false,
     allowedEmailDomains: [],
     locked: false,
+    ...DEFAULT_MEETING_FEATURES,
   };
   const sessions = new SessionRegistry({
     clock,
@@ -131,17 +135,19 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
       connections: ws.size,
     }),
   });
+  if (apiDocsEnabled(config)) registerOpenApi(app);
   void app.register(async (api) => {
     await api.register(rateLimitPlugin, { global: false });
-    registerMeetingsRoutes(api, {
+    const meetings = {
       store,
-      rooms,
-      verifyToken,
       clock,
       defaults,
       meetingTtlMs: config.meetingTtl * 1000,
+      access: createMeetingAccess({ store, verifyToken }),
       createLimit: createRouteRateLimit({ perMinute: config.meetingCreateLimit, verifyToken }),
-    });
+    };
+    registerMeetingsRoutes(api, { ...meetings, rooms });
+    registerCompatRoutes(api, meetings);
   });
 
   const wsLogger = logger.child({ component: "ws" });

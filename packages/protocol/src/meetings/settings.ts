@@ -16,6 +16,15 @@ export const MeetingSettings = Type.Object(
     ),
     /** A locked meeting admits nobody new. */
     locked: Type.Boolean(),
+    /** Participants may chat; when off, `chat` is answered `chat_disabled`. */
+    isChatEnabled: Type.Boolean(),
+    /** Participants may share their screen; when off, a `screen: true` state is answered `screen_share_disabled`. */
+    isScreenShareEnabled: Type.Boolean(),
+    /**
+     * Clients may record the meeting. The server relays no media, so it cannot enforce this: clients (the SDK's
+     * session store) read it and should not offer recording when it is off.
+     */
+    isRecordingEnabled: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -24,3 +33,10 @@ export type MeetingSettings = Static<typeof MeetingSettings>;
 /** Some settings to change. */
 export const MeetingSettingsPatch = Type.Partial(MeetingSettings, { additionalProperties: false });
 export type MeetingSettingsPatch = Static<typeof MeetingSettingsPatch>;
+
+/** The settings a meeting gets when its creator names none (the participant cap is the server's). */
+export const DEFAULT_MEETING_FEATURES = {
+  isChatEnabled: true,
+  isScreenShareEnabled: true,
+  isRecordingEnabled: false,
+} as const satisfies Partial<MeetingSettings>;

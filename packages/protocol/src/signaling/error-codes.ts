@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   not_resumable: { retryable: false, status: 409 },
   /** `hello` must come first, and only once. */
   hello_required: { retryable: false, status: 400 },
+  /** The meeting's settings turn chat off (`isChatEnabled: false`). */
+  chat_disabled: { retryable: false, status: 403 },
+  /** The meeting's settings turn screen sharing off (`isScreenShareEnabled: false`). */
+  screen_share_disabled: { retryable: false, status: 403 },
   /** A dependency (Redis) is unreachable; the request may succeed once it is back. */
   unavailable: { retryable: true, status: 503 },
   /** An unexpected server failure (a bug); logged on the server. */

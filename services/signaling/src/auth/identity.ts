@@ -8,6 +8,8 @@ export interface Identity {
   readonly rooms?: readonly string[];
   /** Rooms in which the token makes the user a host. */
   readonly hostOf?: readonly string[];
+  /** The token's `role` claim is `"admin"` or a list naming `"admin"`: may read any user's meetings. */
+  readonly admin?: boolean;
 }
 
 export const ANONYMOUS: Identity = Object.freeze({ anonymous: true });

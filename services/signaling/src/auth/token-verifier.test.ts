@@ -64,4 +64,14 @@ describe("token verifier", () => {
     const old = await mint({ exp: NOW / 1000 - 3600 });
     assert.equal(await refusal(verifier()(old)), "unauthorized: token expired");
   });
+
+  it("recognises an admin by the role claim, a string or a list naming admin", async () => {
+    const v = verifier();
+    assert.equal((await v(await mint({ claims: { role: "admin" } }))).admin, true);
+    assert.equal((await v(await mint({ claims: { role: ["user", "admin"] } }))).admin, true);
+    assert.equal((await v(await mint({ claims: { role: "user" } }))).admin, undefined);
+    assert.equal((await v(await mint({ claims: { role: "Admin" } }))).admin, undefined);
+    assert.equal((await v(await mint({ claims: { roles: ["admin"] } }))).admin, undefined);
+    assert.equal((await v(await mint())).admin, undefined);
+  });
 });

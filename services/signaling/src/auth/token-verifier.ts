@@ -21,6 +21,10 @@ const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
+/** The `role` claim grants the admin role when it is `"admin"` or an array of strings naming `"admin"`. */
+export const ADMIN_ROLE = "admin";
+const isAdminRole = (v: unknown): boolean => v === ADMIN_ROLE || (strings(v)?.includes(ADMIN_ROLE) ?? false);
+
 export const DEFAULT_JWT_AUDIENCE = "switchboard-signaling";
 export const DEFAULT_JWT_ISSUER = "switchboard";
 
@@ -28,7 +32,7 @@ export const DEFAULT_JWT_ISSUER = "switchboard";
  * Verifies client JWTs (HS256 with `JWT_SECRET`, or ES256/RS256/EdDSA with `JWT_PUBLIC_KEY`): `exp`, `sub`,
  * `aud` and `iss` required (a token without expiry, or minted for another service or by another issuer with
  * the same key, is refused); claims `name`, `email`, optional `rooms` (granted room ids) and `host` (room ids
- * where the user is host). No token: anonymous if allowed, else `unauthorized`.
+ * where the user is host), `role` (`"admin"` or a list naming it: an admin). No token: anonymous if allowed, else `unauthorized`.
  */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   let key: KeyObject | undefined;
@@ -68,6 +72,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       if (email) identity.email = email.toLowerCase();
       if (rooms) identity.rooms = rooms;
       if (hostOf) identity.hostOf = hostOf;
+      if (isAdminRole(payload.role)) identity.admin = true;
       return identity;
     } catch (err) {
       if (err instanceof SignalingError) throw err;

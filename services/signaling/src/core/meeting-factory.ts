@@ -1,5 +1,11 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { MeetingSettings, MeetingSettingsPatch } from "@switchboard/protocol";
+import {
+  DEFAULT_MEETING_FEATURES,
+  type Meeting,
+  type MeetingSettings,
+  type MeetingSettingsPatch,
+  type MeetingStatus,
+} from "@switchboard/protocol";
 import type { StoredMeeting } from "../store/store.js";
 
 const LETTERS = "abcdefghijkmnopqrstuvwxyz";
@@ -15,6 +21,8 @@ export interface NewMeetingOptions {
   roomId?: string;
   title?: string | undefined;
   hostId?: string | undefined;
+  /** Optional descriptive fields of `POST /api/meetings/create`. */
+  extra?: Pick<Meeting, "description" | "hostName" | "scheduledAt"> | undefined;
   settings?: MeetingSettingsPatch | undefined;
   defaults: MeetingSettings;
   nowMs: number;
@@ -32,12 +40,23 @@ export function newMeeting(opts: NewMeetingOptions): StoredMeeting {
     createdAt: opts.nowMs,
     expiresAt: opts.nowMs + opts.ttlMs,
     hostKey: randomBytes(18).toString("base64url"),
+    ...opts.extra,
   };
   return opts.hostId === undefined ? meeting : { ...meeting, hostId: opts.hostId };
 }
 
-/** The public part of a stored meeting (no host key). */
+/** `ended` once the host ended the meeting, `active` before. */
+export function meetingStatus(m: Meeting): MeetingStatus {
+  return m.endedAt === undefined ? "active" : "ended";
+}
+
+/** The public part of a stored meeting (no host key), with its status. */
 export function publicMeeting(m: StoredMeeting): Omit<StoredMeeting, "hostKey"> {
-  const { hostKey: _hostKey, ...rest } = m;
-  return rest;
+  const { hostKey: _hostKey, status: _status, ...rest } = m;
+  return { ...rest, status: meetingStatus(m) };
+}
+
+/** A meeting read from shared storage: settings added since it was written take their defaults. */
+export function withCurrentSettings(m: StoredMeeting): StoredMeeting {
+  return { ...m, settings: { ...DEFAULT_MEETING_FEATURES, ...m.settings } };
 }

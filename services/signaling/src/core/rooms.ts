@@ -10,6 +10,7 @@ import type {
 import type { Clock, Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import { decideAdmission } from "../state/admission.js";
+import { assertChatAllowed, assertStateAllowed } from "../state/feature-gates.js";
 import type { RoomView } from "../state/room-view.js";
 import type { Session } from "../state/session-registry.js";
 import type { Member, SignalingStore, StoredMeeting } from "../store/store.js";
@@ -82,6 +83,7 @@ export class Rooms {
       meeting = await store.getMeeting(roomId);
     }
     if (!meeting) throw new SignalingError("room_not_found", "no such meeting", roomId);
+    assertStateAllowed(meeting.settings, req.state, roomId);
     const members = await store.listMembers(roomId);
     const admission = decideAdmission({
       meeting,
@@ -173,6 +175,7 @@ export class Rooms {
     change: { state?: PeerStatePatch; name?: string },
   ): Promise<void> {
     const m = this.member(session, roomId);
+    assertStateAllowed(this.#o.view.meeting(roomId)?.settings, change.state, roomId);
     const next: Member = { ...m, state: { ...m.state, ...change.state }, name: change.name ?? m.name };
     await this.#o.store.addMember(next);
     const msg = { v: 1, type: "peer.updated", roomId, peer: peerInfo(next) } as const;
@@ -181,6 +184,7 @@ export class Rooms {
 
   async chat(session: Session, roomId: string, text: string): Promise<void> {
     const m = this.member(session, roomId);
+    assertChatAllowed(this.#o.view.meeting(roomId)?.settings, roomId);
     const entry = await this.#o.store.appendChat(
       { roomId, from: m.peerId, name: m.name, text, ts: this.#o.clock.now() },
       this.#o.chatHistorySize,

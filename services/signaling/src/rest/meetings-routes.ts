@@ -1,7 +1,6 @@
 import {
   CreateMeetingBody,
   CreateMeetingReply,
-  ErrorReply,
   Meeting,
   MeetingParams,
   MeetingStatsReply,
@@ -9,118 +8,125 @@ import {
   MeetingsPageQuery,
   ParticipantsReply,
   UpdateMeetingBody,
-  type MeetingSettings,
 } from "@switchboard/protocol";
 import type { RateLimitOptions } from "@fastify/rate-limit";
-import type { Clock } from "@switchboard/runtime";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Identity } from "../auth/identity.js";
-import type { TokenVerifier } from "../auth/token-verifier.js";
-import { newMeeting, publicMeeting } from "../core/meeting-factory.js";
+import { publicMeeting } from "../core/meeting-factory.js";
 import { peerInfo, type Rooms } from "../core/rooms.js";
 import { SignalingError } from "../errors.js";
 import { assertMayView, isHost } from "../state/admission.js";
-import type { SignalingStore, StoredMeeting } from "../store/store.js";
+import { createMeeting, type MeetingCreator } from "./create-meeting.js";
+import type { MeetingAccess } from "./meeting-access.js";
+import { errorResponses } from "./route-errors.js";
 
-export interface MeetingsRoutesOptions {
-  readonly store: SignalingStore;
+export interface MeetingsRoutesOptions extends MeetingCreator {
   readonly rooms: Rooms;
-  readonly verifyToken: TokenVerifier;
-  readonly clock: Clock;
-  readonly defaults: MeetingSettings;
-  readonly meetingTtlMs: number;
-  /** `@fastify/rate-limit` options of `POST /api/meetings` (the plugin registered on `app`). */
+  readonly access: MeetingAccess;
+  /** `@fastify/rate-limit` options of the creation routes (the plugin registered on `app`). */
   readonly createLimit?: RateLimitOptions | undefined;
 }
 
-const hostKeyOf = (req: FastifyRequest): string | undefined => {
-  const key = req.headers["x-host-key"];
-  return typeof key === "string" ? key : undefined;
-};
-
-const errors = {
-  429: ErrorReply,
-  400: ErrorReply,
-  401: ErrorReply,
-  403: ErrorReply,
-  404: ErrorReply,
-  503: ErrorReply,
-};
+const tags = ["meetings"];
 
 /** The meetings REST API under `/api`, validated with the protocol's schemas. */
 export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOptions): void {
-  const identify = (req: FastifyRequest): Promise<Identity> => {
-    const auth = req.headers.authorization;
-    const token = auth?.startsWith("Bearer ") ? auth.slice(7).trim() : undefined;
-    return o.verifyToken(token || undefined);
-  };
-  const load = async (roomId: string): Promise<StoredMeeting> => {
-    const m = await o.store.getMeeting(roomId);
-    if (!m) throw new SignalingError("room_not_found", "no such meeting", roomId);
-    return m;
-  };
-  const asHost = async (req: FastifyRequest, roomId: string): Promise<StoredMeeting> => {
-    const identity = await identify(req);
-    const m = await load(roomId);
-    if (!isHost(m, identity, hostKeyOf(req)))
-      throw new SignalingError("forbidden", "only the meeting's host may do this", roomId);
-    return m;
-  };
+  const { access } = o;
 
   app.post<{ Body: CreateMeetingBody }>(
     "/api/meetings",
     {
-      schema: { body: CreateMeetingBody, response: { 201: CreateMeetingReply, ...errors } },
+      schema: {
+        tags,
+        summary: "Create a meeting; the caller (token `sub`, if any) is its host",
+        body: CreateMeetingBody,
+        response: {
+          201: CreateMeetingReply,
+          ...errorResponses(["unauthorized", "rate_limited"], { body: true }),
+        },
+      },
       ...(o.createLimit ? { config: { rateLimit: o.createLimit } } : {}),
     },
     async (req, reply) => {
-      const identity = await identify(req);
-      const meeting = newMeeting({
+      const identity = await access.identify(req);
+      const meeting = await createMeeting(o, {
         title: req.body.title,
         hostId: identity.userId,
         settings: req.body.settings,
-        defaults: o.defaults,
-        nowMs: o.clock.now(),
-        ttlMs: o.meetingTtlMs,
       });
-      if (!(await o.store.createMeeting(meeting)))
-        throw new SignalingError("internal_error", "meeting code clash, retry");
       return reply.code(201).send({ meeting: publicMeeting(meeting), hostKey: meeting.hostKey });
     },
   );
 
   app.get<{ Params: MeetingParams }>(
     "/api/meetings/:roomId",
-    { schema: { params: MeetingParams, response: { 200: Meeting, ...errors } } },
-    async (req) => publicMeeting(await load(req.params.roomId)),
+    {
+      schema: {
+        tags,
+        summary: "A meeting (never its host key)",
+        params: MeetingParams,
+        response: { 200: Meeting, ...errorResponses(["room_not_found"]) },
+      },
+    },
+    async (req) => publicMeeting(await access.load(req.params.roomId)),
   );
 
-  app.patch<{ Params: MeetingParams; Body: UpdateMeetingBody }>(
-    "/api/meetings/:roomId",
-    { schema: { params: MeetingParams, body: UpdateMeetingBody, response: { 200: Meeting, ...errors } } },
-    async (req) => {
-      await asHost(req, req.params.roomId);
-      return publicMeeting(
-        await o.rooms.updateSettings(req.params.roomId, req.body.settings ?? {}, req.body.title),
-      );
-    },
-  );
+  const update = async (req: FastifyRequest<{ Params: MeetingParams; Body: UpdateMeetingBody }>) => {
+    await access.asHost(req, req.params.roomId);
+    return publicMeeting(
+      await o.rooms.updateSettings(req.params.roomId, req.body.settings ?? {}, req.body.title),
+    );
+  };
+  for (const method of ["patch", "put"] as const) {
+    app[method]<{ Params: MeetingParams; Body: UpdateMeetingBody }>(
+      "/api/meetings/:roomId",
+      {
+        schema: {
+          tags,
+          summary: "Change the title or settings (host); the room gets `room.updated`",
+          params: MeetingParams,
+          body: UpdateMeetingBody,
+          response: {
+            200: Meeting,
+            ...errorResponses(["unauthorized", "room_not_found", "forbidden", "meeting_ended"], {
+              body: true,
+            }),
+          },
+        },
+      },
+      update,
+    );
+  }
 
   const end = async (req: FastifyRequest<{ Params: MeetingParams }>) => {
-    await asHost(req, req.params.roomId);
+    await access.asHost(req, req.params.roomId);
     return publicMeeting(await o.rooms.end(req.params.roomId));
   };
-  const endSchema = { schema: { params: MeetingParams, response: { 200: Meeting, ...errors } } };
+  const endSchema = {
+    schema: {
+      tags,
+      summary: "End the meeting (host); everyone is out, later joins get `meeting_ended`",
+      params: MeetingParams,
+      response: { 200: Meeting, ...errorResponses(["unauthorized", "room_not_found", "forbidden"]) },
+    },
+  };
   app.post<{ Params: MeetingParams }>("/api/meetings/:roomId/end", endSchema, end);
   app.delete<{ Params: MeetingParams }>("/api/meetings/:roomId", endSchema, end);
 
+  const readerErrors = errorResponses(["unauthorized", "room_not_found", "forbidden"]);
   app.get<{ Params: MeetingParams }>(
     "/api/meetings/:roomId/participants",
-    { schema: { params: MeetingParams, response: { 200: ParticipantsReply, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Participants and lobby (hosts and tokens the meeting lets straight in)",
+        params: MeetingParams,
+        response: { 200: ParticipantsReply, ...readerErrors },
+      },
+    },
     async (req) => {
-      const meeting = await load(req.params.roomId);
-      const identity = await identify(req);
-      const key = hostKeyOf(req);
+      const meeting = await access.load(req.params.roomId);
+      const identity = await access.identify(req);
+      const key = access.hostKeyOf(req);
       assertMayView(meeting, identity, key);
       const host = isHost(meeting, identity, key);
       const members = await o.store.listMembers(meeting.roomId);
@@ -136,10 +142,17 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
 
   app.get<{ Params: MeetingParams }>(
     "/api/meetings/:roomId/stats",
-    { schema: { params: MeetingParams, response: { 200: MeetingStatsReply, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Counts of participants, lobby and chat (same readers as participants)",
+        params: MeetingParams,
+        response: { 200: MeetingStatsReply, ...readerErrors },
+      },
+    },
     async (req) => {
-      const meeting = await load(req.params.roomId);
-      assertMayView(meeting, await identify(req), hostKeyOf(req));
+      const meeting = await access.load(req.params.roomId);
+      assertMayView(meeting, await access.identify(req), access.hostKeyOf(req));
       const members = await o.store.listMembers(meeting.roomId);
       const joined = members.filter((m) => m.status === "joined").length;
       return {
@@ -156,9 +169,16 @@ export function registerMeetingsRoutes(app: FastifyInstance, o: MeetingsRoutesOp
 
   app.get<{ Querystring: MeetingsPageQuery }>(
     "/api/users/me/meetings",
-    { schema: { querystring: MeetingsPageQuery, response: { 200: MeetingsPage, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "The caller's meetings, newest first (token required)",
+        querystring: MeetingsPageQuery,
+        response: { 200: MeetingsPage, ...errorResponses(["unauthorized"]) },
+      },
+    },
     async (req) => {
-      const identity = await identify(req);
+      const identity = await access.identify(req);
       if (identity.userId === undefined) throw new SignalingError("unauthorized", "a token is required");
       const page = await o.store.listMeetings(identity.userId, req.query.limit ?? 20, req.query.cursor);
       return {

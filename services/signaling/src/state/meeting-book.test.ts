@@ -10,7 +10,15 @@ const meeting = (roomId: string, createdAt: number, over: Partial<StoredMeeting>
   hostKey: "k",
   createdAt,
   expiresAt: createdAt + 60_000,
-  settings: { maxParticipants: 10, requireApproval: false, allowedEmailDomains: [], locked: false },
+  settings: {
+    maxParticipants: 10,
+    requireApproval: false,
+    allowedEmailDomains: [],
+    locked: false,
+    isChatEnabled: true,
+    isScreenShareEnabled: true,
+    isRecordingEnabled: false,
+  },
   ...over,
 });
 
@@ -57,5 +65,19 @@ describe("MeetingBook", () => {
     assert.equal(book.hostIndexSize("h"), 0);
     assert.equal(book.hostIndexSize("y"), 1);
     assert.deepEqual(book.sweep(130_000), ["r"]);
+  });
+
+  it("filters a host's meetings by status before paging", () => {
+    const book = new MeetingBook();
+    for (let i = 0; i < 6; i++) book.add(meeting(`m${i}`, 1000 + i, i % 2 ? { endedAt: 2000 } : {}), 0);
+    const ended = book.listByHost("h", { now: 0, limit: 2, status: "ended" });
+    assert.deepEqual([ended.items.map((m) => m.roomId), ended.nextCursor], [["m5", "m3"], "2"]);
+    const rest = book.listByHost("h", { now: 0, limit: 2, cursor: "2", status: "ended" });
+    assert.deepEqual([rest.items.map((m) => m.roomId), rest.nextCursor], [["m1"], undefined]);
+    const active = book.listByHost("h", { now: 0, limit: 5, status: "active" });
+    assert.deepEqual(
+      active.items.map((m) => m.roomId),
+      ["m4", "m2", "m0"],
+    );
   });
 });

@@ -1,3 +1,5 @@
+import type { MeetingStatus } from "@switchboard/protocol";
+import { meetingStatus } from "../core/meeting-factory.js";
 import type { StoredMeeting } from "../store/store.js";
 
 /** A page of one host's meetings, newest first; `cursor` is the offset of the next page. */
@@ -64,13 +66,17 @@ export class MeetingBook {
     return m;
   }
 
-  listByHost(hostId: string, o: { now: number; limit: number; cursor?: string | undefined }): MeetingPage {
+  /** A page of a host's live meetings, newest first; with `status`, only those in it. */
+  listByHost(
+    hostId: string,
+    o: { now: number; limit: number; cursor?: string | undefined; status?: MeetingStatus | undefined },
+  ): MeetingPage {
     const ids = this.#byHost.get(hostId);
     if (!ids) return { items: [] };
     const mine: StoredMeeting[] = [];
     for (const id of ids) {
       const m = this.#byRoom.get(id);
-      if (m && m.expiresAt > o.now) mine.push(m);
+      if (m && m.expiresAt > o.now && (o.status === undefined || meetingStatus(m) === o.status)) mine.push(m);
     }
     mine.sort((a, b) => b.createdAt - a.createdAt || (a.roomId < b.roomId ? -1 : 1));
     const start = o.cursor === undefined ? 0 : Number.parseInt(o.cursor, 10) || 0;

@@ -11,7 +11,15 @@ const meeting = (roomId: string, createdAt: number, hostId = "h"): StoredMeeting
   hostKey: "k",
   createdAt,
   expiresAt: createdAt + 60_000,
-  settings: { maxParticipants: 5, requireApproval: false, allowedEmailDomains: [], locked: false },
+  settings: {
+    maxParticipants: 5,
+    requireApproval: false,
+    allowedEmailDomains: [],
+    locked: false,
+    isChatEnabled: true,
+    isScreenShareEnabled: true,
+    isRecordingEnabled: false,
+  },
 });
 const member = (roomId: string, peerId: string, instanceId: string): Member => ({
   roomId,

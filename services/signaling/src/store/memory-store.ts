@@ -1,4 +1,4 @@
-import type { ChatEntry } from "@switchboard/protocol";
+import type { ChatEntry, MeetingStatus } from "@switchboard/protocol";
 import type { Clock } from "@switchboard/runtime";
 import { MeetingBook } from "../state/meeting-book.js";
 import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
@@ -48,8 +48,15 @@ export class MemoryStore implements SignalingStore {
     this.#b.meetings.put(meeting);
     return Promise.resolve();
   }
-  listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult> {
-    return Promise.resolve(this.#b.meetings.listByHost(hostId, { now: this.#clock.now(), limit, cursor }));
+  listMeetings(
+    hostId: string,
+    limit: number,
+    cursor?: string,
+    status?: MeetingStatus,
+  ): Promise<MeetingsPageResult> {
+    return Promise.resolve(
+      this.#b.meetings.listByHost(hostId, { now: this.#clock.now(), limit, cursor, status }),
+    );
   }
 
   addMember(member: Member): Promise<void> {

@@ -1,11 +1,14 @@
-import type { ChatEntry } from "@switchboard/protocol";
+import type { ChatEntry, MeetingStatus } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import { Redis } from "ioredis";
 import { StoreUnavailableError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
+import { meetingStatus, withCurrentSettings } from "../core/meeting-factory.js";
 import { decodeBusBatch, encodeBusBatch } from "./bus-codec.js";
 import { redisKeys as K } from "./redis-keys.js";
 import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
+
+const parseMeeting = (raw: string): StoredMeeting => withCurrentSettings(JSON.parse(raw) as StoredMeeting);
 
 export interface RedisStoreOptions {
   url: string;
@@ -168,7 +171,7 @@ export class RedisStore implements SignalingStore {
   getMeeting(roomId: string): Promise<StoredMeeting | undefined> {
     return this.#run("meeting", async (r) => {
       const raw = await r.get(K.meeting(roomId));
-      return raw === null ? undefined : (JSON.parse(raw) as StoredMeeting);
+      return raw === null ? undefined : parseMeeting(raw);
     });
   }
 
@@ -179,18 +182,52 @@ export class RedisStore implements SignalingStore {
     });
   }
 
-  listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult> {
+  listMeetings(
+    hostId: string,
+    limit: number,
+    cursor?: string,
+    status?: MeetingStatus,
+  ): Promise<MeetingsPageResult> {
     return this.#run("meetings", async (r) => {
       const start = cursor === undefined ? 0 : Number.parseInt(cursor, 10) || 0;
+      if (status !== undefined) return this.#listWithStatus(r, { hostId, limit, start, status });
       const ids = await r.zrevrange(K.hostMeetings(hostId), start, start + limit);
       const page = ids.slice(0, limit);
       const raws = page.length > 0 ? await r.mget(...page.map(K.meeting)) : [];
-      const items = raws.filter((x): x is string => x !== null).map((x) => JSON.parse(x) as StoredMeeting);
+      const items = raws.filter((x): x is string => x !== null).map(parseMeeting);
       const gone = page.filter((_id, i) => raws[i] === null);
       if (gone.length > 0) await r.zrem(K.hostMeetings(hostId), ...gone);
       const next = ids.length > limit ? String(start + limit - gone.length) : undefined;
       return next === undefined ? { items } : { items, nextCursor: next };
     });
+  }
+
+  /**
+   * A page of the host's meetings in one status: the index is read newest first in chunks until `start`
+   * matches are skipped and `limit` + 1 are found (the cursor counts matches, not index positions).
+   */
+  async #listWithStatus(
+    r: Redis,
+    o: { hostId: string; limit: number; start: number; status: MeetingStatus },
+  ): Promise<MeetingsPageResult> {
+    const CHUNK = 200;
+    const items: StoredMeeting[] = [];
+    let skipped = 0;
+    for (let at = 0; ; at += CHUNK) {
+      const ids = await r.zrevrange(K.hostMeetings(o.hostId), at, at + CHUNK - 1);
+      if (ids.length === 0) break;
+      const raws = await r.mget(...ids.map(K.meeting));
+      for (const raw of raws) {
+        if (raw === null) continue;
+        const m = parseMeeting(raw);
+        if (meetingStatus(m) !== o.status) continue;
+        if (skipped < o.start) skipped += 1;
+        else if (items.length <= o.limit) items.push(m);
+      }
+      if (items.length > o.limit || ids.length < CHUNK) break;
+    }
+    const page = items.slice(0, o.limit);
+    return items.length > o.limit ? { items: page, nextCursor: String(o.start + o.limit) } : { items: page };
   }
 
   addMember(m: Member): Promise<void> {

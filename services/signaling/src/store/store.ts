@@ -1,4 +1,11 @@
-import type { ChatEntry, Meeting, PeerInfo, ServerMessage, ServerMessageType } from "@switchboard/protocol";
+import type {
+  ChatEntry,
+  Meeting,
+  MeetingStatus,
+  PeerInfo,
+  ServerMessage,
+  ServerMessageType,
+} from "@switchboard/protocol";
 
 /** A meeting as stored: the public record plus the host key (never returned by GET). */
 export interface StoredMeeting extends Meeting {
@@ -64,8 +71,13 @@ export interface SignalingStore {
   getMeeting(roomId: string): Promise<StoredMeeting | undefined>;
   /** Writes a meeting back (settings changed, ended); keeps its expiry. */
   putMeeting(meeting: StoredMeeting): Promise<void>;
-  /** Meetings hosted by a user, newest first. */
-  listMeetings(hostId: string, limit: number, cursor?: string): Promise<MeetingsPageResult>;
+  /** Meetings hosted by a user, newest first; with `status`, only those in it (`cursor` counts those). */
+  listMeetings(
+    hostId: string,
+    limit: number,
+    cursor?: string,
+    status?: MeetingStatus,
+  ): Promise<MeetingsPageResult>;
 
   addMember(member: Member): Promise<void>;
   removeMember(roomId: string, peerId: string): Promise<void>;
