@@ -47,8 +47,10 @@ class Page {
   readonly addr: Uint8Array;
   constructor(capacity: number, addrLength: number) {
     this.capacity = capacity;
-    this.words = new Uint32Array(capacity * 3);
-    this.addr = new Uint8Array(capacity * addrLength);
+    // One allocation for both columns: one backing store (and one ArrayBuffer object) a page.
+    const buffer = new ArrayBuffer(capacity * (12 + addrLength));
+    this.words = new Uint32Array(buffer, 0, capacity * 3);
+    this.addr = new Uint8Array(buffer, capacity * 12, capacity * addrLength);
   }
   get bytes(): number {
     return this.words.byteLength + this.addr.byteLength;
