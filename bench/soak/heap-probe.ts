@@ -4,6 +4,7 @@
 //     --out /tmp/heap-probe
 //   node bench/soak/heap-diff.mjs /tmp/heap-probe/Heap.*.001.heapsnapshot /tmp/heap-probe/Heap.*.003.heapsnapshot
 // A snapshot costs the process tens of MiB of RSS for a while: read RSS slopes from a run without snapshots.
+// --node-flags=<flags> adds node flags for a diagnosis (e.g. --node-flags=--max-old-space-size=256).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "900" },
     snapshots: { type: "string", default: "" },
     out: { type: "string", default: join(ROOT, "bench/results/heap-probe") },
+    /** Extra node flags for the service (diagnosis, e.g. "--max-old-space-size=256"), after the deployed ones. */
+    "node-flags": { type: "string", default: "" },
   },
 });
 const seconds = Number(values.seconds);
@@ -36,7 +39,7 @@ const svc = startService("tracker", {
   TRACKER_UDP_PORT: String(udpPort),
   TRACKER_RATE_LIMIT: "0",
   MEMORY_LOG: join(out, "memory.jsonl"),
-  NODE_OPTIONS: `--import=${preload} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${out}`,
+  NODE_OPTIONS: `--import=${preload} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${out} ${values["node-flags"]}`,
 });
 try {
   await waitHealthy(`http://127.0.0.1:${port}/health`);
