@@ -1,7 +1,12 @@
-/** Starts one built service as deployed (its `dist/main.js`), counting its log lines by level. */
+/**
+ * Starts one built service as deployed (its `dist/main.js`, with the node flags of its Dockerfile's CMD),
+ * counting its log lines by level.
+ */
 import { spawn, type ChildProcess } from "node:child_process";
 import { stopChild } from "../stop-child.js";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { deployedNodeFlags } from "../deployed-node-flags.js";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -15,7 +20,8 @@ export interface RunningService {
 const LEVELS: Record<number, string> = { 40: "warn", 50: "error", 60: "fatal" };
 
 export function startService(name: string, env: Record<string, string>): RunningService {
-  const proc = spawn(process.execPath, [`services/${name}/dist/main.js`], {
+  const flags = deployedNodeFlags(join(ROOT, "services", name));
+  const proc = spawn(process.execPath, [...flags, `services/${name}/dist/main.js`], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -41,3 +41,17 @@ export function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return Number(m?.[1] ?? 0) * 1024;
 }
+
+/**
+ * Resident memory once a process has been left idle for `idleMs` (V8's memory reducer and the allocator get to
+ * give back what they will), as the median of 5 readings 200 ms apart.
+ */
+export async function settledRssBytes(pids: readonly number[], idleMs = 10_000): Promise<number[]> {
+  await new Promise((r) => setTimeout(r, idleMs));
+  const readings: number[][] = pids.map(() => []);
+  for (let i = 0; i < 5; i++) {
+    pids.forEach((pid, k) => readings[k]?.push(rssBytes(pid)));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return readings.map((v) => v.sort((a, b) => a - b)[2] ?? 0);
+}

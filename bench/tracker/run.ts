@@ -20,7 +20,7 @@ import { Worker } from "node:worker_threads";
 import type { LoadResult } from "./load-http.js";
 import type { LoadJob, LoadReply } from "./load-worker.js";
 import { runUdpLoad } from "./load-udp.js";
-import { cpuSeconds, Latencies, rssBytes } from "./measure.js";
+import { cpuSeconds, Latencies, rssBytes, settledRssBytes } from "./measure.js";
 import { PEERS, TORRENTS } from "./population.js";
 import { describeMissing, missingPrerequisites } from "./prerequisites.js";
 import {
@@ -177,9 +177,11 @@ try {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
     const target = await start();
-    await new Promise((r) => setTimeout(r, 500));
-    running.push({ target, rss0: rssBytes(target.pid), k: 0, rounds: { http: [], udp: [] } });
+    running.push({ target, rss0: 0, k: 0, rounds: { http: [], udp: [] } });
   }
+  // Baseline and final RSS are read after 10 s idle (median of 5 readings), so both are taken in the same state.
+  const rss0 = await settledRssBytes(running.map((r) => r.target.pid));
+  running.forEach((r, i) => (r.rss0 = rss0[i] ?? 0));
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
   // measured announces meet populated swarms, as on a live tracker.
   for (const r of running) {
@@ -217,9 +219,10 @@ try {
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
     }
   }
-  for (const r of running) {
+  const rssEnds = await settledRssBytes(running.map((r) => r.target.pid));
+  for (const [i, r] of running.entries()) {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
-    const rssEnd = rssBytes(r.target.pid);
+    const rssEnd = rssEnds[i] ?? 0;
     const growth = rssEnd - r.rss0;
     const added = peersHeld - (r.afterFill?.peers ?? peersHeld);
     results.push({

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@switchboard/test-support";
+import { deployedNodeFlags } from "../deployed-node-flags.js";
 import { hexList } from "./population.js";
 
 export interface RunningTarget {
@@ -78,6 +79,9 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
     [
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our tracker, written when it stops.
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // As deployed (the flags of its Dockerfile's CMD); BENCH_TRACKER_NODE_FLAGS="…" replaces them (A/B).
+      ...(process.env.BENCH_TRACKER_NODE_FLAGS?.split(" ").filter((f) => f !== "") ??
+        deployedNodeFlags(serviceDir)),
       "--conditions=source",
       "--import",
       "tsx",

@@ -30,7 +30,8 @@ export interface MemorySwarmStoreOptions {
 }
 
 /** An info-hash as a map key (latin1: one char per byte), without copying the bytes. */
-const keyOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+const keyOf = (b: Uint8Array): string =>
+  (b instanceof Buffer ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString("latin1");
 
 const ZERO: SwarmCounts = Object.freeze({ complete: 0, incomplete: 0, downloaded: 0 });
 

@@ -39,6 +39,23 @@ describe("PeerArena (packed peer records)", () => {
     assert.ok(arena.bytes / arena.count <= 24, `bytes per peer ${arena.bytes / arena.count}`);
   });
 
+  it("keeps its byte count in step with its pages and index as it grows and shrinks", () => {
+    const arena = new PeerArena(false, 3);
+    const empty = arena.bytes;
+    let last = empty;
+    for (let i = 1; i <= 5 * PAGE; i++) {
+      arena.add(i);
+      assert.ok(arena.bytes >= last, "bytes never shrink while adding");
+      last = arena.bytes;
+    }
+    // 5 pages of 128 records: 12 bytes of words + 6 of address each, plus an index of ≥ 640 16-bit entries.
+    assert.ok(arena.bytes >= 5 * PAGE * 18 + 640 * 2, `bytes ${arena.bytes}`);
+    for (let i = 1; i <= 5 * PAGE; i++) arena.remove(arena.find(i));
+    arena.trim();
+    assert.ok(arena.bytes < 200, `bytes after trim ${arena.bytes}`);
+    assert.ok(arena.bytes >= empty - 64 && arena.bytes > 0);
+  });
+
   it("writes and reads back fields, the address in compact form", () => {
     const arena = new PeerArena(false, 7);
     const slot = arena.add(42);

@@ -47,8 +47,10 @@ class Page {
   readonly addr: Uint8Array;
   constructor(capacity: number, addrLength: number) {
     this.capacity = capacity;
-    this.words = new Uint32Array(capacity * 3);
-    this.addr = new Uint8Array(capacity * addrLength);
+    // One allocation for both columns: one backing store (and one ArrayBuffer object) a page.
+    const buffer = new ArrayBuffer(capacity * (12 + addrLength));
+    this.words = new Uint32Array(buffer, 0, capacity * 3);
+    this.addr = new Uint8Array(buffer, capacity * 12, capacity * addrLength);
   }
   get bytes(): number {
     return this.words.byteLength + this.addr.byteLength;
@@ -65,6 +67,7 @@ export class PeerArena {
    */
   #pages: Page[];
   #index: Uint16Array | Uint32Array;
+  #bytes = 0;
   readonly #salt: number;
 
   constructor(v6: boolean, salt: number, capacity = 2) {
@@ -72,6 +75,7 @@ export class PeerArena {
     this.#salt = salt;
     this.#pages = [new Page(Math.min(PAGE, capacity), this.addrLength)];
     this.#index = new Uint16Array(4);
+    this.#recount();
   }
 
   get capacity(): number {
@@ -79,11 +83,15 @@ export class PeerArena {
     return pages.length === 1 ? (pages[0]?.capacity ?? 0) : pages.length * PAGE;
   }
 
-  /** Bytes held by this arena's arrays. */
+  /** Bytes held by this arena's arrays (kept up to date as pages and the index change: no walk per call). */
   get bytes(): number {
+    return this.#bytes;
+  }
+
+  #recount(): void {
     let n = this.#index.byteLength;
     for (const p of this.#pages) n += p.bytes;
-    return n;
+    this.#bytes = n;
   }
 
   #page(slot: number): Page {
@@ -243,6 +251,7 @@ export class PeerArena {
     }
     if (this.#index.length > 8 && this.count < this.#index.length * (REBUILD_LOAD / 2))
       this.#rebuildIndex(this.count);
+    this.#recount();
   }
 
   #grow(): void {
@@ -250,6 +259,7 @@ export class PeerArena {
     const first = pages[0];
     if (pages.length === 1 && first.capacity < PAGE) this.#resizeFirst(Math.min(PAGE, first.capacity * 2));
     else pages.push(new Page(PAGE, this.addrLength));
+    this.#recount();
   }
 
   #resizeFirst(capacity: number): void {
@@ -297,6 +307,7 @@ export class PeerArena {
     // slot + 1 ≤ count < size fits 16 bits while the table has at most 65535 entries.
     this.#index = size <= 0xffff ? new Uint16Array(size) : new Uint32Array(size);
     for (let s = 0; s < this.count; s++) this.#insert(s);
+    this.#recount();
   }
 }
 
