@@ -1,5 +1,7 @@
 // @switchboard/client: the SDK for browsers and Node (WebRTC and WebSocket injected).
 export { SwitchboardClient, type ClientOptions, type HealthReport, type SessionSnapshot } from "./client.js";
+export type { SignalingTransport, SignalingTransportFactory } from "./signaling/transport.js";
+export type { Outgoing, SignalingSessionOptions, Welcome } from "./signaling/session.js";
 export {
   CLIENT_EVENTS,
   TypedEmitter,

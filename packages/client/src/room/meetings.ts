@@ -1,0 +1,88 @@
+import type { PeerInfo, ServerMessageOf } from "@switchboard/protocol";
+import { sync, type ClientContext } from "../context.js";
+import { toSwitchboardError } from "../errors.js";
+import type { Welcome } from "../signaling/session.js";
+
+/** How long a rejoined client waits for connected peers to announce their new ids, ms. */
+export const RENAME_GRACE_MS = 2000;
+
+/** Joining and leaving meetings, and joining them again under a new session after an outage. */
+export class Meetings {
+  readonly #ctx: ClientContext;
+
+  constructor(ctx: ClientContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Joins by code; resolves with `joined` (after the lobby, if a host must admit). */
+  async join(roomId: string): Promise<ServerMessageOf<"joined">> {
+    const ctx = this.#ctx;
+    const joined = new Promise<ServerMessageOf<"joined">>((resolve) => {
+      const off = ctx.events.on("joined", (j) => {
+        if (j.roomId !== roomId) return;
+        off();
+        resolve(j as unknown as ServerMessageOf<"joined">);
+      });
+    });
+    const reply = await ctx.session.request({
+      type: "join",
+      roomId,
+      ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
+    });
+    if (reply.type === "joined") return reply;
+    return joined; // lobby: `joined` comes once a host admits
+  }
+
+  async leave(roomId: string): Promise<void> {
+    await this.#ctx.session.request({ type: "leave", roomId });
+    this.left(roomId, "left");
+  }
+
+  /** The room is gone for us (left, kicked, ended): close its connections. */
+  left(roomId: string, reason: string): void {
+    const ctx = this.#ctx;
+    for (const p of ctx.roster.peers(roomId)) ctx.connections.close(p.peerId, reason);
+    ctx.roster.removeRoom(roomId);
+    sync.peers(ctx);
+  }
+
+  /** A new session replaced one that could not be resumed: tell connected peers our new id, join again. */
+  async rejoin(welcome: Welcome, previous: Welcome): Promise<void> {
+    const ctx = this.#ctx;
+    await Promise.allSettled(
+      ctx.connections
+        .connectedPeers()
+        .map((p) => ctx.connections.sendFrame(p, { t: "id", sessionId: welcome.sessionId })),
+    );
+    ctx.signer()?.pins.rename(previous.sessionId, welcome.sessionId);
+    sync.session(ctx);
+    for (const roomId of ctx.roster.rooms) {
+      try {
+        await this.join(roomId);
+      } catch (err) {
+        ctx.events.emit("error", toSwitchboardError(err, "signaling_unreachable"));
+      }
+    }
+  }
+
+  /**
+   * After `joined`: connect to every peer listed (the newcomer offers). After a rejoin, connected peers not
+   * listed may be the listed ones under new ids: their `id` frames get a moment before a second connection.
+   */
+  connectListed(roomId: string, peers: readonly PeerInfo[]): void {
+    const ctx = this.#ctx;
+    if (ctx.opts.autoConnect === false) return;
+    const listed = new Set(peers.map((p) => p.peerId));
+    const renamesDue = ctx.connections.connectedPeers().some((id) => !listed.has(id));
+    const connectAll = () => {
+      for (const p of peers)
+        if (ctx.roster.roomOf(p.peerId) === roomId && !ctx.connections.has(p.peerId))
+          ctx.connections.connect(p.peerId, roomId).catch((err: unknown) => {
+            const e = toSwitchboardError(err, "ice_failed");
+            if (e.code !== "not_connected") ctx.events.emit("error", e);
+          });
+    };
+    if (renamesDue) setTimeout(connectAll, RENAME_GRACE_MS);
+    else connectAll();
+  }
+}
