@@ -6,7 +6,8 @@ import type { SignalingTransportFactory } from "./signaling/transport.js";
 import type { WebSocketConstructor } from "./signaling/websocket.js";
 
 export interface ClientOptions {
-  readonly signalingUrl: string;
+  /** The signaling service's WebSocket (required unless `discovery` is "tracker" or "dht"). */
+  readonly signalingUrl?: string;
   /** The meeting `discoverPeers()` joins when called without an argument. */
   readonly meetingCode?: string;
   /** Display name. */
@@ -27,17 +28,38 @@ export interface ClientOptions {
   readonly backoff?: BackoffPolicy;
   readonly requestTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /**
+   * How peers find each other: "signaling" (default, the signaling service), "tracker" (announce the meeting's
+   * info-hash to WebSocket trackers, `trackerUrls`, and exchange offers/answers through them) or "dht" (Node:
+   * the BitTorrent mainline DHT, `dhtBootstrap`). Without signaling, chat history, the lobby and host controls
+   * are unavailable (see the README, "Discovery without signaling").
+   */
+  readonly discovery?: "signaling" | "tracker" | "dht";
+  /** WebSocket trackers (ws:// or wss://) for `discovery: "tracker"`. */
+  readonly trackerUrls?: readonly string[];
+  /** DHT bootstrap nodes ("host:port") for `discovery: "dht"` (default: the public mainline routers). */
+  readonly dhtBootstrap?: readonly string[];
   /** The signaling transport (default: the WebSocket session with the signaling service). */
   readonly signalingTransport?: SignalingTransportFactory;
 }
 
 /** Checks the options once, at construction; returns the WebSocket constructor to use. */
 export function validateOptions(opts: ClientOptions): WebSocketConstructor {
-  if (!/^wss?:\/\//.test(opts.signalingUrl))
+  const discovery = opts.discovery ?? "signaling";
+  if (!["signaling", "tracker", "dht"].includes(discovery))
+    throw new SwitchboardError(
+      "invalid_argument",
+      `discovery must be signaling, tracker or dht, got ${discovery}`,
+    );
+  if (discovery === "signaling" && !opts.signalingTransport && !/^wss?:\/\//.test(opts.signalingUrl ?? ""))
     throw new SwitchboardError(
       "invalid_argument",
       `signalingUrl must be ws:// or wss://, got ${opts.signalingUrl}`,
     );
+  if (discovery === "tracker" && !opts.trackerUrls?.length)
+    throw new SwitchboardError("invalid_argument", 'discovery "tracker" needs trackerUrls (ws://…/announce)');
+  if (discovery === "dht" && !opts.rtc.dhtWire)
+    throw new SwitchboardError("invalid_argument", 'discovery "dht" needs Node: pass rtc: nodeRtc()');
   const WebSocketImpl =
     opts.WebSocket ?? opts.rtc.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketImpl)

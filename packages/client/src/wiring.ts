@@ -2,6 +2,7 @@ import { establishedReport, failedReport } from "./analytics/outcome-report.js";
 import { handleFrame } from "./channel/frame-handler.js";
 import { ChatLog } from "./chat/chat-log.js";
 import { ChatService } from "./chat/chat-service.js";
+import { discoveryTransport } from "./discovery/create.js";
 import { sync, type ClientContext } from "./context.js";
 import type { SessionSigner } from "./crypto/sdp-signer.js";
 import { TypedEmitter, type ClientEventMap } from "./events.js";
@@ -56,7 +57,7 @@ export function wireClient(opts: ClientOptions): ClientParts {
     },
   };
   const sessionOpts: SignalingSessionOptions = {
-    url: opts.signalingUrl,
+    url: opts.signalingUrl ?? "",
     WebSocket: WebSocketImpl,
     ...(opts.token ? { token: opts.token } : {}),
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
@@ -68,7 +69,10 @@ export function wireClient(opts: ClientOptions): ClientParts {
     },
     onNewSession: (w, prev) => late.meetings.rejoin(w, prev),
   };
-  late.session = opts.signalingTransport?.(sessionOpts) ?? new SignalingSession(sessionOpts);
+  late.session =
+    opts.signalingTransport?.(sessionOpts) ??
+    discoveryTransport(opts, WebSocketImpl)?.(sessionOpts) ??
+    new SignalingSession(sessionOpts);
   const sendMedia = () => {
     const m = stores.media.get();
     if (m.stream) late.connections.addTracks(m.stream.getTracks(), m.stream);

@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- bittorrent-dht has no types; this declaration must reach every program compiling this file (the CLI too)
+/// <reference path="./bittorrent-dht.d.ts" />
 import DHT from "bittorrent-dht";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { PeerWire, WireHandlers } from "./transport.js";

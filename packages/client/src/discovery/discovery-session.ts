@@ -4,10 +4,11 @@ import { generateKeyPair, type SigningKeyPair } from "../crypto/signing.js";
 import { SwitchboardError } from "../errors.js";
 import type { Outgoing, Welcome } from "../signaling/session.js";
 import type { SignalingState } from "../signaling/state.js";
-import { batchSignals, type DiscoveryFrame } from "./frame.js";
+import { batchSignals, type DiscoveryFrame, type HelloFrame } from "./frame.js";
 import { meetingFrameKey, meetingInfoHash, peerIdOfKey } from "./meeting-keys.js";
 import { openFrame, sealFrame, type SealContext } from "./seal.js";
-import type { PeerWire, SignalingTransport } from "./transport.js";
+import type { SignalingTransport } from "../signaling/transport.js";
+import type { PeerWire } from "./transport.js";
 
 export interface DiscoverySessionOptions {
   readonly wire: PeerWire;
@@ -61,7 +62,17 @@ export class DiscoverySession implements SignalingTransport {
   #welcome: Welcome | undefined;
   #keys: SigningKeyPair | undefined;
   #selfId = "";
-  #room: { id: string; ctx: SealContext; self: PeerInfo; collecting: PeerInfo[] | undefined } | undefined;
+  #room:
+    | {
+        id: string;
+        ctx: SealContext;
+        self: PeerInfo;
+        /** Peers found during the join window (they go into `joined`); undefined once it has been sent. */
+        collecting: PeerInfo[] | undefined;
+        /** Signals that arrived during the join window: delivered right after `joined`, so none precedes it. */
+        held: ServerMessage[];
+      }
+    | undefined;
   readonly #peers = new Map<string, KnownPeer>();
   readonly #nonces = new Set<string>();
   #inbox: Promise<void> = Promise.resolve();
@@ -163,7 +174,13 @@ export class DiscoverySession implements SignalingTransport {
       state: { audio: false, video: false, screen: false },
       joinedAt: Date.now(),
     };
-    this.#room = { id: roomId, ctx: { key, infoHash: new Uint8Array(infoHash) }, self, collecting: [] };
+    this.#room = {
+      id: roomId,
+      ctx: { key, infoHash: new Uint8Array(infoHash) },
+      self,
+      collecting: [],
+      held: [],
+    };
     const opened = this.#o.wire.open(infoHash, this.#selfId, {
       onFrame: (via, sealed) => this.#receive(via, sealed),
       hello: () => this.#seal({ ...this.#hello(false) }),
@@ -206,6 +223,7 @@ export class DiscoverySession implements SignalingTransport {
       settings: { ...MEETING, allowedEmailDomains: [] },
     };
     this.#o.onMessage(joined);
+    for (const m of this.#room.held.splice(0)) this.#o.onMessage(m);
     return joined;
   }
 
@@ -292,8 +310,11 @@ export class DiscoverySession implements SignalingTransport {
         return;
       }
       case "signal":
-        for (const data of f.data)
-          this.#o.onMessage({ v: 1, type: "signal", roomId: room.id, from: f.from, data });
+        for (const data of f.data) {
+          const m: ServerMessage = { v: 1, type: "signal", roomId: room.id, from: f.from, data };
+          if (!room.collecting) this.#o.onMessage(m);
+          else if (room.held.length < MAX_QUEUED_SIGNALS) room.held.push(m);
+        }
         return;
       case "bye":
         if (known) this.#remove(f.from, "left");
@@ -303,7 +324,7 @@ export class DiscoverySession implements SignalingTransport {
     }
   }
 
-  #add(f: Extract<DiscoveryFrame, { t: "hello" }>, key: CryptoKey, via: string): void {
+  #add(f: HelloFrame, key: CryptoKey, via: string): void {
     const room = this.#room;
     if (!room) return;
     const info: PeerInfo = {

@@ -1,28 +1,3 @@
-import type { ServerMessage } from "@switchboard/protocol";
-import type { Outgoing, Welcome } from "../signaling/session.js";
-import type { SignalingState } from "../signaling/state.js";
-
-/**
- * How the facade finds peers and relays offers, answers and candidates: the signaling service
- * (`SignalingSession`, the default) or a discovery session over a tracker or the DHT. Server messages are the
- * common language: a discovery session synthesizes `welcome`, `joined`, `peer.joined`, `peer.left` and `signal`.
- */
-export interface SignalingTransport {
-  readonly state: SignalingState;
-  readonly welcome: Welcome | undefined;
-  start(): Promise<Welcome>;
-  request(msg: Outgoing, timeoutMs?: number): Promise<ServerMessage>;
-  send(msg: Outgoing): void;
-  close(): Promise<void>;
-  /** Simulates a network cut (signaling only; a discovery session ignores it). */
-  dropConnection(): void;
-  /**
-   * Whether this side opens the connection to a found peer. Without it the signaling rule holds: the newcomer
-   * connects to the peers `joined` lists and waits for those that arrive later.
-   */
-  initiatesTo?(peerId: string): boolean;
-}
-
 /** Callbacks from a wire to the discovery session above it. */
 export interface WireHandlers {
   /** A sealed frame arrived; `via` is the wire's return path to its sender. */

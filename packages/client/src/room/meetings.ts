@@ -69,6 +69,16 @@ export class Meetings {
    * After `joined`: connect to every peer listed (the newcomer offers). After a rejoin, connected peers not
    * listed may be the listed ones under new ids: their `id` frames get a moment before a second connection.
    */
+  /** Connects to one peer of the room unless a connection exists (errors become `error` events). */
+  connectNow(roomId: string, peerId: string): void {
+    const ctx = this.#ctx;
+    if (ctx.roster.roomOf(peerId) !== roomId || ctx.connections.has(peerId)) return;
+    ctx.connections.connect(peerId, roomId).catch((err: unknown) => {
+      const e = toSwitchboardError(err, "ice_failed");
+      if (e.code !== "not_connected") ctx.events.emit("error", e);
+    });
+  }
+
   connectListed(roomId: string, peers: readonly PeerInfo[]): void {
     const ctx = this.#ctx;
     if (ctx.opts.autoConnect === false) return;
@@ -76,11 +86,7 @@ export class Meetings {
     const renamesDue = ctx.connections.connectedPeers().some((id) => !listed.has(id));
     const connectAll = () => {
       for (const p of peers)
-        if (ctx.roster.roomOf(p.peerId) === roomId && !ctx.connections.has(p.peerId))
-          ctx.connections.connect(p.peerId, roomId).catch((err: unknown) => {
-            const e = toSwitchboardError(err, "ice_failed");
-            if (e.code !== "not_connected") ctx.events.emit("error", e);
-          });
+        if (ctx.session.initiatesTo?.(p.peerId) ?? true) this.connectNow(roomId, p.peerId);
     };
     if (renamesDue) setTimeout(connectAll, RENAME_GRACE_MS);
     else connectAll();

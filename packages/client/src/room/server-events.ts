@@ -27,7 +27,10 @@ export function handleServerMessage(
         sync.peers(ctx);
         ev.emit("peerDiscovered", { ...m.peer, roomId: m.roomId });
       }
-      return; // the newcomer connects to those already there
+      // Signaling: the newcomer connects to those already there. Discovery transports pick one side per pair.
+      if (ctx.opts.autoConnect !== false && ctx.session.initiatesTo?.(m.peer.peerId) === true)
+        meetings.connectNow(m.roomId, m.peer.peerId);
+      return;
     case "peer.updated":
       ctx.roster.upsert(m.roomId, m.peer);
       sync.peers(ctx);

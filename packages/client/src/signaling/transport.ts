@@ -20,6 +20,12 @@ export interface SignalingTransport {
   close(): Promise<void>;
   /** Drops the link as a network failure would (the transport then recovers by itself). */
   dropConnection(): void;
+  /**
+   * Whether this side opens the connection to a peer found in the room. Without it the signaling rule holds:
+   * the newcomer connects to the peers `joined` lists and waits for those that arrive later. A discovery
+   * transport (tracker, DHT) has no newcomer order and answers this for every pair, one side only.
+   */
+  initiatesTo?(peerId: string): boolean;
 }
 
 export type SignalingTransportFactory = (opts: SignalingSessionOptions) => SignalingTransport;
