@@ -6,7 +6,8 @@ import type { RtcImplementation } from "./peer/rtc.js";
 import type { WebSocketConstructor } from "./signaling/websocket.js";
 
 export * from "./index.js";
-export { DhtWire, parseBootstrap, type DhtWireOptions } from "./discovery/dht-wire.js";
+export { DhtWire, type DhtWireOptions } from "./discovery/dht-wire.js";
+export { parseBootstrap } from "./discovery/bootstrap.js";
 
 /**
  * The polyfill hands TURN credentials to libdatachannel inside a URL (`turn:USER:PASS@host`) without escaping them,

@@ -1,4 +1,6 @@
 import type { SigningKeyPair } from "./crypto/signing.js";
+import { parseBootstrap } from "./discovery/bootstrap.js";
+import { checkTrackerUrls } from "./discovery/tracker-wire.js";
 import { SwitchboardError } from "./errors.js";
 import type { RtcImplementation } from "./peer/rtc.js";
 import type { BackoffPolicy } from "./signaling/backoff.js";
@@ -56,8 +58,12 @@ export function validateOptions(opts: ClientOptions): WebSocketConstructor {
       "invalid_argument",
       `signalingUrl must be ws:// or wss://, got ${opts.signalingUrl}`,
     );
-  if (discovery === "tracker" && !opts.trackerUrls?.length)
-    throw new SwitchboardError("invalid_argument", 'discovery "tracker" needs trackerUrls (ws://…/announce)');
+  try {
+    if (discovery === "tracker") checkTrackerUrls(opts.trackerUrls ?? []);
+    if (discovery === "dht") parseBootstrap(opts.dhtBootstrap ?? []);
+  } catch (err) {
+    throw new SwitchboardError("invalid_argument", err instanceof Error ? err.message : String(err));
+  }
   if (discovery === "dht" && !opts.rtc.dhtWire)
     throw new SwitchboardError("invalid_argument", 'discovery "dht" needs Node: pass rtc: nodeRtc()');
   const WebSocketImpl =

@@ -2,6 +2,7 @@
 /// <reference path="./bittorrent-dht.d.ts" />
 import DHT from "bittorrent-dht";
 import { createServer, connect, type Server, type Socket } from "node:net";
+import { parseBootstrap } from "./bootstrap.js";
 import type { PeerWire, WireHandlers } from "./transport.js";
 import { FrameReader, encodeLengthPrefixed, MAX_RENDEZVOUS_FRAME } from "./length-prefix.js";
 
@@ -25,16 +26,6 @@ export interface DhtWireOptions {
   readonly maxConnections?: number;
   /** A rendezvous connection idle this long is closed, ms. */
   readonly idleTimeoutMs?: number;
-}
-
-/** Checks "host:port" entries (the --dht-bootstrap / DHT_BOOTSTRAP format). */
-export function parseBootstrap(entries: readonly string[]): string[] {
-  return entries.map((e) => {
-    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(e.trim());
-    const port = Number(m?.[2]);
-    if (!m || port < 1 || port > 65535) throw new RangeError(`"${e}" is not HOST:PORT`);
-    return e.trim();
-  });
 }
 
 interface Link {

@@ -36,7 +36,15 @@ interface KnownPeer {
 }
 
 /** Requests that need a signaling server: host controls, server chat, the lobby. */
-const NEEDS_SIGNALING = new Set(["chat", "admit", "deny", "kick", "mute", "lock", "end"]);
+const NEEDS_SIGNALING = new Set([
+  "chat",
+  "lobby.admit",
+  "lobby.deny",
+  "kick",
+  "mute.request",
+  "room.lock",
+  "room.end",
+]);
 const MEETING = {
   maxParticipants: 10_000,
   requireApproval: false,
