@@ -148,7 +148,8 @@ export class DhtWire implements PeerWire {
   }
 
   #dial(host: string, port: number): void {
-    if (this.#closed || port === this.#port) return; // our own announce (same port, same host)
+    const local = host === "127.0.0.1" || host === "::1" || host === this.#o.host;
+    if (this.#closed || (port === this.#port && local)) return; // our own announce
     const key = `${host}:${port}`;
     const last = this.#dialled.get(key);
     if (last !== undefined && Date.now() - last < 30_000) return;
