@@ -23,6 +23,8 @@ import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
 import { bareThroughput, sdkThroughput } from "./throughput.js";
 
 const RUNS = Number(process.env.CLIENT_BENCH_RUNS ?? 9);
+/** CLIENT_BENCH_ONLY=chromium,node,throughput runs only those parts (default: all). */
+const ONLY = new Set((process.env.CLIENT_BENCH_ONLY ?? "chromium,node,throughput").split(","));
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const BUNDLE = root("packages/client/dist/browser/switchboard.js");
 const PEERJS = root("bench/.peers/node_modules/peerjs/dist/peerjs.min.js");
@@ -127,36 +129,40 @@ async function main(): Promise<void> {
       await Promise.all([call(a, "close", null), call(b, "close", null)]);
       return ms;
     };
-    log("chromium: warm-up");
-    await within(60_000, "chromium warm-up (ours)", ours()); // page JIT, first TURN allocations
-    await within(60_000, "chromium warm-up (PeerJS)", peerjs());
-    log("chromium: trials");
     const oursMs: number[] = [];
     const peerjsMs: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const o = () => within(60_000, "chromium trial (ours)", ours());
-      const p = () => within(60_000, "chromium trial (PeerJS)", peerjs());
-      if (i % 2 === 0) {
-        oursMs.push(await o());
-        peerjsMs.push(await p());
-      } else {
-        peerjsMs.push(await p());
-        oursMs.push(await o());
+    if (ONLY.has("chromium")) {
+      log("chromium: warm-up");
+      await within(60_000, "chromium warm-up (ours)", ours()); // page JIT, first TURN allocations
+      await within(60_000, "chromium warm-up (PeerJS)", peerjs());
+      log("chromium: trials");
+      for (let i = 0; i < RUNS; i++) {
+        const o = () => within(60_000, "chromium trial (ours)", ours());
+        const p = () => within(60_000, "chromium trial (PeerJS)", peerjs());
+        if (i % 2 === 0) {
+          oursMs.push(await o());
+          peerjsMs.push(await p());
+        } else {
+          peerjsMs.push(await p());
+          oursMs.push(await o());
+        }
       }
-    }
 
-    log(
-      `chromium: ours ${oursMs.map((x) => fmt(x)).join(" ")}; PeerJS ${peerjsMs.map((x) => fmt(x)).join(" ")}`,
-    );
+      log(
+        `chromium: ours ${oursMs.map((x) => fmt(x)).join(" ")}; PeerJS ${peerjsMs.map((x) => fmt(x)).join(" ")}`,
+      );
+    }
     const nodeMs: number[] = [];
-    const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl));
-    await node(); // warm-up
-    for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
-    log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
+    if (ONLY.has("node")) {
+      const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl));
+      await node(); // warm-up
+      for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
+      log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
+    }
 
     const sdkRate: number[] = [];
     const bareRate: number[] = [];
-    for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+    for (let i = 0; ONLY.has("throughput") && i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
       const sdk = () => within(120_000, "SDK throughput", sdkThroughput(platform.signalingUrl, code("rate")));
       const bare = () => within(120_000, "bare throughput", bareThroughput(iceServers));
       if (i % 2 === 0) {

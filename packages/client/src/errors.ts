@@ -14,6 +14,7 @@ export const CLIENT_ERROR_CODES = [
   "permission_denied",
   "bad_frame",
   "invalid_argument",
+  "lobby_denied",
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 export type SwitchboardErrorCode = ErrorCode | ClientErrorCode;
@@ -31,6 +32,7 @@ const HUMAN: Partial<Record<SwitchboardErrorCode, string>> = {
   permission_denied: "camera permission denied",
   bad_frame: "the peer sent a malformed frame",
   invalid_argument: "invalid argument",
+  lobby_denied: "the host did not let you in",
   room_not_found: "meeting not found",
   room_full: "the meeting is full",
   room_locked: "the meeting is locked",

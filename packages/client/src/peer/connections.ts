@@ -78,16 +78,14 @@ export class Connections {
     void c.link.handleSignal(data);
   }
 
-  async send(peerId: string, data: string | Uint8Array): Promise<void> {
-    const sdk = this.#byPeer.get(peerId)?.sdk;
-    if (!sdk?.open) throw new SwitchboardError("not_connected", peerId, { peerId });
-    await sdk.send(encodeFrame({ t: "data", data }));
+  send(peerId: string, data: string | Uint8Array): Promise<void> {
+    return this.sendFrame(peerId, { t: "data", data });
   }
 
-  async sendFrame(peerId: string, frame: SdkFrame): Promise<void> {
+  sendFrame(peerId: string, frame: SdkFrame): Promise<void> {
     const sdk = this.#byPeer.get(peerId)?.sdk;
-    if (!sdk?.open) throw new SwitchboardError("not_connected", peerId, { peerId });
-    await sdk.send(encodeFrame(frame));
+    if (!sdk?.open) return Promise.reject(new SwitchboardError("not_connected", peerId, { peerId }));
+    return sdk.send(encodeFrame(frame));
   }
 
   /** Opens an extra channel on a connected peer; resolves when it is open. */

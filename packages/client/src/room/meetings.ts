@@ -1,6 +1,6 @@
 import type { PeerInfo, ServerMessageOf } from "@switchboard/protocol";
 import { sync, type ClientContext } from "../context.js";
-import { toSwitchboardError } from "../errors.js";
+import { SwitchboardError, toSwitchboardError } from "../errors.js";
 import type { Welcome } from "../signaling/session.js";
 
 /** How long a rejoined client waits for connected peers to announce their new ids, ms. */
@@ -14,23 +14,39 @@ export class Meetings {
     this.#ctx = ctx;
   }
 
-  /** Joins by code; resolves with `joined` (after the lobby, if a host must admit). */
+  /**
+   * Joins by code; resolves with `joined` (after the lobby, if a host must admit). Rejects with `lobby_denied`
+   * when the host turns the request down, `meeting_ended` when the meeting ends while waiting.
+   */
   async join(roomId: string): Promise<ServerMessageOf<"joined">> {
     const ctx = this.#ctx;
-    const joined = new Promise<ServerMessageOf<"joined">>((resolve) => {
-      const off = ctx.events.on("joined", (j) => {
-        if (j.roomId !== roomId) return;
-        off();
-        resolve(j as unknown as ServerMessageOf<"joined">);
+    const offs: (() => void)[] = [];
+    const admitted = new Promise<ServerMessageOf<"joined">>((resolve, reject) => {
+      offs.push(
+        ctx.events.on("joined", (j) => {
+          if (j.roomId === roomId) resolve(j as unknown as ServerMessageOf<"joined">);
+        }),
+        ctx.events.on("lobbyDenied", (d) => {
+          if (d.roomId === roomId) reject(new SwitchboardError("lobby_denied", roomId));
+        }),
+        ctx.events.on("roomEnded", (d) => {
+          if (d.roomId === roomId) reject(new SwitchboardError("meeting_ended", roomId));
+        }),
+      );
+    });
+    admitted.catch(() => undefined); // settled before it is awaited: not an unhandled rejection
+    try {
+      const reply = await ctx.session.request({
+        type: "join",
+        roomId,
+        ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
+        ...(ctx.opts.hostKey ? { hostKey: ctx.opts.hostKey } : {}),
       });
-    });
-    const reply = await ctx.session.request({
-      type: "join",
-      roomId,
-      ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
-    });
-    if (reply.type === "joined") return reply;
-    return joined; // lobby: `joined` comes once a host admits
+      if (reply.type === "joined") return reply;
+      return await admitted; // lobby: `joined` comes once a host admits
+    } finally {
+      for (const off of offs) off();
+    }
   }
 
   async leave(roomId: string): Promise<void> {
