@@ -35,16 +35,25 @@ export class Meetings {
       );
     });
     admitted.catch(() => undefined); // settled before it is awaited: not an unhandled rejection
+    let answered = false;
     try {
-      const reply = await ctx.session.request({
+      const request = ctx.session.request({
         type: "join",
         roomId,
         ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
         ...(ctx.opts.hostKey ? { hostKey: ctx.opts.hostKey } : {}),
       });
+      // The newcomer offers to the peers `joined` lists: while `join` is in flight (it goes out first), a
+      // connection gets its offer ready.
+      if (ctx.opts.autoConnect !== false)
+        setTimeout(() => {
+          if (!answered) ctx.connections.prepareOffer();
+        }, 0);
+      const reply = await request;
       if (reply.type === "joined") return reply;
       return await admitted; // lobby: `joined` comes once a host admits
     } finally {
+      answered = true;
       for (const off of offs) off();
     }
   }
@@ -88,6 +97,7 @@ export class Meetings {
   connectListed(roomId: string, peers: readonly PeerInfo[]): void {
     const ctx = this.#ctx;
     if (ctx.opts.autoConnect === false) return;
+    if (peers.length === 0) ctx.connections.dropPreparedOffers();
     const listed = new Set(peers.map((p) => p.peerId));
     const renamesDue = ctx.connections.connectedPeers().some((id) => !listed.has(id));
     const connectAll = () => {
