@@ -14,6 +14,7 @@ export const CLIENT_ERROR_CODES = [
   "permission_denied",
   "bad_frame",
   "invalid_argument",
+  "lobby_denied",
   "discovery_unreachable",
   "unsupported_without_signaling",
 ] as const;
@@ -33,6 +34,7 @@ const HUMAN: Partial<Record<SwitchboardErrorCode, string>> = {
   permission_denied: "camera permission denied",
   bad_frame: "the peer sent a malformed frame",
   invalid_argument: "invalid argument",
+  lobby_denied: "the host did not let you in",
   discovery_unreachable: "no tracker or DHT node answered",
   unsupported_without_signaling: "this needs a signaling server (peers found through a tracker or the DHT)",
   room_not_found: "meeting not found",

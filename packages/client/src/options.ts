@@ -16,6 +16,8 @@ export interface ClientOptions {
   readonly name?: string;
   /** JWT for `hello`. */
   readonly token?: string;
+  /** The host key `POST /api/meetings` returned: joining with it makes this client the meeting's host. */
+  readonly hostKey?: string;
   /** WebRTC: browsers pass `globalThis`, Node passes `nodeRtc()`. */
   readonly rtc: RtcImplementation;
   /** Default: `rtc.WebSocket`, else `globalThis.WebSocket`. */

@@ -1,6 +1,6 @@
 import type { PeerInfo, ServerMessageOf } from "@switchboard/protocol";
 import { sync, type ClientContext } from "../context.js";
-import { toSwitchboardError } from "../errors.js";
+import { SwitchboardError, toSwitchboardError } from "../errors.js";
 import type { Welcome } from "../signaling/session.js";
 
 /** How long a rejoined client waits for connected peers to announce their new ids, ms. */
@@ -14,23 +14,48 @@ export class Meetings {
     this.#ctx = ctx;
   }
 
-  /** Joins by code; resolves with `joined` (after the lobby, if a host must admit). */
+  /**
+   * Joins by code; resolves with `joined` (after the lobby, if a host must admit). Rejects with `lobby_denied`
+   * when the host turns the request down, `meeting_ended` when the meeting ends while waiting.
+   */
   async join(roomId: string): Promise<ServerMessageOf<"joined">> {
     const ctx = this.#ctx;
-    const joined = new Promise<ServerMessageOf<"joined">>((resolve) => {
-      const off = ctx.events.on("joined", (j) => {
-        if (j.roomId !== roomId) return;
-        off();
-        resolve(j as unknown as ServerMessageOf<"joined">);
+    const offs: (() => void)[] = [];
+    const admitted = new Promise<ServerMessageOf<"joined">>((resolve, reject) => {
+      offs.push(
+        ctx.events.on("joined", (j) => {
+          if (j.roomId === roomId) resolve(j as unknown as ServerMessageOf<"joined">);
+        }),
+        ctx.events.on("lobbyDenied", (d) => {
+          if (d.roomId === roomId) reject(new SwitchboardError("lobby_denied", roomId));
+        }),
+        ctx.events.on("roomEnded", (d) => {
+          if (d.roomId === roomId) reject(new SwitchboardError("meeting_ended", roomId));
+        }),
+      );
+    });
+    admitted.catch(() => undefined); // settled before it is awaited: not an unhandled rejection
+    let answered = false;
+    try {
+      const request = ctx.session.request({
+        type: "join",
+        roomId,
+        ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
+        ...(ctx.opts.hostKey ? { hostKey: ctx.opts.hostKey } : {}),
       });
-    });
-    const reply = await ctx.session.request({
-      type: "join",
-      roomId,
-      ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
-    });
-    if (reply.type === "joined") return reply;
-    return joined; // lobby: `joined` comes once a host admits
+      // The newcomer offers to the peers `joined` lists: while `join` is in flight (it goes out first), a
+      // connection gets its offer ready.
+      if (ctx.opts.autoConnect !== false)
+        setTimeout(() => {
+          if (!answered) ctx.connections.prepareOffer();
+        }, 0);
+      const reply = await request;
+      if (reply.type === "joined") return reply;
+      return await admitted; // lobby: `joined` comes once a host admits
+    } finally {
+      answered = true;
+      for (const off of offs) off();
+    }
   }
 
   async leave(roomId: string): Promise<void> {
@@ -65,10 +90,6 @@ export class Meetings {
     }
   }
 
-  /**
-   * After `joined`: connect to every peer listed (the newcomer offers). After a rejoin, connected peers not
-   * listed may be the listed ones under new ids: their `id` frames get a moment before a second connection.
-   */
   /** Connects to one peer of the room unless a connection exists (errors become `error` events). */
   connectNow(roomId: string, peerId: string): void {
     const ctx = this.#ctx;
@@ -79,9 +100,15 @@ export class Meetings {
     });
   }
 
+  /**
+   * After `joined`: connect to every peer listed (the newcomer offers; a discovery
+   * transport's `initiatesTo` picks one side per pair instead). After a rejoin, connected peers not
+   * listed may be the listed ones under new ids: their `id` frames get a moment before a second connection.
+   */
   connectListed(roomId: string, peers: readonly PeerInfo[]): void {
     const ctx = this.#ctx;
     if (ctx.opts.autoConnect === false) return;
+    if (peers.length === 0) ctx.connections.dropPreparedOffers();
     const listed = new Set(peers.map((p) => p.peerId));
     const renamesDue = ctx.connections.connectedPeers().some((id) => !listed.has(id));
     const connectAll = () => {

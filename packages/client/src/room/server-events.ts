@@ -24,6 +24,7 @@ export function handleServerMessage(
       return;
     case "peer.joined":
       if (ctx.roster.upsert(m.roomId, m.peer)) {
+        ctx.connections.prepareAnswer(); // the newcomer's offer is on its way
         sync.peers(ctx);
         ev.emit("peerDiscovered", { ...m.peer, roomId: m.roomId });
       }
