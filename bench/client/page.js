@@ -1,12 +1,17 @@
 // Loaded into the benchmark's Chromium pages (after the SDK's browser build as `window.sb` and PeerJS's browser build
 // as `window.peerjs`): one side of each trial. Times are taken on side B only, with performance.now().
+const mark = (what) => window.__trace?.push([performance.timeOrigin + performance.now(), what]);
+
 window.bench = {
   current: null,
 
   /** Ours, side A: join and send "ping" to the first peer connected. */
   async oursA(opts) {
     const client = new window.sb.SwitchboardClient({ ...opts, rtc: globalThis });
-    client.on("connectionEstablished", (c) => void client.send(c.peerId, "ping"));
+    client.on("connectionEstablished", (c) => {
+      mark("A connectionEstablished");
+      void client.send(c.peerId, "ping");
+    });
     this.current = { close: () => client.disconnect() };
     await client.initializeNode();
     await client.discoverPeers();
@@ -17,9 +22,16 @@ window.bench = {
     const client = new window.sb.SwitchboardClient({ ...opts, rtc: globalThis });
     this.current = { close: () => client.disconnect() };
     await client.initializeNode();
-    const first = new Promise((resolve) => client.on("message", () => resolve(performance.now())));
+    const first = new Promise((resolve) =>
+      client.on("message", () => {
+        mark("B message");
+        resolve(performance.now());
+      }),
+    );
+    mark("B discoverPeers");
     const t0 = performance.now();
     await client.discoverPeers();
+    mark("B discoverPeers resolved");
     return (await first) - t0;
   },
 
@@ -27,7 +39,12 @@ window.bench = {
   async peerjsA({ id, server, iceServers }) {
     const peer = new window.peerjs.Peer(id, { ...server, config: { iceServers } });
     this.current = { close: () => peer.destroy() };
-    peer.on("connection", (conn) => conn.on("open", () => conn.send("ping")));
+    peer.on("connection", (conn) =>
+      conn.on("open", () => {
+        mark("A open");
+        conn.send("ping");
+      }),
+    );
     await new Promise((resolve, reject) => {
       peer.on("open", resolve);
       peer.on("error", reject);
@@ -42,9 +59,15 @@ window.bench = {
       peer.on("open", resolve);
       peer.on("error", reject);
     });
+    mark("B connect");
     const t0 = performance.now();
     const conn = peer.connect(target, { reliable: true });
-    const t1 = await new Promise((resolve) => conn.on("data", () => resolve(performance.now())));
+    const t1 = await new Promise((resolve) =>
+      conn.on("data", () => {
+        mark("B data");
+        resolve(performance.now());
+      }),
+    );
     return t1 - t0;
   },
 

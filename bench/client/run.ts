@@ -23,6 +23,10 @@ import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
 import { bareThroughput, sdkThroughput } from "./throughput.js";
 
 const RUNS = Number(process.env.CLIENT_BENCH_RUNS ?? 9);
+/** CLIENT_BENCH_ONLY=chromium,node,throughput runs only those parts (default: all). */
+/** CLIENT_BENCH_TRACE=1 prints each Chromium trial's steps (trace.js) on stderr, ms from B's start. */
+const TRACE = process.env.CLIENT_BENCH_TRACE === "1";
+const ONLY = new Set((process.env.CLIENT_BENCH_ONLY ?? "chromium,node,throughput").split(","));
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const BUNDLE = root("packages/client/dist/browser/switchboard.js");
 const PEERJS = root("bench/.peers/node_modules/peerjs/dist/peerjs.min.js");
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch(chromiumLaunchOptions({ fakeMediaDevices: true }));
   try {
     const context = await browser.newContext();
+    if (TRACE) await context.addInitScript({ path: fileURLToPath(new URL("./trace.js", import.meta.url)) });
     await context.grantPermissions(["microphone", "camera"], { origin });
     const pages: Page[] = [];
     for (let i = 0; i < 2; i++) {
@@ -112,10 +117,24 @@ async function main(): Promise<void> {
     const call = <T>(page: Page, fn: string, arg: unknown): Promise<T> =>
       page.evaluate<T>(`window.bench.${fn}(${JSON.stringify(arg)})`);
 
+    const printTrace = async (label: string) => {
+      if (!TRACE) return;
+      const take = (p: Page) => p.evaluate<[number, string][]>("window.__trace.splice(0)");
+      const [ta, tb] = await Promise.all([take(a), take(b)]);
+      const all = [
+        ...ta.map(([t, w]) => [t, `A ${w}`] as const),
+        ...tb.map(([t, w]) => [t, `B ${w}`] as const),
+      ];
+      all.sort((x, y) => x[0] - y[0]);
+      const start = all.find(([, w]) => w === "B B discoverPeers" || w === "B B connect")?.[0] ?? 0;
+      log(`trace ${label}`);
+      for (const [t, w] of all) if (t >= start - 1) log(`  ${(t - start).toFixed(2).padStart(8)}  ${w}`);
+    };
     const ours = async (): Promise<number> => {
       const opts = { signalingUrl: platform.signalingUrl, meetingCode: code("chromium") };
       await call(a, "oursA", opts);
       const ms = await call<number>(b, "oursB", opts);
+      await printTrace(`ours ${ms.toFixed(1)} ms`);
       await Promise.all([call(a, "close", null), call(b, "close", null)]);
       return ms;
     };
@@ -124,39 +143,44 @@ async function main(): Promise<void> {
       const idA = code("pa");
       await call(a, "peerjsA", { id: idA, server, iceServers });
       const ms = await call<number>(b, "peerjsB", { id: code("pb"), target: idA, server, iceServers });
+      await printTrace(`PeerJS ${ms.toFixed(1)} ms`);
       await Promise.all([call(a, "close", null), call(b, "close", null)]);
       return ms;
     };
-    log("chromium: warm-up");
-    await within(60_000, "chromium warm-up (ours)", ours()); // page JIT, first TURN allocations
-    await within(60_000, "chromium warm-up (PeerJS)", peerjs());
-    log("chromium: trials");
     const oursMs: number[] = [];
     const peerjsMs: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const o = () => within(60_000, "chromium trial (ours)", ours());
-      const p = () => within(60_000, "chromium trial (PeerJS)", peerjs());
-      if (i % 2 === 0) {
-        oursMs.push(await o());
-        peerjsMs.push(await p());
-      } else {
-        peerjsMs.push(await p());
-        oursMs.push(await o());
+    if (ONLY.has("chromium")) {
+      log("chromium: warm-up");
+      await within(60_000, "chromium warm-up (ours)", ours()); // page JIT, first TURN allocations
+      await within(60_000, "chromium warm-up (PeerJS)", peerjs());
+      log("chromium: trials");
+      for (let i = 0; i < RUNS; i++) {
+        const o = () => within(60_000, "chromium trial (ours)", ours());
+        const p = () => within(60_000, "chromium trial (PeerJS)", peerjs());
+        if (i % 2 === 0) {
+          oursMs.push(await o());
+          peerjsMs.push(await p());
+        } else {
+          peerjsMs.push(await p());
+          oursMs.push(await o());
+        }
       }
-    }
 
-    log(
-      `chromium: ours ${oursMs.map((x) => fmt(x)).join(" ")}; PeerJS ${peerjsMs.map((x) => fmt(x)).join(" ")}`,
-    );
+      log(
+        `chromium: ours ${oursMs.map((x) => fmt(x)).join(" ")}; PeerJS ${peerjsMs.map((x) => fmt(x)).join(" ")}`,
+      );
+    }
     const nodeMs: number[] = [];
-    const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl));
-    await node(); // warm-up
-    for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
-    log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
+    if (ONLY.has("node")) {
+      const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl));
+      await node(); // warm-up
+      for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
+      log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
+    }
 
     const sdkRate: number[] = [];
     const bareRate: number[] = [];
-    for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+    for (let i = 0; ONLY.has("throughput") && i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
       const sdk = () => within(120_000, "SDK throughput", sdkThroughput(platform.signalingUrl, code("rate")));
       const bare = () => within(120_000, "bare throughput", bareThroughput(iceServers));
       if (i % 2 === 0) {

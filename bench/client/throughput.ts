@@ -34,6 +34,7 @@ export async function sdkThroughput(signalingUrl: string, meetingCode: string): 
     const t0 = performance.now();
     for (let sent = 0; sent < BYTES; sent += CHUNK) await a.send(peerId, chunk);
     const t1 = await done;
+    if (process.env.CLIENT_BENCH_DEBUG) console.error("sdk pair", JSON.stringify(await a.getStats()));
     return BYTES / 1024 / 1024 / ((t1 - t0) / 1000);
   } finally {
     await Promise.all([a.disconnect(), b.disconnect()]);
@@ -77,7 +78,7 @@ export async function bareThroughput(iceServers: RTCIceServer[]): Promise<number
       };
     });
     dc.bufferedAmountLowThreshold = LOW_WATER_MARK;
-    const chunk = new Uint8Array(CHUNK + 1).fill(7); // the SDK's frame adds a tag byte: the same bytes on the wire
+    const chunk = new Uint8Array(CHUNK).fill(7); // the SDK sends application bytes unframed: the same bytes on the wire
     const t0 = performance.now();
     for (let sent = 0; sent < BYTES; sent += CHUNK) {
       while (dc.bufferedAmount > HIGH_WATER_MARK)
@@ -87,6 +88,11 @@ export async function bareThroughput(iceServers: RTCIceServer[]): Promise<number
       dc.send(chunk);
     }
     const t1 = await done;
+    if (process.env.CLIENT_BENCH_DEBUG)
+      console.error(
+        "bare pair",
+        JSON.stringify((pa as unknown as { selectedCandidatePair(): unknown }).selectedCandidatePair()),
+      );
     return BYTES / 1024 / 1024 / ((t1 - t0) / 1000);
   } finally {
     pa.close();

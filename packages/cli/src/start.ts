@@ -11,6 +11,9 @@ export interface JoinConfig {
   readonly token: string | undefined;
   readonly relay: boolean;
   readonly stunServers?: readonly string[];
+  readonly discovery?: "signaling" | "tracker" | "dht";
+  readonly trackerUrls?: readonly string[];
+  readonly dhtBootstrap?: readonly string[];
 }
 
 /**
@@ -56,5 +59,12 @@ export function clientOptions(config: JoinConfig): Omit<ClientOptions, "rtc"> {
     ...(config.token === undefined ? {} : { token: config.token }),
     ...(config.stunServers?.length ? { iceServers: [{ urls: [...config.stunServers] }] } : {}),
     iceTransportPolicy: config.relay ? "relay" : "all",
+    ...(config.discovery && config.discovery !== "signaling"
+      ? {
+          discovery: config.discovery,
+          ...(config.trackerUrls?.length ? { trackerUrls: [...config.trackerUrls] } : {}),
+          ...(config.dhtBootstrap?.length ? { dhtBootstrap: [...config.dhtBootstrap] } : {}),
+        }
+      : {}),
   };
 }

@@ -35,6 +35,9 @@ export function spawnPeer(name: string, args: readonly string[], env: NodeJS.Pro
     "DEBUG",
     "PEER_JSON",
     "PEER_RELAY",
+    "DISCOVERY",
+    "TRACKER_URLS",
+    "DHT_BOOTSTRAP",
   ])
     delete base[k];
   const child = spawn(process.execPath, [CLI_MAIN, "peer", ...args], {

@@ -14,6 +14,9 @@ export const CLIENT_ERROR_CODES = [
   "permission_denied",
   "bad_frame",
   "invalid_argument",
+  "lobby_denied",
+  "discovery_unreachable",
+  "unsupported_without_signaling",
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 export type SwitchboardErrorCode = ErrorCode | ClientErrorCode;
@@ -31,6 +34,9 @@ const HUMAN: Partial<Record<SwitchboardErrorCode, string>> = {
   permission_denied: "camera permission denied",
   bad_frame: "the peer sent a malformed frame",
   invalid_argument: "invalid argument",
+  lobby_denied: "the host did not let you in",
+  discovery_unreachable: "no tracker or DHT node answered",
+  unsupported_without_signaling: "this needs a signaling server (peers found through a tracker or the DHT)",
   room_not_found: "meeting not found",
   room_full: "the meeting is full",
   room_locked: "the meeting is locked",

@@ -1,5 +1,7 @@
 // @switchboard/client: the SDK for browsers and Node (WebRTC and WebSocket injected).
 export { SwitchboardClient, type ClientOptions, type HealthReport, type SessionSnapshot } from "./client.js";
+export type { SignalingTransport, SignalingTransportFactory } from "./signaling/transport.js";
+export type { Outgoing, SignalingSessionOptions, Welcome } from "./signaling/session.js";
 export {
   CLIENT_EVENTS,
   TypedEmitter,
@@ -34,6 +36,10 @@ export {
 export type { SignalingState } from "./signaling/state.js";
 export type { WebSocketConstructor, WebSocketLike } from "./signaling/websocket.js";
 export type { RtcImplementation } from "./peer/rtc.js";
+export { DISCOVERY_NAMESPACE, meetingInfoHash } from "./discovery/meeting-keys.js";
+export { DiscoverySession, type DiscoverySessionOptions } from "./discovery/discovery-session.js";
+export { TrackerWire, checkTrackerUrls, type TrackerWireOptions } from "./discovery/tracker-wire.js";
+export type { PeerWire, WireHandlers, DhtWireFactory } from "./discovery/transport.js";
 export type { ConnectionStats } from "./peer/connections.js";
 export type { RoomPeer } from "./room/roster.js";
 export type { MediaState } from "./media/local-media.js";

@@ -1,10 +1,13 @@
 // @switchboard/client/node: what only Node needs — its WebRTC stack and WebSocket.
 import { RTCPeerConnection } from "node-datachannel/polyfill";
 import { WebSocket } from "ws";
+import { DhtWire } from "./discovery/dht-wire.js";
 import type { RtcImplementation } from "./peer/rtc.js";
 import type { WebSocketConstructor } from "./signaling/websocket.js";
 
 export * from "./index.js";
+export { DhtWire, type DhtWireOptions } from "./discovery/dht-wire.js";
+export { parseBootstrap } from "./discovery/bootstrap.js";
 
 /**
  * The polyfill hands TURN credentials to libdatachannel inside a URL (`turn:USER:PASS@host`) without escaping them,
@@ -34,6 +37,7 @@ export function nodeRtc(): RtcImplementation {
     RTCPeerConnection: NodeRTCPeerConnection as unknown as RtcImplementation["RTCPeerConnection"],
     canRenegotiate: false,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
+    dhtWire: (o) => new DhtWire(o),
   };
 }
 

@@ -13,7 +13,11 @@ export const run: Command = async (args, io) => {
   const started = startCommand("peer", PEER_USAGE, resolvePeerConfig, args, io);
   if (typeof started === "number") return started;
   const { config, out } = started;
-  const ctx = { signalingUrl: config.signalingUrl, meetingCode: config.meetingCode };
+  const ctx = {
+    signalingUrl: config.signalingUrl,
+    meetingCode: config.meetingCode,
+    discovery: config.discovery,
+  };
 
   const sdk = await loadSdk();
   const client = sdk.create(clientOptions(config));

@@ -15,7 +15,48 @@ test("MEETING_CODE from the environment, defaults for the rest", () => {
     relay: false,
     json: false,
     debug: false,
+    discovery: "signaling",
+    trackerUrls: [],
+    dhtBootstrap: [],
   });
+});
+
+test("discovery: --discovery/DISCOVERY, repeatable --tracker or TRACKER_URLS, --dht-bootstrap or DHT_BOOTSTRAP", () => {
+  const t = resolvePeerConfig(
+    [
+      "-m",
+      "abc",
+      "--discovery",
+      "tracker",
+      "--tracker",
+      "ws://a:8000/announce",
+      "--tracker",
+      "wss://b/announce",
+    ],
+    { TRACKER_URLS: "ws://ignored/announce" },
+  );
+  assert.notEqual(t, "help");
+  if (t === "help") return;
+  assert.equal(t.discovery, "tracker");
+  assert.deepEqual(t.trackerUrls, ["ws://a:8000/announce", "wss://b/announce"]);
+  const e = resolvePeerConfig([], {
+    MEETING_CODE: "abc",
+    DISCOVERY: "DHT",
+    DHT_BOOTSTRAP: "127.0.0.1:6881, [::1]:6882,router.example.com:6881",
+  });
+  assert.notEqual(e, "help");
+  if (e === "help") return;
+  assert.equal(e.discovery, "dht");
+  assert.deepEqual(e.dhtBootstrap, ["127.0.0.1:6881", "[::1]:6882", "router.example.com:6881"]);
+  assert.throws(
+    () => resolvePeerConfig(["-m", "abc", "--discovery", "tracker"], {}),
+    /TRACKER_URLS is required/,
+  );
+  assert.throws(() => resolvePeerConfig(["-m", "abc", "--discovery", "mdns"], {}), ConfigError);
+  assert.throws(() => resolvePeerConfig(["-m", "abc", "--tracker", "udp://x:1/announce"], {}), /not ws:\/\//);
+  assert.throws(() => resolvePeerConfig(["-m", "abc", "--tracker", "::"], {}), /not a URL/);
+  for (const bad of ["host", "host:0", "host:70000", ":6881", "a b:1"])
+    assert.throws(() => resolvePeerConfig(["-m", "abc", "--dht-bootstrap", bad], {}), /not HOST:PORT/, bad);
 });
 
 test("flags win over the environment", () => {

@@ -12,6 +12,12 @@ export interface PeerConfig {
   readonly relay: boolean;
   readonly json: boolean;
   readonly debug: boolean;
+  /** How peers are found: the signaling service (default), WebSocket trackers or the mainline DHT. */
+  readonly discovery: "signaling" | "tracker" | "dht";
+  /** ws:// or wss:// tracker announce URLs (discovery tracker). */
+  readonly trackerUrls: readonly string[];
+  /** DHT bootstrap nodes as HOST:PORT (discovery dht; empty: the public mainline routers). */
+  readonly dhtBootstrap: readonly string[];
 }
 
 export const DEFAULT_SIGNALING_URL = "ws://127.0.0.1:8080/ws";
@@ -30,9 +36,17 @@ options (each also read from the environment variable named; a flag wins):
                                             added to those signaling hands out
       --token <jwt>         SWITCHBOARD_TOKEN  token for signaling, when it requires one
       --relay               PEER_RELAY=true    connect through TURN only (checks a TURN setup)
+      --discovery <how>     DISCOVERY       how peers are found: signaling (default), tracker or dht
+      --tracker <url>       TRACKER_URLS    WebSocket tracker (ws://host:port/announce) for --discovery tracker;
+                                            repeat the flag or comma-separate the variable for several
+      --dht-bootstrap <h:p> DHT_BOOTSTRAP   DHT bootstrap node for --discovery dht (repeatable / comma-separated;
+                                            default: the public mainline DHT routers)
       --json                PEER_JSON=true     one JSON object per line per event: {"event": "<name>", ...}
       --debug               DEBUG=true         more detail on stderr (signaling state, connection stats)
   -h, --help                this text
+
+Without signaling (--discovery tracker|dht) peers meet under a hash of the meeting code; chat goes over the data
+channels only (no history), and there is no lobby, no host controls and no TURN from signaling (pass --stun).
 
 exit codes: 0 stopped cleanly, 1 failed (the reason on one line), 2 bad configuration
 `;
@@ -66,6 +80,9 @@ export function resolvePeerConfig(
     relay: { type: "boolean" },
     json: { type: "boolean" },
     debug: { type: "boolean" },
+    discovery: { type: "string" },
+    tracker: { type: "string", multiple: true },
+    "dht-bootstrap": { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
   });
   if (values.help === true) return "help";
@@ -94,6 +111,20 @@ export function resolvePeerConfig(
 
   const stunServers = splitList(firstSet(values.stun, env.STUN_SERVERS)).map(normaliseStunServer);
 
+  const discovery = (firstSet(values.discovery, env.DISCOVERY)?.trim() ?? "signaling").toLowerCase();
+  if (discovery !== "signaling" && discovery !== "tracker" && discovery !== "dht")
+    throw new ConfigError(`DISCOVERY: expected signaling, tracker or dht, got "${discovery}"`);
+  const trackerUrls = (values.tracker?.length ? values.tracker : splitList(env.TRACKER_URLS)).map(
+    checkTracker,
+  );
+  if (discovery === "tracker" && trackerUrls.length === 0)
+    throw new ConfigError(
+      "TRACKER_URLS is required with --discovery tracker: set it or pass --tracker ws://host:port/announce",
+    );
+  const dhtBootstrap = (
+    values["dht-bootstrap"]?.length ? values["dht-bootstrap"] : splitList(env.DHT_BOOTSTRAP)
+  ).map(checkBootstrap);
+
   return Object.freeze({
     meetingCode,
     signalingUrl,
@@ -103,7 +134,34 @@ export function resolvePeerConfig(
     relay: values.relay ?? parseBool("PEER_RELAY", env.PEER_RELAY) ?? false,
     json: values.json ?? parseBool("PEER_JSON", env.PEER_JSON) ?? false,
     debug: values.debug ?? parseBool("DEBUG", debugFlag(env.DEBUG)) ?? false,
+    discovery,
+    trackerUrls: Object.freeze(trackerUrls),
+    dhtBootstrap: Object.freeze(dhtBootstrap),
   });
+}
+
+function checkTracker(url: string): string {
+  const u = url.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(u);
+  } catch {
+    throw new ConfigError(`TRACKER_URLS: "${u}" is not a URL (e.g. ws://127.0.0.1:8000/announce)`);
+  }
+  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")
+    throw new ConfigError(
+      `TRACKER_URLS: "${u}" is not ws:// or wss:// (only WebSocket trackers relay offers)`,
+    );
+  return u;
+}
+
+function checkBootstrap(entry: string): string {
+  const e = entry.trim();
+  const hp = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(e);
+  const port = Number(hp?.[1]);
+  if (!hp || port < 1 || port > 65535)
+    throw new ConfigError(`DHT_BOOTSTRAP: "${e}" is not HOST:PORT (e.g. 127.0.0.1:6881)`);
+  return e;
 }
 
 /** DEBUG=true as the P2P node took it; a `debug`-module pattern (DEBUG=p2p:*) also turns it on. */

@@ -15,11 +15,16 @@ const FATAL: Record<string, (ctx: FailureContext) => string> = {
   forbidden: (c) => `not allowed to join meeting "${c.meetingCode}"`,
   unsupported_version: () => "signaling speaks another protocol version: update switchboard or the server",
   not_resumable: () => "the signaling session was lost and could not be rejoined",
+  discovery_unreachable: (c) =>
+    `cannot discover peers: ${c.discovery === "dht" ? "no DHT bootstrap node answered (check --dht-bootstrap)" : "no tracker answered (check --tracker; `npm start` runs one locally)"}${c.detail ? ` — ${c.detail}` : ""}`,
 };
 
 export interface FailureContext {
   readonly signalingUrl: string;
   readonly meetingCode: string;
+  readonly discovery?: string;
+  /** The error's own message, for failures whose cause the code alone does not tell. */
+  readonly detail?: string;
 }
 
 /** Whether an error with this code ends the command. Anything else (a peer that fails to connect…) is a warning. */
@@ -31,7 +36,7 @@ export function isFatal(code: string | undefined): boolean {
 export function describeFailure(err: unknown, ctx: FailureContext): string {
   const code = errorCode(err);
   const known = code !== undefined && Object.hasOwn(FATAL, code) ? FATAL[code] : undefined;
-  if (known) return known(ctx);
+  if (known) return oneLine(known({ ...ctx, detail: err instanceof Error ? err.message : undefined }));
   const message = err instanceof Error ? err.message : String(err);
   return oneLine(code && !message.includes(code) ? `${message} (${code})` : message);
 }

@@ -16,6 +16,7 @@ export interface PeerChannel {
 export const MAX_CHANNEL_MESSAGE = 64 * 1024;
 export const HIGH_WATER_MARK = 1024 * 1024;
 export const LOW_WATER_MARK = 256 * 1024;
+const SENT: Promise<void> = Promise.resolve();
 /** Fallback for stacks that never fire `bufferedamountlow` (@roamhq/wrtc), ms. */
 const POLL_MS = 5;
 
@@ -73,15 +74,30 @@ export class FlowControlledChannel implements PeerChannel {
     return this.#dc.bufferedAmount;
   }
 
-  async send(data: Uint8Array | string): Promise<void> {
+  send(data: Uint8Array | string): Promise<void> {
     const size = messageBytes(data);
     if (size > this.maxMessageSize)
-      throw new SwitchboardError(
-        "message_too_large",
-        `${size} bytes, this channel allows ${this.maxMessageSize}: split it into chunks`,
-        { peerId: this.peerId },
+      return Promise.reject(
+        new SwitchboardError(
+          "message_too_large",
+          `${size} bytes, this channel allows ${this.maxMessageSize}: split it into chunks`,
+          { peerId: this.peerId },
+        ),
       );
+    // The common case sends at once with no promise of its own; above the high-water mark it waits for a drain.
+    if (this.open && this.#dc.bufferedAmount <= HIGH_WATER_MARK) {
+      this.#write(data);
+      return SENT;
+    }
+    return this.#sendAfterDrain(data);
+  }
+
+  async #sendAfterDrain(data: Uint8Array | string): Promise<void> {
     while (this.open && this.#dc.bufferedAmount > HIGH_WATER_MARK) await this.#drained();
+    this.#write(data);
+  }
+
+  #write(data: Uint8Array | string): void {
     if (!this.open) throw new SwitchboardError("channel_closed", this.label, { peerId: this.peerId });
     if (typeof data === "string") this.#dc.send(data);
     else this.#dc.send(data as Uint8Array<ArrayBuffer>);

@@ -13,11 +13,17 @@ describe("SDK channel frames", () => {
     ] as const)
       assert.deepEqual(decodeFrame(encodeFrame(f)), f);
   });
+  it("passes application bytes through without a copy", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    assert.equal(encodeFrame({ t: "data", data: bytes }), bytes);
+    const back = decodeFrame(bytes);
+    assert.equal(back?.t === "data" ? back.data : undefined, bytes);
+    assert.deepEqual(decodeFrame(new Uint8Array([])), { t: "data", data: new Uint8Array([]) });
+  });
   it("rejects malformed frames", () => {
     for (const raw of [
-      new Uint8Array([]),
-      new Uint8Array([9, 1]),
-      new Uint8Array([1, 0xff, 0xfe]),
+      "",
+      "plain text without its mark",
       "{",
       "null",
       '{"t":"id","sessionId":"bad id"}',

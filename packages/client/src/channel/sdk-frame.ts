@@ -1,7 +1,10 @@
 /**
- * Frames of the SDK's own data channel (`switchboard`), one per message:
- * - a text frame is a JSON control object: `{"t":"chat",…}` (room chat) or `{"t":"id",…}` (new session id);
- * - a binary frame is a tag byte and a body: 0 = application bytes, 1 = application UTF-8 text.
+ * Frames of the SDK's own data channel (`switchboard`), one per message, shaped so that application data is
+ * never copied:
+ * - a binary message is application bytes, as they are;
+ * - a text message starting with `\u0001` is application text (the rest of it);
+ * - a text message starting with `{` is a JSON control object: `{"t":"chat",…}` (room chat) or `{"t":"id",…}`
+ *   (new session id).
  * Anything else is malformed: the receiver closes that peer's channel.
  */
 export type SdkFrame =
@@ -16,34 +19,19 @@ export type SdkFrame =
     }
   | { readonly t: "id"; readonly sessionId: string };
 
-const TAG_BYTES = 0;
-const TAG_TEXT = 1;
+const TEXT_MARK = "\u0001";
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function encodeFrame(f: SdkFrame): string | Uint8Array {
   if (f.t !== "data") return JSON.stringify(f);
-  const body = typeof f.data === "string" ? new TextEncoder().encode(f.data) : f.data;
-  const out = new Uint8Array(body.length + 1);
-  out[0] = typeof f.data === "string" ? TAG_TEXT : TAG_BYTES;
-  out.set(body, 1);
-  return out;
+  return typeof f.data === "string" ? TEXT_MARK + f.data : f.data;
 }
 
 /** Decodes a frame, or returns undefined when it is malformed. */
 export function decodeFrame(raw: string | Uint8Array): SdkFrame | undefined {
-  if (typeof raw !== "string") {
-    if (raw.length < 1) return undefined;
-    const body = raw.subarray(1);
-    if (raw[0] === TAG_BYTES) return { t: "data", data: body.slice() };
-    if (raw[0] === TAG_TEXT) {
-      try {
-        return { t: "data", data: new TextDecoder("utf-8", { fatal: true }).decode(body) };
-      } catch {
-        return undefined;
-      }
-    }
-    return undefined;
-  }
+  if (typeof raw !== "string") return { t: "data", data: raw };
+  if (raw.startsWith(TEXT_MARK)) return { t: "data", data: raw.slice(1) };
+  if (!raw.startsWith("{")) return undefined;
   let v: unknown;
   try {
     v = JSON.parse(raw);

@@ -6,6 +6,7 @@ import type { ConnectionInfo } from "../events.js";
 import { isPolite } from "./negotiation.js";
 import { PeerLink, type SdpSigner } from "./peer-link.js";
 import type { RtcImplementation } from "./rtc.js";
+import { Spares } from "./spares.js";
 
 export interface ConnectionOptions {
   readonly rtc: RtcImplementation;
@@ -35,9 +36,32 @@ export class Connections {
   readonly #byPeer = new Map<string, Connection>();
   readonly #channelHandlers = new Map<string, Set<(ch: PeerChannel) => void>>();
   readonly #opts: ConnectionOptions;
+  readonly #spares: Spares;
 
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
+    this.#spares = new Spares({
+      create: (relayOnly) =>
+        new opts.rtc.RTCPeerConnection({
+          iceServers: opts.iceServers(),
+          iceTransportPolicy: relayOnly ? "relay" : "all",
+        }),
+    });
+  }
+
+  /** This client is about to offer (its `join` is in flight): a connection with its offer set waits ready. */
+  prepareOffer(): void {
+    this.#spares.warmOffer(this.#opts.relayOnly);
+  }
+
+  /** A peer joined and will offer: a connection waits ready to answer it. */
+  prepareAnswer(): void {
+    this.#spares.warm(this.#opts.relayOnly);
+  }
+
+  /** Nobody to offer to after all (the meeting was empty). */
+  dropPreparedOffers(): void {
+    this.#spares.dropOffers();
   }
 
   get size(): number {
@@ -62,7 +86,7 @@ export class Connections {
     let c = this.#byPeer.get(peerId);
     if (c?.info && c.sdk?.open) return Promise.resolve(c.info);
     if (!c) {
-      c = this.#create(peerId, roomId);
+      c = this.#create(peerId, roomId, true);
       c.link.initiate();
     }
     return this.#wait(c, timeoutMs);
@@ -73,21 +97,19 @@ export class Connections {
     let c = this.#byPeer.get(from);
     if (!c) {
       if (data.kind !== "offer") return; // candidates of a connection we do not have
-      c = this.#create(from, roomId);
+      c = this.#create(from, roomId, false);
     }
     void c.link.handleSignal(data);
   }
 
-  async send(peerId: string, data: string | Uint8Array): Promise<void> {
-    const sdk = this.#byPeer.get(peerId)?.sdk;
-    if (!sdk?.open) throw new SwitchboardError("not_connected", peerId, { peerId });
-    await sdk.send(encodeFrame({ t: "data", data }));
+  send(peerId: string, data: string | Uint8Array): Promise<void> {
+    return this.sendFrame(peerId, { t: "data", data });
   }
 
-  async sendFrame(peerId: string, frame: SdkFrame): Promise<void> {
+  sendFrame(peerId: string, frame: SdkFrame): Promise<void> {
     const sdk = this.#byPeer.get(peerId)?.sdk;
-    if (!sdk?.open) throw new SwitchboardError("not_connected", peerId, { peerId });
-    await sdk.send(encodeFrame(frame));
+    if (!sdk?.open) return Promise.reject(new SwitchboardError("not_connected", peerId, { peerId }));
+    return sdk.send(encodeFrame(frame));
   }
 
   /** Opens an extra channel on a connected peer; resolves when it is open. */
@@ -189,6 +211,7 @@ export class Connections {
   }
 
   closeAll(reason: string): void {
+    this.#spares.clear();
     for (const id of [...this.#byPeer.keys()]) this.close(id, reason);
   }
 
@@ -214,7 +237,7 @@ export class Connections {
     });
   }
 
-  #create(peerId: string, roomId: string): Connection {
+  #create(peerId: string, roomId: string, offering: boolean): Connection {
     const o = this.#opts;
     const c: Connection = {
       link: undefined as unknown as PeerLink,
@@ -229,6 +252,8 @@ export class Connections {
       selfId: o.selfId,
       remoteId: peerId,
       polite: isPolite(o.selfId(), peerId),
+      offering,
+      spares: this.#spares,
       iceServers: o.iceServers,
       relayOnly: o.relayOnly,
       signer: o.signer(),

@@ -10,8 +10,8 @@ import {
 } from "./method.js";
 import { decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
 import type { RtcImplementation } from "./rtc.js";
-
-export const SDK_CHANNEL = "switchboard";
+import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "./sdk-channel.js";
+import type { Spares } from "./spares.js";
 type CandidateInit = Extract<SignalData, { kind: "candidate" }>["candidate"];
 
 /** Signs outgoing and verifies incoming offers/answers (absent when signing is off). */
@@ -31,6 +31,10 @@ export interface PeerLinkOptions {
   readonly selfId: () => string;
   readonly remoteId: string;
   readonly polite: boolean;
+  /** This side starts the connection (`initiate()` follows): it may take a spare with an offer ready. */
+  readonly offering: boolean;
+  /** Peer connections made ahead of need. */
+  readonly spares?: Spares;
   readonly iceServers: () => RTCIceServer[];
   readonly relayOnly: boolean;
   readonly signer: SdpSigner | undefined;
@@ -81,7 +85,7 @@ export class PeerLink {
     this.#opts = opts;
     this.remoteId = opts.remoteId;
     this.#relayOnly = opts.relayOnly;
-    this.#create();
+    this.#create(opts.offering);
   }
 
   get pc(): RTCPeerConnection {
@@ -96,10 +100,14 @@ export class PeerLink {
     return this.#opts.polite;
   }
 
-  /** Starts the connection from this side: creates the SDK channel and offers. */
+  /** Starts the connection from this side: creates the SDK channel and offers (the spare's offer, if ready). */
   initiate(iceRestart = false): void {
-    this.#channel(this.#track(this.#pc.createDataChannel(SDK_CHANNEL, { ordered: true })));
-    void this.#offer(iceRestart);
+    if (!this.#sdk) this.#useSdk(this.#pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT));
+    const prepared = iceRestart ? undefined : this.#prepared;
+    this.#prepared = undefined;
+    void (prepared ? this.#sendPrepared(prepared) : this.#offer(iceRestart)).catch((err: unknown) =>
+      this.#fail(err),
+    );
   }
 
   /** Sends local media tracks on this connection (browsers; renegotiates). No-op where it cannot renegotiate. */
@@ -153,12 +161,17 @@ export class PeerLink {
     this.#teardown();
   }
 
-  #create(): void {
-    const pc = new this.#opts.rtc.RTCPeerConnection({
-      iceServers: this.#opts.iceServers(),
-      iceTransportPolicy: this.#relayOnly ? "relay" : "all",
-    });
+  #create(offering = false): void {
+    const spare = this.#opts.spares?.take(this.#relayOnly, offering);
+    const pc =
+      spare?.pc ??
+      new this.#opts.rtc.RTCPeerConnection({
+        iceServers: this.#opts.iceServers(),
+        iceTransportPolicy: this.#relayOnly ? "relay" : "all",
+      });
     this.#pc = pc;
+    this.#sdk = undefined;
+    this.#prepared = spare?.offer;
     this.#haveRemote = false;
     this.#makingOffer = false;
     this.#gathered = [];
@@ -167,22 +180,12 @@ export class PeerLink {
     this.#descriptionSent = false;
     this.#outgoing = [];
     pc.onicecandidate = (ev) => {
-      if (pc !== this.#pc || !ev.candidate?.candidate) return;
-      const c = ev.candidate;
-      const parsed = parseCandidate(c.candidate);
-      if (parsed) this.#gathered.push(parsed);
-      const init: NonNullable<CandidateInit> = { candidate: c.candidate, sdpMid: c.sdpMid ?? null };
-      if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
-      if (c.usernameFragment) init.usernameFragment = c.usernameFragment;
-      // Candidates may be gathered before the offer/answer is out: hold them until it is.
-      if (this.#descriptionSent) this.#opts.sendSignal({ kind: "candidate", candidate: init });
-      else this.#outgoing.push(init);
+      if (pc === this.#pc && ev.candidate?.candidate) this.#localCandidate(ev.candidate);
     };
     pc.ondatachannel = (ev) => {
       if (pc !== this.#pc) return;
       this.#track(ev.channel);
-      if (ev.channel.label === SDK_CHANNEL) this.#channel(ev.channel);
-      else this.#opts.onAppChannel(ev.channel, this.#maxMessageSize());
+      this.#opts.onAppChannel(ev.channel, this.#maxMessageSize());
     };
     pc.ontrack = (ev) => {
       if (pc === this.#pc) this.#opts.onTrack?.(ev.track, [...ev.streams]);
@@ -202,7 +205,48 @@ export class PeerLink {
           void this.#offer(false).catch((err: unknown) => this.#fail(err));
       };
     }
+    if (spare) {
+      for (const c of spare.candidates) this.#localCandidate(c);
+      if (spare.sdk) this.#useSdk(spare.sdk);
+    }
     this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
+  }
+
+  /** A candidate this side gathered: sent, or held until the offer/answer is out. */
+  #localCandidate(c: RTCIceCandidate): void {
+    const parsed = parseCandidate(c.candidate);
+    if (parsed) this.#gathered.push(parsed);
+    const init: NonNullable<CandidateInit> = { candidate: c.candidate, sdpMid: c.sdpMid ?? null };
+    if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
+    if (c.usernameFragment) init.usernameFragment = c.usernameFragment;
+    if (this.#descriptionSent) this.#opts.sendSignal({ kind: "candidate", candidate: init });
+    else this.#outgoing.push(init);
+  }
+
+  /** The SDK channel of the current connection (negotiated: both ends make it). */
+  #sdk: RTCDataChannel | undefined;
+  /** The offer a spare had ready, sent by the first `initiate()`. */
+  #prepared: Promise<RTCSessionDescriptionInit> | undefined;
+
+  #useSdk(dc: RTCDataChannel): void {
+    this.#sdk = this.#track(dc);
+    this.#channel(dc);
+  }
+
+  async #sendPrepared(prepared: Promise<RTCSessionDescriptionInit>): Promise<void> {
+    const pc = this.#pc;
+    try {
+      this.#makingOffer = true;
+      if (!this.#started) this.#started = Date.now();
+      const offer = await prepared;
+      if (pc !== this.#pc) return;
+      const sdp = offer.sdp ?? "";
+      const signature = await this.#opts.signer?.sign("offer", sdp, this.remoteId);
+      if (pc !== this.#pc) return;
+      this.#sendDescription({ kind: "offer", sdp, ...(signature ? { signature } : {}) });
+    } finally {
+      if (pc === this.#pc) this.#makingOffer = false;
+    }
   }
 
   #arm(ms: number, reason: string): void {
@@ -325,6 +369,8 @@ export class PeerLink {
     if (!this.#started || data.iceRestart) this.#started = Date.now();
     const pc = this.#pc;
     await pc.setRemoteDescription({ type: "offer", sdp: data.sdp });
+    if (pc !== this.#pc) return;
+    if (!this.#sdk) this.#useSdk(pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT));
     this.#remoteFingerprint = sdpFingerprint(data.sdp);
     await this.#remoteSet();
     const answer = await pc.createAnswer();

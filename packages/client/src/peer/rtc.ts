@@ -1,3 +1,4 @@
+import type { DhtWireFactory } from "../discovery/transport.js";
 import type { WebSocketConstructor } from "../signaling/websocket.js";
 
 /** The WebRTC implementation the SDK is given: browsers pass `globalThis`, Node passes `nodeRtc()`. */
@@ -10,4 +11,6 @@ export interface RtcImplementation {
   readonly canRenegotiate?: boolean;
   /** The WebSocket constructor, where the platform has no global one (Node 20: the `ws` package). */
   readonly WebSocket?: WebSocketConstructor;
+  /** The mainline DHT wire for `discovery: "dht"` (Node only: UDP and TCP sockets). */
+  readonly dhtWire?: DhtWireFactory;
 }

@@ -1,10 +1,11 @@
-import type { PeerInfo } from "@switchboard/protocol";
+import type { MeetingSettings, PeerInfo } from "@switchboard/protocol";
 
 export type RoomPeer = PeerInfo & { readonly roomId: string };
 
 /** The rooms this client is in and the peers of each (by current session id). */
 export class Roster {
   readonly #rooms = new Map<string, Map<string, RoomPeer>>();
+  readonly #settings = new Map<string, MeetingSettings>();
 
   get rooms(): string[] {
     return [...this.#rooms.keys()];
@@ -21,6 +22,21 @@ export class Roster {
 
   removeRoom(roomId: string): void {
     this.#rooms.delete(roomId);
+    this.#settings.delete(roomId);
+  }
+
+  /** A joined room's meeting settings (from `joined`, then `room.updated`). */
+  setSettings(roomId: string, settings: MeetingSettings): void {
+    if (this.#rooms.has(roomId)) this.#settings.set(roomId, settings);
+  }
+
+  settings(roomId: string): MeetingSettings | undefined {
+    return this.#settings.get(roomId);
+  }
+
+  /** Every joined room's settings, by room id. */
+  allSettings(): Record<string, MeetingSettings> {
+    return Object.fromEntries(this.#settings);
   }
 
   /** Adds or replaces a peer; returns whether it is new. */

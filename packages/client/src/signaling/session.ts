@@ -3,6 +3,7 @@ import { SwitchboardError } from "../errors.js";
 import { exponentialBackoff, type BackoffPolicy } from "./backoff.js";
 import { canTransition, type SignalingState } from "./state.js";
 import { frameText, type WebSocketConstructor, type WebSocketLike } from "./websocket.js";
+import type { SignalingTransport } from "./transport.js";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A client message as callers write it: the session adds `v` and, for requests, `id`. */
@@ -40,7 +41,7 @@ const MAX_QUEUED = 512;
  * ack/error/reply within a deadline, reconnection with backoff and `hello {resume}`, and a fresh session
  * (rejoined by `onNewSession`) when the old one cannot be resumed.
  */
-export class SignalingSession {
+export class SignalingSession implements SignalingTransport {
   #state: SignalingState = "connecting";
   #ws: WebSocketLike | undefined;
   #welcome: Welcome | undefined;
