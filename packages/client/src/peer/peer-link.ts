@@ -77,6 +77,8 @@ export class PeerLink {
   #channelOpen = false;
   #recoveries = 0;
   #restarting = false;
+  /** The next negotiation is the ICE restart `restartIce()` asked for. */
+  #restartPending = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   readonly #opts: PeerLinkOptions;
@@ -196,13 +198,20 @@ export class PeerLink {
       // node-datachannel may go straight to `closed` when ICE or DTLS fails: the same for us.
       if (s === "failed" || s === "closed") this.#recover(`ice-${s}`);
       else if (s === "disconnected") this.#arm(this.#opts.disconnectedGraceMs ?? 4000, "disconnected");
-      else if (s === "connected") clearTimeout(this.#timer);
+      else if (s === "connected") {
+        clearTimeout(this.#timer);
+        this.#restarting = false;
+        if (this.#channelOpen) this.#recoveries = 0; // back after an ICE restart
+      }
     };
     if (this.#opts.rtc.canRenegotiate !== false) {
       pc.onnegotiationneeded = () => {
-        // Renegotiation after the first connection (media tracks); the first offer is made explicitly.
-        if (pc === this.#pc && this.#connectedOnce)
-          void this.#offer(false).catch((err: unknown) => this.#fail(err));
+        // Renegotiation after the first connection (media tracks, an ICE restart); the first offer is made
+        // explicitly. One offer at a time: a second one would be answered out of order.
+        if (pc !== this.#pc || !this.#connectedOnce || this.#makingOffer) return;
+        const iceRestart = this.#restartPending;
+        this.#restartPending = false;
+        void this.#offer(iceRestart).catch((err: unknown) => this.#fail(err));
       };
     }
     if (spare) {
@@ -255,7 +264,8 @@ export class PeerLink {
     this.#timer = setTimeout(() => {
       if (pc !== this.#pc || this.#closed) return;
       if (reason === "disconnected" && pc.connectionState !== "disconnected") return;
-      if (reason === "timeout" && this.#channelOpen) return;
+      if (reason === "timeout" && this.#channelOpen && !this.#restarting) return;
+      this.#restarting = false; // a restart that did not bring the link back: next rung
       this.#recover(reason);
     }, ms);
   }
@@ -438,9 +448,12 @@ export class PeerLink {
       return;
     }
     if (step === "restart-ice") {
-      this.#pc.restartIce();
+      // One restart at a time: our own timer and the polite peer's request may both ask for it.
+      this.#restarting = true;
       this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
-      void this.#offer(true).catch((err: unknown) => this.#fail(err));
+      // restartIce() makes the stack ask for negotiation: that offer (above) carries the restart.
+      this.#restartPending = true;
+      this.#pc.restartIce();
       return;
     }
     if (step === "recreate-relay") this.#relayOnly = true;
