@@ -41,7 +41,7 @@ const SENTENCES: Partial<Record<FailureCode, string>> = {
   lobby_denied: "The host did not let you into this meeting.",
   kicked: "The host removed you from the meeting.",
   room_ended: "The host ended the meeting.",
-  mute_requested: "The host asked everyone listed to mute: your microphone is now off.",
+  mute_requested: "The host asked you to mute: your microphone is now off (unmute when you want to speak).",
   ice_failed:
     "Could not connect to a participant: no direct route worked and no relay got through. Their video and messages will not reach you.",
   turn_unavailable:

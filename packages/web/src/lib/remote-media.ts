@@ -9,12 +9,16 @@ export interface RemoteMedia {
 
 export type RemoteMediaMap = ReadonlyMap<string, RemoteMedia>;
 
-/** Adds a stream of a peer: its first is the camera, any other the screen. */
+/**
+ * Adds a stream of a peer: its first is the camera, any other the screen. A stream with a known id but a new
+ * object (the connection was replaced) takes the old one's place.
+ */
 export function addStream(map: RemoteMediaMap, peerId: string, stream: MediaStream): RemoteMediaMap {
   const cur = map.get(peerId) ?? {};
-  if (cur.camera?.id === stream.id || cur.screen?.id === stream.id) return map;
+  const slot = cur.camera?.id === stream.id ? "camera" : cur.screen?.id === stream.id ? "screen" : undefined;
+  if (slot && cur[slot] === stream) return map;
   const next = new Map(map);
-  next.set(peerId, cur.camera ? { ...cur, screen: stream } : { ...cur, camera: stream });
+  next.set(peerId, { ...cur, [slot ?? (cur.camera ? "screen" : "camera")]: stream });
   return next;
 }
 

@@ -63,6 +63,21 @@ scenarioMain(async () => {
     await alice.page.getByTestId("toggle-screen").click();
     await bob.page.locator(`[data-testid="screen-tile"][data-name="Alice"]`).waitFor({ state: "detached" });
 
+    // Device choice: the camera is switched (a new capture, replaceTrack) and Bob keeps decoding Alice.
+    await alice.page.getByRole("button", { name: "Devices" }).click();
+    const cameras = await alice.page.getByLabel("Camera").locator("option").count();
+    const cameraId = await alice.page.getByLabel("Camera").locator("option").first().getAttribute("value");
+    await alice.page.getByLabel("Camera").selectOption(cameraId ?? "");
+    const afterSwitch = await waitForDecodingVideo(bob.page, `${tile("Alice")} video`, { minGrowth: 10 });
+    await alice.page.getByRole("button", { name: "Devices" }).click();
+
+    // Phone width: nothing wider than the screen.
+    await bob.page.setViewportSize({ width: 390, height: 844 });
+    await bob.page.screenshot({ path: `${SCREENSHOTS}/meeting-phone.png` });
+    const phoneOverflow = await bob.page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+
     // A third participant, for the Meeting screenshot.
     const carol = await openApp(browserA, platform.origin, `#/m/${code}`, { label: "carol" });
     pages.push(carol);
@@ -91,6 +106,9 @@ scenarioMain(async () => {
       audioAfter,
       screen,
       verified,
+      cameras,
+      afterSwitch,
+      phoneOverflow,
       network,
       signalingState,
     };

@@ -31,6 +31,9 @@ describe("web app: a meeting between two browsers", () => {
         audioAfter: string | null;
         screen: Frames;
         verified: { alice: number; bob: number };
+        cameras: number;
+        afterSwitch: Frames;
+        phoneOverflow: number;
         network: string[];
         signalingState: string | null;
       }>(MEETING, { killAfterMs: 120_000 });
@@ -45,6 +48,12 @@ describe("web app: a meeting between two browsers", () => {
       assert.equal(r.audioBefore, "on");
       assert.equal(r.audioAfter, "off");
       assert.deepEqual(r.verified, { alice: 1, bob: 1 }, "signed offer/answer mark on both ends");
+      assert.ok(r.cameras >= 1, "the device picker lists the camera");
+      assert.ok(r.afterSwitch.last > r.afterSwitch.first, "video keeps decoding after a camera switch");
+      assert.ok(
+        r.phoneOverflow <= 0,
+        `no horizontal scrolling at phone width (${r.phoneOverflow}px too wide)`,
+      );
       assert.equal(r.network.length, 2, "Alice's Network view lists Bob and Carol");
       for (const m of r.network) assert.ok(["host", "srflx", "prflx", "relay"].includes(m), m);
       assert.equal(r.signalingState, "open");

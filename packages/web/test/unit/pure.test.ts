@@ -94,7 +94,12 @@ describe("remote streams per peer", () => {
   it("first stream is the camera, a later one the screen; rename and leave follow", () => {
     let m: RemoteMediaMap = new Map();
     m = addStream(m, "p1", stream("cam"));
-    assert.equal(addStream(m, "p1", stream("cam")), m, "the same stream twice changes nothing");
+    const cam = m.get("p1")?.camera;
+    assert.equal(addStream(m, "p1", cam as MediaStream), m, "the same stream twice changes nothing");
+    const replaced = addStream(m, "p1", stream("cam"));
+    assert.notEqual(replaced.get("p1")?.camera, cam, "a new object with the same id replaces the old one");
+    assert.equal(replaced.get("p1")?.screen, undefined);
+    m = replaced;
     m = addStream(m, "p1", stream("scr"));
     assert.equal(m.get("p1")?.camera?.id, "cam");
     assert.equal(m.get("p1")?.screen?.id, "scr");
