@@ -163,13 +163,17 @@ export async function join(opts: JoinOptions): Promise<void> {
   currentStore.set(session);
   detach = wire(session);
   if (opts.media !== false) await openMedia(client);
+  if (get(currentStore) !== session) {
+    client.media.stop(); // left while the camera was opening
+    return;
+  }
   try {
     await client.initializeNode();
     if (get(currentStore) !== session) return;
     await client.discoverPeers(opts.code);
   } catch (err) {
     if (get(currentStore) !== session) return;
-    fail(session, failureOf(err), err);
+    fail(session, failureOf(err));
   }
 }
 
@@ -198,9 +202,11 @@ function end(s: Session, p: Phase): void {
   phaseStore.set(p);
 }
 
-function fail(s: Session, code: string, err?: unknown): void {
+function fail(s: Session, code: string): void {
   failureStore.set(code);
-  notify(code, { key: "meeting", ...(err ? { kind: "error" } : {}) });
+  // Someone else's decision (removed, denied, ended) is news, not an error of this page.
+  const decided = code === "kicked" || code === "lobby_denied" || code === "room_ended";
+  notify(code, { key: "meeting", kind: decided ? "warning" : "error" });
   end(
     s,
     code === "kicked"

@@ -1,7 +1,7 @@
 /**
  * Runs inside a loopback-only namespace (failures.test.ts): the failures a person can hit that are cheap to
  * provoke, each through the UI — a meeting code that does not exist, a pasted text that is no code, relay-only
- * with no TURN configured, camera and microphone refused, no camera or microphone at all, signaling down.
+ * with no TURN configured, a full meeting, camera and microphone refused, no camera or microphone at all, signaling down.
  * Prints the text each page showed.
  */
 import type { Browser } from "playwright-core";
@@ -44,6 +44,15 @@ scenarioMain(async () => {
       banner: await waitForBanner(relay.page, "turn_unavailable"),
     };
 
+    // A meeting for one: the second person is told it is full.
+    const small = await platform.createMeeting({ maxParticipants: 1 });
+    const first = await open(browser, "first", `#/m/${small.roomId}`);
+    await joinThroughUi(first.page, "Fay");
+    await first.page.getByTestId("meeting-code").waitFor();
+    const second = await open(browser, "second", `#/m/${small.roomId}`);
+    await joinThroughUi(second.page, "Sam");
+    const full = await second.page.getByTestId("outcome").innerText();
+
     // The browser's own prompt, unanswered in headless Chromium: a refusal.
     const refusing = await launchBrowser({ allowMedia: false });
     browsers.push(refusing);
@@ -76,7 +85,7 @@ scenarioMain(async () => {
     await offline.page.getByRole("button", { name: "Try again" }).click();
     const retried = await offline.page.getByTestId("meeting-code").innerText();
 
-    return { roomId, notFound, badCode, noTurn, permission, noDevice, unreachable, retried };
+    return { roomId, notFound, badCode, noTurn, full, permission, noDevice, unreachable, retried };
   } catch (err) {
     await reportFailure(pages);
     throw err;

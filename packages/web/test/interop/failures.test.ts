@@ -12,13 +12,14 @@ const FAILURES = fileURLToPath(new URL("./failures-run.ts", import.meta.url));
 
 describe("web app: failure messages", () => {
   it(
-    "not found, bad code, no TURN for relay-only, permission denied, no device, signaling down and back",
+    "not found, bad code, no TURN for relay-only, full, permission denied, no device, signaling down and back",
     { timeout: 130_000 },
     async () => {
       const r = await runScenario<{
         roomId: string;
         notFound: { outcome: string; banner: string };
         badCode: string;
+        full: string;
         noTurn: { outcome: string; banner: string };
         permission: { banner: string; joinedAnyway: string };
         noDevice: { banner: string; joinedAnyway: string };
@@ -29,6 +30,7 @@ describe("web app: failure messages", () => {
       assert.match(r.notFound.banner, /no meeting with this code/);
       assert.match(r.badCode, /not a meeting code or link/);
       assert.equal(r.noTurn.outcome, sentenceFor("turn_unavailable"));
+      assert.equal(r.full, sentenceFor("room_full"));
       assert.match(r.permission.banner, /Camera and microphone are blocked/);
       assert.equal(r.permission.joinedAnyway, r.roomId, "the meeting goes on without camera and microphone");
       assert.match(r.noDevice.banner, /No camera or microphone was found/);
