@@ -1,6 +1,6 @@
 /**
  * Runs inside a loopback-only namespace (host.test.ts): a host creates a meeting with approval on through the UI;
- * a guest waits in the lobby, the host admits, later removes them, and the guest reads why; a second guest is
+ * a guest waits in the lobby, the host admits, asks them to mute, later removes them, and the guest reads why; a second guest is
  * denied; the host locks the meeting (a third guest is refused) and ends it. Prints what each side showed.
  */
 import {
@@ -40,6 +40,12 @@ scenarioMain(async () => {
     const guestVideo = await waitForDecodingVideo(guest.page, `${tile("Hana")} video`, { minGrowth: 5 });
     const hostSeesGuest = await host.page.locator(`[data-testid=participants] [data-name="Gus"]`).count();
 
+    // Asking to mute: the guest's microphone goes off and they are told why.
+    await host.page.getByRole("button", { name: "Ask Gus to mute" }).click();
+    const muteBanner = await waitForBanner(guest.page, "mute_requested");
+    const guestMic = await guest.page.getByTestId("toggle-mic").innerText();
+    await host.page.locator(`${tile("Gus")}[data-audio="off"]`).waitFor();
+
     await host.page.getByRole("button", { name: "Remove Gus" }).click();
     const kickedOutcome = await guest.page.getByTestId("outcome").innerText();
     const kickedBanner = await waitForBanner(guest.page, "kicked");
@@ -70,6 +76,8 @@ scenarioMain(async () => {
       lobbyBanner,
       guestVideo,
       hostSeesGuest,
+      muteBanner,
+      guestMic,
       kickedOutcome,
       kickedBanner,
       deniedOutcome,

@@ -12,7 +12,7 @@ const HOST = fileURLToPath(new URL("./host-run.ts", import.meta.url));
 
 describe("web app: host flow", () => {
   it(
-    "lobby → admit → remove; deny; lock; end — with a human reason on the guest's side",
+    "lobby → admit → ask to mute → remove; deny; lock; end — with a human reason on the guest's side",
     { timeout: 130_000 },
     async () => {
       const r = await runScenario<{
@@ -21,6 +21,8 @@ describe("web app: host flow", () => {
         lobbyBanner: string;
         guestVideo: { first: number; last: number };
         hostSeesGuest: number;
+        muteBanner: string;
+        guestMic: string;
         kickedOutcome: string;
         kickedBanner: string;
         deniedOutcome: string;
@@ -33,6 +35,8 @@ describe("web app: host flow", () => {
       assert.match(r.lobbyBanner, /Waiting for the host/);
       assert.ok(r.guestVideo.last > r.guestVideo.first, "admitted guest sees the host's video");
       assert.equal(r.hostSeesGuest, 1);
+      assert.match(r.muteBanner, /The host asked you to mute/);
+      assert.equal(r.guestMic, "Unmute", "the guest's microphone is off");
       assert.equal(r.kickedOutcome, sentenceFor("kicked"));
       assert.match(r.kickedBanner, /The host removed you from the meeting/);
       assert.equal(r.deniedOutcome, sentenceFor("lobby_denied"));
