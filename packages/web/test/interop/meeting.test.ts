@@ -1,6 +1,7 @@
 /**
  * The web app in Chromium on the real platform (signaling, TURN), inside a loopback-only namespace (needs root):
- * two browsers create and join a meeting through the UI. Screenshots go to test-results/screenshots/.
+ * two browsers create and join a meeting through the UI; then three people and the Network view. Screenshots go
+ * to test-results/screenshots/.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { runScenario } from "../helpers/scenario";
 
 const MEETING = fileURLToPath(new URL("./meeting-run.ts", import.meta.url));
+const THREE = fileURLToPath(new URL("./meeting-three-run.ts", import.meta.url));
 
 interface Frames {
   first: number;
@@ -34,8 +36,6 @@ describe("web app: a meeting between two browsers", () => {
         cameras: number;
         afterSwitch: Frames;
         phoneOverflow: number;
-        network: string[];
-        signalingState: string | null;
       }>(MEETING, { killAfterMs: 120_000 });
       assert.match(r.code, /^[A-Za-z0-9_-]{3,64}$/);
       for (const f of [r.bobSeesAlice, r.aliceSeesBob, r.screen]) {
@@ -54,6 +54,21 @@ describe("web app: a meeting between two browsers", () => {
         r.phoneOverflow <= 0,
         `no horizontal scrolling at phone width (${r.phoneOverflow}px too wide)`,
       );
+    },
+  );
+
+  it(
+    "three participants: the host decodes both, Network lists both connections",
+    { timeout: 130_000 },
+    async () => {
+      const r = await runScenario<{
+        code: string;
+        bob: Frames;
+        carol: Frames;
+        network: string[];
+        signalingState: string | null;
+      }>(THREE, { killAfterMs: 120_000 });
+      for (const f of [r.bob, r.carol]) assert.ok(f.last > f.first, `frames decoding: ${JSON.stringify(f)}`);
       assert.equal(r.network.length, 2, "Alice's Network view lists Bob and Carol");
       for (const m of r.network) assert.ok(["host", "srflx", "prflx", "relay"].includes(m), m);
       assert.equal(r.signalingState, "open");
