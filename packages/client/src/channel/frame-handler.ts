@@ -14,6 +14,7 @@ export function handleFrame(ctx: ClientContext, chat: ChatService, peerId: strin
       ctx.signer()?.pins.rename(peerId, frame.sessionId);
       sync.peers(ctx);
       sync.connections(ctx);
+      ctx.events.emit("peerRenamed", { from: peerId, to: frame.sessionId });
       return;
     case "chat":
       chat.addFrame(peerId, frame);

@@ -207,11 +207,15 @@ export class PeerLink {
     if (this.#opts.rtc.canRenegotiate !== false) {
       pc.onnegotiationneeded = () => {
         // Renegotiation after the first connection (media tracks, an ICE restart); the first offer is made
-        // explicitly. One offer at a time: a second one would be answered out of order.
+        // explicitly. One offer at a time: a second one would be answered out of order. A failed renegotiation
+        // leaves the connection as it was (a glare the remote offer resolves), never closes it.
         if (pc !== this.#pc || !this.#connectedOnce || this.#makingOffer) return;
         const iceRestart = this.#restartPending;
         this.#restartPending = false;
-        void this.#offer(iceRestart).catch((err: unknown) => this.#fail(err));
+        void this.#offer(iceRestart).catch((err: unknown) => {
+          if (pc.signalingState === "stable" || pc.signalingState === "have-remote-offer") return;
+          this.#fail(err);
+        });
       };
     }
     if (spare) {
@@ -322,7 +326,9 @@ export class PeerLink {
       const offer = await pc.createOffer(
         iceRestart && this.#opts.rtc.canRenegotiate !== false ? { iceRestart: true } : {},
       );
-      if (pc !== this.#pc) return;
+      // The peer's offer may have been applied meanwhile (glare during a renegotiation): answering it comes
+      // first, and the browser asks again (`negotiationneeded`) once back to stable.
+      if (pc !== this.#pc || (this.#connectedOnce && pc.signalingState !== "stable")) return;
       await pc.setLocalDescription(offer);
       const sdp = offer.sdp ?? pc.localDescription?.sdp ?? "";
       const signature = await this.#opts.signer?.sign("offer", sdp, this.remoteId);

@@ -42,6 +42,8 @@ export class Meetings {
         roomId,
         ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
         ...(ctx.opts.hostKey ? { hostKey: ctx.opts.hostKey } : {}),
+        // Media opened before joining is shown to the room from the start.
+        state: ctx.stores.media.get().state,
       });
       // The newcomer offers to the peers `joined` lists: while `join` is in flight (it goes out first), a
       // connection gets its offer ready.

@@ -19,7 +19,7 @@ export function handleServerMessage(
       chat.addHistory(m.chat, m.self.peerId);
       sync.peers(ctx);
       sync.session(ctx);
-      ev.emit("joined", { roomId: m.roomId, self: m.self, peers: m.peers });
+      ev.emit("joined", { roomId: m.roomId, self: m.self, peers: m.peers, settings: m.settings });
       for (const p of m.peers) ev.emit("peerDiscovered", { ...p, roomId: m.roomId });
       meetings.connectListed(m.roomId, m.peers);
       return;
