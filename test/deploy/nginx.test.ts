@@ -149,6 +149,7 @@ describe("nginx configuration", () => {
       assert.equal(js.status, 200);
       assert.match(js.headers.get("content-type") ?? "", /javascript/);
       assert.match(js.headers.get("cache-control") ?? "", /public/);
+      assert.equal(js.headers.get("content-encoding"), "gzip", "sent compressed to browsers that accept it");
       const code = await js.text();
       assert.ok(code.length > 10_000, "the app bundle");
       // The CSP allows no eval: neither the app nor the SDK (schemas are checked without compiled validators)
