@@ -26,7 +26,7 @@ try {
     log(`${route}: ${load.scripts.map((s) => s.path).join(", ")} = ${kb(load.gzip6)} gzip`);
     loads.push(load);
   }
-  const first = loads[0]!;
+  const first = loads[0];
   const verdict = first.gzip6 <= BUDGET_BYTES ? "within" : "OVER";
   const out = [
     `| route | scripts loaded | raw | gzip -6 (nginx) | gzip -9 |`,
