@@ -28,6 +28,8 @@ export interface ClientOptions {
   readonly name?: string;
   /** JWT for `hello`. */
   readonly token?: string;
+  /** The host key `POST /api/meetings` returned: joins (and rejoins) as host. */
+  readonly hostKey?: string;
   /** WebRTC: browsers pass `globalThis`, Node passes `nodeRtc()`. */
   readonly rtc: RtcImplementation;
   /** Default: `rtc.WebSocket`, else `globalThis.WebSocket`. */
@@ -359,6 +361,9 @@ export class SwitchboardClient {
       type: "join",
       roomId,
       ...(this.#opts.name ? { name: this.#opts.name } : {}),
+      ...(this.#opts.hostKey ? { hostKey: this.#opts.hostKey } : {}),
+      // Media opened before joining is shown to the room from the start.
+      state: this.media.state.state,
     });
     if (reply.type === "joined") return reply;
     return joined; // lobby: `joined` comes once a host admits
@@ -471,6 +476,7 @@ export class SwitchboardClient {
       this.#signer?.pins.rename(peerId, frame.sessionId);
       this.#syncPeers();
       this.#syncConnections();
+      this.#events.emit("peerRenamed", { from: peerId, to: frame.sessionId });
     } else {
       this.#addChat({
         id: frame.id,

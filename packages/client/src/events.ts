@@ -32,6 +32,8 @@ export interface ClientEventMap {
   peerDiscovered: PeerInfo & { roomId: string };
   peerUpdated: PeerInfo & { roomId: string };
   peerLeft: { peerId: string; roomId: string; reason: string };
+  /** A connected peer rejoined after a signaling restart and now has a new id (the connection is kept). */
+  peerRenamed: { from: string; to: string };
   connectionEstablished: ConnectionInfo;
   connectionClosed: { peerId: string; reason: string };
   message: { peerId: string; data: string | Uint8Array };
@@ -56,6 +58,7 @@ export const CLIENT_EVENTS = [
   "peerDiscovered",
   "peerUpdated",
   "peerLeft",
+  "peerRenamed",
   "connectionEstablished",
   "connectionClosed",
   "message",

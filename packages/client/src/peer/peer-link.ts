@@ -198,8 +198,13 @@ export class PeerLink {
     if (this.#opts.rtc.canRenegotiate !== false) {
       pc.onnegotiationneeded = () => {
         // Renegotiation after the first connection (media tracks); the first offer is made explicitly.
+        // A failed renegotiation leaves the connection as it was (a glare the remote offer resolves), never
+        // closes it.
         if (pc === this.#pc && this.#connectedOnce)
-          void this.#offer(false).catch((err: unknown) => this.#fail(err));
+          void this.#offer(false).catch((err: unknown) => {
+            if (pc.signalingState === "stable" || pc.signalingState === "have-remote-offer") return;
+            this.#fail(err);
+          });
       };
     }
     this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
@@ -268,7 +273,9 @@ export class PeerLink {
       const offer = await pc.createOffer(
         iceRestart && this.#opts.rtc.canRenegotiate !== false ? { iceRestart: true } : {},
       );
-      if (pc !== this.#pc) return;
+      // The peer's offer may have been applied meanwhile (glare during a renegotiation): answering it comes
+      // first, and the browser asks again (`negotiationneeded`) once back to stable.
+      if (pc !== this.#pc || (this.#connectedOnce && pc.signalingState !== "stable")) return;
       await pc.setLocalDescription(offer);
       const sdp = offer.sdp ?? pc.localDescription?.sdp ?? "";
       const signature = await this.#opts.signer?.sign("offer", sdp, this.remoteId);

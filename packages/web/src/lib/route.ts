@@ -1,13 +1,13 @@
 // Hash routes, so the static build works behind any web server without rewrites:
 //   #/                      Start
-//   #/m/CODE                Meeting CODE
+//   #/m/CODE[?relay=1]      Meeting CODE (relay=1: every connection through the platform's TURN)
 //   #/files[/ROOT]?meeting=CODE   Files (a share link names ROOT; @switchboard/files makes these links)
 //   #/network               Network
 import { readable, type Readable } from "svelte/store";
 
 export type Route =
   | { view: "start" }
-  | { view: "meeting"; code: string }
+  | { view: "meeting"; code: string; relay?: boolean }
   | { view: "files"; root?: string; meeting?: string }
   | { view: "network" };
 
@@ -17,7 +17,8 @@ export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = raw.split("?", 2);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query);
-  if (parts[0] === "m" && parts[1]) return { view: "meeting", code: parts[1] };
+  if (parts[0] === "m" && parts[1])
+    return { view: "meeting", code: parts[1], ...(params.get("relay") === "1" ? { relay: true } : {}) };
   if (parts[0] === "files") {
     const meeting = params.get("meeting") ?? undefined;
     return { view: "files", ...(parts[1] ? { root: parts[1] } : {}), ...(meeting ? { meeting } : {}) };
@@ -32,7 +33,7 @@ export function routeHash(route: Route): string {
     case "start":
       return "#/";
     case "meeting":
-      return `#/m/${encodeURIComponent(route.code)}`;
+      return `#/m/${encodeURIComponent(route.code)}${route.relay ? "?relay=1" : ""}`;
     case "files": {
       const base = route.root ? `#/files/${encodeURIComponent(route.root)}` : "#/files";
       return route.meeting ? `${base}?meeting=${encodeURIComponent(route.meeting)}` : base;
