@@ -4,8 +4,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-
-export const VIEWPORT = { width: 1280, height: 900 } as const;
+import { VIEWPORT } from "../helpers/browser.js";
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash("sha256");

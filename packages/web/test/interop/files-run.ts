@@ -14,12 +14,12 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { toHex } from "@switchboard/files";
 import { manifestFromFile } from "@switchboard/files/node";
-import { chromiumLaunchOptions } from "@switchboard/test-support";
 import { startLocalPlatform } from "../../../../test/deploy/lib/local-platform.js";
 import { rogue, type Proc } from "../../../cli/test/files/procs.js";
+import { launchBrowser } from "../helpers/browser.js";
 import {
   downloadCard,
   field,
@@ -101,7 +101,8 @@ async function corrupt(
   const file = await makeFile(dir, "c.bin", 12 * MiB);
   const root = toHex((await manifestFromFile(file)).root);
   const link = `${webUrl}#/files/${root}?meeting=${meeting}`;
-  const liar: Proc = rogue(["corrupt-seeder", signalingUrl, meeting, file]);
+  // Signed offers and answers: the web app's session accepts no other.
+  const liar: Proc = rogue(["corrupt-seeder", signalingUrl, meeting, file], { ROGUE_SIGNING: "1" });
   try {
     const liarId = String(
       (await liar.waitFor((e) => e.event === "ready", "the corrupting seeder", 60_000)).peerId,
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "sb-web-files-"));
   const browsers: Browser[] = [];
   try {
-    for (let i = 0; i < 3; i++) browsers.push(await chromium.launch(chromiumLaunchOptions()));
+    for (let i = 0; i < 3; i++) browsers.push(await launchBrowser({ fakeDevices: false }));
     const result =
       MODE === "corrupt"
         ? await corrupt(browsers, platform.webUrl, platform.signalingUrl, dir)
