@@ -14,7 +14,7 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { toHex } from "@switchboard/files";
 import { manifestFromFile } from "@switchboard/files/node";
 import { startLocalPlatform } from "../../../../test/deploy/lib/local-platform.js";
@@ -41,6 +41,34 @@ async function makeFile(dir: string, name: string, size: number): Promise<string
   for (let at = 0; at < size; at += MiB) await fh.write(randomBytes(Math.min(MiB, size - at)));
   await fh.close();
   return path;
+}
+
+/** Clicks a card's Copy button and reads the clipboard back. */
+async function copyLink(page: Page, root: string): Promise<string> {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page
+    .locator(`article[data-root="${root}"]`)
+    .getByRole("button", { name: /^Copy the share link/ })
+    .click();
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Drops a small file made in the page on the drop zone; resolves with the name on the card it gets. */
+async function dropFile(page: Page, name: string, text: string): Promise<string> {
+  const transfer = await page.evaluateHandle(
+    ({ n, t }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], n, { type: "text/plain" }));
+      return dt;
+    },
+    { n: name, t: text },
+  );
+  await page
+    .getByRole("region", { name: "Pick or drop files to share" })
+    .dispatchEvent("drop", { dataTransfer: transfer });
+  const card = page.locator('article[data-role="sharing"]').filter({ hasText: name });
+  await card.waitFor({ timeout: 30_000 });
+  return ((await card.locator("h3").textContent()) ?? "").trim();
 }
 
 const rootOf = (link: string): string => /#\/files\/([0-9a-f]{64})/.exec(link)?.[1] ?? "";
@@ -77,7 +105,11 @@ async function twoSeeders(browsers: Browser[], webUrl: string, dir: string): Pro
   await waitComplete(c, root, 90_000);
   const sources = await sourcesOf(c, root);
   const saved = await saveAndHash(c, root);
+  const copied = await copyLink(a, root);
+  const dropped = await dropFile(a, "dropped.txt", "dropped on the page");
   return {
+    copied,
+    dropped,
     linkA,
     linkB,
     origin: new URL(webUrl).origin,

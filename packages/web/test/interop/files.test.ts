@@ -1,9 +1,10 @@
 /**
  * Interop: the Files view in Debian's Chromium against the real services (the local platform serving the built web
  * app), in a network namespace with only `lo` (needs root). Three browsers: one downloads a 50 MB file from the
- * other two at once, the page shows both sources and completes, and the file it saves is byte-equal; a corrupting
- * seeder is shown as detected and dropped, and the file still completes. The runner (files-run.ts) drives the pages
- * and prints what they showed; the assertions are here.
+ * other two at once, the page shows both sources and completes, and the file it saves is byte-equal (the copy
+ * button and a dropped file are checked on the way); a corrupting seeder is shown as detected and dropped, and the
+ * file still completes. The runner (files-run.ts) drives the pages and prints what they showed; the assertions are
+ * here.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -47,6 +48,8 @@ describe("Files view in Chromium", () => {
       assert.equal(saved.sha256, r.original, "the saved file is byte-equal");
       assert.match(r.verification as string, /^verified: all 800 pieces match their SHA-256$/);
       assert.equal(r.amount, "50.0 MiB of 50.0 MiB (100 %)");
+      assert.equal(r.copied, r.linkA, "Copy puts the share link on the clipboard");
+      assert.equal(r.dropped, "dropped.txt", "a dropped file is shared too");
       const screenshot = r.screenshot as string;
       assert.ok(
         screenshot && existsSync(screenshot) && statSync(screenshot).size > 10_000,
