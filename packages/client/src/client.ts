@@ -395,7 +395,7 @@ export class SwitchboardClient {
         this.#syncChat();
         this.#syncPeers();
         this.#syncSession();
-        this.#events.emit("joined", { roomId: m.roomId, self: m.self, peers: m.peers });
+        this.#events.emit("joined", { roomId: m.roomId, self: m.self, peers: m.peers, settings: m.settings });
         for (const p of m.peers) this.#events.emit("peerDiscovered", { ...p, roomId: m.roomId });
         if (this.#opts.autoConnect === false) return;
         // After a rejoin, connected peers not listed yet may be the listed ones under new ids: give their

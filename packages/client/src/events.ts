@@ -28,7 +28,7 @@ export interface ChatItem {
 /** Every event the client emits, with its payload. */
 export interface ClientEventMap {
   signalingState: { state: SignalingState };
-  joined: { roomId: string; self: PeerInfo; peers: readonly PeerInfo[] };
+  joined: { roomId: string; self: PeerInfo; peers: readonly PeerInfo[]; settings: MeetingSettings };
   peerDiscovered: PeerInfo & { roomId: string };
   peerUpdated: PeerInfo & { roomId: string };
   peerLeft: { peerId: string; roomId: string; reason: string };

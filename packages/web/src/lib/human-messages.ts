@@ -58,6 +58,19 @@ const SENTENCES: Partial<Record<FailureCode, string>> = {
   not_in_room: "You are not in this meeting any more.",
   unavailable: "The server is temporarily unavailable. Try again in a moment.",
   message_too_large: "That message is too long.",
+  payload_too_large: "That message is too long for the server.",
+  invalid_message:
+    "The server did not understand this app's request. Reload the page to get the current version.",
+  unsupported_version: "This app is out of date for the server. Reload the page.",
+  hello_required: "The connection to the server was not set up properly. Reload the page.",
+  already_joined: "You are already in this meeting (maybe in another tab).",
+  too_many_rooms: "You are in too many meetings at once. Leave one first.",
+  unknown_peer: "That participant has left the meeting.",
+  internal_error: "The server ran into a problem. Try again in a moment.",
+  not_connected: "Not connected to that participant yet.",
+  channel_closed: "The connection to that participant closed.",
+  bad_frame: "A participant sent something this app could not read; the connection to them was closed.",
+  invalid_argument: "That did not work here (this browser may lack the feature).",
 };
 
 /** The human sentence for a failure code; unknown codes get a readable fallback, never a raw code alone. */
@@ -80,20 +93,4 @@ export function mediaFailure(name: string | undefined): FailureCode {
     default:
       return "no_device";
   }
-}
-
-/** Whether a failure ends the attempt to be in the meeting (as opposed to a passing problem). */
-export function isFatal(code: string): boolean {
-  return [
-    "room_not_found",
-    "room_full",
-    "room_locked",
-    "meeting_ended",
-    "lobby_denied",
-    "kicked",
-    "room_ended",
-    "unauthorized",
-    "turn_unavailable",
-    "signaling_unreachable",
-  ].includes(code);
 }

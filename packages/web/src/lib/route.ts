@@ -48,7 +48,7 @@ export function navigate(route: Route): void {
 }
 
 /** The current route, updated on every hashchange. */
-export const route: Readable<Route> = readable(parseRoute(location.hash), (set) => {
+export const route: Readable<Route> = readable(parseRoute(globalThis.location?.hash ?? ""), (set) => {
   const update = (): void => set(parseRoute(location.hash));
   addEventListener("hashchange", update);
   return () => removeEventListener("hashchange", update);

@@ -220,6 +220,7 @@ function wire(s: Session): (() => void)[] {
   const nameOf = (peerId: string | undefined): string | undefined =>
     peerId ? get(c.stores.peers).find((p) => p.peerId === peerId)?.name : undefined;
   let wasOpen = false;
+  let entered = false; // joined or in the lobby: from then on a closed signaling connection is an outage
   return [
     c.on("signalingState", ({ state }) => {
       if (state === "open") {
@@ -227,13 +228,18 @@ function wire(s: Session): (() => void)[] {
         wasOpen = true;
       } else if (wasOpen && state !== "closed")
         notify("signaling_lost", { key: "signaling", kind: "warning" });
+      // The SDK gave up reconnecting: the meeting cannot go on from this page.
+      else if (entered) notify("signaling_unreachable", { key: "signaling" });
     }),
-    c.on("joined", ({ self }) => {
+    c.on("joined", ({ self, settings }) => {
+      entered = true;
       roleStore.set(self.role);
+      settingsStore.set(settings);
       phaseStore.set("joined");
       dismiss("meeting");
     }),
     c.on("lobbyWaiting", () => {
+      entered = true;
       phaseStore.set("lobby");
       notify("lobby_waiting", { key: "meeting", kind: "info" });
     }),
@@ -280,11 +286,16 @@ function hasTurn(c: SwitchboardClient): boolean {
 
 /** Host controls on the current meeting (each resolves on the server's ack; failures go to the banner). */
 export const hostActions = {
-  admit: (peerId: string) => hostCall((c, room) => c.host.admit(room, peerId)).then(() => unlobby(peerId)),
-  deny: (peerId: string) => hostCall((c, room) => c.host.deny(room, peerId)).then(() => unlobby(peerId)),
+  admit: (peerId: string) =>
+    hostCall((c, room) => c.host.admit(room, peerId)).then((ok) => ok && unlobby(peerId)),
+  deny: (peerId: string) =>
+    hostCall((c, room) => c.host.deny(room, peerId)).then((ok) => ok && unlobby(peerId)),
   kick: (peerId: string) => hostCall((c, room) => c.host.kick(room, peerId)),
   requestMute: (peerId: string) => hostCall((c, room) => c.host.requestMute(room, peerId, "audio")),
-  lock: (locked: boolean) => hostCall((c, room) => c.host.lock(room, locked)),
+  lock: (locked: boolean) =>
+    hostCall((c, room) => c.host.lock(room, locked)).then(
+      (ok) => ok && settingsStore.update((s) => (s ? { ...s, locked } : s)),
+    ),
   end: () => hostCall((c, room) => c.host.end(room)),
 };
 
@@ -292,12 +303,15 @@ function unlobby(peerId: string): void {
   lobbyStore.update((l) => l.filter((p) => p.peerId !== peerId));
 }
 
-async function hostCall(fn: (c: SwitchboardClient, room: string) => Promise<void>): Promise<void> {
+/** Runs a host control; resolves whether the server acknowledged it (a refusal goes to the banner). */
+async function hostCall(fn: (c: SwitchboardClient, room: string) => Promise<void>): Promise<boolean> {
   const s = get(currentStore);
-  if (!s) return;
+  if (!s) return false;
   try {
     await fn(s.client, s.code);
+    return true;
   } catch (err) {
     report(err);
+    return false;
   }
 }

@@ -49,6 +49,10 @@ export interface WebPlatform {
   readonly turn: TurnServer | undefined;
   /** Stops signaling and starts a fresh instance on the same port (in-memory state is lost; Redis keeps meetings). */
   restartSignaling(opts?: { downMs?: number }): Promise<void>;
+  /** Stops signaling (the app's origin stays up and answers `/ws` with a failed upgrade). */
+  stopSignaling(): Promise<void>;
+  /** Starts signaling again after {@link WebPlatform.stopSignaling}. */
+  startSignaling(): Promise<void>;
   /** Creates a meeting through the REST API, as the Start view does. */
   createMeeting(settings?: Record<string, unknown>): Promise<{ roomId: string; hostKey: string }>;
   close(): Promise<void>;
@@ -101,8 +105,18 @@ export async function startWebPlatform(opts: WebPlatformOptions = {}): Promise<W
       }),
       logger: quiet(),
     });
-  let signaling = makeSignaling();
+  let signaling: SignalingServer | undefined = makeSignaling();
   await signaling.listen();
+  const stopSignaling = async (): Promise<void> => {
+    web.dropUpgrades();
+    await signaling?.close();
+    signaling = undefined;
+  };
+  const startSignaling = async (): Promise<void> => {
+    if (signaling) return;
+    signaling = makeSignaling();
+    await signaling.listen();
+  };
   const web = await serveApp(signalingPort);
   const origin = `http://127.0.0.1:${(web.server.address() as AddressInfo).port}`;
   return {
@@ -110,12 +124,12 @@ export async function startWebPlatform(opts: WebPlatformOptions = {}): Promise<W
     signalingPort,
     turn,
     async restartSignaling({ downMs = 0 } = {}) {
-      web.dropUpgrades();
-      await signaling.close();
+      await stopSignaling();
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      signaling = makeSignaling();
-      await signaling.listen();
+      await startSignaling();
     },
+    stopSignaling,
+    startSignaling,
     async createMeeting(settings = {}) {
       const res = await fetch(`${origin}/api/meetings`, {
         method: "POST",
@@ -128,7 +142,7 @@ export async function startWebPlatform(opts: WebPlatformOptions = {}): Promise<W
     },
     async close() {
       await web.close();
-      await signaling.close();
+      await signaling?.close();
       await turn?.close();
       await redis?.dispose();
     },
