@@ -29,6 +29,7 @@ import {
   shareFile,
   sourcesOf,
   waitComplete,
+  type SourceSeen,
 } from "./files-pages.js";
 
 const MODE = process.env.FILES_MODE ?? "two-seeders";
@@ -130,7 +131,7 @@ async function corrupt(
   dir: string,
 ): Promise<object> {
   const meeting = `files-liar-${process.pid}`;
-  const file = await makeFile(dir, "c.bin", 12 * MiB);
+  const file = await makeFile(dir, "c.bin", 6 * MiB);
   const root = toHex((await manifestFromFile(file)).root);
   const link = `${webUrl}#/files/${root}?meeting=${meeting}`;
   // Signed offers and answers: the web app's session accepts no other.
@@ -141,19 +142,37 @@ async function corrupt(
     );
     // The link is opened before any honest peer has the file: only the liar serves it, until it is dropped.
     const c = await openFiles(browsers[2], link, "Cy");
-    await c.waitForFunction(
-      (id) => document.querySelector(`tr[data-peer="${id}"]`)?.getAttribute("data-banned") === "true",
-      liarId,
-      { timeout: 60_000, polling: 100 },
-    );
-    const whileStuck = {
-      bad: await field(c, root, "bad"),
-      verification: await field(c, root, "verification"),
-      sources: await sourcesOf(c, root),
-    };
-    const a = await openFiles(browsers[0], `${webUrl}#/files?meeting=${meeting}`, "Ada");
-    await shareFile(a, file);
-    await waitComplete(c, root, 90_000);
+    const pages = [c];
+    let whileStuck: { bad: string; verification: string; sources: SourceSeen[] };
+    try {
+      await c.waitForFunction(
+        (id) => document.querySelector(`tr[data-peer="${id}"]`)?.getAttribute("data-banned") === "true",
+        liarId,
+        { timeout: 75_000, polling: 100 },
+      );
+      whileStuck = {
+        bad: await field(c, root, "bad"),
+        verification: await field(c, root, "verification"),
+        sources: await sourcesOf(c, root),
+      };
+      const a = await openFiles(browsers[0], `${webUrl}#/files?meeting=${meeting}`, "Ada");
+      pages.push(a);
+      await shareFile(a, file);
+      await waitComplete(c, root, 60_000);
+    } catch (e) {
+      // What the pages showed, for the failure report.
+      for (const p of pages)
+        process.stderr.write(
+          `--- page:\n${await p
+            .locator("main")
+            .innerText({ timeout: 2000 })
+            .catch(() => "?")}\n`,
+        );
+      process.stderr.write(
+        `--- liar: ${JSON.stringify(liar.events.slice(-10))}\n${liar.stderr().slice(-2000)}\n`,
+      );
+      throw e;
+    }
     return {
       liarId,
       whileStuck,
