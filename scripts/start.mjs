@@ -14,6 +14,8 @@
 // Each service's own variables pass through (see its README) and win over these defaults. Ports and addresses:
 //   STUN_PORT (3478)  STUN_ADMIN_PORT (9478)  TURN_PORT (3479)  TURN_ADMIN_PORT (9479)
 //   SIGNALING_PORT (8080)  TRACKER_PORT (8000)  TRACKER_UDP_PORT (= TRACKER_PORT)
+//   WEB_PORT (8088): the web app (packages/web/dist) with /ws, /api/ and /health passed to signaling (one origin,
+//   as nginx does in the compose stack); served by this process (scripts/web-server.mjs) once the app is built
 //   PUBLIC_HOST (127.0.0.1): the address browsers use to reach the services, in the ICE servers signaling hands out
 //   BIND_HOST: where services listen (127.0.0.1; 0.0.0.0 when PUBLIC_HOST is set)
 //   SWITCHBOARD_SERVICES: comma-separated subset to run (default: every built service); `--only NAME` (what
@@ -27,6 +29,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";
 import { fileURLToPath } from "node:url";
+import { startWebServer } from "./web-server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
@@ -94,6 +97,7 @@ const ports = {
   turnAdmin: num("TURN_ADMIN_PORT", 9479),
   signaling: num("SIGNALING_PORT", 8080),
   tracker: num("TRACKER_PORT", 8000),
+  web: num("WEB_PORT", 8088),
 };
 ports.trackerUdp = num("TRACKER_UDP_PORT", ports.tracker);
 
@@ -164,6 +168,9 @@ for (const name of wanted ?? []) {
   }
 }
 const chosen = all.filter((s) => !wanted || wanted.has(s.name));
+const webRoot = `${root}packages/web/dist`;
+const webBuilt = existsSync(`${webRoot}/index.html`);
+const webUrl = `http://${reach}:${ports.web}/`;
 const notBuilt = chosen.filter((s) => !existsSync(`${root}${s.main}`));
 const services = chosen.filter((s) => existsSync(`${root}${s.main}`));
 if (services.length === 0) {
@@ -202,17 +209,35 @@ console.log(
   "Switchboard is starting:\n" +
     services.map((s) => "  " + s.info).join("\n") +
     (notBuilt.length ? `\n  (not built, not started: ${notBuilt.map((s) => s.name).join(", ")})` : "") +
-    "\n  WEB APP    not part of this build yet (nginx/html is the placeholder the compose stack serves)" +
+    (webBuilt
+      ? `\n  WEB APP    ${webUrl}   (open it in a browser; /ws and /api/ reach signaling on the same origin)`
+      : "\n  WEB APP    not built (npm run build -w @switchboard/web), not served") +
     `\n  TURN secret: ${generatedSecret ? "generated for this run" : "from TURN_SECRET"}, shared by TURN and signaling` +
     `\n  Local run: ${shared.SIGNALING_AUTO_CREATE_ROOMS === "true" ? "any meeting code is joinable" : "meetings are created over the API"}, TURN relays to ${shared.TURN_ALLOWED_PEER_IPS}` +
     `\n  Two peers: run \`npx switchboard peer --meeting demo\` in two terminals` +
     "\nCtrl-C stops everything.\n",
 );
 
+// The web app, in this process: listening before the ready line; a port already taken stops everything.
+const web = webBuilt
+  ? startWebServer({
+      root: webRoot,
+      host: bind,
+      port: ports.web,
+      signaling: { host: local, port: ports.signaling },
+      headersFile: `${root}nginx/switchboard/security-headers.conf`,
+    }).catch((e) => {
+      console.error(`web app: cannot listen on ${bind}:${ports.web}: ${e.message}`);
+      stopAll(1);
+      return null;
+    })
+  : Promise.resolve(null);
+
 // Ready line once every /health answers 200 (a service that never gets there is reported, not killed).
 const readyDeadline = Date.now() + 60_000;
 const pending = new Set(services.map((s) => s.name));
 async function pollReady() {
+  const webServer = await web;
   while (pending.size > 0 && !stopping && Date.now() < readyDeadline) {
     for (const s of services) {
       if (!pending.has(s.name)) continue;
@@ -228,7 +253,10 @@ async function pollReady() {
   }
   if (stopping) return;
   if (pending.size === 0)
-    console.log(`Switchboard is ready: ${services.map((s) => s.name).join(", ")} healthy.`);
+    console.log(
+      `Switchboard is ready: ${services.map((s) => s.name).join(", ")} healthy.` +
+        (webServer ? ` Web app: ${webUrl}` : ""),
+    );
   else console.error(`not healthy after 60 s: ${[...pending].join(", ")}`);
 }
 void pollReady();

@@ -205,6 +205,21 @@ describe("compose files", () => {
       assert.ok(ignore.split("\n").includes(p), p);
   });
 
+  it("nginx: an image with the web app's build as its web root, no placeholder page mounted over it", () => {
+    const nginx = service(dev, "nginx");
+    assert.deepEqual(mapOf(nginx.build), { context: ".", dockerfile: "nginx/Dockerfile" });
+    const webRoot = scalar(envOf(dev, "nginx").SB_WEB_ROOT);
+    const text = readFileSync(join(repoRoot, "nginx/Dockerfile"), "utf8");
+    assert.match(text, /turbo@[0-9.]+ prune @switchboard\/web --docker/);
+    assert.match(text, /turbo run build --filter=@switchboard\/web\.\.\./);
+    assert.match(text, /^FROM \$\{NGINX_IMAGE\} AS runtime$/m);
+    assert.match(text, new RegExp(`^COPY --from=build /app/packages/web/dist/ ${webRoot}/$`, "m"));
+    for (const doc of [dev, merged]) {
+      const mounts = stringsOf(service(doc, "nginx").volumes).map((v) => v.split(":")[1] ?? "");
+      assert.ok(!mounts.includes(webRoot), `nothing is mounted over ${webRoot}: ${mounts.join(" ")}`);
+    }
+  });
+
   it("docker compose config accepts both files", (t) => {
     const version = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
     if (version.status !== 0) {

@@ -7,7 +7,14 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localVars, NGINX_BIN, nginxTest, renderTemplate, writeNginxTree } from "./lib/nginx-config.js";
+import {
+  localVars,
+  NGINX_BIN,
+  nginxTest,
+  renderTemplate,
+  WEB_ROOT,
+  writeNginxTree,
+} from "./lib/nginx-config.js";
 import { freePort } from "@switchboard/test-support";
 import { startProc, stopProc, waitForHttp } from "./lib/processes.js";
 import { repoRoot } from "./lib/paths.js";
@@ -117,6 +124,44 @@ describe("nginx configuration", () => {
       assert.match(res.headers["content-security-policy"] ?? "", /frame-ancestors 'none'/);
       const metrics = await httpsGet(httpsPort, "/metrics");
       assert.doesNotMatch(metrics.body, /process_cpu/, "services' metrics are not exposed through nginx");
+    } finally {
+      await stopProc(nginx);
+    }
+  });
+
+  it("development server running: serves the web app's build (index, hashed assets, caching, CSP it runs under)", async () => {
+    assert.ok(existsSync(join(WEB_ROOT, "index.html")), "the web app is built (npm run build)");
+    const httpPort = await freePort();
+    const tree = writeNginxTree(join(dir, "dev-live"), {
+      templateDirs: ["nginx/templates"],
+      vars: localVars({ ...upstreams, httpPort }),
+    });
+    const nginx = startProc("nginx", NGINX_BIN, ["-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog]);
+    try {
+      const base = `http://127.0.0.1:${httpPort}`;
+      const index = await waitForHttp(`${base}/`, { proc: nginx });
+      const html = await index.text();
+      assert.equal(html, readFileSync(join(WEB_ROOT, "index.html"), "utf8"), "/ is the build's index.html");
+      assert.equal(index.headers.get("cache-control"), "no-cache", "index.html is revalidated");
+      const scripts = [...html.matchAll(/<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/g)];
+      assert.equal(scripts.length, 1, html);
+      const js = await fetch(`${base}${scripts[0]?.[1] ?? ""}`);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get("content-type") ?? "", /javascript/);
+      assert.match(js.headers.get("cache-control") ?? "", /public/);
+      assert.equal(js.headers.get("content-encoding"), "gzip", "sent compressed to browsers that accept it");
+      const code = await js.text();
+      assert.ok(code.length > 10_000, "the app bundle");
+      // The CSP allows no eval: neither the app nor the SDK (schemas are checked without compiled validators)
+      // may need one.
+      const csp = index.headers.get("content-security-policy") ?? "";
+      assert.doesNotMatch(csp, /unsafe-eval/);
+      assert.doesNotMatch(code, /new Function\(|\beval\(/);
+      assert.match(csp, /connect-src 'self' wss: ws:/, "signaling WebSocket on the same origin");
+      assert.match(csp, /img-src[^;]*blob:/, "saved files and previews as blob: URLs");
+      const route = await fetch(`${base}/files/some/path`);
+      assert.equal(route.status, 200, "unknown paths fall back to the app");
+      assert.equal(await route.text(), html);
     } finally {
       await stopProc(nginx);
     }

@@ -3,7 +3,7 @@
 // hands out allocates on TURN), and Ctrl-C (SIGINT) stops every process.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./lib/paths.js";
 import { freePort } from "@switchboard/test-support";
@@ -28,6 +28,7 @@ describe("npm start (scripts/start.mjs)", () => {
     ports.TURN_ADMIN_PORT = await freePort();
     ports.SIGNALING_PORT = await freePort();
     ports.TRACKER_PORT = await freePort({ protocol: "both" });
+    ports.WEB_PORT = await freePort();
     Object.assign(health, {
       stun: `http://127.0.0.1:${ports.STUN_ADMIN_PORT}/health`,
       turn: `http://127.0.0.1:${ports.TURN_ADMIN_PORT}/health`,
@@ -62,6 +63,38 @@ describe("npm start (scripts/start.mjs)", () => {
     assert.match(out, new RegExp(`ws://127\\.0\\.0\\.1:${ports.SIGNALING_PORT}/ws`));
     assert.match(out, new RegExp(`http://127\\.0\\.0\\.1:${ports.TRACKER_PORT}/announce`));
     assert.match(out, /TURN secret: generated for this run/);
+  });
+
+  it("serves the web app's build and prints its address; /ws and /api/ reach signaling on the same origin", async () => {
+    const web = `http://127.0.0.1:${ports.WEB_PORT}`;
+    const out = (runner as Proc).output();
+    assert.match(out, new RegExp(`WEB APP {4}${web}/`));
+    assert.match(out, new RegExp(`Switchboard is ready: .* Web app: ${web}/`));
+    const index = await fetch(`${web}/`);
+    assert.equal(index.status, 200);
+    const html = await index.text();
+    assert.equal(html, readFileSync(join(repoRoot, "packages/web/dist/index.html"), "utf8"));
+    assert.match(
+      index.headers.get("content-security-policy") ?? "",
+      /frame-ancestors 'none'/,
+      "nginx's headers",
+    );
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, html);
+    const js = await fetch(`${web}${script}`);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get("content-type") ?? "", /^text\/javascript/);
+    assert.ok((await js.text()).length > 10_000, "the app bundle");
+    assert.equal((await fetch(`${web}/..%2f..%2fpackage.json`)).status, 404, "nothing outside dist/");
+    const api = await fetch(`${web}/api/meetings/no-such-meeting`);
+    assert.equal(api.status, 404, "the meetings API answers through the web origin");
+    assert.match(await api.text(), /room_not_found|not_found/);
+    const client = await SignalingClient.connect(`ws://127.0.0.1:${ports.WEB_PORT}/ws`);
+    try {
+      assert.equal((await client.hello()).type, "welcome", "signaling over the web origin's /ws");
+    } finally {
+      client.close();
+    }
   });
 
   it("signaling hands out TURN credentials that the TURN service accepts (one generated secret)", async () => {

@@ -9,6 +9,8 @@ export interface LocalPlatform {
   readonly runner: Proc;
   readonly ports: Readonly<Record<PortVar, number>>;
   readonly signalingUrl: string;
+  /** The web app (packages/web/dist) with /ws and /api/ of signaling on the same origin. */
+  readonly webUrl: string;
   stop(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export const PORT_VARS = [
   "TURN_ADMIN_PORT",
   "SIGNALING_PORT",
   "TRACKER_PORT",
+  "WEB_PORT",
 ] as const;
 export type PortVar = (typeof PORT_VARS)[number];
 
@@ -68,6 +71,7 @@ export async function startLocalPlatform(extra: Record<string, string> = {}): Pr
     runner,
     ports,
     signalingUrl: `ws://127.0.0.1:${ports.SIGNALING_PORT}/ws`,
+    webUrl: `http://127.0.0.1:${ports.WEB_PORT}/`,
     stop: () => stopProc(runner, 15_000),
   };
 }

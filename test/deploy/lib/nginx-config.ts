@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { repoRoot } from "./paths.js";
 
 export const NGINX_BIN = "/usr/sbin/nginx";
+/** The web app's production build: what the nginx image (nginx/Dockerfile) serves as its web root. */
+export const WEB_ROOT = join(repoRoot, "packages", "web", "dist");
 
 /** Substitutes `${SB_NAME}` placeholders; a placeholder without a value is an error (envsubst would leave it empty). */
 export function renderTemplate(text: string, vars: Readonly<Record<string, string>>): string {
@@ -106,7 +108,7 @@ export function localVars(opts: {
     SB_HTTP_PORT: `127.0.0.1:${opts.httpPort}`,
     SB_HTTP_MODE: opts.tls ? "redirect-to-https" : "server",
     SB_SERVER_NAME: "_",
-    SB_WEB_ROOT: join(repoRoot, "nginx", "html"),
+    SB_WEB_ROOT: WEB_ROOT,
     SB_SIGNALING_SERVERS: servers(opts.signaling),
     SB_TRACKER_SERVERS: servers(opts.tracker),
     SB_STUN_ADMIN: opts.stunAdmin,

@@ -86,10 +86,10 @@ export function switchboard(args: readonly string[]): Proc {
   );
 }
 
-export function rogue(args: readonly string[]): Proc {
+export function rogue(args: readonly string[], env: Readonly<Record<string, string>> = {}): Proc {
   return track(
     spawn(process.execPath, ["--conditions=source", "--import", "tsx", ROGUE, ...args], {
-      env: cleanEnv(),
+      env: { ...cleanEnv(), ...env },
       stdio: ["pipe", "pipe", "pipe"],
     }),
   );

@@ -4,7 +4,7 @@
 //   rogue-peer.ts malformed <signalingUrl> <meeting> <rootHex>     opens files channels to every peer and sends
 //                                                                  malformed frames, a request beyond the file and
 //                                                                  10 000 requests at once
-// Each prints JSON lines ({"event": …}) on stdout.
+// Each prints JSON lines ({"event": …}) on stdout. ROGUE_SIGNING=1 signs its offers and answers.
 import { SwitchboardClient, nodeRtc, type PeerChannel } from "@switchboard/client/node";
 import {
   FILES_CHANNEL_LABEL,
@@ -25,7 +25,14 @@ const say = (event: string, fields: Record<string, unknown> = {}): void => {
   process.stdout.write(JSON.stringify({ event, ...fields }) + "\n");
 };
 
-const client = new SwitchboardClient({ signalingUrl, meetingCode, name: `rogue-${mode}`, rtc: nodeRtc() });
+// ROGUE_SIGNING=1: signed offers/answers, for peers that insist on them (the web app's session does).
+const client = new SwitchboardClient({
+  signalingUrl,
+  meetingCode,
+  name: `rogue-${mode}`,
+  rtc: nodeRtc(),
+  signing: { enabled: process.env.ROGUE_SIGNING === "1" },
+});
 process.on("SIGTERM", () => void client.disconnect().finally(() => process.exit(0)));
 
 class Corrupting implements PieceStore {
