@@ -146,6 +146,10 @@ export class RedisStore implements SignalingStore {
     this.#sub.disconnect();
   }
 
+  now(): number {
+    return Date.now() + this.#clockOffset;
+  }
+
   isUp(): boolean {
     return this.#up;
   }
