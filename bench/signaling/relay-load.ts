@@ -33,8 +33,11 @@ export interface Endpoint {
 const CANDIDATE = (stamp: string) =>
   `{"candidate":"candidate:842163049 1 udp 1677729535 127.0.0.1 ${stamp} typ srflx","sdpMid":"0","sdpMLineIndex":0}`;
 
-/** Our protocol: hello → welcome, join the pair's room, then `signal` candidates. */
-export function switchboardEndpoint(ports: readonly number[]): Endpoint {
+/**
+ * Our protocol: hello → welcome, join the pair's room, then `signal` candidates; with `ids`, each carries a
+ * request id (the stamp), so the server acknowledges it to the sender.
+ */
+export function switchboardEndpoint(ports: readonly number[], ids = false): Endpoint {
   return {
     async open(index, room) {
       const ws = await RawWs.connect(ports[index % ports.length], "/ws");
@@ -48,7 +51,7 @@ export function switchboardEndpoint(ports: readonly number[]): Endpoint {
         ws,
         id,
         frame: (to, stamp) =>
-          `{"v":1,"type":"signal","roomId":"${room}","to":"${to}","data":{"kind":"candidate","candidate":${CANDIDATE(stamp)}}}`,
+          `{"v":1,${ids ? `"id":"${stamp}",` : ""}"type":"signal","roomId":"${room}","to":"${to}","data":{"kind":"candidate","candidate":${CANDIDATE(stamp)}}}`,
       };
     },
   };

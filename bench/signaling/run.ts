@@ -6,6 +6,7 @@
 //            --profile DIR (our instances run with --cpu-prof, profiles written to DIR when they stop)
 //            --main FILE (the service entry to run instead of services/signaling/dist/main.js: compare builds)
 //            --baseline FILE (another build's entry: each round also runs the two-instance relay on it; ratio)
+//            --ids (our relays carry a request id, so each is acknowledged: across instances, after a receipt)
 import { fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,6 +39,7 @@ const only = new Set((strArg("only") ?? "one,redis,peerjs").split(","));
 const PROFILE_DIR = strArg("profile");
 const MAIN = strArg("main");
 const BASELINE = strArg("baseline");
+const IDS = args.includes("--ids");
 const RUN: SignalingRun = {
   nodeArgs: PROFILE_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`],
   ...(MAIN === undefined ? {} : { main: MAIN }),
@@ -50,6 +52,7 @@ const results: Record<string, unknown> = {
   window: WINDOW,
   seconds: SECONDS,
   rounds: ROUNDS,
+  ids: IDS,
 };
 
 /** The round with the median throughput (rounds alternate between servers, so load drift hits both). */
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
     if (only.has("one")) {
       const s = await startSignaling({}, RUN);
       try {
-        const r = await runRelay(switchboardEndpoint([s.port]), relayOpts(s));
+        const r = await runRelay(switchboardEndpoint([s.port], IDS), relayOpts(s));
         ones.push(r);
         console.log(`round ${round + 1} relay, one instance: ${fmt(r)}`);
       } finally {
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
       const a = await startSignaling(env, run);
       const b = await startSignaling(env, run);
       try {
-        return await runRelay(switchboardEndpoint([a.port, b.port]), relayOpts(a, b));
+        return await runRelay(switchboardEndpoint([a.port, b.port], IDS), relayOpts(a, b));
       } finally {
         await a.stop();
         await b.stop();

@@ -6,6 +6,7 @@ import { SerializedFrame, frameText, type Outbound } from "../state/outbound.js"
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
 import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
+import { DELIVER_WITHIN_MS, PendingReceipts } from "./receipts.js";
 
 export interface BroadcastOptions {
   readonly msg?: ServerMessage;
@@ -27,9 +28,11 @@ export interface RouterOptions {
   logger: Logger;
 }
 
+const unreachable = () =>
+  new SignalingError("unavailable", "the peer's instance is not reachable; not delivered");
+
 function peerReached(receivers: number): void {
-  if (receivers === 0)
-    throw new SignalingError("unavailable", "the peer's instance is not reachable; not delivered");
+  if (receivers === 0) throw unreachable();
 }
 
 /**
@@ -40,6 +43,9 @@ export class Router {
   readonly #o: RouterOptions;
   readonly #busOut: Counter.Internal;
   readonly #busIn: Counter.Internal;
+  readonly #pending = new PendingReceipts();
+  /** Receipts to send, per sending instance, gathered during this event-loop turn. */
+  readonly #receipts = new Map<string, { delivered: string[]; gone: string[] }>();
   constructor(opts: RouterOptions) {
     this.#o = opts;
     this.#busOut = opts.metrics.busMessages.labels({ direction: "out" });
@@ -62,27 +68,43 @@ export class Router {
     return this.toMember(member, msg);
   }
 
-  /** `toPeer` for a member already looked up. */
-  toMember(member: Member, msg: Outbound): Promise<void> | undefined {
+  /**
+   * `toPeer` for a member already looked up. With `receipt`, a message to another instance resolves only once
+   * that instance reports it handed the frame to the peer's connection (`PendingReceipts`): `unknown_peer` if
+   * the peer was no longer there, `unavailable` if no receipt came back in time.
+   */
+  toMember(member: Member, msg: Outbound, receipt = false): Promise<void> | undefined {
     if (member.instanceId === this.#o.instanceId) {
       this.deliverLocal(member.peerId, msg);
       return undefined;
     }
     this.#busOut.inc();
-    return this.#o.store
-      .publish(member.instanceId, {
-        kind: "peer",
-        to: member.peerId,
-        roomId: member.roomId,
-        type: msg.type,
-        frame: frameText(msg),
-      })
-      .then(peerReached);
+    const bus = {
+      kind: "peer",
+      to: member.peerId,
+      roomId: member.roomId,
+      type: msg.type,
+      frame: frameText(msg),
+    } as const;
+    if (!receipt) return this.#o.store.publish(member.instanceId, bus).then(peerReached);
+    const { id, done } = this.#pending.expect(member.roomId);
+    const deliverBy = Math.round(this.#o.store.now() + DELIVER_WITHIN_MS);
+    this.#o.store
+      .publish(member.instanceId, { ...bus, receipt: { replyTo: this.#o.instanceId, id, deliverBy } })
+      .then(
+        (receivers) => {
+          if (receivers === 0) this.#pending.fail(id, unreachable());
+        },
+        (err: unknown) => this.#pending.fail(id, err instanceof SignalingError ? err : unreachable()),
+      );
+    return done;
   }
 
-  /** Hands a message to a local session (buffered while it is cut off). */
-  deliverLocal(sessionId: string, msg: Outbound): void {
-    if (this.#o.sessions.deliver(sessionId, msg)) this.#o.metrics.countSent(msg.type);
+  /** Hands a message to a local session (buffered while it is cut off); false if there is no such session. */
+  deliverLocal(sessionId: string, msg: Outbound): boolean {
+    if (!this.#o.sessions.deliver(sessionId, msg)) return false;
+    this.#o.metrics.countSent(msg.type);
+    return true;
   }
 
   /**
@@ -106,13 +128,47 @@ export class Router {
   onBus(msg: BusMessage): void {
     this.#busIn.inc();
     if (msg.kind === "peer") {
+      const r = msg.receipt;
+      // Past its deadline the sender has given up (or is about to) and answered `unavailable`: not delivered.
+      if (r !== undefined && this.#o.store.now() > r.deliverBy) return;
       // Only to a session still in that room here (it may have left since the sender looked).
-      if (this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId)
+      const delivered =
+        this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId &&
         this.deliverLocal(msg.to, new SerializedFrame(msg.type, msg.frame));
+      if (r !== undefined) this.#receipt(r.replyTo, r.id, delivered);
+      return;
+    }
+    if (msg.kind === "receipts") {
+      for (const id of msg.delivered) this.#pending.settle(id, "delivered");
+      for (const id of msg.gone) this.#pending.settle(id, "gone");
       return;
     }
     if (!this.#o.view.has(msg.roomId) && !msg.upsert) return;
     this.#apply(msg.roomId, msg);
+  }
+
+  /**
+   * Queues a receipt; those of one event-loop turn go out together, one bus message per sending instance, in a
+   * `setImmediate` queued after the one that writes the turn's frames to their sockets (`batchWrites`).
+   */
+  #receipt(replyTo: string, id: string, delivered: boolean): void {
+    let batch = this.#receipts.get(replyTo);
+    if (!batch) {
+      if (this.#receipts.size === 0) setImmediate(() => this.#sendReceipts());
+      this.#receipts.set(replyTo, (batch = { delivered: [], gone: [] }));
+    }
+    (delivered ? batch.delivered : batch.gone).push(id);
+  }
+
+  #sendReceipts(): void {
+    for (const [replyTo, batch] of this.#receipts) {
+      this.#busOut.inc();
+      // A receipt that does not get through makes the sender answer `unavailable` at its deadline.
+      this.#o.store
+        .publish(replyTo, { kind: "receipts", ...batch })
+        .catch((err: unknown) => this.#o.logger.debug({ err }, "receipt not sent"));
+    }
+    this.#receipts.clear();
   }
 
   /** Applies a room event to this instance only (each instance sweeps dead peers itself). */

@@ -40,14 +40,19 @@ export function signalFrame(roomId: string, from: string, dataText: string | Buf
 /**
  * `signal` → relayed to one peer of the same room with a server-stamped `from`; the data is untouched.
  * Synchronous for a peer on this instance, a bus publish otherwise: a request with an `id` is acknowledged once
- * the publish went out; one without does not hold up the connection's next messages (publishes keep their order)
- * and a failed publish is still reported as an `error`.
+ * the peer's instance sent a receipt (it wrote the frame to the peer's connection); one without asks for no
+ * receipt, does not hold up the connection's next messages (publishes keep their order) and a failed publish is
+ * still reported as an `error`.
  */
 export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<undefined> | undefined {
   const started = ctx.metrics.startRelayTimer();
   ctx.rooms.member(ctx.session, req.roomId);
   const target = ctx.rooms.target(req.roomId, req.to);
-  const out = ctx.router.toMember(target, signalFrame(req.roomId, ctx.session.id, req.data));
+  const out = ctx.router.toMember(
+    target,
+    signalFrame(req.roomId, ctx.session.id, req.data),
+    req.id !== undefined,
+  );
   if (out === undefined) {
     ctx.metrics.observeRelay("local", started);
     return undefined;

@@ -42,6 +42,20 @@ describe("bus codec", () => {
     assert.deepEqual(JSON.parse(decoded.frame), signal);
   });
 
+  it("round-trips relays that ask for a receipt, and receipts", () => {
+    const asking: BusMessage = {
+      ...peer,
+      receipt: { replyTo: "a1b2c3d4e5f6", id: "1z", deliverBy: 1_796_000_000_123 },
+    };
+    const receipts: BusMessage = { kind: "receipts", delivered: ["1", "2z"], gone: [] };
+    const batch = [asking, peer, receipts, { kind: "receipts", delivered: [], gone: ["3"] } as const];
+    const raw = encodeBusBatch(batch);
+    assert.deepEqual(decodeBusBatch(raw), batch);
+    const first = decodeBusBatch(raw)[0];
+    assert.ok(first?.kind === "peer");
+    assert.deepEqual(JSON.parse(first.frame), signal);
+  });
+
   it("reads the JSON arrays of earlier instances (rolling upgrade)", () => {
     const legacy = JSON.stringify([{ kind: "peer", to: "Zz9_-", msg: signal }, room]);
     assert.deepEqual(decodeBusBatch(legacy), [peer, room]);
@@ -51,6 +65,9 @@ describe("bus codec", () => {
     for (const raw of [
       "x\tfoo",
       "p\ta\tb",
+      "q\ti\t1\t99\ta\tb",
+      "q\ti\t1\tsoon\ta\tb\tsignal\t{}",
+      "k\t1",
       "r\t{}",
       "r\tnot json",
       "[1]",

@@ -5,6 +5,9 @@ import type { BusMessage } from "./store.js";
  * The text of one bus PUBLISH: the messages for one instance from one event-loop turn, one per line, in order.
  *
  *   p<TAB>to<TAB>roomId<TAB>type<TAB>frame   a peer message; `frame` is the JSON text sent to the client as is
+ *   q<TAB>replyTo<TAB>id<TAB>deliverBy<TAB>to<TAB>roomId<TAB>type<TAB>frame
+ *                                            a peer message that asks for a receipt
+ *   k<TAB>ids<TAB>ids                        receipts: ids delivered, ids whose peer was gone (comma-separated)
  *   r<TAB>json                               a room event (the `BusMessage` as JSON)
  *
  * Neither `JSON.stringify` output nor ids (`[A-Za-z0-9_-]`) nor message types contain a tab or a line break, so
@@ -14,7 +17,13 @@ export function encodeBusBatch(msgs: readonly BusMessage[]): string {
   let out = "";
   for (const m of msgs) {
     if (out !== "") out += "\n";
-    out += m.kind === "peer" ? `p\t${m.to}\t${m.roomId}\t${m.type}\t${m.frame}` : `r\t${JSON.stringify(m)}`;
+    if (m.kind === "receipts") out += `k\t${m.delivered.join(",")}\t${m.gone.join(",")}`;
+    else if (m.kind === "room") out += `r\t${JSON.stringify(m)}`;
+    else if (m.receipt === undefined) out += `p\t${m.to}\t${m.roomId}\t${m.type}\t${m.frame}`;
+    else {
+      const r = m.receipt;
+      out += `q\t${r.replyTo}\t${r.id}\t${r.deliverBy}\t${m.to}\t${m.roomId}\t${m.type}\t${m.frame}`;
+    }
   }
   return out;
 }
@@ -42,14 +51,39 @@ function decodeLine(raw: string, start: number, end: number): BusMessage {
     if (!isRecord(m) || m.kind !== "room" || typeof m.roomId !== "string") throw new Error("bad room event");
     return m as unknown as BusMessage;
   }
+  if (kind === "k\t") {
+    const tab = raw.indexOf("\t", start + 2);
+    if (tab < 0 || tab >= end) throw new Error("truncated receipts");
+    return {
+      kind: "receipts",
+      delivered: ids(raw.slice(start + 2, tab)),
+      gone: ids(raw.slice(tab + 1, end)),
+    };
+  }
+  if (kind === "q\t") {
+    const t1 = raw.indexOf("\t", start + 2);
+    const t2 = t1 < 0 ? -1 : raw.indexOf("\t", t1 + 1);
+    const t3 = t2 < 0 ? -1 : raw.indexOf("\t", t2 + 1);
+    const deliverBy = Number(raw.slice(t2 + 1, t3));
+    if (t3 < 0 || t3 >= end || !Number.isFinite(deliverBy)) throw new Error("truncated peer message");
+    const receipt = { replyTo: raw.slice(start + 2, t1), id: raw.slice(t1 + 1, t2), deliverBy };
+    return { ...peerLine(raw, t3 + 1, end), receipt };
+  }
   if (kind !== "p\t") throw new Error("unknown bus record");
-  const t1 = raw.indexOf("\t", start + 2);
+  return peerLine(raw, start + 2, end);
+}
+
+const ids = (list: string): string[] => (list === "" ? [] : list.split(","));
+
+/** `to<TAB>roomId<TAB>type<TAB>frame` between `start` and `end`. */
+function peerLine(raw: string, start: number, end: number): Extract<BusMessage, { kind: "peer" }> {
+  const t1 = raw.indexOf("\t", start);
   const t2 = t1 < 0 ? -1 : raw.indexOf("\t", t1 + 1);
   const t3 = t2 < 0 ? -1 : raw.indexOf("\t", t2 + 1);
-  if (t3 < 0 || t3 >= end) throw new Error("truncated peer message");
+  if (t1 < 0 || t3 < 0 || t3 >= end) throw new Error("truncated peer message");
   return {
     kind: "peer",
-    to: raw.slice(start + 2, t1),
+    to: raw.slice(start, t1),
     roomId: raw.slice(t1 + 1, t2),
     type: raw.slice(t2 + 1, t3) as ServerMessageType,
     frame: raw.slice(t3 + 1, end),

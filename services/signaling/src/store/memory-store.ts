@@ -33,6 +33,11 @@ export class MemoryStore implements SignalingStore {
     this.#b.buses.delete(this.#instanceId);
     return Promise.resolve();
   }
+
+  now(): number {
+    return Date.now();
+  }
+
   isUp(): boolean {
     return true;
   }

@@ -149,6 +149,10 @@ export class RedisStore implements SignalingStore {
     this.#sub.disconnect();
   }
 
+  now(): number {
+    return Date.now() + this.#clockOffset;
+  }
+
   isUp(): boolean {
     return this.#up;
   }

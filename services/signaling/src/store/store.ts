@@ -31,6 +31,14 @@ export type BusMessage =
       readonly roomId: string;
       readonly type: ServerMessageType;
       readonly frame: string;
+      /** Asks for a receipt (`receipts`) to `replyTo` once handed to the peer, unless later than `deliverBy`. */
+      readonly receipt?: RelayReceipt;
+    }
+  /** Receipts for relays this instance sent: handed to the peer, or the peer was not there. */
+  | {
+      readonly kind: "receipts";
+      readonly delivered: readonly string[];
+      readonly gone: readonly string[];
     }
   /** Update the room view, then deliver to the local members of the audience. */
   | {
@@ -45,6 +53,16 @@ export type BusMessage =
       /** The room ended: drop the view and remove local members. */
       readonly ended?: boolean;
     };
+
+/** A relay's request for a delivery receipt. */
+export interface RelayReceipt {
+  /** The sending instance. */
+  readonly replyTo: string;
+  /** The sender's receipt id. */
+  readonly id: string;
+  /** Ms on the store's shared clock (`now`) after which the relay is dropped instead of delivered. */
+  readonly deliverBy: number;
+}
 
 export interface MeetingsPageResult {
   readonly items: readonly StoredMeeting[];
@@ -64,6 +82,8 @@ export interface SignalingStore {
   close(): Promise<void>;
   /** Whether the backing service is reachable right now. */
   isUp(): boolean;
+  /** The clock shared by all instances (Redis's, measured by the liveness probe), ms since the epoch. */
+  now(): number;
   /** Called with `true` once the store is reachable again after an outage (state should be re-registered). */
   onStatusChange(listener: (up: boolean) => void): void;
 
