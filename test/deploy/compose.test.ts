@@ -1,7 +1,8 @@
 // docker-compose.yml and docker-compose.prod.yml against the compose specification (JSON Schema), plus what the
 // schema cannot know: the files they mount exist, nginx gets every template variable, secrets stay in env files,
 // the production override turns on what it promises. `docker compose config` runs too where the plugin exists.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { skipTest } from "@switchboard/test-support/jest";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -204,10 +205,10 @@ describe("compose files", () => {
       assert.ok(ignore.split("\n").includes(p), p);
   });
 
-  it("docker compose config accepts both files", (t) => {
+  it("docker compose config accepts both files", () => {
     const version = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
     if (version.status !== 0) {
-      t.skip("the docker compose plugin is not installed here (schema validation above covers the files)");
+      skipTest("the docker compose plugin is not installed here (schema validation above covers the files)");
       return;
     }
     const r = spawnSync(

@@ -1,4 +1,4 @@
-import { describe, it, after } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { connect, node, randomData, until } from "./helpers.js";
 
 describe("resume from the .part file", () => {
   let dir = "";
-  after(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("a downloader stopped at ~50 % fetches less than 60 % the second time, and the file is byte-equal", async () => {
     dir = await mkdtemp(join(tmpdir(), "files-resume-"));

@@ -3,7 +3,7 @@
 // answers, and the image's own HEALTHCHECK command passes (and fails once the service is stopped).
 // By default the signaling image (the one with the most workspace and npm dependencies); a full build of every
 // image takes minutes here: SWITCHBOARD_DOCKERFILES=all (or a comma-separated list) selects others.
-import { describe, it, after } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -58,7 +58,7 @@ async function portsFor(name: ServiceName): Promise<{ env: Record<string, string
 
 describe("Dockerfiles, carried out without Docker", () => {
   const dir = mkdtempSync(join(tmpdir(), "sb-dockerfile-"));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("the runner's .dockerignore matching and Dockerfile parsing", () => {
     const ignored = dockerIgnore("**/node_modules\n.git\n**/*.test.ts\n**/test/\nbench\n");
@@ -73,7 +73,7 @@ describe("Dockerfiles, carried out without Docker", () => {
   });
 
   for (const name of chosen) {
-    it(`services/${name}/Dockerfile builds a runnable, healthy image`, { timeout: 280_000 }, async () => {
+    it(`services/${name}/Dockerfile builds a runnable, healthy image`, async () => {
       const image = runDockerfile(`services/${name}/Dockerfile`, join(dir, name));
       const app = join(image.root, image.workdir);
       assert.equal(image.user, "node");
@@ -113,7 +113,7 @@ describe("Dockerfiles, carried out without Docker", () => {
       } finally {
         await stopProc(proc);
       }
-    });
+    }, 280_000);
   }
 
   it("the Dockerfiles pin the turbo version the repository uses", () => {
