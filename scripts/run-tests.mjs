@@ -4,7 +4,7 @@
 //   node scripts/run-tests.mjs interop     third-party clients (coturn, Chromium, libtorrent...): **/interop/**
 //   node scripts/run-tests.mjs deploy      the deploy suite alone
 //   node scripts/run-tests.mjs all         every project
-//   node scripts/run-tests.mjs node24      the pure unit tests (src/**/*.test.ts) on Node 24 (the `node` package)
+//   node scripts/run-tests.mjs node24      the unit tests beside the code (src/**/*.test.ts) on Node 24 (`node` package)
 //   node scripts/run-tests.mjs <files…>    just these files (or path patterns)
 // Extra jest flags go after `--`. With TEST_RESULTS_DIR set, each run writes jest's JSON result there
 // (scripts/test-summary.mjs sums them into the closing line of `npm test`).
@@ -27,8 +27,9 @@ const MODES = {
   interop: { args: ["--selectProjects", "interop"], workers: 1 },
   deploy: { args: ["--selectProjects", "deploy"], workers: 2 },
   all: { args: [], workers: 2 },
-  // Pure unit tests of every package and service (no services started, no Redis, no third-party tools): they
-  // show a break on the LTS in about a minute; the integration suites stay on the runtime the services run on.
+  // The unit tests beside the code (src/**/*.test.ts: codecs, state machines, handlers on loopback sockets) of
+  // every package and service: a break on the LTS shows within minutes; the integration suites (services as child
+  // processes, Redis, third-party tools) stay on the runtime the machine's services run on.
   node24: { args: ["--selectProjects", "unit", "--testPathPatterns", "/src/.*\\.test\\.ts$"], workers: 2 },
 };
 
