@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    // Tests: node:test's describe/it return promises that the runner awaits.
+    // Tests and benches: console output is their report.
     files: ["**/*.test.ts", "**/test/**/*.ts", "bench/**/*.ts"],
     rules: { "@typescript-eslint/no-floating-promises": "off", "no-console": "off" },
   },

@@ -1,22 +1,19 @@
 /**
- * The node flags a service's image runs it with: the arguments between `node` and the entry point in the last
- * `CMD ["node", …, "services/<name>/dist/main.js"]` of its Dockerfile. Benchmarks and soaks start the service
- * with the same flags, so what they measure is what is deployed.
+ * The node flags a service's image runs it with: the `NODE_FLAGS` build argument that docker-compose.yml passes to
+ * the one Dockerfile (which sets them as `NODE_OPTIONS`). Benchmarks and soaks start the service with the same
+ * flags, so what they measure is what is deployed.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { parse } from "yaml";
 
-/** Flags from `serviceDir/Dockerfile` ([] when it has none, or no exec-form `node` CMD). */
+/** Flags for the service in `serviceDir` (services/<name>): [] when compose passes none. */
 export function deployedNodeFlags(serviceDir: string): string[] {
-  const file = join(serviceDir, "Dockerfile");
-  if (!existsSync(file)) return [];
-  const cmds = readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.startsWith("CMD ["));
-  const last = cmds[cmds.length - 1];
-  if (last === undefined) return [];
-  const argv = JSON.parse(last.slice("CMD ".length)) as unknown;
-  if (!Array.isArray(argv) || argv[0] !== "node") return [];
-  const entry = argv.findIndex((a) => typeof a === "string" && a.endsWith("/main.js"));
-  return argv.slice(1, entry < 0 ? argv.length : entry).map(String);
+  const compose = join(serviceDir, "../../docker-compose.yml");
+  if (!existsSync(compose)) return [];
+  const doc = parse(readFileSync(compose, "utf8"), { merge: true }) as {
+    services?: Record<string, { build?: { args?: Record<string, unknown> } }>;
+  };
+  const flags = doc.services?.[basename(serviceDir)]?.build?.args?.NODE_FLAGS;
+  return typeof flags === "string" ? flags.split(/\s+/).filter(Boolean) : [];
 }

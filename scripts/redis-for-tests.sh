@@ -1,6 +1,9 @@
-# Sourced by test.sh: starts a throwaway redis-server on a free loopback port unless REDIS_URL is set,
-# exports REDIS_URL, and stops it when the shell exits.
-if [ -z "${REDIS_URL:-}" ]; then
+# Sourced by test.sh: starts a throwaway redis-server on a free loopback port unless REDIS_URL is set or a Docker
+# engine is reachable (then @switchboard/test-support starts Redis containers with testcontainers), exports
+# REDIS_URL, and stops it when the shell exits.
+if [ -z "${REDIS_URL:-}" ] && docker info >/dev/null 2>&1; then
+  echo "a Docker engine is reachable: the Redis suites use containers (testcontainers)"
+elif [ -z "${REDIS_URL:-}" ]; then
   REDIS_DIR=$(mktemp -d)
   REDIS_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" --daemonize yes \

@@ -1,5 +1,5 @@
 /**
- * Starts one built service as deployed (its `dist/main.js`, with the node flags of its Dockerfile's CMD),
+ * Starts one built service as deployed (its `dist/main.js`, with the node flags compose passes its image, NODE_FLAGS),
  * counting its log lines by level.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -79,7 +79,7 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
     [
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our tracker, written when it stops.
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      // As deployed (the flags of its Dockerfile's CMD); BENCH_TRACKER_NODE_FLAGS="…" replaces them (A/B).
+      // As deployed (the NODE_FLAGS compose passes its image); BENCH_TRACKER_NODE_FLAGS="…" replaces them (A/B).
       ...(process.env.BENCH_TRACKER_NODE_FLAGS?.split(" ").filter((f) => f !== "") ??
         deployedNodeFlags(serviceDir)),
       "--conditions=source",

@@ -1,7 +1,8 @@
 // docker-compose.yml and docker-compose.prod.yml against the compose specification (JSON Schema), plus what the
 // schema cannot know: the files they mount exist, nginx gets every template variable, secrets stay in env files,
 // the production override turns on what it promises. `docker compose config` runs too where the plugin exists.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { skipTest } from "@switchboard/test-support/jest";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -79,8 +80,8 @@ describe("compose files", () => {
     for (const s of SERVICES) {
       const build = mapOf(service(dev, s).build);
       assert.equal(build.context, ".", `${s} builds from the monorepo root`);
-      assert.equal(build.dockerfile, `services/${s}/Dockerfile`);
-      assert.ok(existsSync(join(repoRoot, `services/${s}/Dockerfile`)));
+      assert.equal(build.dockerfile, "Dockerfile");
+      assert.equal(mapOf(build.args).SERVICE, s, `${s} is the image's SERVICE`);
     }
     for (const s of ["signaling", "tracker"]) {
       assert.equal(envOf(dev, s).REDIS_URL, "redis://redis:6379", `${s} keeps its state in Redis`);
@@ -170,35 +171,54 @@ describe("compose files", () => {
     assert.throws(() => loadCompose("docker-compose.prod.yml", {}), /PUBLIC_HOST|TURN_EXTERNAL_HOST/);
   });
 
-  it("Dockerfiles: multi-stage from the root, pruned, non-root, HEALTHCHECK on /health", () => {
+  it("one Dockerfile for every service: multi-stage from the root, pruned, non-root, Node 24, HEALTHCHECK on /health", () => {
     const adminPort: Record<string, string> = {
       stun: "9478",
       turn: "9479",
       signaling: "8080",
       tracker: "8000",
     };
+    // The four near-copies are gone: one recipe, the service a build argument.
+    for (const s of SERVICES)
+      assert.ok(!existsSync(join(repoRoot, `services/${s}/Dockerfile`)), `services/${s}/Dockerfile`);
+    const text = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+    assert.ok((text.match(/^FROM /gm) ?? []).length >= 3, "multi-stage");
+    assert.match(text, /turbo@[0-9.]+ prune "@switchboard\/\$SERVICE" --docker/);
+    assert.match(text, /"--filter=@switchboard\/\$SERVICE\.\.\."/);
+    assert.match(text, /npm prune --omit=dev/);
+    assert.match(
+      text,
+      /^COPY --from=prune \/src\/tsconfig.base.json .\/$/m,
+      "tsconfig.base.json (not in turbo prune)",
+    );
+    assert.match(text, /^USER node$/m);
+    // A supported LTS: slim runtime; the native UDP addon is compiled in a build stage with a C compiler.
+    assert.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    assert.match(text, /^ARG BUILD_IMAGE=node:24-bookworm$/m, "build image with a compiler");
+    assert.match(text, /^FROM \$\{BUILD_IMAGE\} AS build$/m);
+    assert.match(text, /^FROM \$\{NODE_IMAGE\} AS runtime$/m);
+    // Every stage that uses SERVICE declares it (an ARG before FROM is only visible to FROM lines).
+    for (const stage of text.split(/^FROM /m).slice(1))
+      assert.match(stage, /^ARG SERVICE$/m, `stage ${stage.split("\n")[0]}`);
+    assert.match(text, /^ENV SWITCHBOARD_SERVICE=\$\{SERVICE\}$/m);
+    assert.match(text, /^EXPOSE \$\{PORTS\}$/m);
+    assert.match(text, /^CMD \["node", "main.js"\]$/m);
+    // Per-service node flags come in as a build argument (the tracker caps V8's young generation).
+    assert.match(text, /^ARG NODE_FLAGS=""$/m);
+    assert.match(text, /^ENV NODE_OPTIONS=\$\{NODE_FLAGS\}$/m);
+    assert.equal(mapOf(mapOf(service(dev, "tracker").build).args).NODE_FLAGS, "--max-semi-space-size=4");
+    const health = /^HEALTHCHECK .*\n.*$/m.exec(text)?.[0] ?? "";
+    for (const s of SERVICES)
+      assert.match(health, new RegExp(`${s}: e\\.[A-Z_]+ \\|\\| ${adminPort[s]}`), `${s} health port`);
+    assert.match(health, /fetch\('http:\/\/127\.0\.0\.1:' \+ port \+ '\/health'\)/);
+    // Compose passes each service its name and the ports it declares, admin port included.
     for (const s of SERVICES) {
-      const text = readFileSync(join(repoRoot, `services/${s}/Dockerfile`), "utf8");
-      assert.ok((text.match(/^FROM /gm) ?? []).length >= 3, `${s}: multi-stage`);
-      assert.match(text, new RegExp(`turbo@[0-9.]+ prune @switchboard/${s} --docker`));
-      assert.match(text, new RegExp(`--filter=@switchboard/${s}\\.\\.\\.`));
-      assert.match(text, /npm prune --omit=dev/);
-      assert.match(
-        text,
-        /^COPY --from=prune \/src\/tsconfig.base.json .\/$/m,
-        `${s}: tsconfig.base.json (not in turbo prune)`,
+      const args = mapOf(mapOf(service(dev, s).build).args);
+      assert.equal(args.SERVICE, s);
+      assert.ok(
+        (typeof args.PORTS === "string" ? args.PORTS : "").split(" ").includes(`${adminPort[s]}/tcp`),
+        `${s} exposes its admin port`,
       );
-      assert.match(text, /^USER node$/m);
-      assert.match(text, new RegExp(`^HEALTHCHECK .*\\n.*fetch\\(.*${adminPort[s]}\\) \\+ '/health'`, "m"));
-      // node flags may come before the entry point (the tracker caps V8's young generation).
-      assert.match(text, new RegExp(`^CMD \\["node", (?:"--[^"]+", )*"services/${s}/dist/main.js"\\]$`, "m"));
-      if (s === "stun" || s === "turn") {
-        // The native UDP addon is compiled in the build stage: an image with a C compiler, not the slim one.
-        assert.match(text, /^ARG BUILD_IMAGE=node:20-bookworm$/m, `${s}: build image with a compiler`);
-        assert.match(text, /^FROM \$\{BUILD_IMAGE\} AS build$/m);
-      }
-      const exposed = /^EXPOSE (.*)$/m.exec(text)?.[1] ?? "";
-      assert.ok(exposed.includes(`${adminPort[s]}/tcp`), `${s} exposes its admin port`);
     }
     const ignore = readFileSync(join(repoRoot, ".dockerignore"), "utf8");
     for (const p of ["**/node_modules", "**/dist", ".git", ".env"])
@@ -220,10 +240,10 @@ describe("compose files", () => {
     }
   });
 
-  it("docker compose config accepts both files", (t) => {
+  it("docker compose config accepts both files", () => {
     const version = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
     if (version.status !== 0) {
-      t.skip("the docker compose plugin is not installed here (schema validation above covers the files)");
+      skipTest("the docker compose plugin is not installed here (schema validation above covers the files)");
       return;
     }
     const r = spawnSync(

@@ -2,7 +2,7 @@
 // file becomes a TypeScript module whose literal must satisfy the type (excess properties and wrong types are
 // errors), compiled with tsc --noEmit. A deliberately broken dashboard proves the check can fail. Also: the files
 // are what grafana/generate.mjs makes, and the provisioning points at them.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 // The local run as a newcomer gets it (`npm start`): every service bound to loopback, any meeting code joinable,
 // TURN relaying to loopback peers, and SIGTERM — to the runner or to `npm start` itself — stopping every service.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { TestTurnClient, errorCode, relayedAddress } from "@switchboard/test-support";
@@ -20,10 +20,10 @@ import { startProc, stopProc, waitUntil } from "./lib/processes.js";
 
 describe("local platform (scripts/start.mjs)", () => {
   let platform: LocalPlatform | undefined;
-  before(async () => {
+  beforeAll(async () => {
     platform = await startLocalPlatform();
   });
-  after(async () => {
+  afterAll(async () => {
     await platform?.stop();
   });
 

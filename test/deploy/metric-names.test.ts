@@ -1,6 +1,6 @@
 // Every metric that a dashboard or an alert rule reads must be exported by a running service: each service is
 // started on free ports, its /metrics scraped live, and the names compared with those in the PromQL.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { alertExprs, dashboardExprs, exportedSeries, metricNames, PROMETHEUS_SERIES } from "./lib/promql.js";
 import { stopProc } from "./lib/processes.js";
@@ -10,7 +10,7 @@ describe("metric names in dashboards and alerts", () => {
   const running: RunningService[] = [];
   const exported = new Map<string, Set<string>>();
 
-  before(async () => {
+  beforeAll(async () => {
     const started = await Promise.allSettled(SERVICE_NAMES.map((s) => startService(s)));
     for (const r of started) if (r.status === "fulfilled") running.push(r.value);
     const failed = started.filter((r) => r.status === "rejected");
@@ -21,7 +21,7 @@ describe("metric names in dashboards and alerts", () => {
       exported.set(s.name, exportedSeries(await res.text()));
     }
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(running.map((s) => stopProc(s.proc)));
   });
 

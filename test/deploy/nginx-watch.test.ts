@@ -1,6 +1,6 @@
 // nginx/docker-entrypoint.d/40-switchboard-watch-upstreams.sh: reloads nginx when the addresses of the scaled
 // services change. Run with stand-ins for `getent` (addresses from a file) and `nginx` (records its arguments).
-import { describe, it, after } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ const SCRIPT = join(repoRoot, "nginx/docker-entrypoint.d/40-switchboard-watch-up
 describe("nginx upstream watch (scaling without a manual reload)", () => {
   const dir = mkdtempSync(join(tmpdir(), "sb-watch-"));
   let pgid = 0;
-  after(() => {
+  afterAll(() => {
     if (pgid) {
       try {
         process.kill(-pgid, "SIGKILL");

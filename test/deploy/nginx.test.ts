@@ -1,6 +1,6 @@
 // `nginx -t` on the project's nginx templates, rendered the way the nginx image renders them, for the development
 // server (plain HTTP) and for production (HTTP redirect + TLS server); and the render step refuses missing values.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -54,11 +54,11 @@ function httpsGet(
 
 describe("nginx configuration", () => {
   let dir = "";
-  before(() => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "sb-nginx-t-"));
     chmodSync(dir, 0o755); // nginx workers run unprivileged
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("development server passes nginx -t", () => {
     const tree = writeNginxTree(join(dir, "dev"), {

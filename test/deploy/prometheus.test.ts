@@ -1,6 +1,6 @@
 // promtool on the real Prometheus files, every dashboard query parsed by promtool too (as recording rules), and
 // the scrape config covering every service and instance.
-import { describe, it, after } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "sb-promtool-"));
 const promtool = (...args: string[]) => spawnSync("promtool", args, { encoding: "utf8" });
 
 describe("prometheus files", () => {
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("promtool check config (with its rule files)", () => {
     const r = promtool("check", "config", join(repoRoot, "deploy/prometheus/prometheus.yml"));

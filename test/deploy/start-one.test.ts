@@ -1,5 +1,5 @@
 // `npm run start:<service>`: scripts/start.mjs --only NAME runs that one service with `npm start`'s local defaults.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ describe("one service at a time (npm run start:<service>)", () => {
   });
 
   for (const only of ["signaling", "stun"] as const) {
-    it(`--only ${only} starts ${only} alone with the local defaults`, { timeout: 60_000 }, async () => {
+    it(`--only ${only} starts ${only} alone with the local defaults`, async () => {
       const ports = {
         STUN_PORT: await freePort({ protocol: "both" }),
         STUN_ADMIN_PORT: await freePort(),
@@ -67,7 +67,7 @@ describe("one service at a time (npm run start:<service>)", () => {
       } finally {
         await stopProc(runner, 15_000);
       }
-    });
+    }, 60_000);
   }
 
   it("an unknown service is refused before anything starts", () => {

@@ -1,7 +1,7 @@
 // `npm start`'s runner (scripts/start.mjs) on free ports: every built service answers /health, the output says
 // where each listens, the TURN secret it generates reaches both TURN and signaling (a credential that signaling
 // hands out allocates on TURN), and Ctrl-C (SIGINT) stops every process.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ describe("npm start (scripts/start.mjs)", () => {
   const ports: Record<string, number> = {};
   const health: Record<string, string> = {};
 
-  before(async () => {
+  beforeAll(async () => {
     assert.deepEqual(built, SERVICE_NAMES, "every service is built (npm run build)");
     ports.STUN_PORT = await freePort({ protocol: "both" });
     ports.STUN_ADMIN_PORT = await freePort();
@@ -45,7 +45,7 @@ describe("npm start (scripts/start.mjs)", () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     if (runner) await stopProc(runner, 15_000);
   });
 

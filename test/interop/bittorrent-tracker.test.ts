@@ -6,7 +6,7 @@
  * clients on one info-hash find each other (over WebSocket through relayed offers and answers, ending in an open
  * WebRTC data channel), a scrape counts them, and a client on another info-hash finds no one.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import Client, { type TrackerResponse, type WebRtcPeer } from "bittorrent-tracker";
@@ -67,11 +67,11 @@ function makeClient(announce: string, infoHash: string, port: number): TestClien
 
 // Over WebSocket each announce first gathers 5 WebRTC offers; with the node-datachannel polyfill simple-peer sees
 // gathering end only at its 5 s iceCompleteTimeout, so every WebSocket announce takes about 5 s.
-describe("bittorrent-tracker's client against our tracker", { timeout: 150_000 }, () => {
+describe("bittorrent-tracker's client against our tracker", () => {
   let server: TrackerServer;
   let httpPort = 0;
   let udpPort = 0;
-  before(async () => {
+  beforeAll(async () => {
     const config = trackerConfigFrom({ host: "127.0.0.1", port: 0, udpPort: 0, rateLimit: 0 });
     server = createTrackerServer(config, {
       logger: createLogger({ name: "tracker-interop", level: "silent" }),
@@ -79,12 +79,12 @@ describe("bittorrent-tracker's client against our tracker", { timeout: 150_000 }
     const addresses = await server.listen();
     httpPort = addresses.http.port;
     udpPort = addresses.udp?.port ?? 0;
-  });
-  after(async () => {
+  }, 150_000);
+  afterAll(async () => {
     for (const p of rtcPeers.splice(0)) p.destroy();
     for (const c of clients.splice(0)) c.destroy();
     await server.close();
-  });
+  }, 150_000);
 
   for (const transport of ["http", "udp"] as const) {
     it(`over ${transport.toUpperCase()}: two clients find each other, scrape counts them, another info-hash finds no one`, async () => {
@@ -120,7 +120,7 @@ describe("bittorrent-tracker's client against our tracker", { timeout: 150_000 }
       assert.equal((await alone).incomplete, 1, "only itself in the other swarm");
       assert.deepEqual(other.peers, []);
       assert.deepEqual([...a.warnings, ...b.warnings, ...other.warnings], []);
-    });
+    }, 150_000);
   }
 
   it("over WebSocket: offers and answers relayed by our tracker open a WebRTC data channel", async () => {
@@ -157,5 +157,5 @@ describe("bittorrent-tracker's client against our tracker", { timeout: 150_000 }
     other.client.start();
     assert.equal((await alone).incomplete, 1, "only itself in the other swarm");
     assert.deepEqual(other.peers, []);
-  });
+  }, 150_000);
 });

@@ -2,7 +2,7 @@
 // WebSocket endpoint (the built services/tracker, a real process) or through a private mainline DHT (a
 // bittorrent-dht bootstrap node on loopback), exchange offers/answers there, connect and carry stdin lines; a peer
 // with another code finds no one. No signaling service runs in this file: --signaling-url points at a closed port.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -64,7 +64,7 @@ describe("switchboard peer --discovery tracker (no signaling service)", () => {
   let deadSignaling = "";
   const running: PeerProcess[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     const port = await freePort();
     tracker = spawn(process.execPath, [TRACKER_MAIN], {
       env: {
@@ -82,56 +82,48 @@ describe("switchboard peer --discovery tracker (no signaling service)", () => {
     deadSignaling = `ws://127.0.0.1:${await freePort()}/ws`;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(running.splice(0).map((p) => p.stop()));
     tracker.kill("SIGTERM");
   });
 
-  it(
-    "two peers connect and exchange lines; a third with another code sees neither",
-    { timeout: 150_000 },
-    async () => {
-      const code = uniqueCode("trk");
-      const common = ["--json", "--discovery", "tracker", "--signaling-url", deadSignaling];
-      const a = spawnPeer("a", [...common, "-m", code, "-n", "alice", "--tracker", trackerUrl]);
-      const b = spawnPeer("b", [...common, "-m", code, "-n", "bob"], { TRACKER_URLS: trackerUrl });
-      const x = spawnPeer("x", [...common, "-m", uniqueCode("other"), "--tracker", trackerUrl]);
-      running.push(a, b, x);
-      const [idA, idB, idX] = await Promise.all([joinedId(a), joinedId(b), joinedId(x)]);
-      await assertMesh([a, b], [idA, idB]);
-      // x joined before the others connected and has been announcing since: it heard of no one, no one of it.
-      assert.deepEqual([...seen(x)], []);
-      assert.ok(!seen(a).has(idX) && !seen(b).has(idX));
-      const names = a.events.find((e) => e.event === "peerDiscovered" && e.peerId === idB);
-      assert.equal(names?.name, "bob");
-      for (const p of [a, b, x]) assert.equal(await p.stop(), 0, p.stderr());
-      running.length = 0;
-    },
-  );
+  it("two peers connect and exchange lines; a third with another code sees neither", async () => {
+    const code = uniqueCode("trk");
+    const common = ["--json", "--discovery", "tracker", "--signaling-url", deadSignaling];
+    const a = spawnPeer("a", [...common, "-m", code, "-n", "alice", "--tracker", trackerUrl]);
+    const b = spawnPeer("b", [...common, "-m", code, "-n", "bob"], { TRACKER_URLS: trackerUrl });
+    const x = spawnPeer("x", [...common, "-m", uniqueCode("other"), "--tracker", trackerUrl]);
+    running.push(a, b, x);
+    const [idA, idB, idX] = await Promise.all([joinedId(a), joinedId(b), joinedId(x)]);
+    await assertMesh([a, b], [idA, idB]);
+    // x joined before the others connected and has been announcing since: it heard of no one, no one of it.
+    assert.deepEqual([...seen(x)], []);
+    assert.ok(!seen(a).has(idX) && !seen(b).has(idX));
+    const names = a.events.find((e) => e.event === "peerDiscovered" && e.peerId === idB);
+    assert.equal(names?.name, "bob");
+    for (const p of [a, b, x]) assert.equal(await p.stop(), 0, p.stderr());
+    running.length = 0;
+  }, 150_000);
 
-  it(
-    "exit 2 for a missing or non-WebSocket tracker, 1 with one line for an unreachable one",
-    { timeout: 90_000 },
-    async () => {
-      const missing = await runPeerToEnd(["-m", "demo", "--discovery", "tracker"], {});
-      assert.equal(missing.code, 2, missing.stderr);
-      assert.match(missing.stderr, /TRACKER_URLS is required/);
-      const http = await runPeerToEnd(
-        ["-m", "demo", "--discovery", "tracker", "--tracker", "http://x/announce"],
-        {},
-      );
-      assert.equal(http.code, 2, http.stderr);
-      assert.match(http.stderr, /not ws:\/\/ or wss:\/\//);
-      const mode = await runPeerToEnd(["-m", "demo", "--discovery", "carrier-pigeon"], {});
-      assert.equal(mode.code, 2, mode.stderr);
-      assert.match(mode.stderr, /expected signaling, tracker or dht/);
-      const dead = `ws://127.0.0.1:${await freePort()}/announce`;
-      const down = await runPeerToEnd(["-m", "demo", "--discovery", "tracker", "--tracker", dead], {});
-      assert.equal(down.code, 1, down.stderr);
-      assert.match(down.stderr, /^switchboard peer: cannot discover peers: no tracker answered/);
-      assert.equal(down.stderr.trim().split("\n").length, 1, down.stderr);
-    },
-  );
+  it("exit 2 for a missing or non-WebSocket tracker, 1 with one line for an unreachable one", async () => {
+    const missing = await runPeerToEnd(["-m", "demo", "--discovery", "tracker"], {});
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /TRACKER_URLS is required/);
+    const http = await runPeerToEnd(
+      ["-m", "demo", "--discovery", "tracker", "--tracker", "http://x/announce"],
+      {},
+    );
+    assert.equal(http.code, 2, http.stderr);
+    assert.match(http.stderr, /not ws:\/\/ or wss:\/\//);
+    const mode = await runPeerToEnd(["-m", "demo", "--discovery", "carrier-pigeon"], {});
+    assert.equal(mode.code, 2, mode.stderr);
+    assert.match(mode.stderr, /expected signaling, tracker or dht/);
+    const dead = `ws://127.0.0.1:${await freePort()}/announce`;
+    const down = await runPeerToEnd(["-m", "demo", "--discovery", "tracker", "--tracker", dead], {});
+    assert.equal(down.code, 1, down.stderr);
+    assert.match(down.stderr, /^switchboard peer: cannot discover peers: no tracker answered/);
+    assert.equal(down.stderr.trim().split("\n").length, 1, down.stderr);
+  }, 90_000);
 });
 
 describe("switchboard peer --discovery dht (no signaling service, no tracker)", () => {
@@ -140,7 +132,7 @@ describe("switchboard peer --discovery dht (no signaling service, no tracker)", 
   let deadSignaling = "";
   const running: PeerProcess[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     const port = await freeUdpPort();
     bootstrap = new DHT({ bootstrap: false, host: false });
     await new Promise<void>((resolve) => bootstrap.listen(port, "127.0.0.1", () => resolve()));
@@ -148,46 +140,38 @@ describe("switchboard peer --discovery dht (no signaling service, no tracker)", 
     deadSignaling = `ws://127.0.0.1:${await freePort()}/ws`;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(running.splice(0).map((p) => p.stop()));
     await new Promise<void>((r) => bootstrap.destroy(() => r()));
   });
 
-  it(
-    "three peers find each other through a private bootstrap node and connect; another code finds no one",
-    { timeout: 180_000 },
-    async () => {
-      const code = uniqueCode("dht");
-      const common = ["--json", "--discovery", "dht", "--signaling-url", deadSignaling];
-      const peers = [
-        spawnPeer("a", [...common, "-m", code, "--dht-bootstrap", node]),
-        spawnPeer("b", [...common, "-m", code], { DHT_BOOTSTRAP: node }),
-        spawnPeer("c", [...common, "-m", code, "--dht-bootstrap", node]),
-      ];
-      const x = spawnPeer("x", [...common, "-m", uniqueCode("other"), "--dht-bootstrap", node]);
-      running.push(...peers, x);
-      const ids = await Promise.all(peers.map(joinedId));
-      const idX = await joinedId(x);
-      await assertMesh(peers, ids);
-      assert.deepEqual([...seen(x)], []);
-      for (const p of peers) assert.ok(!seen(p).has(idX), `${p.name} heard of x`);
-      for (const p of [...peers, x]) assert.equal(await p.stop(), 0, p.stderr());
-      running.length = 0;
-    },
-  );
+  it("three peers find each other through a private bootstrap node and connect; another code finds no one", async () => {
+    const code = uniqueCode("dht");
+    const common = ["--json", "--discovery", "dht", "--signaling-url", deadSignaling];
+    const peers = [
+      spawnPeer("a", [...common, "-m", code, "--dht-bootstrap", node]),
+      spawnPeer("b", [...common, "-m", code], { DHT_BOOTSTRAP: node }),
+      spawnPeer("c", [...common, "-m", code, "--dht-bootstrap", node]),
+    ];
+    const x = spawnPeer("x", [...common, "-m", uniqueCode("other"), "--dht-bootstrap", node]);
+    running.push(...peers, x);
+    const ids = await Promise.all(peers.map(joinedId));
+    const idX = await joinedId(x);
+    await assertMesh(peers, ids);
+    assert.deepEqual([...seen(x)], []);
+    for (const p of peers) assert.ok(!seen(p).has(idX), `${p.name} heard of x`);
+    for (const p of [...peers, x]) assert.equal(await p.stop(), 0, p.stderr());
+    running.length = 0;
+  }, 180_000);
 
-  it(
-    "exit 2 for a malformed bootstrap node, 1 with one line when no DHT node answers",
-    { timeout: 90_000 },
-    async () => {
-      const bad = await runPeerToEnd(["-m", "demo", "--discovery", "dht", "--dht-bootstrap", "nohost"], {});
-      assert.equal(bad.code, 2, bad.stderr);
-      assert.match(bad.stderr, /DHT_BOOTSTRAP: "nohost" is not HOST:PORT/);
-      const silent = `127.0.0.1:${await freeUdpPort()}`;
-      const down = await runPeerToEnd(["-m", "demo", "--discovery", "dht", "--dht-bootstrap", silent], {});
-      assert.equal(down.code, 1, down.stderr);
-      assert.match(down.stderr, /^switchboard peer: cannot discover peers: no DHT bootstrap node answered/);
-      assert.equal(down.stderr.trim().split("\n").length, 1, down.stderr);
-    },
-  );
+  it("exit 2 for a malformed bootstrap node, 1 with one line when no DHT node answers", async () => {
+    const bad = await runPeerToEnd(["-m", "demo", "--discovery", "dht", "--dht-bootstrap", "nohost"], {});
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /DHT_BOOTSTRAP: "nohost" is not HOST:PORT/);
+    const silent = `127.0.0.1:${await freeUdpPort()}`;
+    const down = await runPeerToEnd(["-m", "demo", "--discovery", "dht", "--dht-bootstrap", silent], {});
+    assert.equal(down.code, 1, down.stderr);
+    assert.match(down.stderr, /^switchboard peer: cannot discover peers: no DHT bootstrap node answered/);
+    assert.equal(down.stderr.trim().split("\n").length, 1, down.stderr);
+  }, 90_000);
 });

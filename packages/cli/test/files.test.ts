@@ -2,7 +2,7 @@
 // two seeders → one downloader (both serve, byte-equal), a corrupting seeder detected and dropped, a killed download
 // resumed from its .part file, the same through our TURN (--relay), malformed frames and a request flood against a
 // seeder that keeps serving honest peers.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -19,11 +19,11 @@ const keep = (p: Proc): Proc => (procs.push(p), p);
 let counter = 0;
 const meeting = (what: string): string => `files-${what}-${process.pid}-${++counter}`;
 
-before(async () => {
+beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sb-files-"));
   platform = await startLocalPlatform();
 });
-after(async () => {
+afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop()));
   await platform?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -64,7 +64,7 @@ async function shareFile(
   return { proc, link: shared.link as string };
 }
 
-describe("switchboard share / get between processes", { timeout: 170_000 }, () => {
+describe("switchboard share / get between processes", () => {
   it("200 MB from two seeders to one downloader: both serve, byte-equal", async () => {
     const size = 200 * 2 ** 20;
     const file = await makeFile("big.bin", size);
@@ -79,7 +79,7 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
     assert.equal(peers.filter((p) => p.piecesContributed > 0).length, 2, JSON.stringify(peers));
     assert.equal(await sha(join(out, "big.bin")), await sha(file));
     assert.equal(done.piecesVerified, done.pieceCount);
-  });
+  }, 170_000);
 
   it("a corrupting seeder: bad pieces detected and refetched from the honest one, the liar dropped", async () => {
     const file = await makeFile("c.bin", 24 * 2 ** 20);
@@ -102,7 +102,7 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
       [liarId],
     );
     assert.equal(await sha(join(out, "c.bin")), await sha(file));
-  });
+  }, 170_000);
 
   it("a download killed at ~50 % resumes from its .part file (second run < 60 % of the bytes)", async () => {
     const size = 48 * 2 ** 20;
@@ -125,7 +125,7 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
       `second run fetched ${String(done.bytesReceived)} of ${size}`,
     );
     assert.equal(await sha(join(out, "r.bin")), await sha(file));
-  });
+  }, 170_000);
 
   it("--relay: the same transfer through our TURN", async () => {
     const file = await makeFile("t.bin", 16 * 2 ** 20);
@@ -137,7 +137,7 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
     const conns = get.events.filter(is("connectionEstablished"));
     assert.ok(conns.length > 0 && conns.every((c) => c.method === "relay"), JSON.stringify(conns));
     assert.equal(await sha(join(out, "t.bin")), await sha(file));
-  });
+  }, 170_000);
 
   it("malformed frames and 10 000 requests at once: the seeder stays up and serves an honest peer", async () => {
     const file = await makeFile("m.bin", 8 * 2 ** 20);
@@ -163,7 +163,7 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
     assert.equal(await get.exited, 0, get.stderr());
     assert.equal(await sha(join(out, "m.bin")), await sha(file));
     assert.equal(seed.proc.child.exitCode, null, "the seeder is still running");
-  });
+  }, 170_000);
 
   it("without a link: lists the meeting's files and fetches one by name", async () => {
     const file = await makeFile("browse.bin", 4 * 2 ** 20);
@@ -191,14 +191,13 @@ describe("switchboard share / get between processes", { timeout: 170_000 }, () =
     );
     assert.equal(await get.exited, 0, get.stderr());
     assert.equal(await sha(join(out, "browse.bin")), await sha(file));
-  });
+  }, 170_000);
 });
 
 describe("switchboard share / get, large", () => {
   // 4 GB takes minutes on this machine (hashing twice, moving it once): run with FILES_BIG=1.
-  it(
+  ((process.env.FILES_BIG === "1" ? false : "slow: set FILES_BIG=1") ? it.skip : it)(
     "a 4 GB sparse file: the downloader's RSS stays under 300 MB",
-    { skip: process.env.FILES_BIG === "1" ? false : "slow: set FILES_BIG=1", timeout: 900_000 },
     async () => {
       const size = 4 * 2 ** 30;
       const file = join(dir, "sparse.bin");
@@ -222,5 +221,6 @@ describe("switchboard share / get, large", () => {
       assert.equal(await sha(join(out, "sparse.bin")), await sha(file));
       console.log(`4 GB: downloader RSS peak ${(maxRss / 2 ** 20).toFixed(0)} MiB`);
     },
+    900_000,
   );
 });

@@ -1,5 +1,5 @@
 /** `switchboard nat` run in-process against our STUN service on loopback: output, --json, exit codes. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import { PassThrough } from "node:stream";
@@ -30,7 +30,7 @@ describe("switchboard nat", () => {
   let stun: StunService;
   let silent: Socket;
   let silentPort = 0;
-  before(async () => {
+  beforeAll(async () => {
     for (let i = 0; ; i++) {
       const port = randomPortPair();
       try {
@@ -49,7 +49,7 @@ describe("switchboard nat", () => {
     await new Promise<void>((r) => silent.bind(0, "127.0.0.1", r));
     silentPort = silent.address().port;
   });
-  after(async () => {
+  afterAll(async () => {
     silent.close();
     await stun.stop();
   });

@@ -2,7 +2,7 @@
 // meeting connect and exchange stdin lines, a peer with another code sees neither, three form a full mesh,
 // --relay connects through TURN on both ends; exit 2 for a missing MEETING_CODE, 1 with one clear line for an
 // unreachable signaling URL; SIGTERM ends a peer with 0.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -118,10 +118,10 @@ describe("switchboard peer on the local platform", () => {
     return p;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     platform = await startLocalPlatform();
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(peers.map((p) => p.stop()));
     await platform?.stop();
   });

@@ -2,7 +2,7 @@
 // node-datachannel peers: what works (connect, send, chat over the channels, leave), what is refused with a clear
 // code instead of hanging (server chat, host controls), and hostile input relayed by the tracker (garbage,
 // frames sealed under another code, a forged sender) that changes nothing.
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,7 @@ function current<T>(store: Readable<T>): T {
   return value;
 }
 
-describe("discovery: 'tracker' (SDK, no signaling service)", { timeout: 150_000 }, () => {
+describe("discovery: 'tracker' (SDK, no signaling service)", () => {
   let tracker: ChildProcess;
   let trackerUrl = "";
   const clients: SwitchboardClient[] = [];
@@ -45,7 +45,7 @@ describe("discovery: 'tracker' (SDK, no signaling service)", { timeout: 150_000 
     return c;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     const port = await freePort();
     tracker = spawn(process.execPath, [TRACKER_MAIN], {
       env: {
@@ -64,12 +64,12 @@ describe("discovery: 'tracker' (SDK, no signaling service)", { timeout: 150_000 
       "tracker health",
     );
     trackerUrl = `ws://127.0.0.1:${port}/announce`;
-  });
+  }, 150_000);
 
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
     tracker.kill("SIGTERM");
-  });
+  }, 150_000);
 
   it("connects, sends, chats over the channels, refuses what needs a server, survives hostile frames and sees a leave", async () => {
     const code = roomCode("trk");
@@ -184,7 +184,7 @@ describe("discovery: 'tracker' (SDK, no signaling service)", { timeout: 150_000 
       [],
       "no error surfaced from the hostile frames",
     );
-  });
+  }, 150_000);
 
   it("rejects discoverPeers with discovery_unreachable when no tracker answers", async () => {
     const dead = `ws://127.0.0.1:${await freePort()}/announce`;
@@ -192,7 +192,7 @@ describe("discovery: 'tracker' (SDK, no signaling service)", { timeout: 150_000 
     clients.push(c);
     await c.initializeNode();
     await assert.rejects(c.discoverPeers(roomCode("dead")), { code: "discovery_unreachable" });
-  });
+  }, 150_000);
 
   it("refuses options that cannot work, at construction", () => {
     assert.throws(() => makeClient("ws://x/ws", { discovery: "tracker" }), { code: "invalid_argument" });
@@ -202,7 +202,7 @@ describe("discovery: 'tracker' (SDK, no signaling service)", { timeout: 150_000 
         code: "invalid_argument",
       },
     );
-  });
+  }, 150_000);
 });
 
 describe("discovery: 'dht' options", () => {

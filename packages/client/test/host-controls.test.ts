@@ -3,7 +3,7 @@
  * lock and end — each as the host's method and the events the others see. Node peers on node-datachannel, so a
  * kick also closes the peer connection.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { SwitchboardError, type SwitchboardClient } from "../src/index.js";
 import { makeClient, startServices, until, waitFor, type Services } from "./harness.js";
@@ -33,7 +33,7 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
   }
 };
 
-describe("host controls from the SDK (real signaling)", { timeout: 120_000 }, () => {
+describe("host controls from the SDK (real signaling)", () => {
   let svc: Services;
   const clients: SwitchboardClient[] = [];
   const client = (name: string, extra = {}) => {
@@ -41,15 +41,15 @@ describe("host controls from the SDK (real signaling)", { timeout: 120_000 }, ()
     clients.push(c);
     return c;
   };
-  before(async () => {
+  beforeAll(async () => {
     svc = await startServices();
-  });
-  after(async () => {
+  }, 120_000);
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));
     await svc.close();
-  });
+  }, 120_000);
 
-  it("lobby: the host admits one guest and denies another", { timeout: 60_000 }, async () => {
+  it("lobby: the host admits one guest and denies another", async () => {
     const { roomId, hostKey } = await createMeeting(svc, { requireApproval: true });
     const host = client("host", { meetingCode: roomId, hostKey, autoConnect: false });
     const guest = client("guest", { meetingCode: roomId, autoConnect: false });
@@ -81,9 +81,9 @@ describe("host controls from the SDK (real signaling)", { timeout: 120_000 }, ()
 
     // Only a host may admit: the guest's attempt is refused by the server.
     assert.equal(await codeOf(guest.host.admit(roomId, host.peerId ?? "")), "forbidden");
-  });
+  }, 60_000);
 
-  it("kick, mute request, lock and end reach the others as events", { timeout: 90_000 }, async () => {
+  it("kick, mute request, lock and end reach the others as events", async () => {
     const { roomId, hostKey } = await createMeeting(svc, {});
     const host = client("host", { meetingCode: roomId, hostKey });
     const alice = client("alice", { meetingCode: roomId });
@@ -132,7 +132,7 @@ describe("host controls from the SDK (real signaling)", { timeout: 120_000 }, ()
     await aliceClosed;
     assert.deepEqual(peerNames(alice), []);
     assert.equal(await codeOf(late.discoverPeers()), "meeting_ended");
-  });
+  }, 90_000);
 });
 
 function peerNames(c: SwitchboardClient): string[] {

@@ -1,19 +1,19 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { MeetingSettings } from "@switchboard/protocol";
 import type { SwitchboardClient } from "../src/index.js";
 import { makeClient, startServices, until, waitFor, type Services } from "./harness.js";
 
-describe("the SDK hands the meeting's settings to the app and respects chat off", { timeout: 60_000 }, () => {
+describe("the SDK hands the meeting's settings to the app and respects chat off", () => {
   let svc: Services;
   const clients: SwitchboardClient[] = [];
-  before(async () => {
+  beforeAll(async () => {
     svc = await startServices();
-  });
-  after(async () => {
+  }, 60_000);
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));
     await svc.close();
-  });
+  }, 60_000);
 
   it("session store carries each room's settings, follows room.updated, and chat waits for isChatEnabled", async () => {
     const http = `http://127.0.0.1:${svc.port}`;
@@ -51,5 +51,5 @@ describe("the SDK hands the meeting's settings to the app and respects chat off"
 
     await a.leave(roomId);
     assert.equal(settings(), undefined, "a room left has no settings");
-  });
+  }, 60_000);
 });

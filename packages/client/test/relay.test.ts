@@ -1,20 +1,20 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { SwitchboardClient } from "../src/index.js";
 import { inbox, makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
 
-describe("relay-only through our TURN server (credentials from welcome)", { timeout: 90_000 }, () => {
+describe("relay-only through our TURN server (credentials from welcome)", () => {
   let svc: Services;
   const clients: SwitchboardClient[] = [];
-  before(async () => {
+  beforeAll(async () => {
     svc = await startServices({ turn: true });
-  });
-  after(async () => {
+  }, 90_000);
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));
     await svc.close();
-  });
+  }, 90_000);
 
-  it("connects with method relay on both ends and moves data", { timeout: 60_000 }, async () => {
+  it("connects with method relay on both ends and moves data", async () => {
     const room = roomCode("relay");
     const a = makeClient(svc.ws, { name: "ra", meetingCode: room, iceTransportPolicy: "relay" });
     const b = makeClient(svc.ws, { name: "rb", meetingCode: room, iceTransportPolicy: "relay" });
@@ -41,5 +41,5 @@ describe("relay-only through our TURN server (credentials from welcome)", { time
     for (let i = 0; i < 20; i++) await a.send(b.peerId ?? "", chunk);
     await until(() => (box.get(a.peerId ?? "")?.length ?? 0) === 20, 30_000, "20 relayed chunks");
     assert.ok(svc.turn && svc.turn.allocations.size >= 2, "TURN holds the allocations");
-  });
+  }, 60_000);
 });

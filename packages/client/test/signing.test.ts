@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { SwitchboardClient, SwitchboardError } from "../src/index.js";
 import { makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
@@ -15,7 +15,7 @@ function tamperOffers(text: string): string {
   return JSON.stringify(msg);
 }
 
-describe("signed offers and answers (ES256) against a tampering relay", { timeout: 120_000 }, () => {
+describe("signed offers and answers (ES256) against a tampering relay", () => {
   let svc: Services;
   let relay: WsRelay;
   const clients: SwitchboardClient[] = [];
@@ -28,46 +28,42 @@ describe("signed offers and answers (ES256) against a tampering relay", { timeou
     await a.discoverPeers();
     return { a, b, joinB: () => b.discoverPeers() };
   };
-  before(async () => {
+  beforeAll(async () => {
     svc = await startServices();
     relay = await startWsRelay(svc.ws);
-  });
-  after(async () => {
+  }, 120_000);
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));
     await relay.close();
     await svc.close();
-  });
+  }, 120_000);
 
-  it("signed and untouched: connects", { timeout: 60_000 }, async () => {
+  it("signed and untouched: connects", async () => {
     relay.tamper = (t) => t;
     const { a, joinB } = await pair(true);
     const est = waitFor(a, "connectionEstablished");
     await joinB();
     await est;
-  });
+  }, 60_000);
 
-  it(
-    "signing on, offer altered in transit: the receiver refuses with signature_invalid, no connection",
-    { timeout: 60_000 },
-    async () => {
-      relay.tamper = tamperOffers;
-      const { a, b, joinB } = await pair(true);
-      const established: string[] = [];
-      a.on("connectionEstablished", (c) => established.push(c.peerId));
-      const before = tampered;
-      const refused = waitFor(a, "error", (e: SwitchboardError) => e.code === "signature_invalid");
-      await joinB(); // b (newcomer) offers to a
-      const err = await refused;
-      assert.equal(err.peerId, b.peerId);
-      assert.match(err.message, /signed offer or answer did not verify/);
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.deepEqual(established, []);
-      assert.ok(tampered > before, "the offer was altered in transit");
-      assert.equal((await a.getStats()).length, 0);
-    },
-  );
+  it("signing on, offer altered in transit: the receiver refuses with signature_invalid, no connection", async () => {
+    relay.tamper = tamperOffers;
+    const { a, b, joinB } = await pair(true);
+    const established: string[] = [];
+    a.on("connectionEstablished", (c) => established.push(c.peerId));
+    const before = tampered;
+    const refused = waitFor(a, "error", (e: SwitchboardError) => e.code === "signature_invalid");
+    await joinB(); // b (newcomer) offers to a
+    const err = await refused;
+    assert.equal(err.peerId, b.peerId);
+    assert.match(err.message, /signed offer or answer did not verify/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(established, []);
+    assert.ok(tampered > before, "the offer was altered in transit");
+    assert.equal((await a.getStats()).length, 0);
+  }, 60_000);
 
-  it("signing off, the same tampering: connects", { timeout: 60_000 }, async () => {
+  it("signing off, the same tampering: connects", async () => {
     relay.tamper = tamperOffers;
     const before = tampered;
     const { a, b, joinB } = await pair(false);
@@ -76,5 +72,5 @@ describe("signed offers and answers (ES256) against a tampering relay", { timeou
     assert.equal((await est).peerId, b.peerId);
     await until(async () => (await b.getStats()).length === 1, 20_000, "b connected");
     assert.ok(tampered > before, "the offer was altered in transit");
-  });
+  }, 60_000);
 });

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
 import { readdirSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
+import { skipTest } from "@switchboard/test-support/jest";
 import { hasIpv6Loopback } from "@switchboard/test-support";
 import {
   DatagramAddressError,
@@ -70,10 +71,10 @@ for (const backend of ["native", "dgram"] as const) {
   describe(`datagram sockets, ${backend} backend`, () => {
     let ipv6 = false;
     const open: Array<{ close(): void }> = [];
-    before(async () => {
+    beforeAll(async () => {
       ipv6 = await hasIpv6Loopback();
     });
-    after(() => {
+    afterAll(() => {
       for (const s of open) s.close();
     });
 
@@ -286,8 +287,8 @@ for (const backend of ["native", "dgram"] as const) {
       assert.ok(fds() <= before + 2, `${before} descriptors before, ${fds()} after`);
     });
 
-    it("a dual-stack IPv6 socket reports IPv4 senders as IPv4 and answers them", async (t) => {
-      if (!ipv6) return t.skip("no IPv6 loopback here");
+    it("a dual-stack IPv6 socket reports IPv4 senders as IPv4 and answers them", async () => {
+      if (!ipv6) return skipTest("no IPv6 loopback here");
       const server = await collector(backend, { family: 6, address: "::" });
       const v4 = await plainSocket("udp4", "127.0.0.1");
       const v6 = await plainSocket("udp6", "::1");
@@ -306,8 +307,8 @@ for (const backend of ["native", "dgram"] as const) {
       assert.equal(((await r6)[0] as Buffer).toString(), "to six");
     });
 
-    it("an IPv6-only socket", async (t) => {
-      if (!ipv6) return t.skip("no IPv6 loopback here");
+    it("an IPv6-only socket", async () => {
+      if (!ipv6) return skipTest("no IPv6 loopback here");
       const server = await collector(backend, { family: 6, address: "::1", ipv6Only: true });
       const v6 = await plainSocket("udp6", "::1");
       open.push(server.socket, { close: () => v6.close() });

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,8 +9,8 @@ import { connect, node, randomData, until } from "./helpers.js";
 
 describe("resume from the .part file", () => {
   let dir = "";
-  before(async () => (dir = await mkdtemp(join(tmpdir(), "files-resume-"))));
-  after(() => rm(dir, { recursive: true, force: true }));
+  beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), "files-resume-"))));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("a downloader stopped at ~50 % fetches less than 60 % the second time, and the file is byte-equal", async () => {
     const data = randomData(4_000_000);

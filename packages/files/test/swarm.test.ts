@@ -1,4 +1,4 @@
-import { describe, it, after } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { FileShare } from "../src/index.js";
 import {
@@ -15,7 +15,7 @@ import {
 import { connect, node, randomData, until } from "./helpers.js";
 
 const shares: FileShare[] = [];
-after(() => Promise.all(shares.map((s) => s.close())));
+afterAll(() => Promise.all(shares.map((s) => s.close())));
 const track = <T extends { share: FileShare }>(n: T): T => (shares.push(n.share), n);
 
 /** A seeder's store that flips a byte in every block it reads from the chosen pieces. */

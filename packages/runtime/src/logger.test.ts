@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { createLogger, wantsPrettyLogs } from "./logger.js";
 
 test("LOG_FORMAT decides; unset, a terminal gets pretty lines and anything else JSON", () => {

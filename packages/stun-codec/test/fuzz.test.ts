@@ -1,7 +1,7 @@
 // Fuzz suite: random and mutated inputs must only ever decode or throw StunDecodeError (the message decoder, the
 // typed attribute decoders, the verifiers, ChannelData, the stream framer). Seeded; the seed is printed on failure.
 // Re-run one seed with STUN_FUZZ_SEED=<n>; scale with STUN_FUZZ_ITERATIONS (default 100000).
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   StunDecodeError,

@@ -1,6 +1,6 @@
 // Code points checked against the IANA "Session Traversal Utilities for NAT (STUN) Parameters" registry,
 // transcribed here as the registry prints them (value, name, reference).
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   AttributeType,

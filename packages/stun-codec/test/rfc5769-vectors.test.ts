@@ -1,6 +1,6 @@
 // RFC 5769 test vectors (and the RFC 8489 Appendix B.1 vector as corrected by erratum 6268), byte for byte in
 // both directions: decode and verify, then encode the same message and compare the bytes.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   AttributeType,

@@ -1,6 +1,6 @@
 // Property suite: decode(encode(x)) = x for generated messages (with integrity and fingerprint), typed values,
 // ChannelData and stream framing. Seeded like the fuzz suite (STUN_FUZZ_SEED).
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   StreamFramer,

@@ -22,3 +22,11 @@ export {
   type ClientOptions,
   type Received,
 } from "./turn-client.js";
+export {
+  containerEngine,
+  redisBacking,
+  deployBacking,
+  IMAGES,
+  type BackingKind,
+  type ContainerEngine,
+} from "./backing.js";

@@ -1,4 +1,4 @@
-import { it } from "node:test";
+import { it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { networkInterfaces } from "node:os";
 import { hasIpv6Loopback } from "./ipv6-loopback.js";

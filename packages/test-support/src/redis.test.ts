@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { once } from "node:events";
@@ -34,8 +34,13 @@ describe("sharedRedis", () => {
   it("uses REDIS_URL when set, else starts its own", async () => {
     const shared = await sharedRedis();
     try {
-      if (process.env.REDIS_URL) assert.equal(shared.url, process.env.REDIS_URL);
-      else assert.match(shared.url, /^redis:\/\/127\.0\.0\.1:\d+$/);
+      if (process.env.REDIS_URL) {
+        assert.equal(shared.backing, "env");
+        assert.equal(shared.url, process.env.REDIS_URL);
+      } else if (shared.backing === "local") assert.match(shared.url, /^redis:\/\/127\.0\.0\.1:\d+$/);
+      else assert.match(shared.url, /^redis:\/\/[^:]+:\d+$/);
+      const port = Number(new URL(shared.url).port);
+      if (new URL(shared.url).hostname === "127.0.0.1") assert.equal(await ping(port), "+PONG");
     } finally {
       await shared.dispose();
     }

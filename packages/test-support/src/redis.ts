@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { IMAGES, redisBacking, type BackingKind } from "./backing.js";
 import { freePort } from "./free-port.js";
 
 const READY_MS = 10_000;
@@ -98,10 +99,30 @@ export interface SharedRedis {
   dispose(): Promise<void>;
 }
 
-/** `REDIS_URL` from the test command, or a redis-server of our own (never a silent skip). */
-export async function sharedRedis(): Promise<SharedRedis> {
-  const url = process.env.REDIS_URL;
-  if (url) return { url, dispose: () => Promise.resolve() };
+/**
+ * Redis for a suite, chosen in one place (backing.ts): `REDIS_URL` when set (the test command's shared server),
+ * else a Redis container (testcontainers) when a Docker engine is reachable, else a redis-server of our own.
+ * Never a silent skip.
+ */
+export async function sharedRedis(): Promise<SharedRedis & { readonly backing: BackingKind }> {
+  const backing = await redisBacking();
+  if (backing === "env")
+    return { url: process.env.REDIS_URL ?? "", backing, dispose: () => Promise.resolve() };
+  if (backing === "container") {
+    const { GenericContainer, Wait } = await import("testcontainers");
+    const container = await new GenericContainer(IMAGES.redis)
+      .withCommand(["redis-server", "--save", "", "--appendonly", "no"])
+      .withExposedPorts(6379)
+      .withWaitStrategy(Wait.forLogMessage("Ready to accept connections"))
+      .start();
+    return {
+      url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`,
+      backing,
+      dispose: async () => {
+        await container.stop();
+      },
+    };
+  }
   const r = await RedisProcess.start();
-  return { url: r.url, dispose: () => r.dispose() };
+  return { url: r.url, backing, dispose: () => r.dispose() };
 }

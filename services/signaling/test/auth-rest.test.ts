@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { SignJWT, exportSPKI, generateKeyPair } from "jose";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
@@ -25,7 +25,7 @@ describe("JWT authentication and the meetings REST API", () => {
         ...(init.headers as Record<string, string>),
       },
     });
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer({
       JWT_SECRET: SECRET,
       ALLOW_ANONYMOUS: "false",
@@ -33,7 +33,7 @@ describe("JWT authentication and the meetings REST API", () => {
       MAX_PARTICIPANTS: "20",
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });

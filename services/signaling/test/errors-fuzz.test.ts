@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { ErrorCode } from "@switchboard/protocol";
@@ -17,7 +17,7 @@ describe("error codes and fuzzed frames", () => {
     assert.equal(m.code, code);
     seen.add(code);
   };
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer({
       SIGNALING_MAX_FRAME_BYTES: "2048",
       SIGNALING_RATE_LIMIT: "20",
@@ -25,7 +25,7 @@ describe("error codes and fuzzed frames", () => {
       SIGNALING_MAX_ROOMS: "2",
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });
@@ -136,7 +136,7 @@ describe("error codes and fuzzed frames", () => {
     }
   });
 
-  after(() => {
+  afterAll(() => {
     for (const code of [
       "invalid_message",
       "payload_too_large",

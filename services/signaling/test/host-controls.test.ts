@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
 
@@ -10,10 +10,10 @@ describe("lobby and host controls", () => {
     clients.push(c);
     return c;
   };
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer({ MAX_PARTICIPANTS: "50" });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });

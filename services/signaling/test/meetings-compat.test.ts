@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
@@ -56,12 +56,12 @@ function suite(kind: "memory" | "redis"): void {
       return c;
     };
 
-    before(async () => {
+    beforeAll(async () => {
       if (kind === "redis") redis = await sharedRedis();
       srv = await startServer({ JWT_SECRET: SECRET, ...(redis ? { REDIS_URL: redis.url } : {}) });
       userToken = await token(user, { name: "Una" });
     });
-    after(async () => {
+    afterAll(async () => {
       await Promise.all(clients.map((c) => c.close()));
       await srv.close();
       await redis?.dispose();

@@ -2,7 +2,7 @@
  * `POST /api/meetings` is rate limited per client address (per user for tokens); `X-Forwarded-For` counts only
  * when the connection comes from a configured proxy.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { startServer } from "./helpers.js";

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
@@ -54,7 +54,7 @@ describe("OpenAPI document of the meetings API", () => {
   let doc: Doc;
   const routes: { method: string; url: string }[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     const config = loadConfig(signalingConfigSpec, {
       env: {
         SIGNALING_HOST: "127.0.0.1",
@@ -80,7 +80,7 @@ describe("OpenAPI document of the meetings API", () => {
     assert.equal(res.status, 200);
     doc = (await res.json()) as Doc;
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   const op = (method: string, url: string): Operation => {
     const o = doc.paths[openApiPath(url)]?.[method.toLowerCase()];
@@ -312,7 +312,7 @@ describe("OpenAPI document of the meetings API", () => {
 
 describe("OpenAPI document switched off", () => {
   const servers: TestServer[] = [];
-  after(async () => {
+  afterAll(async () => {
     for (const s of servers) await s.close();
   });
   const envs: Record<string, string>[] = [{ SIGNALING_API_DOCS: "off" }, { NODE_ENV: "production" }];

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import {
@@ -19,11 +19,11 @@ describe("two instances sharing Redis serve one room as one", () => {
   let B: TestServer;
   const clients: TestClient[] = [];
   const on = sessionOpener(clients);
-  before(async () => {
+  beforeAll(async () => {
     redis = await sharedRedis();
     ({ A, B } = await startPair(redis.url));
   });
-  after(async () => {
+  afterAll(async () => {
     await closeAll(clients, A, B);
     await redis.dispose();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   closeAll,
@@ -25,11 +25,11 @@ describe("Redis stopped and restarted mid-test", () => {
   let B: TestServer;
   const clients: TestClient[] = [];
   const on = sessionOpener(clients);
-  before(async () => {
+  beforeAll(async () => {
     redis = await RedisProcess.start();
     ({ A, B } = await startPair(redis.url));
   });
-  after(async () => {
+  afterAll(async () => {
     await closeAll(clients, A, B);
     await redis.dispose();
   });

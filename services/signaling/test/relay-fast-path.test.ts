@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { sharedRedis } from "@switchboard/test-support";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
@@ -67,10 +67,10 @@ describe("the relay's fast path", () => {
     clients.push(c);
     return c;
   };
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });
@@ -116,12 +116,12 @@ describe("the relay's fast path across instances (Redis)", () => {
   let A: TestServer;
   let B: TestServer;
   const clients: TestClient[] = [];
-  before(async () => {
+  beforeAll(async () => {
     redis = await sharedRedis();
     A = await startServer({ REDIS_URL: redis.url });
     B = await startServer({ REDIS_URL: redis.url });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await A.close();
     await B.close();

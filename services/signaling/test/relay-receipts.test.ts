@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import type { ServerMessage } from "@switchboard/protocol";
@@ -21,7 +21,7 @@ describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) wi
   let redis: RedisProcess;
   let A: TestServer;
   const clients: TestClient[] = [];
-  before(async () => {
+  beforeAll(async () => {
     redis = await RedisProcess.start();
     A = await startServer({
       REDIS_URL: redis.url,
@@ -30,12 +30,12 @@ describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) wi
       SIGNALING_RATE_BURST: "100000",
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await closeAll(clients, A);
     await redis.dispose();
   });
 
-  it("acks only relays the recipient received; every relay is answered", { timeout: 120_000 }, async () => {
+  it("acks only relays the recipient received; every relay is answered", async () => {
     const { roomId } = await createMeeting(A.http);
     const a = await TestClient.session(A.ws);
     clients.push(a);
@@ -126,7 +126,7 @@ describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) wi
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-  });
+  }, 120_000);
 });
 
 describe("relay receipts: what the receiving instance answers", () => {
@@ -135,63 +135,59 @@ describe("relay receipts: what the receiving instance answers", () => {
   const clients: TestClient[] = [];
   let pub: Redis;
   let sub: Redis;
-  before(async () => {
+  beforeAll(async () => {
     redis = await RedisProcess.start();
     B = await startServer({ REDIS_URL: redis.url });
     pub = new Redis(redis.url);
     sub = new Redis(redis.url);
   });
-  after(async () => {
+  afterAll(async () => {
     pub.disconnect();
     sub.disconnect();
     await closeAll(clients, B);
     await redis.dispose();
   });
 
-  it(
-    "a receipt after the write, `gone` for a peer not there, nothing past the deadline",
-    { timeout: 60_000 },
-    async () => {
-      const { roomId } = await createMeeting(B.http);
-      const c = await TestClient.session(B.ws);
-      clients.push(c);
-      await c.request({ v: 1, type: "join", roomId });
-      // This test plays a sending instance: it publishes on B's bus and reads the receipts on its own channel.
-      const me = `receipts-test-${process.pid}`;
-      const receipts: string[] = [];
-      sub.on("message", (_ch: string, raw: string) => receipts.push(raw));
-      await sub.subscribe(redisKeys.bus(me));
-      const frame = (tag: string) =>
-        JSON.stringify({
-          v: 1,
-          type: "signal",
-          roomId,
-          from: "x",
-          data: { kind: "candidate", candidate: { candidate: tag } },
-        });
-      const relay = (id: string, to: string, tag: string, deliverBy: number) =>
-        `q\t${me}\t${id}\t${deliverBy}\t${to}\t${roomId}\tsignal\t${frame(tag)}`;
-      const [secs] = await pub.time();
-      const soon = Number(secs) * 1000 + 10_000;
-      const late = Number(secs) * 1000 - 1000;
-      const bus = redisKeys.bus(B.server.instanceId);
-      // One PUBLISH (one turn on B): two delivered, one for a peer that is not there, one past its deadline.
-      const batch = [
-        relay("1", c.sessionId, "first", soon),
-        relay("2", "nobody", "lost", soon),
-        relay("3", c.sessionId, "late", late),
-        relay("4", c.sessionId, "second", soon),
-      ].join("\n");
-      assert.equal(await pub.publish(bus, batch), 1);
-      const got = [await c.nextOf("signal"), await c.nextOf("signal")].map((m) =>
-        m.data.kind === "candidate" ? m.data.candidate?.candidate : "",
-      );
-      assert.deepEqual(got, ["first", "second"]);
-      const end = Date.now() + 5000;
-      while (receipts.length === 0 && Date.now() < end) await sleep(20);
-      await sleep(300);
-      assert.deepEqual(receipts, ["k\t1,4\t2"], "one receipt message for the turn");
-      assert.equal(c.all("signal").length, 2, "the late relay was not delivered");
-    },
-  );
+  it("a receipt after the write, `gone` for a peer not there, nothing past the deadline", async () => {
+    const { roomId } = await createMeeting(B.http);
+    const c = await TestClient.session(B.ws);
+    clients.push(c);
+    await c.request({ v: 1, type: "join", roomId });
+    // This test plays a sending instance: it publishes on B's bus and reads the receipts on its own channel.
+    const me = `receipts-test-${process.pid}`;
+    const receipts: string[] = [];
+    sub.on("message", (_ch: string, raw: string) => receipts.push(raw));
+    await sub.subscribe(redisKeys.bus(me));
+    const frame = (tag: string) =>
+      JSON.stringify({
+        v: 1,
+        type: "signal",
+        roomId,
+        from: "x",
+        data: { kind: "candidate", candidate: { candidate: tag } },
+      });
+    const relay = (id: string, to: string, tag: string, deliverBy: number) =>
+      `q\t${me}\t${id}\t${deliverBy}\t${to}\t${roomId}\tsignal\t${frame(tag)}`;
+    const [secs] = await pub.time();
+    const soon = Number(secs) * 1000 + 10_000;
+    const late = Number(secs) * 1000 - 1000;
+    const bus = redisKeys.bus(B.server.instanceId);
+    // One PUBLISH (one turn on B): two delivered, one for a peer that is not there, one past its deadline.
+    const batch = [
+      relay("1", c.sessionId, "first", soon),
+      relay("2", "nobody", "lost", soon),
+      relay("3", c.sessionId, "late", late),
+      relay("4", c.sessionId, "second", soon),
+    ].join("\n");
+    assert.equal(await pub.publish(bus, batch), 1);
+    const got = [await c.nextOf("signal"), await c.nextOf("signal")].map((m) =>
+      m.data.kind === "candidate" ? m.data.candidate?.candidate : "",
+    );
+    assert.deepEqual(got, ["first", "second"]);
+    const end = Date.now() + 5000;
+    while (receipts.length === 0 && Date.now() < end) await sleep(20);
+    await sleep(300);
+    assert.deepEqual(receipts, ["k\t1,4\t2"], "one receipt message for the turn");
+    assert.equal(c.all("signal").length, 2, "the late relay was not delivered");
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { ClientMessage } from "@switchboard/protocol";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
@@ -11,7 +11,7 @@ describe("signaling over real WebSockets (memory store)", () => {
     clients.push(c);
     return c;
   };
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer({
       TURN_SECRET: "s3cret,old-secret",
       TURN_URLS: "turn:127.0.0.1:3478?transport=udp",
@@ -19,7 +19,7 @@ describe("signaling over real WebSockets (memory store)", () => {
       SIGNALING_CHAT_HISTORY: "3",
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });

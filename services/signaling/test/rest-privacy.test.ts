@@ -2,7 +2,7 @@
  * Participants and stats of a meeting are readable by its hosts and by tokens allowed into the room straight
  * away (room restriction, lock, approval and e-mail domains respected); anonymous readers are refused.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
@@ -20,10 +20,10 @@ const token = (claims: Record<string, unknown>): Promise<string> =>
 describe("REST privacy of participants and stats", () => {
   let srv: TestServer;
   const clients: TestClient[] = [];
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer({ JWT_SECRET: SECRET, MEETING_TTL: "3600" });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
 import { TestClient, createMeeting, startServer, waitForStats, type TestServer } from "./helpers.js";
@@ -20,10 +20,10 @@ describe("session resume", () => {
       hello: { v: 1, type: "hello", resume: { sessionId: old.sessionId, resumeToken: token } } as const,
     };
   };
-  before(async () => {
+  beforeAll(async () => {
     srv = await startServer({ SIGNALING_RESUME_GRACE_MS: "30000", SIGNALING_RESUME_BUFFER: "5" }, { clock });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await srv.close();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { AttributeType, encodeChangeRequest, encodeResponsePort } from "@switchboard/stun-codec";
 import { readReply, request } from "./helpers/stun.js";
@@ -19,12 +19,12 @@ describe("RFC 5780 on 127.0.0.1 + 127.0.0.2", () => {
   let t: TestServer;
   let client: UdpClient;
   let port: number;
-  before(async () => {
+  beforeAll(async () => {
     t = await startDualAddressServer();
     port = t.addresses.udp.PP?.port ?? 0;
     client = await UdpClient.open();
   });
-  after(async () => {
+  afterAll(async () => {
     client.close();
     await t.close();
   });

@@ -1,4 +1,5 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
+import { skipTest } from "@switchboard/test-support/jest";
 import assert from "node:assert/strict";
 import { StunClass } from "@switchboard/stun-codec";
 import { readReply, request, sameId } from "./helpers/stun.js";
@@ -9,11 +10,11 @@ const concat = (parts: Uint8Array[]): Buffer => Buffer.concat(parts);
 describe("STUN over TCP", () => {
   let t: TestServer;
   let port: number;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ STUN_TCP_IDLE_TIMEOUT_MS: "300" });
     port = t.addresses.tcp.PP?.port ?? 0;
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it("listens on the same port as UDP", () => {
     assert.equal(port, t.addresses.udp.PP?.port);
@@ -127,12 +128,12 @@ describe("STUN over TCP", () => {
     }
   });
 
-  it("serves IPv6 over TCP on ::1", async (ctx) => {
+  it("serves IPv6 over TCP on ::1", async () => {
     let v6: TestServer;
     try {
       v6 = await startTestServer({ STUN_HOST: "::1" });
     } catch {
-      return ctx.skip("no IPv6 loopback here");
+      return skipTest("no IPv6 loopback here");
     }
     const c = await TcpClient.open(v6.addresses.tcp.PP?.port ?? 0, "::1");
     try {

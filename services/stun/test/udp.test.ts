@@ -1,4 +1,5 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
+import { skipTest } from "@switchboard/test-support/jest";
 import assert from "node:assert/strict";
 import { AttributeType, StunClass, encodeResponsePort } from "@switchboard/stun-codec";
 import { hasIpv6Loopback } from "@switchboard/test-support";
@@ -11,11 +12,11 @@ for (const io of ["native", "dgram"] as const) {
   describe(`STUN over UDP (IPv4), ${io} I/O`, () => {
     let t: TestServer;
     let client: UdpClient;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestServer({ STUN_UDP_IO: io });
       client = await UdpClient.open();
     });
-    after(async () => {
+    afterAll(async () => {
       client.close();
       await t.close();
     });
@@ -68,8 +69,8 @@ for (const io of ["native", "dgram"] as const) {
   });
 
   describe(`STUN over UDP (IPv6 and dual-stack), ${io} I/O`, () => {
-    it("answers on ::1 with an IPv6 mapped address", async (ctx) => {
-      if (!(await hasIpv6Loopback())) return ctx.skip("no IPv6 loopback here");
+    it("answers on ::1 with an IPv6 mapped address", async () => {
+      if (!(await hasIpv6Loopback())) return skipTest("no IPv6 loopback here");
       const t = await startTestServer({ STUN_HOST: "::1", STUN_UDP_IO: io });
       const client = await UdpClient.open("::1");
       try {

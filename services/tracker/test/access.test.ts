@@ -1,5 +1,5 @@
 /** Allow/deny lists (reload), passkeys in the path (HTTP, UDP BEP 41, WebSocket), rate limits, `key`. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,18 +9,18 @@ import { startTracker, type StartedTracker } from "./start-tracker.js";
 import { announceQuery, binary, failureOf, httpGet, UdpTrackerClient, WsTrackerClient } from "./clients.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tracker-access-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("allow list with reload", () => {
   const listed = randomBytes(20);
   const other = randomBytes(20);
   const file = join(dir, "allow.txt");
   let t: StartedTracker;
-  before(async () => {
+  beforeAll(async () => {
     writeFileSync(file, `# allowed\n${listed.toString("hex")} some.iso\n`);
     t = await startTracker({ allowlist: file });
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   const announce = (h: Buffer): Promise<Record<string, unknown>> =>
     httpGet(`${t.url}/announce?${announceQuery({ infoHash: h, peerId: randomBytes(20), port: 1 })}`);
@@ -66,10 +66,10 @@ describe("deny list", () => {
 describe("passkeys", () => {
   let t: StartedTracker;
   const h = randomBytes(20);
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker({ passkeys: ["goodpasskey1"], scrapeAll: true });
   });
-  after(() => t.close());
+  afterAll(() => t.close());
   const q = (): string => announceQuery({ infoHash: h, peerId: randomBytes(20), port: 1 });
 
   it("HTTP: /<passkey>/announce and /<passkey>/scrape", async () => {

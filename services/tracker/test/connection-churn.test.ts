@@ -3,7 +3,7 @@
  * announce and a bad frame) and closed, HTTP keep-alive connections opened and dropped. After each round the
  * tracker holds no connection, no WebSocket peer, no descriptor and no heap that the round added.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -39,13 +39,13 @@ function httpGet(agent: Agent, url: string): Promise<string> {
   });
 }
 
-describe("connection churn", { timeout: 120_000 }, () => {
+describe("connection churn", () => {
   let t: StartedTracker;
   const swarms = Array.from({ length: 5 }, () => randomBytes(20));
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker();
-  });
-  after(() => t.close());
+  }, 120_000);
+  afterAll(() => t.close(), 120_000);
 
   /** `n` WebSocket connections (8 at a time) and `n` HTTP announces over 4 keep-alive connections, dropped. */
   async function round(n: number): Promise<void> {
@@ -108,5 +108,5 @@ describe("connection churn", { timeout: 120_000 }, () => {
       grown < 3.5 * 1024 * 1024,
       `heap grew ${Math.round(grown / 1024)} KiB over 720 WebSocket connections`,
     );
-  });
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 /** The lean HTTP/1.1 front: keep-alive, pipelining in order, HTTP/1.0 close, admin routes on lean connections. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
@@ -29,10 +29,10 @@ const count = (text: string, what: string): number => text.split(what).length - 
 
 describe("lean HTTP front", () => {
   let t: StartedTracker;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker();
   });
-  after(() => t.close());
+  afterAll(() => t.close());
   const get = (q: string, extra = ""): string => `GET /announce?${q} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
 
   it("answers pipelined announces in order on one keep-alive connection", async () => {

@@ -2,7 +2,7 @@
  * Peers that announce without `key` are known by peer id and address: a request from another address that
  * knows the id (compact=0 replies hand ids out) can neither move nor remove them. Memory and Redis alike.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
@@ -108,10 +108,10 @@ describe("keyless peers: Redis store", () => {
   let redis: SharedRedis;
   const prefix = `tracker-keyless-${randomBytes(4).toString("hex")}:`;
   const stores: RedisSwarmStore[] = [];
-  before(async () => {
+  beforeAll(async () => {
     redis = await sharedRedis();
   });
-  after(async () => {
+  afterAll(async () => {
     for (const s of stores) await s.close();
     const r = new Redis(redis.url);
     const keys = await r.keys(`${prefix}*`);

@@ -1,5 +1,5 @@
 /** The real entry point: config errors exit 2 before listening, SIGHUP reloads lists, /stats and /metrics, SIGTERM. */
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,7 +19,7 @@ function processEnvWithoutRedis(): NodeJS.ProcessEnv {
 const main = new URL("../src/main.ts", import.meta.url).pathname;
 const nodeArgs = ["--conditions=source", "--import", "tsx", main];
 const dir = mkdtempSync(join(tmpdir(), "tracker-main-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("tracker main", () => {
   it("prints every configuration problem and exits 2", () => {

@@ -2,7 +2,7 @@
  * Malformed input on every transport: each refusal is a failure reply (or silence for undecodable UDP), and the
  * tracker keeps serving a good client afterwards.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
@@ -12,10 +12,10 @@ import { announceQuery, binary, failureOf, httpGet, UdpTrackerClient, WsTrackerC
 describe("malformed input", () => {
   let t: StartedTracker;
   const infoHash = randomBytes(20);
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker({ wsMaxPayload: 4096 });
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   const stillServes = async (): Promise<void> => {
     const r = await httpGet(
@@ -74,10 +74,10 @@ describe("malformed input", () => {
 
   describe("UDP", () => {
     let c: UdpTrackerClient;
-    before(() => {
+    beforeAll(() => {
       c = new UdpTrackerClient("127.0.0.1", t.udpPort);
     });
-    after(() => c.close());
+    afterAll(() => c.close());
 
     for (const [name, packet] of [
       ["empty", Buffer.alloc(0)],

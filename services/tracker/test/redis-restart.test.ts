@@ -3,7 +3,7 @@
  * is answered (peers or "tracker temporarily unavailable"), none hangs, and every swarm is full again within
  * one announce interval of Redis coming back (clients announce once an interval).
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
@@ -24,7 +24,7 @@ describe("tracker over Redis: Redis killed and restarted empty under load", () =
   let redis: RedisProcess;
   let t: StartedTracker;
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  before(async () => {
+  beforeAll(async () => {
     redis = await RedisProcess.start();
     t = await startTracker({
       redisUrl: redis.url,
@@ -34,7 +34,7 @@ describe("tracker over Redis: Redis killed and restarted empty under load", () =
       peerTtl: 3 * INTERVAL_S,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     agent.destroy();
     await t?.close();
     await redis?.dispose();

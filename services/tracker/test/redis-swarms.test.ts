@@ -1,5 +1,5 @@
 /** Two tracker instances sharing one real Redis return each other's peers and the same counts. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
@@ -15,12 +15,12 @@ describe("Redis swarms", () => {
   let a: StartedTracker;
   let b: StartedTracker;
   const prefix = `tracker-test-${randomBytes(4).toString("hex")}:`;
-  before(async () => {
+  beforeAll(async () => {
     redis = await sharedRedis();
     a = await startTracker({ redisUrl: redis.url, redisPrefix: prefix });
     b = await startTracker({ redisUrl: redis.url, redisPrefix: prefix });
   });
-  after(async () => {
+  afterAll(async () => {
     await a?.close();
     await b?.close();
     const r = new Redis(redis.url);

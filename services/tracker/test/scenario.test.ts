@@ -2,7 +2,8 @@
  * One swarm scenario run over every transport (HTTP, UDP, WebSocket; IPv4 and, where the machine has it, IPv6):
  * a leecher and a seeder find each other, never themselves, counts follow events, stopped peers disappear.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
+import { skipTest } from "@switchboard/test-support/jest";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { hasIpv6Loopback } from "@switchboard/test-support";
@@ -187,11 +188,11 @@ async function runScenario(
 describe("one scenario over every transport", () => {
   let v4: StartedTracker;
   let v6: StartedTracker | undefined;
-  before(async () => {
+  beforeAll(async () => {
     v4 = await startTracker();
     if (await hasIpv6Loopback()) v6 = await startTracker({ host: "::1" });
   });
-  after(async () => {
+  afterAll(async () => {
     await v4.close();
     await v6?.close();
   });
@@ -212,13 +213,13 @@ describe("one scenario over every transport", () => {
   });
 
   const v6Address = (port: number): string => `0000:0000:0000:0000:0000:0000:0000:0001:${port}`;
-  it("HTTP over IPv6 (peers6)", async (t) => {
-    if (!v6) return t.skip("no IPv6 loopback on this machine");
+  it("HTTP over IPv6 (peers6)", async () => {
+    if (!v6) return skipTest("no IPv6 loopback on this machine");
     await runScenario(httpDriver(v6, "::1"), v6Address);
   });
 
-  it("UDP over IPv6 (18-byte peers)", async (t) => {
-    if (!v6) return t.skip("no IPv6 loopback on this machine");
+  it("UDP over IPv6 (18-byte peers)", async () => {
+    if (!v6) return skipTest("no IPv6 loopback on this machine");
     const d = udpDriver(v6, "::1");
     await runScenario(d, v6Address).finally(() => d.close());
   });

@@ -1,5 +1,5 @@
 /** A WebSocket peer id belongs to the connection that announced it while that connection lives. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { startTracker, type StartedTracker } from "./start-tracker.js";
@@ -7,10 +7,10 @@ import { binary, WsTrackerClient } from "./clients.js";
 
 describe("WebSocket peer id ownership", () => {
   let t: StartedTracker;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker();
   });
-  after(() => t.close());
+  afterAll(() => t.close());
   const open = (): Promise<WsTrackerClient> =>
     new WsTrackerClient(`ws://127.0.0.1:${t.httpPort}/announce`).open();
 

@@ -1,5 +1,5 @@
 /** Dispatch and handlers without sockets: a fake client link, a fake relay factory and a manual clock. */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { ManualClock, createLogger, createMetricsRegistry } from "@switchboard/runtime";
 import {

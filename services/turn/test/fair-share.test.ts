@@ -2,7 +2,7 @@
  * Integration: with a low total relay capacity, two users relaying at once over real UDP sockets each get half,
  * even when one offers twice as much as the other (a plain shared bucket would split 2:1).
  */
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import type { TransportAddress } from "@switchboard/stun-codec";
@@ -60,7 +60,7 @@ function blast(senders: ReadonlyArray<{ client: TestTurnClient; rate: number }>)
 
 describe("TURN relay capacity", () => {
   const cleanup: Array<() => unknown> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const f of cleanup.reverse()) await f();
   });
 

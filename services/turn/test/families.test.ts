@@ -1,5 +1,5 @@
 /** Integration: IPv6 listeners and relays (RFC 6156), dual allocations (RFC 8656), EVEN-PORT + RESERVATION-TOKEN. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   AttributeType,
@@ -29,7 +29,7 @@ describe("address families and port reservations", () => {
     clients.push(c);
     return c;
   };
-  before(async () => {
+  beforeAll(async () => {
     h = await startTurn({
       TURN_HOST: "127.0.0.1,::1",
       TURN_ALLOWED_PEER_IPS: "127.0.0.1,::1",
@@ -39,7 +39,7 @@ describe("address families and port reservations", () => {
     peer4 = await startEchoPeer();
     peer6 = await startEchoPeer("::1");
   });
-  after(async () => {
+  afterAll(async () => {
     for (const c of clients) c.close();
     peer4.close();
     peer6.close();

@@ -1,5 +1,5 @@
 /** Malformed input: random and mutated datagrams and stream bytes; the server keeps serving. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import {
@@ -68,11 +68,11 @@ function samples(): Buffer[] {
 describe("malformed input", () => {
   let h: Harness;
   let peer: EchoPeer;
-  before(async () => {
+  beforeAll(async () => {
     h = await startTurn();
     peer = await startEchoPeer();
   });
-  after(async () => {
+  afterAll(async () => {
     peer.close();
     await h.close();
   });

@@ -1,5 +1,5 @@
 /** Integration: quotas, connection-bound allocations, wrong credentials and the admin endpoints. */
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { StunClass, StunMethod, encodeStunMessage, newTransactionId } from "@switchboard/stun-codec";
 import { startEchoPeer, startTurn, type EchoPeer, type Harness } from "./support/harness.js";
@@ -8,7 +8,7 @@ import { issueTurnCredentials } from "@switchboard/turn-credentials";
 
 describe("TURN limits", () => {
   const cleanup: Array<() => unknown> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const f of cleanup.reverse()) await f();
   });
   const start = async (env: Record<string, string> = {}): Promise<[Harness, EchoPeer]> => {

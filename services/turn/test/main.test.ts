@@ -1,5 +1,5 @@
 /** The service process: exit 2 on bad configuration, admin endpoints, SIGHUP TLS reload keeping allocations, SIGTERM. */
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
@@ -56,7 +56,7 @@ function peerCertCn(port: number): Promise<string> {
 describe("turn main process", () => {
   const children: ChildProcess[] = [];
   const dir = mkdtempSync(join(tmpdir(), "turn-main-"));
-  after(() => {
+  afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
 /** Integration: the TURN server on real loopback sockets, driven by the test client over UDP and TCP. */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import {
   AttributeType,
@@ -31,11 +31,11 @@ for (const { transport, io } of variants) {
       clients.push(c);
       return c;
     };
-    before(async () => {
+    beforeAll(async () => {
       h = await startTurn({ TURN_UDP_IO: io });
       peer = await startEchoPeer();
     });
-    after(async () => {
+    afterAll(async () => {
       for (const c of clients) c.close();
       peer.close();
       await h.close();

@@ -2,7 +2,7 @@
  * TCP/TLS connection limits on real loopback sockets: a per-address cap, one total for TCP and TLS together, and
  * a deadline for the first authenticated request on a new connection.
  */
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect as tcpConnect, type Socket } from "node:net";
@@ -52,7 +52,7 @@ describe("TURN over TCP/TLS: connection limits", () => {
   const dir = mkdtempSync(join(tmpdir(), "turnhard-stream-"));
   makeSelfSignedCert(join(dir, "key.pem"), join(dir, "cert.pem"));
   const cleanup: Array<() => unknown> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const f of cleanup.reverse()) await f();
     rmSync(dir, { recursive: true, force: true });
   });

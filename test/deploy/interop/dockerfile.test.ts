@@ -1,9 +1,9 @@
-// A service's Dockerfile carried out without Docker (test/deploy/lib/dockerfile-runner.ts): turbo prune, install
+// The Dockerfile (one for every service, SERVICE build argument) carried out without Docker (test/deploy/lib/dockerfile-runner.ts): turbo prune, install
 // from the pruned lockfile, build, prune to production dependencies, then the final stage's CMD runs, its /health
 // answers, and the image's own HEALTHCHECK command passes (and fails once the service is stopped).
 // By default the signaling image (the one with the most workspace and npm dependencies); a full build of every
 // image takes minutes here: SWITCHBOARD_DOCKERFILES=all (or a comma-separated list) selects others.
-import { describe, it, after } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -58,7 +58,7 @@ async function portsFor(name: ServiceName): Promise<{ env: Record<string, string
 
 describe("Dockerfiles, carried out without Docker", () => {
   const dir = mkdtempSync(join(tmpdir(), "sb-dockerfile-"));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("the runner's .dockerignore matching and Dockerfile parsing", () => {
     const ignored = dockerIgnore("**/node_modules\n.git\n**/*.test.ts\n**/test/\nbench\n");
@@ -73,11 +73,19 @@ describe("Dockerfiles, carried out without Docker", () => {
   });
 
   for (const name of chosen) {
-    it(`services/${name}/Dockerfile builds a runnable, healthy image`, { timeout: 280_000 }, async () => {
-      const image = runDockerfile(`services/${name}/Dockerfile`, join(dir, name));
+    it(`the Dockerfile with SERVICE=${name} builds a runnable, healthy image`, async () => {
+      const image = runDockerfile("Dockerfile", join(dir, name), { SERVICE: name, PORTS: "1/tcp" });
       const app = join(image.root, image.workdir);
       assert.equal(image.user, "node");
+      assert.equal(image.env.SWITCHBOARD_SERVICE, name);
       assert.ok(existsSync(join(app, `services/${name}/dist/main.js`)), "compiled service in the image");
+      assert.equal(
+        readFileSync(join(app, "main.js"), "utf8"),
+        `import "./services/${name}/dist/main.js";\n`,
+        "the image's entry starts the chosen service",
+      );
+      for (const other of SERVICE_NAMES.filter((s) => s !== name))
+        assert.ok(!existsSync(join(app, `services/${other}`)), `no ${other} in the ${name} image`);
       assert.ok(!existsSync(join(app, `services/${name}/src`)), "no TypeScript sources in the image");
       if (name === "stun" || name === "turn")
         assert.ok(
@@ -113,18 +121,27 @@ describe("Dockerfiles, carried out without Docker", () => {
       } finally {
         await stopProc(proc);
       }
-    });
+    }, 280_000);
   }
 
-  it("the Dockerfiles pin the turbo version the repository uses", () => {
+  it("the Dockerfile refuses a build without a known SERVICE", () => {
+    assert.throws(
+      () => runDockerfile("Dockerfile", join(dir, "none"), { PORTS: "1/tcp" }),
+      /build with --build-arg SERVICE=stun\|turn\|signaling\|tracker/,
+    );
+    assert.throws(
+      () => runDockerfile("Dockerfile", join(dir, "bogus"), { SERVICE: "bogus", PORTS: "1/tcp" }),
+      /got 'bogus'/,
+    );
+  });
+
+  it("the Dockerfile pins the turbo version the repository uses", () => {
     const installed = (
       JSON.parse(readFileSync(join(repoRoot, "node_modules/turbo/package.json"), "utf8")) as {
         version: string;
       }
     ).version;
-    for (const name of SERVICE_NAMES) {
-      const text = readFileSync(join(repoRoot, `services/${name}/Dockerfile`), "utf8");
-      assert.match(text, new RegExp(`turbo@${installed.replaceAll(".", "\\.")} prune`), name);
-    }
+    const text = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+    assert.match(text, new RegExp(`turbo@${installed.replaceAll(".", "\\.")} prune`));
   });
 });

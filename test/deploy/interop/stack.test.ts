@@ -3,7 +3,7 @@
 // (targets adjusted). Clients that nginx sends to different signaling instances meet in one room; a tracker
 // announce through nginx works; Prometheus sees every target up; after one signaling instance is killed, the other
 // keeps serving and the room works again once the clients reconnect.
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -64,7 +64,7 @@ describe("deploy stack: nginx + 2 signaling + tracker + STUN + TURN + Redis + Pr
   let sig: RunningService[] = [];
   let roomId = "";
 
-  before(async () => {
+  beforeAll(async () => {
     chmodSync(dir, 0o755); // nginx workers run unprivileged and read health.ssi below this folder
     const redisPort = await freePort();
     redis = startProc("redis", "redis-server", [
@@ -140,7 +140,7 @@ describe("deploy stack: nginx + 2 signaling + tracker + STUN + TURN + Redis + Pr
     prom = p.url;
   });
 
-  after(async () => {
+  afterAll(async () => {
     for (const c of clients) c.close();
     await Promise.all(procs.map((p) => stopProc(p)));
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // Runs a service's Dockerfile without a Docker engine: each stage gets its own folder standing for the image's "/",
 // and the Dockerfile's own instructions are carried out there — COPY (the build context filtered by .dockerignore,
 // or --from another stage), WORKDIR, ENV, and every RUN command as written (absolute paths mapped into the stage's
-// folder). What cannot be reproduced is only the base image (the host's Node stands in for node:20) and USER.
+// folder), ARG with the given build arguments (substituted in ENV, and in the environment of RUN). What cannot be
+// reproduced is only the base image (the host's Node stands in for node:24) and USER.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
@@ -87,6 +88,7 @@ export interface Image {
 export function runDockerfile(
   dockerfile: string,
   dir: string,
+  buildArgs: Record<string, string> = {},
   log: (line: string) => void = () => {},
 ): Image {
   const steps = parseDockerfile(readFileSync(join(repoRoot, dockerfile), "utf8"));
@@ -97,47 +99,59 @@ export function runDockerfile(
   let cmd: string[] = [];
   let healthcheck: string[] = [];
   let user = "root";
+  // The build arguments a stage declared (ARG NAME or ARG NAME=default): like Docker, only those are visible to it.
+  let args: Record<string, string> = {};
+  const substitute = (text: string) =>
+    text.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a?: string, b?: string) => args[a ?? b ?? ""] ?? "");
   const inStage = (p: string) => join(root, p.startsWith("/") ? p : join(workdir, p));
-  for (const { op, args } of steps) {
+  for (const step of steps) {
+    const { op } = step;
+    const text = step.args;
     switch (op) {
-      case "ARG":
+      case "ARG": {
+        const [name = "", def] = text.trim().split(/=(.*)/s);
+        const value = buildArgs[name] ?? def;
+        if (value !== undefined) args[name] = value;
+        break;
+      }
       case "EXPOSE":
       case "STOPSIGNAL":
         break;
       case "FROM": {
-        const name = /\s+AS\s+(\S+)$/i.exec(args)?.[1] ?? String(stageRoot.size);
+        const name = /\s+AS\s+(\S+)$/i.exec(text)?.[1] ?? String(stageRoot.size);
         root = join(dir, name);
         mkdirSync(root, { recursive: true });
         stageRoot.set(name, root);
         workdir = "/";
         env = {};
+        args = {};
         break;
       }
       case "WORKDIR":
-        workdir = args.trim();
+        workdir = text.trim();
         mkdirSync(inStage("."), { recursive: true });
         break;
       case "ENV":
-        for (const m of args.matchAll(/(\w+)=("[^"]*"|\S+)/g))
-          env[m[1] ?? ""] = (m[2] ?? "").replace(/^"|"$/g, "");
+        for (const m of text.matchAll(/(\w+)=("[^"]*"|\S+)/g))
+          env[m[1] ?? ""] = substitute((m[2] ?? "").replace(/^"|"$/g, ""));
         break;
       case "USER":
-        user = args.trim();
+        user = text.trim();
         break;
       case "CMD":
-        cmd = JSON.parse(args) as string[];
+        cmd = JSON.parse(text) as string[];
         break;
       case "HEALTHCHECK":
-        healthcheck = JSON.parse(args.slice(args.indexOf("CMD ") + 4)) as string[];
+        healthcheck = JSON.parse(text.slice(text.indexOf("CMD ") + 4)) as string[];
         break;
       case "COPY": {
-        const words = args.split(/\s+/);
+        const words = text.split(/\s+/);
         const from = words.find((w) => w.startsWith("--from="))?.slice(7);
         const [src, dst] = words.filter((w) => !w.startsWith("--"));
-        if (!src || !dst) throw new Error(`COPY ${args}`);
+        if (!src || !dst) throw new Error(`COPY ${text}`);
         const target = inStage(dst);
         if (!from) {
-          if (src !== ".") throw new Error(`only "COPY . ." from the context is supported: ${args}`);
+          if (src !== ".") throw new Error(`only "COPY . ." from the context is supported: ${text}`);
           copyContext(target);
           break;
         }
@@ -150,15 +164,15 @@ export function runDockerfile(
         break;
       }
       case "RUN": {
-        const command = args.replace(/(^|\s)\/(?=[A-Za-z])/g, `$1${root}/`);
-        log(`RUN ${args}`);
+        const command = text.replace(/(^|\s)\/(?=[A-Za-z])/g, `$1${root}/`);
+        log(`RUN ${text}`);
         const r = spawnSync("sh", ["-c", command], {
           cwd: inStage("."),
-          env: { ...process.env, ...env },
+          env: { ...process.env, ...args, ...env },
           encoding: "utf8",
           maxBuffer: 64 * 1024 * 1024,
         });
-        if (r.status !== 0) throw new Error(`RUN ${args}\nexit ${r.status}\n${r.stdout}\n${r.stderr}`);
+        if (r.status !== 0) throw new Error(`RUN ${text}\nexit ${r.status}\n${r.stdout}\n${r.stderr}`);
         break;
       }
       default:

@@ -6,7 +6,7 @@
  * port-restricted go through our TURN. The path is measured by TURN's relayed-byte counter, not taken from the
  * SDK's reported method. Then a connection idle for longer than the routers' UDP timeout still carries data.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { Lab, SIGNALING_URL_NO_TURN } from "../lab.js";
 import {
@@ -21,14 +21,14 @@ import {
 /** The routers forget a UDP binding after this many seconds without traffic. */
 const UDP_TIMEOUT_SEC = 10;
 
-describe("NAT lab: the connection matrix", { timeout: 280_000 }, () => {
+describe("NAT lab: the connection matrix", () => {
   let lab: Lab;
   let results: PairResult[];
-  before(async () => {
+  beforeAll(async () => {
     lab = await Lab.create({ sides: 2, services: true, udpTimeoutSec: UDP_TIMEOUT_SEC });
     results = await measureMatrix(lab);
-  });
-  after(() => lab?.destroy());
+  }, 280_000);
+  afterAll(() => lab?.destroy(), 280_000);
 
   it("connects every pair and carries data", () => {
     assert.equal(results.length, 15);
@@ -38,7 +38,7 @@ describe("NAT lab: the connection matrix", { timeout: 280_000 }, () => {
         `${r.a} ↔ ${r.b} failed\n${matrixTable(results)}\n${r.output.slice(-4000)}`,
       );
     }
-  });
+  }, 280_000);
 
   it("hole punches where the strategy expects a direct connection, relays through our TURN where it does not", () => {
     const table = matrixTable(results);
@@ -58,7 +58,7 @@ describe("NAT lab: the connection matrix", { timeout: 280_000 }, () => {
       .filter((r) => directExpected(r.a, r.b) === false)
       .map((r) => [r.a, r.b].sort().join(" ↔ "));
     assert.deepEqual(turn.sort(), ["port-restricted-cone ↔ symmetric", "symmetric ↔ symmetric"]);
-  });
+  }, 280_000);
 
   it("needs TURN for those: with only STUN offered, symmetric ↔ symmetric and ↔ port-restricted do not connect", async () => {
     const [ss, sp] = await Promise.all([
@@ -73,7 +73,7 @@ describe("NAT lab: the connection matrix", { timeout: 280_000 }, () => {
     ]);
     assert.equal(ss.connected, false, ss.output.slice(-2000));
     assert.equal(sp.connected, false, sp.output.slice(-2000));
-  });
+  }, 280_000);
 
   it(`keeps the NAT bindings alive: a direct connection idle for ${2 * UDP_TIMEOUT_SEC + 5} s still carries data`, async () => {
     const r = await connectPair(lab, "port-restricted-cone", "port-restricted-cone", {
@@ -82,5 +82,5 @@ describe("NAT lab: the connection matrix", { timeout: 280_000 }, () => {
     assert.ok(r.connected, r.output.slice(-4000));
     assert.equal(r.delivered, true, r.output.slice(-4000));
     assert.equal(r.viaTurn, false, "still direct");
-  });
+  }, 280_000);
 });

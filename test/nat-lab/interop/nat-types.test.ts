@@ -2,19 +2,19 @@
  * The NAT lab (needs root, iproute2, iptables): `switchboard nat` behind a full cone, a restricted cone, a
  * port-restricted cone and a symmetric router, and on a host without NAT, reports the kind each really is.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { Lab } from "../lab.js";
 import { EXPECTED_TYPE, measureNatTypes, natTypesTable, type NatTypeRow } from "../nat-types.js";
 
-describe("NAT lab: switchboard nat behind each kind of router", { timeout: 120_000 }, () => {
+describe("NAT lab: switchboard nat behind each kind of router", () => {
   let lab: Lab;
   let rows: NatTypeRow[];
-  before(async () => {
+  beforeAll(async () => {
     lab = await Lab.create();
     rows = await measureNatTypes(lab);
-  });
-  after(() => lab?.destroy());
+  }, 120_000);
+  afterAll(() => lab?.destroy(), 120_000);
 
   it("reports the kind of every router (5 of 5)", () => {
     const table = natTypesTable(rows);
@@ -24,7 +24,7 @@ describe("NAT lab: switchboard nat behind each kind of router", { timeout: 120_0
       assert.equal(r.report.udpBlocked, false);
       assert.equal(r.report.rfc5780, true);
     }
-  });
+  }, 120_000);
 
   it("reports each router's behaviours and public address", () => {
     const by = new Map(rows.map((r) => [r.kind, r.report]));
@@ -48,11 +48,11 @@ describe("NAT lab: switchboard nat behind each kind of router", { timeout: 120_0
     }
     assert.equal(by.get("open")?.strategy.strategy, "direct");
     assert.equal(by.get("symmetric")?.strategy.strategy, "turn");
-  });
+  }, 120_000);
 
   it("leaves no namespace behind", async () => {
     await lab.destroy();
     const { execFileSync } = await import("node:child_process");
     assert.ok(!execFileSync("ip", ["netns", "list"]).toString().includes(`nat-${lab.suffix}-`));
-  });
+  }, 120_000);
 });

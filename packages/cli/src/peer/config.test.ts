@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { ConfigError } from "../args.js";
 import { DEFAULT_SIGNALING_URL, normaliseStunServer, resolvePeerConfig } from "./config.js";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { jsonReplacer } from "../output.js";
 import { describeEvent, eventFields } from "./describe.js";
 import { describeFailure, isFatal } from "./failure.js";

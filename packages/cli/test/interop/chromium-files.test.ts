@@ -5,7 +5,7 @@
  * bitfield claiming every piece re-hashes on resume and refetches only the bad piece. Runs in a network namespace
  * with only `lo` (root).
  */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { resultLine, runInLoopbackNamespace, tsxCommand } from "@switchboard/test-support";
@@ -14,7 +14,7 @@ import type { FilesPageResult } from "./chromium-files-run.js";
 const RUNNER = fileURLToPath(new URL("./chromium-files-run.ts", import.meta.url));
 
 describe("Chromium page (browser builds) downloads from switchboard share into OPFS", () => {
-  it("every piece verified, stored in OPFS, byte-equal", { timeout: 150_000 }, async () => {
+  it("every piece verified, stored in OPFS, byte-equal", async () => {
     const { code, output } = await runInLoopbackNamespace({
       prefix: "files2opfs",
       command: tsxCommand(RUNNER),
@@ -33,5 +33,5 @@ describe("Chromium page (browser builds) downloads from switchboard share into O
     assert.deepEqual(r.page.resume.discarded, [1]);
     assert.equal(r.page.resume.bytesReceived, r.page.resume.pieceSize);
     assert.equal(r.page.resume.sha256, r.expected.sha256);
-  });
+  }, 150_000);
 });

@@ -3,7 +3,7 @@
  * meeting on the local platform: they connect and a line goes each way; relay-only on both ends connects through
  * our TURN with `relay` reported by both. Everything runs in a network namespace with only `lo` (needs root).
  */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { resultLine, runInLoopbackNamespace, tsxCommand } from "@switchboard/test-support";
@@ -14,7 +14,6 @@ describe("Chromium page (browser build) ↔ switchboard peer", () => {
   for (const relay of [false, true])
     it(
       relay ? "relay only: through our TURN, relay on both ends" : "direct: data both ways",
-      { timeout: 150_000 },
       async () => {
         const { code, output } = await runInLoopbackNamespace({
           prefix: "clichr",
@@ -40,5 +39,6 @@ describe("Chromium page (browser build) ↔ switchboard peer", () => {
           assert.ok(["host", "srflx", "prflx", "relay"].includes(r.node.method), JSON.stringify(r));
         }
       },
+      150_000,
     );
 });

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { DISCOVERY_NAMESPACE, meetingFrameKey, meetingInfoHash, peerIdOfKey, toHex } from "./meeting-keys.js";
 

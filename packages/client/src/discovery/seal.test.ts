@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { fromBase64Url, toBase64Url } from "../crypto/base64url.js";
 import { generateKeyPair, type SigningKeyPair } from "../crypto/signing.js";

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { FilteringBehavior, MappingBehavior, NatType } from "./nat-info.js";
 import { expectDirect, getRecommendedStrategy, natProfile, type Strategy } from "./strategy.js";

@@ -3,7 +3,7 @@
  * with one address only, and against a port where nothing answers. NAT routers are covered by the NAT lab
  * (test/nat-lab).
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { getNATInfo, getRecommendedStrategy, NATDiscoveryError } from "../../src/node.js";
@@ -29,14 +29,14 @@ async function startWithRetry(env: (port: number) => Record<string, string>): Pr
 
 describe("getNATInfo against an RFC 5780 server (two addresses)", () => {
   let stun: StunService;
-  before(async () => {
+  beforeAll(async () => {
     stun = await startWithRetry((port) => ({
       STUN_HOST: "127.0.0.1",
       STUN_ALT_HOST: "127.0.0.2",
       STUN_ALT_PORT: String(port + 1),
     }));
   });
-  after(() => stun.stop());
+  afterAll(() => stun.stop());
 
   it("reports no NAT, open filtering and a direct strategy", async () => {
     const info = await getNATInfo({ servers: [`127.0.0.1:${stun.port}`], retransmit: patient });
@@ -71,10 +71,10 @@ describe("getNATInfo against an RFC 5780 server (two addresses)", () => {
 
 describe("getNATInfo against a one-address server", () => {
   let stun: StunService;
-  before(async () => {
+  beforeAll(async () => {
     stun = await startWithRetry(() => ({ STUN_HOST: "127.0.0.1" }));
   });
-  after(() => stun.stop());
+  afterAll(() => stun.stop());
 
   it("says what it could tell (public address, no NAT) and what not (filtering)", async () => {
     const info = await getNATInfo({ servers: [`127.0.0.1:${stun.port}`], retransmit: patient });

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, stat, writeFile, access, open } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,8 +9,8 @@ import { NodeFileStore, NodeFileSource } from "./node-file-store.js";
 import { manifestFromFile } from "./manifest-from-file.js";
 
 let dir = "";
-before(async () => (dir = await mkdtemp(join(tmpdir(), "files-store-"))));
-after(() => rm(dir, { recursive: true, force: true }));
+beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), "files-store-"))));
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const data = new Uint8Array(randomBytes(5 * 65536 + 1000));
 const piece = (m: { pieceSize: number }, i: number): Uint8Array =>

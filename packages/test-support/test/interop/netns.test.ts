@@ -1,5 +1,5 @@
 /** The loopback-only namespace really has only `lo` and is deleted afterwards (needs root and iproute2). */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { resultLine, runInLoopbackNamespace } from "../../src/netns.js";

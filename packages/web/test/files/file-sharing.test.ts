@@ -1,7 +1,7 @@
 // The Files view's model between two (and three) clients joined by in-memory channel pairs (the wire code of
 // @switchboard/files, no browser): a picked File is hashed and shared, a share link's root downloads it, the
 // finished Blob is byte-equal; a peer connected before the model existed still gets its files channel.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createChannelPair, parseShareLink, toHex, type PeerChannel } from "@switchboard/files";

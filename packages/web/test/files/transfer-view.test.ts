@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { FileProgress, PeerProgress } from "@switchboard/files";
 import { emptyLog, logPeerBanned, logPieceFailed, logPieceVerified } from "../../src/lib/files/transfer-log";

@@ -2,7 +2,7 @@
  * Relay-only meetings in the web app (Chromium, our TURN, loopback-only namespace; needs root): the setting on
  * Start and the `?relay=1` link parameter both force TURN, and the Network view shows relay on both ends.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { runScenario } from "../helpers/scenario";
@@ -18,7 +18,7 @@ interface NetworkRow {
 }
 
 describe("web app: relay only through our TURN", () => {
-  it("the Network view shows relay on both ends", { timeout: 130_000 }, async () => {
+  it("the Network view shows relay on both ends", async () => {
     const r = await runScenario<{
       code: string;
       aliceUrl: string;
@@ -35,5 +35,5 @@ describe("web app: relay only through our TURN", () => {
       assert.equal(side.turn, "configured, in use");
       assert.match(side.meeting, /\(relay only\)$/);
     }
-  });
+  }, 130_000);
 });

@@ -1,6 +1,6 @@
 // The web app's pure modules: routes, meeting codes from pasted text, same-origin URLs, human messages, remote
 // stream bookkeeping.
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { CLIENT_ERROR_CODES } from "@switchboard/client";
 import { ERROR_CODE_LIST } from "@switchboard/protocol";

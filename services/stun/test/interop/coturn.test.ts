@@ -2,7 +2,7 @@
  * Interop with coturn's client tools (Debian package coturn): turnutils_stunclient (Binding over UDP; it has no
  * TCP mode, so TCP is covered by our own client in test/tcp.test.ts) and turnutils_natdiscovery (RFC 5780).
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { spawnService } from "../helpers/process.js";
@@ -25,10 +25,10 @@ const successes = async (t: TestServer): Promise<number> =>
 
 describe("turnutils_stunclient", () => {
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it("gets its reflexive address over UDP", async () => {
     const port = t.addresses.udp.PP?.port ?? 0;
@@ -63,11 +63,11 @@ describe("turnutils_stunclient", () => {
 describe("RFC 5780 with 127.0.0.1 and 127.0.0.2", () => {
   let t: TestServer;
   let port: number;
-  before(async () => {
+  beforeAll(async () => {
     t = await startDualAddressServer();
     port = t.addresses.udp.PP?.port ?? 0;
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it("turnutils_stunclient -f sees RESPONSE-ORIGIN and OTHER-ADDRESS, and a changed origin", async () => {
     const out = await run("turnutils_stunclient", ["-f", "-p", String(port), "127.0.0.1"]);

@@ -2,7 +2,7 @@
  * Interop with the `stun` npm package's client (2.1.0, what a Node user would reach for): its Binding requests over
  * UDP get our answer, and the XOR-MAPPED-ADDRESS it decodes is its own socket's address and port.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import stun from "stun";
@@ -25,11 +25,11 @@ const successes = async (t: TestServer): Promise<number> =>
 describe("the stun npm client against our STUN service (UDP)", () => {
   let t: TestServer;
   let url = "";
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     url = `stun://127.0.0.1:${t.addresses.udp.PP?.port ?? 0}`;
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it("decodes our XOR-MAPPED-ADDRESS as its own socket's address and port", async () => {
     const socket = await boundSocket();

@@ -2,7 +2,7 @@
  * aria2c seeds and aria2c downloads a file through our tracker (HTTP and UDP), each on its own loopback address;
  * the downloaded bytes are compared. aria2 only uses UDP trackers with DHT on (see TESTING.md).
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -38,11 +38,11 @@ describe("aria2c through our tracker", () => {
   let t: StartedTracker;
   let dir: string;
   const payload = randomBytes(1024 * 1024 + 77);
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker({ interval: 10, minInterval: 1, peerTtl: 60 });
     dir = mkdtempSync(join(tmpdir(), "tracker-aria2-"));
   });
-  after(async () => {
+  afterAll(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@
  * python3-libtorrent seeds and downloads a file through our tracker, over HTTP and over UDP; the downloaded
  * bytes are compared with the original.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,11 +21,11 @@ describe("python3-libtorrent through our tracker", () => {
   let t: StartedTracker;
   let dir: string;
   const payload = randomBytes(1536 * 1024 + 123);
-  before(async () => {
+  beforeAll(async () => {
     t = await startTracker({ interval: 10, minInterval: 1, peerTtl: 60 });
     dir = mkdtempSync(join(tmpdir(), "tracker-lt-"));
   });
-  after(async () => {
+  afterAll(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
   });

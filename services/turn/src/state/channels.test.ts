@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
 import { CHANNEL_LIFETIME_MS, CHANNEL_REUSE_GUARD_MS, Channels } from "./channels.js";

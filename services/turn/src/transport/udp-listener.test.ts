@@ -1,5 +1,5 @@
 /** The UDP listener on real loopback sockets: a handler that throws costs one datagram, never the process. */
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { once } from "node:events";

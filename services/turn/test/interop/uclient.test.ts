@@ -3,7 +3,7 @@
  * channels, Send indications (-s), TCP (-t), TLS (-t -S), REST credentials (-W) — every message must come back.
  * And: an allocation relays to a loopback peer only when TURN_ALLOWED_PEER_IPS allows it.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +21,7 @@ describe("coturn turnutils_uclient against our server", () => {
   let dir: string;
   let tlsPort = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "turn-interop-"));
     makeSelfSignedCert(join(dir, "key.pem"), join(dir, "cert.pem"));
     h = await startTurn({
@@ -34,7 +34,7 @@ describe("coturn turnutils_uclient against our server", () => {
     tlsPort = h.tls?.port ?? 0;
     peer = await startCoturnPeer();
   });
-  after(async () => {
+  afterAll(async () => {
     peer.stop();
     await h.close();
     rmSync(dir, { recursive: true, force: true });
