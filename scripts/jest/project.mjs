@@ -11,7 +11,9 @@ const swc = [
     sourceMaps: "inline",
   },
 ];
-// fastify's inject() pulls in the ESM-only `cookie`: compile it to CommonJS.
+// ESM-only packages that CommonJS dependencies require(): fastify's inject() pulls in `cookie`, @fastify/static (under
+// @fastify/swagger-ui) `content-disposition`. Compiled to CommonJS.
+const ESM_ONLY = "(cookie|content-disposition)";
 const swcCjs = ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }];
 
 // As under node's runner (--test-timeout=300000): a test or hook without its own timeout is bounded by this.
@@ -37,7 +39,7 @@ export function baseProject(rootDir, roots = [rootDir]) {
     extensionsToTreatAsEsm: [".ts"],
     moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json", "node"],
     moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
-    transform: { "^.+\\.ts$": swc, "/node_modules/cookie/.+\\.js$": swcCjs },
-    transformIgnorePatterns: ["/node_modules/(?!cookie/)"],
+    transform: { "^.+\\.ts$": swc, [`/node_modules/${ESM_ONLY}/.+\\.js$`]: swcCjs },
+    transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
   };
 }

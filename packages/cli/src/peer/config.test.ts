@@ -38,7 +38,7 @@ test("discovery: --discovery/DISCOVERY, repeatable --tracker or TRACKER_URLS, --
   assert.notEqual(t, "help");
   if (t === "help") return;
   assert.equal(t.discovery, "tracker");
-  assert.deepEqual(t.trackerUrls, ["ws://a:8000/announce", "wss://b/announce"]);
+  assert.deepEqual([...t.trackerUrls], ["ws://a:8000/announce", "wss://b/announce"]);
   const e = resolvePeerConfig([], {
     MEETING_CODE: "abc",
     DISCOVERY: "DHT",
@@ -47,7 +47,7 @@ test("discovery: --discovery/DISCOVERY, repeatable --tracker or TRACKER_URLS, --
   assert.notEqual(e, "help");
   if (e === "help") return;
   assert.equal(e.discovery, "dht");
-  assert.deepEqual(e.dhtBootstrap, ["127.0.0.1:6881", "[::1]:6882", "router.example.com:6881"]);
+  assert.deepEqual([...e.dhtBootstrap], ["127.0.0.1:6881", "[::1]:6882", "router.example.com:6881"]);
   assert.throws(
     () => resolvePeerConfig(["-m", "abc", "--discovery", "tracker"], {}),
     /TRACKER_URLS is required/,
