@@ -61,9 +61,20 @@ if (process.env.TEST_RESULTS_DIR) {
   );
 }
 const flags = ["--experimental-vm-modules", "--disable-warning=ExperimentalWarning"];
+// --forceExit: a process a failed test left behind (a redis-server whose stop never ran) holds a worker's stderr,
+// and jest would wait on it forever after the last test; results are complete by then, so exit anyway.
 const result = spawnSync(
   node,
-  [...flags, jestBin, "--ci", `--maxWorkers=${chosen.workers}`, ...output, ...extra, ...chosen.args],
+  [
+    ...flags,
+    jestBin,
+    "--ci",
+    "--forceExit",
+    `--maxWorkers=${chosen.workers}`,
+    ...output,
+    ...extra,
+    ...chosen.args,
+  ],
   {
     cwd: root,
     stdio: "inherit",
