@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { chooseDeployBacking, containerEngine, deployBacking, IMAGES } from "@switchboard/test-support";
 import { nginxPlan, prometheusPlan, sameBinds, type ContainerPlan } from "./lib/container-plan.js";
+import { containerFor } from "./lib/containers.js";
 import { localVars, nginxArgs, WEB_ROOT, writeNginxTree } from "./lib/nginx-config.js";
 import { repoRoot } from "./lib/paths.js";
 import { prometheusArgs } from "./lib/prometheus-args.js";
@@ -130,5 +131,25 @@ describe("deploy suite containers (plan; no engine needed)", () => {
     const engine = await containerEngine();
     assert.equal(await deployBacking(), chooseDeployBacking(engine).kind);
     if (!engine.available) assert.equal(await deployBacking(), "local");
+  });
+
+  it("testcontainers turns a plan into the Docker create request it describes (not sent: no engine here)", async () => {
+    const tree = writeNginxTree(join(dir, "nginx-tc"), {
+      templateDirs: ["nginx/templates"],
+      vars: localVars(upstreams),
+    });
+    const plan = nginxPlan(tree, { user: "1000:1000" });
+    // testcontainers keeps the request in these fields until start(); reading them checks our mapping onto it.
+    const built = (await containerFor(plan)) as unknown as {
+      createOpts: { Image: string; Entrypoint?: string[]; Cmd?: string[]; User?: string };
+      hostConfig: { Binds?: string[] };
+      networkMode?: string;
+    };
+    assert.equal(built.createOpts.Image, "nginx:1.28-alpine");
+    assert.deepEqual(built.createOpts.Entrypoint, ["nginx"]);
+    assert.deepEqual(built.createOpts.Cmd, nginxArgs(tree));
+    assert.equal(built.createOpts.User, "1000:1000");
+    assert.equal(built.networkMode, "host");
+    assert.deepEqual(built.hostConfig.Binds, [`${tree.dir}:${tree.dir}:rw`, `${WEB_ROOT}:${WEB_ROOT}:ro`]);
   });
 });

@@ -5,7 +5,11 @@ import type { Readable } from "node:stream";
 import type { ContainerPlan } from "./container-plan.js";
 import type { Running } from "./processes.js";
 
-async function container(plan: ContainerPlan, onLogs: (stream: Readable) => void) {
+/** testcontainers' container for a plan, not started (the tests read the request it would send). */
+export async function containerFor(
+  plan: ContainerPlan,
+  onLogs: (stream: Readable) => void = () => undefined,
+) {
   const { GenericContainer } = await import("testcontainers");
   return new GenericContainer(plan.image)
     .withEntrypoint([...plan.entrypoint])
@@ -22,7 +26,7 @@ export async function startContainer(plan: ContainerPlan): Promise<Running> {
   let out = "";
   let ended = false;
   const started = await (
-    await container(plan, (stream) => {
+    await containerFor(plan, (stream) => {
       stream.on("data", (d: Buffer | string) => (out += d.toString()));
       stream.on("close", () => (ended = true)).on("end", () => (ended = true));
     })
@@ -47,7 +51,7 @@ export async function runContainer(plan: ContainerPlan): Promise<{ status: numbe
   let closed: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (closed = resolve));
   const c = (
-    await container(plan, (stream) => {
+    await containerFor(plan, (stream) => {
       stream.on("data", (d: Buffer | string) => (out += d.toString()));
       stream.on("close", () => closed()).on("end", () => closed());
     })
