@@ -7,16 +7,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  localVars,
-  NGINX_BIN,
-  nginxTest,
-  renderTemplate,
-  WEB_ROOT,
-  writeNginxTree,
-} from "./lib/nginx-config.js";
+import { localVars, renderTemplate, WEB_ROOT, writeNginxTree } from "./lib/nginx-config.js";
+import { nginxTest, startNginx } from "./lib/nginx-run.js";
 import { freePort } from "@switchboard/test-support";
-import { startProc, stopProc, waitForHttp } from "./lib/processes.js";
+import { stopProc, waitForHttp } from "./lib/processes.js";
 import { repoRoot } from "./lib/paths.js";
 
 const upstreams = {
@@ -60,12 +54,12 @@ describe("nginx configuration", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("development server passes nginx -t", () => {
+  it("development server passes nginx -t", async () => {
     const tree = writeNginxTree(join(dir, "dev"), {
       templateDirs: ["nginx/templates"],
       vars: localVars(upstreams),
     });
-    const r = nginxTest(tree);
+    const r = await nginxTest(tree);
     assert.equal(r.status, 0, r.output);
     assert.match(r.output, /test is successful/);
   });
@@ -94,12 +88,12 @@ describe("nginx configuration", () => {
     return { cert, key };
   };
 
-  it("production servers (TLS + redirect) pass nginx -t", () => {
+  it("production servers (TLS + redirect) pass nginx -t", async () => {
     const tree = writeNginxTree(join(dir, "prod"), {
       templateDirs: ["nginx/templates", "nginx/templates-tls"],
       vars: localVars({ ...upstreams, httpsPort: 18443, tls: makeCert() }),
     });
-    const r = nginxTest(tree);
+    const r = await nginxTest(tree);
     assert.equal(r.status, 0, r.output);
   });
 
@@ -110,7 +104,7 @@ describe("nginx configuration", () => {
       templateDirs: ["nginx/templates", "nginx/templates-tls"],
       vars: localVars({ ...upstreams, httpPort, httpsPort, tls: makeCert() }),
     });
-    const nginx = startProc("nginx", NGINX_BIN, ["-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog]);
+    const nginx = await startNginx(tree);
     try {
       const plain = await waitForHttp(`http://127.0.0.1:${httpPort}/room/abc`, { proc: nginx, status: 301 });
       assert.equal(plain.headers.get("location"), "https://127.0.0.1/room/abc");
@@ -136,7 +130,7 @@ describe("nginx configuration", () => {
       templateDirs: ["nginx/templates"],
       vars: localVars({ ...upstreams, httpPort }),
     });
-    const nginx = startProc("nginx", NGINX_BIN, ["-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog]);
+    const nginx = await startNginx(tree);
     try {
       const base = `http://127.0.0.1:${httpPort}`;
       const index = await waitForHttp(`${base}/`, { proc: nginx });
@@ -167,12 +161,12 @@ describe("nginx configuration", () => {
     }
   });
 
-  it("a broken file fails nginx -t (the check can fail)", () => {
+  it("a broken file fails nginx -t (the check can fail)", async () => {
     const tree = writeNginxTree(join(dir, "broken"), {
       templateDirs: ["nginx/templates"],
       vars: { ...localVars(upstreams), SB_HTTP_MODE: "no-such-file" },
     });
-    assert.notEqual(nginxTest(tree).status, 0);
+    assert.notEqual((await nginxTest(tree)).status, 0);
   });
 
   it("rendering refuses a placeholder without a value and leaves nginx variables alone", () => {

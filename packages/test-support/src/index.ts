@@ -26,7 +26,10 @@ export {
   containerEngine,
   redisBacking,
   deployBacking,
+  deployChoice,
+  chooseDeployBacking,
   IMAGES,
   type BackingKind,
   type ContainerEngine,
+  type DeployChoice,
 } from "./backing.js";

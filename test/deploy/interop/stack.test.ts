@@ -10,9 +10,10 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { localVars, NGINX_BIN, writeNginxTree, type NginxTree } from "../lib/nginx-config.js";
+import { localVars, writeNginxTree, type NginxTree } from "../lib/nginx-config.js";
+import { startNginx } from "../lib/nginx-run.js";
 import { freePort } from "@switchboard/test-support";
-import { startProc, stopProc, waitForHttp, waitUntil, type Proc } from "../lib/processes.js";
+import { startProc, stopProc, waitForHttp, waitUntil, type Proc, type Running } from "../lib/processes.js";
 import { activeTargets, query, startPrometheus } from "../lib/prometheus-run.js";
 import { dashboardExprs } from "../lib/promql.js";
 import { SERVICE_NAMES, startService, type RunningService } from "../lib/services.js";
@@ -53,11 +54,11 @@ function percentEncode(bytes: Uint8Array): string {
 
 describe("deploy stack: nginx + 2 signaling + tracker + STUN + TURN + Redis + Prometheus", () => {
   const dir = mkdtempSync(join(tmpdir(), "sb-stack-"));
-  const procs: Proc[] = [];
+  const procs: Running[] = [];
   const services: RunningService[] = [];
   const clients: SignalingClient[] = [];
   let redis: Proc | undefined;
-  let nginx: Proc | undefined;
+  let nginx: Running | undefined;
   let tree: NginxTree | undefined;
   let base = "";
   let prom = "";
@@ -121,7 +122,7 @@ describe("deploy stack: nginx + 2 signaling + tracker + STUN + TURN + Redis + Pr
         turnAdmin: turn.admin.replace("http://", ""),
       }),
     });
-    nginx = startProc("nginx", NGINX_BIN, ["-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog]);
+    nginx = await startNginx(tree);
     procs.push(nginx);
     base = `http://127.0.0.1:${httpPort}`;
     await waitForHttp(`${base}/index.html`, { proc: nginx, timeoutMs: 10_000 });

@@ -2,7 +2,7 @@
 // only, NGINX_ENVSUBST_FILTER=^SB_) into a private nginx tree that includes the project's own snippet files.
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { repoRoot } from "./paths.js";
 
 export const NGINX_BIN = "/usr/sbin/nginx";
@@ -27,6 +27,8 @@ export interface NginxTree {
   readonly conf: string;
   readonly accessLog: string;
   readonly errorLog: string;
+  /** Folders outside `dir` that the rendered files name (web root, TLS files): what a container must see too. */
+  readonly outside: readonly string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export function writeNginxTree(
   cpSync(join(repoRoot, "nginx", "switchboard"), join(dir, "switchboard"), { recursive: true });
   const accessLog = join(dir, "logs", "access.log");
   const errorLog = join(dir, "logs", "error.log");
-  const vars = { ...opts.vars, SB_ACCESS_LOG: accessLog };
+  const vars: Readonly<Record<string, string>> = { ...opts.vars, SB_ACCESS_LOG: accessLog };
   for (const tdir of opts.templateDirs) {
     for (const name of readdirSync(join(repoRoot, tdir))) {
       if (!name.endsWith(".conf.template")) continue;
@@ -81,14 +83,22 @@ export function writeNginxTree(
       "",
     ].join("\n"),
   );
-  return { dir, conf, accessLog, errorLog };
+  const outside = [
+    vars.SB_WEB_ROOT,
+    vars.SB_TLS_CERT === undefined ? undefined : dirname(vars.SB_TLS_CERT),
+    vars.SB_TLS_KEY === undefined ? undefined : dirname(vars.SB_TLS_KEY),
+  ].filter((p): p is string => p !== undefined && p.startsWith("/"));
+  return { dir, conf, accessLog, errorLog, outside: [...new Set(outside)] };
 }
 
-/** `nginx -t` on a tree; returns nginx's exit status and what it printed. */
-export function nginxTest(tree: NginxTree): { status: number | null; output: string } {
-  const r = spawnSync(NGINX_BIN, ["-t", "-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog], {
-    encoding: "utf8",
-  });
+/** nginx's arguments for a tree (prefix, main file, error log), local or in a container; `-t` first to check it. */
+export function nginxArgs(tree: NginxTree, opts: { check?: boolean } = {}): string[] {
+  return [...(opts.check ? ["-t"] : []), "-p", tree.dir, "-c", tree.conf, "-e", tree.errorLog];
+}
+
+/** `nginx -t` on a tree with the local binary; returns nginx's exit status and what it printed. */
+export function localNginxTest(tree: NginxTree): { status: number | null; output: string } {
+  const r = spawnSync(NGINX_BIN, nginxArgs(tree, { check: true }), { encoding: "utf8" });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

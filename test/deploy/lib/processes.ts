@@ -1,11 +1,19 @@
 // Child processes for the deploy tests: start with captured output, wait for /health, stop for sure.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
-export interface Proc {
+/** A server a test started: a local process or a container (lib/containers.ts). */
+export interface Running {
   readonly name: string;
-  readonly child: ChildProcess;
-  /** Everything the process printed so far. */
+  /** Everything it printed so far. */
   output(): string;
+  /** False once it has exited. */
+  running(): boolean;
+  /** Stops it; resolves when it is gone. */
+  stop(): Promise<void>;
+}
+
+export interface Proc extends Running {
+  readonly child: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -17,11 +25,20 @@ export function startProc(name: string, cmd: string, args: readonly string[], op
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  return { name, child, output: () => out, exited };
+  const proc: Proc = {
+    name,
+    child,
+    output: () => out,
+    exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+    stop: () => stopProc(proc),
+  };
+  return proc;
 }
 
-/** Stops a process: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited. */
-export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
+/** Stops a process: SIGTERM, then SIGKILL after `graceMs`; a container by its own `stop`. Resolves when it is gone. */
+export async function stopProc(p: Proc | Running, graceMs = 5000): Promise<void> {
+  if (!("child" in p)) return p.stop();
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill("SIGTERM");
   const timer = setTimeout(() => p.child.kill("SIGKILL"), graceMs);
@@ -32,12 +49,12 @@ export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
 /** Polls `url` until it answers `status` (200 by default); fails after `timeoutMs` or when `proc` exits. */
 export async function waitForHttp(
   url: string,
-  opts: { timeoutMs?: number; status?: number; proc?: Proc } = {},
+  opts: { timeoutMs?: number; status?: number; proc?: Running } = {},
 ): Promise<Response> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last = "no answer";
   while (Date.now() < deadline) {
-    if (opts.proc && (opts.proc.child.exitCode !== null || opts.proc.child.signalCode !== null)) {
+    if (opts.proc && !opts.proc.running()) {
       throw new Error(`${opts.proc.name} exited before ${url} answered:\n${opts.proc.output()}`);
     }
     try {

@@ -1,11 +1,15 @@
 // A real Prometheus on the project's scrape config with the targets adjusted: each job's Docker DNS discovery is
 // replaced by the local addresses of that service's instances; everything else (jobs, paths, rule files) is the
-// project's file. The scrape interval is shortened so a test sees results in seconds.
+// project's file. The scrape interval is shortened so a test sees results in seconds. Prometheus itself is the
+// official image through testcontainers or the local binary, as @switchboard/test-support's deployBacking() decides.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { deployBacking } from "@switchboard/test-support";
+import { prometheusPlan } from "./container-plan.js";
 import { repoRoot } from "./paths.js";
-import { startProc, waitForHttp, type Proc } from "./processes.js";
+import { prometheusArgs } from "./prometheus-args.js";
+import { startProc, waitForHttp, type Running } from "./processes.js";
 
 interface ScrapeConfig {
   job_name: string;
@@ -43,18 +47,15 @@ export async function startPrometheus(opts: {
   dir: string;
   port: number;
   targets: Readonly<Record<string, readonly string[]>>;
-}): Promise<{ proc: Proc; url: string }> {
+}): Promise<{ proc: Running; url: string }> {
   mkdirSync(join(opts.dir, "data"), { recursive: true });
   const address = `127.0.0.1:${opts.port}`;
   writeFileSync(join(opts.dir, "prometheus.yml"), adjustedConfig(opts.targets, address));
   copyFileSync(join(repoRoot, "deploy/prometheus/alerts.yml"), join(opts.dir, "alerts.yml"));
-  const proc = startProc("prometheus", "prometheus", [
-    `--config.file=${join(opts.dir, "prometheus.yml")}`,
-    `--storage.tsdb.path=${join(opts.dir, "data")}`,
-    `--web.listen-address=${address}`,
-    "--storage.tsdb.retention.time=1h",
-    "--log.level=warn",
-  ]);
+  const proc =
+    (await deployBacking()) === "container"
+      ? await (await import("./containers.js")).startContainer(prometheusPlan(opts.dir, address))
+      : startProc("prometheus", "prometheus", prometheusArgs(opts.dir, address));
   const url = `http://${address}`;
   await waitForHttp(`${url}/-/ready`, { proc, timeoutMs: 30_000 });
   return { proc, url };
