@@ -88,9 +88,9 @@ export class PeerLink {
   #restartPending = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  /** Peer connections made so far: only the first one may be direct-only. */
-  #creates = 0;
-  /** The current connection is the direct-only first attempt. */
+  /** Still in the first, direct-only attempt (connections made for a glare included); off once it ends. */
+  #directPhase = true;
+  /** The current connection is a direct-only one. */
   #direct = false;
   #directTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #opts: PeerLinkOptions;
@@ -179,7 +179,7 @@ export class PeerLink {
   #create(offering = false): void {
     const servers = this.#opts.iceServers();
     const directFirst = (this.#opts.directFirstMs ?? 0) > 0 && !this.#relayOnly && hasTurn(servers);
-    this.#direct = directFirst && this.#creates++ === 0;
+    this.#direct = directFirst && this.#directPhase;
     // with direct first, the spares are STUN-only: for the first attempt only
     const spare =
       !directFirst || this.#direct ? this.#opts.spares?.take(this.#relayOnly, offering) : undefined;
@@ -254,6 +254,7 @@ export class PeerLink {
   /** The direct-only attempt did not connect in time: a new connection with TURN too (setup time runs on). */
   #leaveDirect(): void {
     clearTimeout(this.#directTimer);
+    this.#directPhase = false;
     const started = this.#started;
     this.#teardown();
     this.#create();
@@ -323,7 +324,7 @@ export class PeerLink {
       this.#channelOpen = true;
       clearTimeout(this.#timer);
       clearTimeout(this.#directTimer);
-      this.#direct = false; // up: a later failure climbs the recovery ladder
+      this.#direct = this.#directPhase = false; // up: a later failure climbs the recovery ladder
       const iceRestart = this.#connectedOnce;
       this.#connectedOnce = true;
       this.#recoveries = 0;
@@ -416,7 +417,9 @@ export class PeerLink {
     const current = this.#haveRemote ? this.#remoteFingerprint : undefined;
     const newPeerConnection = current !== undefined && current !== sdpFingerprint(data.sdp);
     const needFresh = decision === "rollback" && (!this.#connectedOnce || !(await this.#rollback()));
+    // the impolite side left the direct attempt: its offer (marked as a restart) comes from one with TURN
     const fromDirect = this.#direct;
+    if (fromDirect && data.iceRestart) this.#directPhase = false;
     if (needFresh || newPeerConnection || (data.iceRestart && this.#opts.rtc.canRenegotiate === false)) {
       this.#teardown();
       this.#create();
@@ -474,6 +477,7 @@ export class PeerLink {
   /** Climbs the recovery ladder; the impolite side drives it, the polite side asks with `ice-restart`. */
   #recover(reason: string): void {
     if (this.#closed || this.#restarting) return;
+    this.#directPhase = false;
     if (this.#opts.polite && this.#connectedOnce) {
       this.#opts.sendSignal({ kind: "ice-restart" });
       this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
