@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   readonly selfId: () => string;
   readonly iceServers: () => RTCIceServer[];
   readonly relayOnly: boolean;
+  /** Build connections ahead of need (an offer during `join`, an answerer on `peer.joined`): see ClientOptions. */
+  readonly prepareConnections: boolean;
   readonly signer: () => SdpSigner | undefined;
   readonly sendSignal: (peerId: string, roomId: string, data: SignalData) => void;
   readonly onEstablished: (info: ConnectionInfo, iceRestart: boolean) => void;
@@ -56,12 +58,12 @@ export class Connections {
 
   /** This client is about to offer (its `join` is in flight): a connection with its offer set waits ready. */
   prepareOffer(): void {
-    this.#spares.warmOffer(this.#opts.relayOnly);
+    if (this.#opts.prepareConnections) this.#spares.warmOffer(this.#opts.relayOnly);
   }
 
   /** A peer joined and will offer: a connection waits ready to answer it. */
   prepareAnswer(): void {
-    this.#spares.warm(this.#opts.relayOnly);
+    if (this.#opts.prepareConnections) this.#spares.warm(this.#opts.relayOnly);
   }
 
   /** Nobody to offer to after all (the meeting was empty). */
