@@ -7,15 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 // the NAT module alone: the SDK facade behind @switchboard/client/node needs the DOM types to type-check
 import { expectDirect, natProfile } from "../../packages/client/src/nat/index.js";
-import {
-  HOST_KINDS,
-  SIGNALING_URL,
-  SIGNALING_URL_NO_TURN,
-  SWITCHBOARD,
-  type HostKind,
-  type Lab,
-  type Side,
-} from "./lab.js";
+import { HOST_KINDS, SIGNALING_URL, SWITCHBOARD, type HostKind, type Lab, type Side } from "./lab.js";
 
 export interface PairResult {
   readonly a: HostKind;
@@ -34,11 +26,6 @@ export interface PairResult {
   readonly relayedBytes?: number;
   /** The ground truth: the payload went through our TURN server (relayed bytes ≥ its size). */
   readonly viaTurn?: boolean;
-  /**
-   * For a pair expected to connect directly that went through TURN: whether it connects directly when signaling
-   * offers no TURN server (ICE then has only host and server-reflexive candidates). Undefined when not rerun.
-   */
-  readonly directWithoutTurn?: boolean;
   readonly idleMs: number;
   readonly output: string;
 }
@@ -216,25 +203,16 @@ export async function measureMatrix(lab: Lab, concurrency = 1): Promise<PairResu
   const worker = async (): Promise<void> => {
     for (let i = next++; i < pairs.length; i = next++) {
       const [a, b] = pairs[i];
-      const r = await connectPair(lab, a, b);
-      if (r.viaTurn === true && directExpected(a, b) === true) {
-        const again = await connectPair(lab, a, b, { signalingUrl: SIGNALING_URL_NO_TURN });
-        results[i] = {
-          ...r,
-          directWithoutTurn: again.connected && again.delivered && again.viaTurn === false,
-        };
-      } else {
-        results[i] = r;
-      }
+      results[i] = await connectPair(lab, a, b);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return results;
 }
 
-/** The pair hole punched: directly with TURN offered, or (ICE having picked the relay) with none offered. */
+/** The pair hole punched with TURN offered: the payload did not go through our TURN server. */
 export function holePunched(r: PairResult): boolean {
-  return r.viaTurn === false || r.directWithoutTurn === true;
+  return r.connected && r.delivered && r.viaTurn === false;
 }
 
 /** Relayed by our TURN server, measured (the SDK's reported method is shown beside it). */
@@ -246,11 +224,7 @@ export function matrixTable(results: readonly PairResult[]): string {
     const r = results.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
     if (r === undefined) return "";
     if (!r.connected || !r.delivered) return "**failed**";
-    const how = !isRelay(r)
-      ? "direct"
-      : r.directWithoutTurn === true
-        ? "relay (TURN; direct when no TURN is offered)"
-        : "relay (TURN)";
+    const how = isRelay(r) ? "relay (TURN)" : "direct";
     const said = `SDK: ${r.methodA ?? "?"}/${r.methodB ?? "?"}`;
     return `${how}, ${r.setupMs === undefined ? "?" : `${(r.setupMs / 1000).toFixed(2)} s`} (${said})`;
   };

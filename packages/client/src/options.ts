@@ -7,6 +7,9 @@ import type { BackoffPolicy } from "./signaling/backoff.js";
 import type { SignalingTransportFactory } from "./signaling/transport.js";
 import type { WebSocketConstructor } from "./signaling/websocket.js";
 
+/** Default of `directFirstMs`, ms. */
+export const DEFAULT_DIRECT_FIRST_MS = 3000;
+
 export interface ClientOptions {
   /** The signaling service's WebSocket (required unless `discovery` is "tracker" or "dht"). */
   readonly signalingUrl?: string;
@@ -32,6 +35,14 @@ export interface ClientOptions {
   readonly backoff?: BackoffPolicy;
   readonly requestTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /**
+   * Direct first: when TURN is offered, a connection's first attempt gets only the STUN servers (ICE can only
+   * hole punch), for this long, ms; if its data channel is not open by then (or ICE fails sooner) it is replaced
+   * by one with TURN too. Without it ICE often nominates the relay pair although hole punching works. 0 turns it
+   * off. Default {@link DEFAULT_DIRECT_FIRST_MS}; ignored with `iceTransportPolicy: "relay"`. A pair that needs
+   * TURN connects about this much later.
+   */
+  readonly directFirstMs?: number;
   /**
    * Experimental, off by default: build a connection with its offer while `join` is in flight and an answering
    * one when a peer joins, to save a few ms of the first connection. With it on, the web app's Files view made no
@@ -74,6 +85,12 @@ export function validateOptions(opts: ClientOptions): WebSocketConstructor {
   }
   if (discovery === "dht" && !opts.rtc.dhtWire)
     throw new SwitchboardError("invalid_argument", 'discovery "dht" needs Node: pass rtc: nodeRtc()');
+  const direct = opts.directFirstMs;
+  if (direct !== undefined && !(Number.isFinite(direct) && direct >= 0 && direct <= 10_000))
+    throw new SwitchboardError(
+      "invalid_argument",
+      `directFirstMs must be a number of ms from 0 to 10000, got ${String(direct)}`,
+    );
   const WebSocketImpl =
     opts.WebSocket ?? opts.rtc.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketImpl)

@@ -8,7 +8,7 @@ import type { SessionSigner } from "./crypto/sdp-signer.js";
 import { TypedEmitter, type ClientEventMap } from "./events.js";
 import { HostControls } from "./host/host-controls.js";
 import { LocalMedia } from "./media/local-media.js";
-import { validateOptions, type ClientOptions } from "./options.js";
+import { DEFAULT_DIRECT_FIRST_MS, validateOptions, type ClientOptions } from "./options.js";
 import { Connections } from "./peer/connections.js";
 import { iceServerList } from "./peer/ice-servers.js";
 import { Meetings } from "./room/meetings.js";
@@ -104,6 +104,7 @@ export function wireClient(opts: ClientOptions): ClientParts {
     onTrack: (peerId, track, streams) => events.emit("track", { peerId, track, streams }),
     onError: (err) => events.emit("error", err),
     ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
+    directFirstMs: opts.directFirstMs ?? DEFAULT_DIRECT_FIRST_MS,
   });
   late.meetings = new Meetings(ctx);
   late.chat = new ChatService(ctx);

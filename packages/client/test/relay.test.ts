@@ -42,4 +42,26 @@ describe("relay-only through our TURN server (credentials from welcome)", () => 
     await until(() => (box.get(a.peerId ?? "")?.length ?? 0) === 20, 30_000, "20 relayed chunks");
     assert.ok(svc.turn && svc.turn.allocations.size >= 2, "TURN holds the allocations");
   }, 60_000);
+
+  it("with TURN offered and direct first (the default), a pair that reaches each other connects directly", async () => {
+    const room = roomCode("direct");
+    const a = makeClient(svc.ws, { name: "da", meetingCode: room });
+    const b = makeClient(svc.ws, { name: "db", meetingCode: room });
+    clients.push(a, b);
+    await a.initializeNode();
+    await b.initializeNode();
+    const ea = waitFor(a, "connectionEstablished", () => true, 50_000);
+    const eb = waitFor(b, "connectionEstablished", () => true, 50_000);
+    await a.discoverPeers();
+    await b.discoverPeers();
+    const [ia, ib] = await Promise.all([ea, eb]);
+    assert.notEqual(ia.method, "relay");
+    assert.notEqual(ib.method, "relay");
+  }, 60_000);
+
+  it("refuses a relay candidate delay that is not 0–10000 ms, at construction", () => {
+    for (const directFirstMs of [-1, 10_001, Number.NaN, Number.POSITIVE_INFINITY])
+      assert.throws(() => makeClient(svc.ws, { directFirstMs }), { code: "invalid_argument" });
+    assert.doesNotThrow(() => makeClient(svc.ws, { directFirstMs: 0 }));
+  });
 });

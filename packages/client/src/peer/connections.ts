@@ -3,6 +3,7 @@ import { FlowControlledChannel, type PeerChannel } from "../channel/peer-channel
 import { decodeFrame, encodeFrame, type SdkFrame } from "../channel/sdk-frame.js";
 import { SwitchboardError } from "../errors.js";
 import type { ConnectionInfo } from "../events.js";
+import { withoutTurn } from "./ice-servers.js";
 import { isPolite } from "./negotiation.js";
 import { PeerLink, type SdpSigner } from "./peer-link.js";
 import type { RtcImplementation } from "./rtc.js";
@@ -23,6 +24,8 @@ export interface ConnectionOptions {
   readonly onError: (err: SwitchboardError) => void;
   readonly onTrack?: (peerId: string, track: MediaStreamTrack, streams: MediaStream[]) => void;
   readonly connectTimeoutMs?: number;
+  /** See `ClientOptions.directFirstMs`. */
+  readonly directFirstMs?: number;
 }
 
 interface Connection {
@@ -43,9 +46,11 @@ export class Connections {
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
     this.#spares = new Spares({
+      // With direct first, the spares serve first attempts: STUN only (a TURN attempt makes its own).
       create: (relayOnly) =>
         new opts.rtc.RTCPeerConnection({
-          iceServers: opts.iceServers(),
+          iceServers:
+            !relayOnly && (opts.directFirstMs ?? 0) > 0 ? withoutTurn(opts.iceServers()) : opts.iceServers(),
           iceTransportPolicy: relayOnly ? "relay" : "all",
         }),
     });
@@ -261,6 +266,7 @@ export class Connections {
       signer: o.signer(),
       sendSignal: (data) => o.sendSignal(id(), c.roomId, data),
       connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+      ...(o.directFirstMs !== undefined && { directFirstMs: o.directFirstMs }),
       onSdkChannel: (dc, max) => {
         c.sdk?.close();
         const ch = new FlowControlledChannel(dc, {

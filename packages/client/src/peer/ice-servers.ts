@@ -15,3 +15,11 @@ export function iceUrls(servers: readonly RTCIceServer[]): string[] {
 export function hasTurn(servers: readonly RTCIceServer[]): boolean {
   return iceUrls(servers).some((u) => /^turns?:/.test(u));
 }
+
+/** The servers without their TURN URLs (STUN only): a connection that can only go direct. */
+export function withoutTurn(servers: readonly RTCIceServer[]): RTCIceServer[] {
+  return servers.flatMap((s) => {
+    const urls = (Array.isArray(s.urls) ? s.urls : [s.urls]).filter((u) => !/^turns?:/.test(u));
+    return urls.length > 0 ? [{ urls }] : [];
+  });
+}

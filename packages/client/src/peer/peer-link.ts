@@ -8,6 +8,7 @@ import {
   type GatheredCandidate,
   type SelectedPair,
 } from "./method.js";
+import { hasTurn, withoutTurn } from "./ice-servers.js";
 import { decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
 import type { RtcImplementation } from "./rtc.js";
 import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "./sdk-channel.js";
@@ -56,6 +57,12 @@ export interface PeerLinkOptions {
   readonly connectTimeoutMs?: number;
   /** How long `disconnected` may last before recovery starts, ms. */
   readonly disconnectedGraceMs?: number;
+  /**
+   * Direct first (0: off): with TURN offered, the first connection gets the STUN servers only; the impolite side
+   * replaces it by one with TURN after this long, ms, or when its ICE fails (not a recovery rung). The spares are
+   * then STUN-only too (`Connections` makes them so).
+   */
+  readonly directFirstMs?: number;
 }
 
 /**
@@ -81,6 +88,11 @@ export class PeerLink {
   #restartPending = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Still in the first, direct-only attempt (connections made for a glare included); off once it ends. */
+  #directPhase = true;
+  /** The current connection is a direct-only one. */
+  #direct = false;
+  #directTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #opts: PeerLinkOptions;
 
   constructor(opts: PeerLinkOptions) {
@@ -160,15 +172,21 @@ export class PeerLink {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#directTimer);
     this.#teardown();
   }
 
   #create(offering = false): void {
-    const spare = this.#opts.spares?.take(this.#relayOnly, offering);
+    const servers = this.#opts.iceServers();
+    const directFirst = (this.#opts.directFirstMs ?? 0) > 0 && !this.#relayOnly && hasTurn(servers);
+    this.#direct = directFirst && this.#directPhase;
+    // with direct first, the spares are STUN-only: for the first attempt only
+    const spare =
+      !directFirst || this.#direct ? this.#opts.spares?.take(this.#relayOnly, offering) : undefined;
     const pc =
       spare?.pc ??
       new this.#opts.rtc.RTCPeerConnection({
-        iceServers: this.#opts.iceServers(),
+        iceServers: this.#direct ? withoutTurn(servers) : servers,
         iceTransportPolicy: this.#relayOnly ? "relay" : "all",
       });
     this.#pc = pc;
@@ -196,7 +214,9 @@ export class PeerLink {
       if (pc !== this.#pc || this.#closed) return;
       const s = pc.connectionState;
       // node-datachannel may go straight to `closed` when ICE or DTLS fails: the same for us.
-      if (s === "failed" || s === "closed") this.#recover(`ice-${s}`);
+      if ((s === "failed" || s === "closed") && this.#direct) {
+        if (!this.#opts.polite) this.#leaveDirect(); // the polite side waits for the offer with TURN
+      } else if (s === "failed" || s === "closed") this.#recover(`ice-${s}`);
       else if (s === "disconnected") this.#arm(this.#opts.disconnectedGraceMs ?? 4000, "disconnected");
       else if (s === "connected") {
         clearTimeout(this.#timer);
@@ -223,6 +243,23 @@ export class PeerLink {
       if (spare.sdk) this.#useSdk(spare.sdk);
     }
     this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
+    clearTimeout(this.#directTimer);
+    if (this.#direct && !this.#opts.polite) {
+      this.#directTimer = setTimeout(() => {
+        if (pc === this.#pc && !this.#closed && !this.#channelOpen) this.#leaveDirect();
+      }, this.#opts.directFirstMs);
+    }
+  }
+
+  /** The direct-only attempt did not connect in time: a new connection with TURN too (setup time runs on). */
+  #leaveDirect(): void {
+    clearTimeout(this.#directTimer);
+    this.#directPhase = false;
+    const started = this.#started;
+    this.#teardown();
+    this.#create();
+    this.initiate(true);
+    if (started) this.#started = started;
   }
 
   /** A candidate this side gathered: sent, or held until the offer/answer is out. */
@@ -286,6 +323,8 @@ export class PeerLink {
       if (pc !== this.#pc || this.#closed) return;
       this.#channelOpen = true;
       clearTimeout(this.#timer);
+      clearTimeout(this.#directTimer);
+      this.#direct = this.#directPhase = false; // up: a later failure climbs the recovery ladder
       const iceRestart = this.#connectedOnce;
       this.#connectedOnce = true;
       this.#recoveries = 0;
@@ -378,11 +417,14 @@ export class PeerLink {
     const current = this.#haveRemote ? this.#remoteFingerprint : undefined;
     const newPeerConnection = current !== undefined && current !== sdpFingerprint(data.sdp);
     const needFresh = decision === "rollback" && (!this.#connectedOnce || !(await this.#rollback()));
+    // the impolite side left the direct attempt: its offer (marked as a restart) comes from one with TURN
+    const fromDirect = this.#direct;
+    if (fromDirect && data.iceRestart) this.#directPhase = false;
     if (needFresh || newPeerConnection || (data.iceRestart && this.#opts.rtc.canRenegotiate === false)) {
       this.#teardown();
       this.#create();
     }
-    if (!this.#started || data.iceRestart) this.#started = Date.now();
+    if (!this.#started || (data.iceRestart && !fromDirect)) this.#started = Date.now();
     const pc = this.#pc;
     await pc.setRemoteDescription({ type: "offer", sdp: data.sdp });
     if (pc !== this.#pc) return;
@@ -435,6 +477,7 @@ export class PeerLink {
   /** Climbs the recovery ladder; the impolite side drives it, the polite side asks with `ice-restart`. */
   #recover(reason: string): void {
     if (this.#closed || this.#restarting) return;
+    this.#directPhase = false;
     if (this.#opts.polite && this.#connectedOnce) {
       this.#opts.sendSignal({ kind: "ice-restart" });
       this.#arm(this.#opts.connectTimeoutMs ?? 20_000, "timeout");
