@@ -1,7 +1,7 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { CandidateQueue } from "./candidate-queue.js";
-import { decideOnOffer, isPolite, nextRecovery, sdpFingerprint } from "./negotiation.js";
+import { collisionResolution, decideOnOffer, isPolite, nextRecovery, sdpFingerprint } from "./negotiation.js";
 
 describe("perfect negotiation decisions", () => {
   it("gives exactly one side of a pair the polite role", () => {
@@ -19,6 +19,19 @@ describe("perfect negotiation decisions", () => {
       "accept",
     );
   });
+  it("resolves a polite collision in place once connected, with a new connection before", () => {
+    const live = { connectedOnce: true, canRenegotiate: true };
+    // our renegotiation offer is still being created (stable): keep the connection, nothing to roll back
+    assert.equal(collisionResolution({ ...live, signalingState: "stable" }), "keep");
+    assert.equal(collisionResolution({ ...live, signalingState: "have-local-offer" }), "rollback");
+    // the first attempt's glare and stacks that cannot renegotiate take a new connection
+    assert.equal(collisionResolution({ ...live, connectedOnce: false, signalingState: "stable" }), "fresh");
+    assert.equal(
+      collisionResolution({ ...live, canRenegotiate: false, signalingState: "have-local-offer" }),
+      "fresh",
+    );
+  });
+
   it("reads the DTLS fingerprint", () => {
     assert.equal(sdpFingerprint("v=0\r\na=fingerprint:sha-256 AB:CD\r\n"), "sha-256 ab:cd");
     assert.equal(sdpFingerprint("v=0\r\n"), undefined);

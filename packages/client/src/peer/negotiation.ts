@@ -20,6 +20,21 @@ export function decideOnOffer(c: OfferContext): "accept" | "ignore" | "rollback"
   return c.polite ? "rollback" : "ignore";
 }
 
+/**
+ * How the polite side resolves a collision it decided to `rollback` on: `fresh` (a new peer connection: the first
+ * attempt, or a stack that cannot renegotiate), `keep` (our offer is still being created, the state is `stable`:
+ * nothing to roll back — rolling back in `stable` throws, and a new connection would answer a renegotiation with
+ * another DTLS fingerprint, which breaks the live link) or `rollback` (our offer is set: roll it back).
+ */
+export function collisionResolution(c: {
+  readonly connectedOnce: boolean;
+  readonly canRenegotiate: boolean;
+  readonly signalingState: string;
+}): "fresh" | "keep" | "rollback" {
+  if (!c.connectedOnce || !c.canRenegotiate) return "fresh";
+  return c.signalingState === "stable" ? "keep" : "rollback";
+}
+
 /** The DTLS fingerprint line of an SDP (a new one means a new peer connection on the other side). */
 export function sdpFingerprint(sdp: string): string | undefined {
   return /^a=fingerprint:(.+)$/im.exec(sdp)?.[1]?.trim().toLowerCase();

@@ -8,8 +8,9 @@ import {
   type GatheredCandidate,
   type SelectedPair,
 } from "./method.js";
-import { hasTurn, withoutTurn } from "./ice-servers.js";
-import { decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
+import { directOnly, onDirectEvent } from "./direct-first.js";
+import { withoutTurn } from "./ice-servers.js";
+import { collisionResolution, decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
 import type { RtcImplementation } from "./rtc.js";
 import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "./sdk-channel.js";
 import type { Spares } from "./spares.js";
@@ -178,8 +179,9 @@ export class PeerLink {
 
   #create(offering = false): void {
     const servers = this.#opts.iceServers();
-    const directFirst = (this.#opts.directFirstMs ?? 0) > 0 && !this.#relayOnly && hasTurn(servers);
-    this.#direct = directFirst && this.#directPhase;
+    const policy = { directFirstMs: this.#opts.directFirstMs ?? 0, relayOnly: this.#relayOnly, servers };
+    const directFirst = directOnly({ phase: true }, policy);
+    this.#direct = directOnly({ phase: this.#directPhase }, policy);
     // with direct first, the spares are STUN-only: for the first attempt only
     const spare =
       !directFirst || this.#direct ? this.#opts.spares?.take(this.#relayOnly, offering) : undefined;
@@ -214,9 +216,12 @@ export class PeerLink {
       if (pc !== this.#pc || this.#closed) return;
       const s = pc.connectionState;
       // node-datachannel may go straight to `closed` when ICE or DTLS fails: the same for us.
-      if ((s === "failed" || s === "closed") && this.#direct) {
-        if (!this.#opts.polite) this.#leaveDirect(); // the polite side waits for the offer with TURN
-      } else if (s === "failed" || s === "closed") this.#recover(`ice-${s}`);
+      const direct =
+        (s === "failed" || s === "closed") && this.#direct ? this.#directEvent("ice-failed") : "none";
+      if (direct === "leave") this.#leaveDirect();
+      else if (direct === "wait")
+        return; // the polite side waits for the impolite one's offer with TURN
+      else if (s === "failed" || s === "closed") this.#recover(`ice-${s}`);
       else if (s === "disconnected") this.#arm(this.#opts.disconnectedGraceMs ?? 4000, "disconnected");
       else if (s === "connected") {
         clearTimeout(this.#timer);
@@ -246,9 +251,15 @@ export class PeerLink {
     clearTimeout(this.#directTimer);
     if (this.#direct && !this.#opts.polite) {
       this.#directTimer = setTimeout(() => {
-        if (pc === this.#pc && !this.#closed && !this.#channelOpen) this.#leaveDirect();
+        if (pc === this.#pc && !this.#closed && this.#directEvent("deadline") === "leave")
+          this.#leaveDirect();
       }, this.#opts.directFirstMs);
     }
+  }
+
+  #directEvent(event: "deadline" | "ice-failed"): "leave" | "wait" | "none" {
+    const state = { phase: this.#direct, polite: this.#opts.polite, channelOpen: this.#channelOpen };
+    return onDirectEvent(state, event);
   }
 
   /** The direct-only attempt did not connect in time: a new connection with TURN too (setup time runs on). */
@@ -362,12 +373,16 @@ export class PeerLink {
     try {
       this.#makingOffer = true;
       if (!this.#started || iceRestart) this.#started = Date.now();
+      const remoteOffers = this.#remoteOffers;
       const offer = await pc.createOffer(
         iceRestart && this.#opts.rtc.canRenegotiate !== false ? { iceRestart: true } : {},
       );
       // The peer's offer may have been applied meanwhile (glare during a renegotiation): answering it comes
-      // first, and the browser asks again (`negotiationneeded`) once back to stable.
-      if (pc !== this.#pc || (this.#connectedOnce && pc.signalingState !== "stable")) return;
+      // first, and the browser asks again (`negotiationneeded`) once back to stable. An offer made before the
+      // peer's one was applied is stale even when the state is back to stable.
+      if (pc !== this.#pc) return;
+      if (this.#connectedOnce && (pc.signalingState !== "stable" || this.#remoteOffers !== remoteOffers))
+        return;
       await pc.setLocalDescription(offer);
       const sdp = offer.sdp ?? pc.localDescription?.sdp ?? "";
       const signature = await this.#opts.signer?.sign("offer", sdp, this.remoteId);
@@ -416,7 +431,7 @@ export class PeerLink {
     if (decision === "ignore") return;
     const current = this.#haveRemote ? this.#remoteFingerprint : undefined;
     const newPeerConnection = current !== undefined && current !== sdpFingerprint(data.sdp);
-    const needFresh = decision === "rollback" && (!this.#connectedOnce || !(await this.#rollback()));
+    const needFresh = decision === "rollback" && !(await this.#rollback());
     // the impolite side left the direct attempt: its offer (marked as a restart) comes from one with TURN
     const fromDirect = this.#direct;
     if (fromDirect && data.iceRestart) this.#directPhase = false;
@@ -426,6 +441,7 @@ export class PeerLink {
     }
     if (!this.#started || (data.iceRestart && !fromDirect)) this.#started = Date.now();
     const pc = this.#pc;
+    this.#remoteOffers++;
     await pc.setRemoteDescription({ type: "offer", sdp: data.sdp });
     if (pc !== this.#pc) return;
     if (!this.#sdk) this.#useSdk(pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT));
@@ -441,6 +457,8 @@ export class PeerLink {
   }
 
   #remoteFingerprint: string | undefined;
+  /** Remote offers applied so far: an offer of ours created before one of them is stale. */
+  #remoteOffers = 0;
   #descriptionSent = false;
   #outgoing: NonNullable<CandidateInit>[] = [];
 
@@ -451,8 +469,14 @@ export class PeerLink {
     for (const candidate of this.#outgoing.splice(0)) this.#opts.sendSignal({ kind: "candidate", candidate });
   }
 
+  /** Resolves a collision on the polite side in place: false when a new peer connection is needed. */
   async #rollback(): Promise<boolean> {
-    if (this.#opts.rtc.canRenegotiate === false) return false;
+    const how = collisionResolution({
+      connectedOnce: this.#connectedOnce,
+      canRenegotiate: this.#opts.rtc.canRenegotiate !== false,
+      signalingState: this.#pc.signalingState,
+    });
+    if (how !== "rollback") return how === "keep";
     try {
       await this.#pc.setLocalDescription({ type: "rollback" });
       return this.#pc.signalingState === "stable";
