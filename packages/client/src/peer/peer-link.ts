@@ -10,6 +10,7 @@ import {
 } from "./method.js";
 import { directOnly, onDirectEvent } from "./direct-first.js";
 import { withoutTurn } from "./ice-servers.js";
+import { Lifetime, untilEnded } from "./until-replaced.js";
 import { collisionResolution, decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
 import type { RtcImplementation } from "./rtc.js";
 import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "./sdk-channel.js";
@@ -178,6 +179,7 @@ export class PeerLink {
   }
 
   #create(offering = false): void {
+    this.#lifetime = new Lifetime();
     const servers = this.#opts.iceServers();
     const policy = { directFirstMs: this.#opts.directFirstMs ?? 0, relayOnly: this.#relayOnly, servers };
     const directFirst = directOnly({ phase: true }, policy);
@@ -412,13 +414,15 @@ export class PeerLink {
     }
     await this.#opts.signer?.verify(this.remoteId, data.kind, data.sdp, data.signature);
     if (data.kind === "answer") {
-      if (this.#pc.signalingState !== "have-local-offer") return; // stale answer
+      const pc = this.#pc;
+      if (pc.signalingState !== "have-local-offer") return; // stale answer
       this.#settingRemoteAnswer = true;
       try {
-        await this.#pc.setRemoteDescription({ type: "answer", sdp: data.sdp });
+        await this.#op(pc.setRemoteDescription({ type: "answer", sdp: data.sdp }));
       } finally {
         this.#settingRemoteAnswer = false;
       }
+      if (pc !== this.#pc) return; // replaced meanwhile: the answer was for the old connection
       await this.#remoteSet();
       return;
     }
@@ -442,14 +446,15 @@ export class PeerLink {
     if (!this.#started || (data.iceRestart && !fromDirect)) this.#started = Date.now();
     const pc = this.#pc;
     this.#remoteOffers++;
-    await pc.setRemoteDescription({ type: "offer", sdp: data.sdp });
+    await this.#op(pc.setRemoteDescription({ type: "offer", sdp: data.sdp }));
     if (pc !== this.#pc) return;
     if (!this.#sdk) this.#useSdk(pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT));
     this.#remoteFingerprint = sdpFingerprint(data.sdp);
     await this.#remoteSet();
-    const answer = await pc.createAnswer();
+    const answer = pc === this.#pc ? await this.#op(pc.createAnswer()) : undefined;
+    if (pc !== this.#pc || !answer) return;
+    await this.#op(pc.setLocalDescription(answer));
     if (pc !== this.#pc) return;
-    await pc.setLocalDescription(answer);
     const sdp = answer.sdp ?? pc.localDescription?.sdp ?? "";
     const signature = await this.#opts.signer?.sign("answer", sdp, this.remoteId);
     if (pc !== this.#pc) return;
@@ -457,6 +462,13 @@ export class PeerLink {
   }
 
   #remoteFingerprint: string | undefined;
+  /** Ends when the current connection is replaced or closed. */
+  #lifetime = new Lifetime();
+
+  /** An operation on the current connection, awaited until it settles or the connection is replaced. */
+  #op<T>(op: Promise<T>): Promise<T | undefined> {
+    return untilEnded(op, this.#lifetime);
+  }
   /** Remote offers applied so far: an offer of ours created before one of them is stale. */
   #remoteOffers = 0;
   #descriptionSent = false;
@@ -478,7 +490,7 @@ export class PeerLink {
     });
     if (how !== "rollback") return how === "keep";
     try {
-      await this.#pc.setLocalDescription({ type: "rollback" });
+      await this.#op(this.#pc.setLocalDescription({ type: "rollback" }));
       return this.#pc.signalingState === "stable";
     } catch {
       return false;
@@ -492,7 +504,7 @@ export class PeerLink {
 
   async #addCandidate(c: NonNullable<CandidateInit>): Promise<void> {
     try {
-      await this.#pc.addIceCandidate(c);
+      await this.#op(this.#pc.addIceCandidate(c));
     } catch {
       // a candidate of an older description (after a restart) or one the stack cannot use: ignore it
     }
@@ -537,6 +549,7 @@ export class PeerLink {
 
   #teardown(): void {
     const pc = this.#pc;
+    this.#lifetime.end(); // its pending operations may never settle now
     pc.onicecandidate = pc.ondatachannel = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
     pc.ontrack = null;
     this.#channelOpen = false;
