@@ -1,8 +1,8 @@
 /**
  * The NAT lab's connection matrix (needs root, iproute2, iptables): a `switchboard peer` behind each kind of
  * router connects to one behind each kind through our signaling, STUN and TURN. Every pair connects; the pairs
- * the strategy expects to hole punch connect directly with TURN offered (the SDK holds its relay candidates back
- * for `relayCandidateDelayMs`, so ICE checks the direct pairs first); symmetric ↔ symmetric and symmetric ↔
+ * the strategy expects to hole punch connect directly with TURN offered (the SDK's direct first: the first attempt
+ * gets STUN only, TURN is added after `directFirstMs`); symmetric ↔ symmetric and symmetric ↔
  * port-restricted go through our TURN. The path is measured by TURN's relayed-byte counter, not taken from the
  * SDK's reported method. Then a connection idle for longer than the routers' UDP timeout still carries data.
  */
