@@ -1,6 +1,6 @@
 import type { SigningKeyPair } from "./crypto/signing.js";
 import { parseBootstrap } from "./discovery/bootstrap.js";
-import { checkTrackerUrls } from "./discovery/tracker-wire.js";
+import { checkTrackerUrls } from "./discovery/tracker-urls.js";
 import { SwitchboardError } from "./errors.js";
 import type { RtcImplementation } from "./peer/rtc.js";
 import type { BackoffPolicy } from "./signaling/backoff.js";
