@@ -285,11 +285,12 @@ export class Connections {
           dc.close();
           return;
         }
+        // Wrapped at once: what the peer sends before the handlers run is kept for them.
+        const ch = new FlowControlledChannel(dc, {
+          peerId: id(),
+          ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
+        });
         const deliver = () => {
-          const ch = new FlowControlledChannel(dc, {
-            peerId: id(),
-            ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
-          });
           for (const fn of handlers) fn(ch);
         };
         if (dc.readyState === "open") deliver();
