@@ -134,10 +134,15 @@ async function main(): Promise<void> {
       ...(await p.evaluate<{ channels: string[]; got: string[] }>("({ ...window.files })")),
     });
     const all = () => Promise.all(pages.map(seen));
-    const result = await until("every page has two files channels with a hello on each", async () => {
-      const s = await all();
-      return s.every((x) => x.channels.length >= 2 && x.got.length >= 2) ? s : undefined;
-    }).catch(async (err: unknown) => ({ error: String(err), seen: await all() }));
+    const result = await until(
+      "every page: two connections, two files channels, a hello on each",
+      async () => {
+        const s = await all();
+        return s.every((x) => x.connected.length >= 2 && x.channels.length >= 2 && x.got.length >= 2)
+          ? s
+          : undefined;
+      },
+    ).catch(async (err: unknown) => ({ error: String(err), seen: await all() }));
     process.stdout.write(`RESULT ${JSON.stringify({ prepare: PREPARE, ids, result })}\n`);
   } finally {
     if (process.env.DEBUG_RUN)

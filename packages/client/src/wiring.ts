@@ -83,7 +83,7 @@ export function wireClient(opts: ClientOptions): ClientParts {
     selfId: () => late.session.welcome?.sessionId ?? "",
     iceServers: ctx.iceServers,
     relayOnly: opts.iceTransportPolicy === "relay",
-    prepareConnections: opts.prepareConnections === true,
+    prepareConnections: opts.prepareConnections !== false,
     signer: () => signer,
     sendSignal: (to, roomId, data) => late.session.send({ type: "signal", roomId, to, data }),
     onEstablished: (info, iceRestart) => {

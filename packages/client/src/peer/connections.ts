@@ -6,6 +6,7 @@ import type { ConnectionInfo } from "../events.js";
 import { isPolite } from "./negotiation.js";
 import { PeerLink, type SdpSigner } from "./peer-link.js";
 import type { RtcImplementation } from "./rtc.js";
+import { SharedCertificate } from "./certificate.js";
 import { Spares } from "./spares.js";
 
 export interface ConnectionOptions {
@@ -39,15 +40,21 @@ export class Connections {
   readonly #channelHandlers = new Map<string, Set<(ch: PeerChannel) => void>>();
   readonly #opts: ConnectionOptions;
   readonly #spares: Spares;
+  readonly #certificates: () => RTCCertificate[] | undefined;
 
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
+    const cert = new SharedCertificate(opts.rtc);
+    this.#certificates = () => cert.certificates;
     this.#spares = new Spares({
-      create: (relayOnly) =>
-        new opts.rtc.RTCPeerConnection({
+      create: (relayOnly) => {
+        const certificates = cert.certificates;
+        return new opts.rtc.RTCPeerConnection({
           iceServers: opts.iceServers(),
           iceTransportPolicy: relayOnly ? "relay" : "all",
-        }),
+          ...(certificates ? { certificates } : {}),
+        });
+      },
     });
   }
 
@@ -256,6 +263,7 @@ export class Connections {
       polite: isPolite(o.selfId(), peerId),
       offering,
       spares: this.#spares,
+      certificates: this.#certificates,
       iceServers: o.iceServers,
       relayOnly: o.relayOnly,
       signer: o.signer(),

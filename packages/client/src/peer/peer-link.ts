@@ -36,6 +36,8 @@ export interface PeerLinkOptions {
   /** Peer connections made ahead of need. */
   readonly spares?: Spares;
   readonly iceServers: () => RTCIceServer[];
+  /** The client's shared DTLS certificate, once made (browsers). */
+  readonly certificates?: () => RTCCertificate[] | undefined;
   readonly relayOnly: boolean;
   readonly signer: SdpSigner | undefined;
   readonly sendSignal: (data: SignalData) => void;
@@ -165,11 +167,13 @@ export class PeerLink {
 
   #create(offering = false): void {
     const spare = this.#opts.spares?.take(this.#relayOnly, offering);
+    const certificates = this.#opts.certificates?.();
     const pc =
       spare?.pc ??
       new this.#opts.rtc.RTCPeerConnection({
         iceServers: this.#opts.iceServers(),
         iceTransportPolicy: this.#relayOnly ? "relay" : "all",
+        ...(certificates ? { certificates } : {}),
       });
     this.#pc = pc;
     this.#sdk = undefined;
