@@ -82,6 +82,8 @@ export class SwitchboardClient {
       );
     }
     sync.session(this.#ctx);
+    // The first thing a client does next is join and offer to the peers there: that offer is made now.
+    if (opts.autoConnect !== false) this.#ctx.connections.prepareOffer();
     return welcome;
   }
 

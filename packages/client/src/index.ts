@@ -37,8 +37,8 @@ export type { SignalingState } from "./signaling/state.js";
 export type { WebSocketConstructor, WebSocketLike } from "./signaling/websocket.js";
 export type { RtcImplementation } from "./peer/rtc.js";
 export { DISCOVERY_NAMESPACE, meetingInfoHash } from "./discovery/meeting-keys.js";
-export { DiscoverySession, type DiscoverySessionOptions } from "./discovery/discovery-session.js";
-export { TrackerWire, checkTrackerUrls, type TrackerWireOptions } from "./discovery/tracker-wire.js";
+export { checkTrackerUrls } from "./discovery/tracker-urls.js";
+// DiscoverySession and TrackerWire are in "@switchboard/client/discovery" (kept out of the browser build's root).
 export type { PeerWire, WireHandlers, DhtWireFactory } from "./discovery/transport.js";
 export type { ConnectionStats } from "./peer/connections.js";
 export type { RoomPeer } from "./room/roster.js";

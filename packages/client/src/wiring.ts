@@ -2,7 +2,7 @@ import { establishedReport, failedReport } from "./analytics/outcome-report.js";
 import { handleFrame } from "./channel/frame-handler.js";
 import { ChatLog } from "./chat/chat-log.js";
 import { ChatService } from "./chat/chat-service.js";
-import { discoveryTransport } from "./discovery/create.js";
+import { discoveryTransport } from "./discovery/deferred.js";
 import { sync, type ClientContext } from "./context.js";
 import type { SessionSigner } from "./crypto/sdp-signer.js";
 import { TypedEmitter, type ClientEventMap } from "./events.js";
@@ -83,7 +83,7 @@ export function wireClient(opts: ClientOptions): ClientParts {
     selfId: () => late.session.welcome?.sessionId ?? "",
     iceServers: ctx.iceServers,
     relayOnly: opts.iceTransportPolicy === "relay",
-    prepareConnections: opts.prepareConnections === true,
+    prepareConnections: opts.prepareConnections !== false,
     signer: () => signer,
     sendSignal: (to, roomId, data) => late.session.send({ type: "signal", roomId, to, data }),
     onEstablished: (info, iceRestart) => {

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { WebSocket } from "ws";
 import { freePort } from "@switchboard/test-support";
 import {
@@ -19,6 +21,9 @@ import { generateKeyPair } from "../src/crypto/signing.js";
 import { fromBase64Url } from "../src/crypto/base64url.js";
 import { meetingFrameKey, peerIdOfKey } from "../src/discovery/meeting-keys.js";
 import { sealFrame } from "../src/discovery/seal.js";
+import type * as Sdk from "../src/index.js";
+import { nodeRtc } from "../src/node.js";
+import type { WebSocketConstructor } from "../src/signaling/websocket.js";
 import { inbox, makeClient, roomCode, until, waitFor } from "./harness.js";
 
 const TRACKER_MAIN = fileURLToPath(new URL("../../../services/tracker/dist/main.js", import.meta.url));
@@ -184,6 +189,45 @@ describe("discovery: 'tracker' (SDK, no signaling service)", () => {
       [],
       "no error surfaced from the hostile frames",
     );
+  }, 150_000);
+
+  it("browser build: discovery is a chunk of its own, loaded by the root bundle when used", async () => {
+    const dir = new URL("../dist/browser/", import.meta.url);
+    const root = readFileSync(new URL("switchboard.js", dir), "utf8");
+    assert.ok(root.includes('import("./switchboard-discovery.js")'), "the root imports the chunk on demand");
+    assert.ok(
+      !root.includes("needs a signaling server: not sent"),
+      "the discovery session is not in the root",
+    );
+    assert.ok(gzipSync(root, { level: 9 }).length <= 30_000, "root bundle <= 30 KB min+gzip");
+    const sb = (await import(new URL("switchboard.js", dir).href)) as typeof Sdk;
+    const code = roomCode("trkb");
+    const make = (name: string) => {
+      const c = new sb.SwitchboardClient({
+        rtc: nodeRtc(),
+        WebSocket: WebSocket as unknown as WebSocketConstructor,
+        name,
+        meetingCode: code,
+        discovery: "tracker",
+        trackerUrls: [trackerUrl],
+      });
+      clients.push(c);
+      return c;
+    };
+    const a = make("a");
+    const b = make("b");
+    const boxB = inbox(b);
+    await Promise.all([a.initializeNode(), b.initializeNode()]);
+    await Promise.all([a.discoverPeers(), b.discoverPeers()]);
+    await until(
+      () => current(a.stores.connections).length === 1 && current(b.stores.connections).length === 1,
+      45_000,
+      "a and b connected",
+    );
+    await a.send(b.peerId ?? "", "through the chunk");
+    await until(() => boxB.get(a.peerId ?? "")?.includes("through the chunk") === true, 30_000, "b got it");
+    // The chunk takes its error class from the root: one SwitchboardError for both.
+    await assert.rejects(a.discoverPeers(roomCode("other")), (e) => e instanceof sb.SwitchboardError);
   }, 150_000);
 
   it("rejects discoverPeers with discovery_unreachable when no tracker answers", async () => {

@@ -19,6 +19,8 @@ export const LOW_WATER_MARK = 256 * 1024;
 const SENT: Promise<void> = Promise.resolve();
 /** Fallback for stacks that never fire `bufferedamountlow` (@roamhq/wrtc), ms. */
 const POLL_MS = 5;
+/** Messages kept for a channel whose `onmessage` is not set yet; past this the channel is closed (a flood). */
+export const MAX_EARLY_MESSAGES = 1024;
 
 /** Byte length of a message as the data channel counts it. */
 export function messageBytes(data: Uint8Array | string): number {
@@ -39,13 +41,18 @@ export function receivedData(data: unknown): string | Uint8Array | undefined {
   return undefined;
 }
 
-/** A data channel with a size guard and flow control (high/low water, `bufferedamountlow` + polling). */
+/**
+ * A data channel with a size guard and flow control (high/low water, `bufferedamountlow` + polling). Messages that
+ * arrive before `onmessage` is set (the peer may send the moment it sees the channel, before our `open` event and
+ * so before `openChannel` resolves) are kept and delivered, in order, once it is.
+ */
 export class FlowControlledChannel implements PeerChannel {
   readonly peerId: string;
   readonly label: string;
   readonly maxMessageSize: number;
-  onmessage: ((data: Uint8Array | string) => void) | null = null;
   onclose: (() => void) | null = null;
+  #onmessage: ((data: Uint8Array | string) => void) | null = null;
+  #early: (Uint8Array | string)[] = [];
   readonly #dc: RTCDataChannel;
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -61,9 +68,26 @@ export class FlowControlledChannel implements PeerChannel {
     dc.onbufferedamountlow = () => this.#wake();
     dc.onmessage = (ev: MessageEvent) => {
       const data = receivedData(ev.data);
-      if (data !== undefined) this.onmessage?.(data);
+      if (data === undefined) return;
+      if (this.#onmessage && this.#early.length === 0) this.#onmessage(data);
+      else if (this.#early.length < MAX_EARLY_MESSAGES) this.#early.push(data);
+      else this.close();
     };
     dc.onclose = () => this.#onClosed();
+  }
+
+  get onmessage(): ((data: Uint8Array | string) => void) | null {
+    return this.#onmessage;
+  }
+
+  set onmessage(fn: ((data: Uint8Array | string) => void) | null) {
+    this.#onmessage = fn;
+    // After the caller's own statement (it may set more up first), and before any message that comes later.
+    if (fn && this.#early.length) queueMicrotask(() => this.#flushEarly());
+  }
+
+  #flushEarly(): void {
+    while (this.#onmessage && this.#early.length) this.#onmessage(this.#early.shift() as Uint8Array | string);
   }
 
   get open(): boolean {

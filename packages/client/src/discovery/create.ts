@@ -1,26 +1,28 @@
 import type { ClientOptions } from "../options.js";
-import type { SignalingTransportFactory } from "../signaling/transport.js";
+import type { SignalingSessionOptions } from "../signaling/session.js";
+import type { SignalingTransport } from "../signaling/transport.js";
 import type { WebSocketConstructor } from "../signaling/websocket.js";
 import { DiscoverySession } from "./discovery-session.js";
 import { TrackerWire } from "./tracker-wire.js";
 
-/** The transport factory for `discovery: "tracker" | "dht"`; undefined for signaling (the default). */
-export function discoveryTransport(
+/**
+ * The discovery transport for `discovery: "tracker" | "dht"`; undefined when the DHT wire is missing. Loaded
+ * on demand by `deferred.ts` (keep static imports of this module out of the SDK's root).
+ */
+export function createDiscoveryTransport(
   opts: ClientOptions,
   WebSocket: WebSocketConstructor,
-): SignalingTransportFactory | undefined {
-  const mode = opts.discovery ?? "signaling";
-  if (mode === "signaling") return undefined;
+  s: SignalingSessionOptions,
+): SignalingTransport | undefined {
   const wire =
-    mode === "tracker"
+    opts.discovery === "tracker"
       ? new TrackerWire({ urls: opts.trackerUrls ?? [], WebSocket })
       : opts.rtc.dhtWire?.(opts.dhtBootstrap ? { bootstrap: opts.dhtBootstrap } : {});
   if (!wire) return undefined;
-  return (s) =>
-    new DiscoverySession({
-      wire,
-      ...(opts.name ? { name: opts.name } : {}),
-      onMessage: s.onMessage,
-      onState: s.onState,
-    });
+  return new DiscoverySession({
+    wire,
+    ...(opts.name ? { name: opts.name } : {}),
+    onMessage: s.onMessage,
+    onState: s.onState,
+  });
 }

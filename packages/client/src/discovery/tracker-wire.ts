@@ -1,5 +1,8 @@
 import { frameText, type WebSocketConstructor, type WebSocketLike } from "../signaling/websocket.js";
 import type { PeerWire, WireHandlers } from "./transport.js";
+import { checkTrackerUrls } from "./tracker-urls.js";
+
+export { checkTrackerUrls };
 
 /**
  * Discovery through WebSocket trackers (WebTorrent's wire format): the meeting's info-hash is announced with a
@@ -28,23 +31,6 @@ const binToHex = (s: string): string => {
   return out;
 };
 const randomId = (): string => bin(globalThis.crypto.getRandomValues(new Uint8Array(20)));
-
-/** Checks tracker URLs: ws:// or wss:// only (the offer relay exists on WebSocket trackers alone). */
-export function checkTrackerUrls(urls: readonly string[]): string[] {
-  if (urls.length === 0)
-    throw new RangeError("discovery 'tracker' needs at least one tracker URL (ws://…/announce)");
-  return urls.map((u) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(u);
-    } catch {
-      throw new RangeError(`"${u}" is not a URL`);
-    }
-    if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")
-      throw new RangeError(`tracker "${u}": only ws:// and wss:// trackers relay offers`);
-    return u;
-  });
-}
 
 interface Tracker {
   readonly url: string;

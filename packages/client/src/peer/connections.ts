@@ -7,6 +7,7 @@ import { withoutTurn } from "./ice-servers.js";
 import { isPolite } from "./negotiation.js";
 import { PeerLink, type SdpSigner } from "./peer-link.js";
 import type { RtcImplementation } from "./rtc.js";
+import { SharedCertificate } from "./certificate.js";
 import { Spares } from "./spares.js";
 
 export interface ConnectionOptions {
@@ -42,17 +43,23 @@ export class Connections {
   readonly #channelHandlers = new Map<string, Set<(ch: PeerChannel) => void>>();
   readonly #opts: ConnectionOptions;
   readonly #spares: Spares;
+  readonly #certificates: () => RTCCertificate[] | undefined;
 
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
+    const cert = new SharedCertificate(opts.rtc);
+    this.#certificates = () => cert.certificates;
     this.#spares = new Spares({
       // With direct first, the spares serve first attempts: STUN only (a TURN attempt makes its own).
-      create: (relayOnly) =>
-        new opts.rtc.RTCPeerConnection({
+      create: (relayOnly) => {
+        const certificates = cert.certificates;
+        return new opts.rtc.RTCPeerConnection({
           iceServers:
             !relayOnly && (opts.directFirstMs ?? 0) > 0 ? withoutTurn(opts.iceServers()) : opts.iceServers(),
           iceTransportPolicy: relayOnly ? "relay" : "all",
-        }),
+          ...(certificates ? { certificates } : {}),
+        });
+      },
     });
   }
 
@@ -261,6 +268,7 @@ export class Connections {
       polite: isPolite(o.selfId(), peerId),
       offering,
       spares: this.#spares,
+      certificates: this.#certificates,
       iceServers: o.iceServers,
       relayOnly: o.relayOnly,
       signer: o.signer(),
@@ -291,11 +299,12 @@ export class Connections {
           dc.close();
           return;
         }
+        // Wrapped at once: what the peer sends before the handlers run is kept for them.
+        const ch = new FlowControlledChannel(dc, {
+          peerId: id(),
+          ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
+        });
         const deliver = () => {
-          const ch = new FlowControlledChannel(dc, {
-            peerId: id(),
-            ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
-          });
           for (const fn of handlers) fn(ch);
         };
         if (dc.readyState === "open") deliver();

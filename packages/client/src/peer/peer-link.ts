@@ -39,6 +39,8 @@ export interface PeerLinkOptions {
   /** Peer connections made ahead of need. */
   readonly spares?: Spares;
   readonly iceServers: () => RTCIceServer[];
+  /** The client's shared DTLS certificate, once made (browsers). */
+  readonly certificates?: () => RTCCertificate[] | undefined;
   readonly relayOnly: boolean;
   readonly signer: SdpSigner | undefined;
   readonly sendSignal: (data: SignalData) => void;
@@ -187,11 +189,13 @@ export class PeerLink {
     // with direct first, the spares are STUN-only: for the first attempt only
     const spare =
       !directFirst || this.#direct ? this.#opts.spares?.take(this.#relayOnly, offering) : undefined;
+    const certificates = this.#opts.certificates?.();
     const pc =
       spare?.pc ??
       new this.#opts.rtc.RTCPeerConnection({
         iceServers: this.#direct ? withoutTurn(servers) : servers,
         iceTransportPolicy: this.#relayOnly ? "relay" : "all",
+        ...(certificates ? { certificates } : {}),
       });
     this.#pc = pc;
     this.#sdk = undefined;

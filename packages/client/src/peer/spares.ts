@@ -49,9 +49,9 @@ export class Spares {
     this.#plain.push(this.#entry(relayOnly, false));
   }
 
-  /** Makes a spare with the SDK channel and a local offer set (this client is about to offer). */
+  /** Makes a spare with the SDK channel and a local offer set (this client is about to offer), unless one waits. */
   warmOffer(relayOnly: boolean): void {
-    if (this.#offering.length >= (this.#opts.max ?? 4)) return;
+    if (this.#offering.some((s) => s.relayOnly === relayOnly)) return;
     this.#offering.push(this.#entry(relayOnly, true));
   }
 
