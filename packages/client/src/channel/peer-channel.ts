@@ -19,6 +19,8 @@ export const LOW_WATER_MARK = 256 * 1024;
 const SENT: Promise<void> = Promise.resolve();
 /** Fallback for stacks that never fire `bufferedamountlow` (@roamhq/wrtc), ms. */
 const POLL_MS = 5;
+/** Bytes a channel holds for a consumer that has not set `onmessage` yet; past it the channel closes. */
+export const EARLY_MESSAGE_LIMIT = 1024 * 1024;
 
 /** Byte length of a message as the data channel counts it. */
 export function messageBytes(data: Uint8Array | string): number {
@@ -39,13 +41,23 @@ export function receivedData(data: unknown): string | Uint8Array | undefined {
   return undefined;
 }
 
-/** A data channel with a size guard and flow control (high/low water, `bufferedamountlow` + polling). */
+/**
+ * A data channel with a size guard and flow control (high/low water, `bufferedamountlow` + polling).
+ *
+ * Messages that arrive before the consumer sets `onmessage` are kept (up to EARLY_MESSAGE_LIMIT) and handed over,
+ * in order, in a microtask after it does: the peer may send the moment its end opens, before ours reports `open`
+ * (node-datachannel delivers `open` and `message` through separate native queues, in either order) or before the
+ * consumer had the channel, and a first frame lost there (a handshake) is lost for good.
+ */
 export class FlowControlledChannel implements PeerChannel {
   readonly peerId: string;
   readonly label: string;
   readonly maxMessageSize: number;
-  onmessage: ((data: Uint8Array | string) => void) | null = null;
   onclose: (() => void) | null = null;
+  #onmessage: ((data: Uint8Array | string) => void) | null = null;
+  readonly #early: (Uint8Array | string)[] = [];
+  #earlyBytes = 0;
+  #flushing = false;
   readonly #dc: RTCDataChannel;
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -61,9 +73,47 @@ export class FlowControlledChannel implements PeerChannel {
     dc.onbufferedamountlow = () => this.#wake();
     dc.onmessage = (ev: MessageEvent) => {
       const data = receivedData(ev.data);
-      if (data !== undefined) this.onmessage?.(data);
+      if (data === undefined) return;
+      if (this.#onmessage && this.#early.length === 0) this.#onmessage(data);
+      else this.#hold(data);
     };
     dc.onclose = () => this.#onClosed();
+  }
+
+  get onmessage(): ((data: Uint8Array | string) => void) | null {
+    return this.#onmessage;
+  }
+
+  set onmessage(fn: ((data: Uint8Array | string) => void) | null) {
+    this.#onmessage = fn;
+    if (fn && this.#early.length > 0) this.#scheduleFlush();
+  }
+
+  /** Keeps a message that arrived before the consumer could take it (or behind ones still held). */
+  #hold(data: Uint8Array | string): void {
+    this.#early.push(data);
+    this.#earlyBytes += messageBytes(data);
+    if (this.#earlyBytes > EARLY_MESSAGE_LIMIT) {
+      this.#early.length = 0;
+      this.#earlyBytes = 0;
+      this.close(); // nobody is reading: closing is honest, dropping silently is not
+      return;
+    }
+    if (this.#onmessage) this.#scheduleFlush();
+  }
+
+  /** Hands held messages over after the current task (the setter may run before its owner is wired up). */
+  #scheduleFlush(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    queueMicrotask(() => {
+      this.#flushing = false;
+      while (this.#early.length > 0 && this.#onmessage && !this.#closed) {
+        const data = this.#early.shift()!;
+        this.#earlyBytes -= messageBytes(data);
+        this.#onmessage(data);
+      }
+    });
   }
 
   get open(): boolean {

@@ -285,11 +285,12 @@ export class Connections {
           dc.close();
           return;
         }
+        // Wrapped at once, so what the opener sends before our `open` fires is held for the handlers.
+        const ch = new FlowControlledChannel(dc, {
+          peerId: id(),
+          ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
+        });
         const deliver = () => {
-          const ch = new FlowControlledChannel(dc, {
-            peerId: id(),
-            ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
-          });
           for (const fn of handlers) fn(ch);
         };
         if (dc.readyState === "open") deliver();
