@@ -4,7 +4,7 @@
 import { afterEach, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { RTCPeerConnection } from "node-datachannel/polyfill";
-import { FlowControlledChannel, MAX_EARLY_MESSAGES } from "../src/channel/peer-channel.js";
+import { EARLY_MESSAGE_LIMIT, FlowControlledChannel } from "../src/channel/peer-channel.js";
 import { until } from "./harness.js";
 
 const pcs: RTCPeerConnection[] = [];
@@ -63,7 +63,8 @@ describe("FlowControlledChannel: messages before onmessage", () => {
   it("closes a channel flooded before anyone reads it", async () => {
     const dc = await pair((rx) => {
       const send = () => {
-        for (let i = 0; i <= MAX_EARLY_MESSAGES; i++) rx.send(`m${i}`);
+        const chunk = "x".repeat(32 * 1024);
+        for (let i = 0; i <= EARLY_MESSAGE_LIMIT / chunk.length; i++) rx.send(chunk);
       };
       if (rx.readyState === "open") send();
       else rx.addEventListener("open", send, { once: true });

@@ -213,6 +213,15 @@ export class FileShare {
         return;
       case "cancel":
         return remote.uploads.cancel(f);
+      case "bitfield":
+      case "have":
+        // A peer tells what it holds of a file only to peers whose handshake named it: it is in this file's swarm
+        // even if its own handshake never reached us (a lost first frame would otherwise leave both sides waiting).
+        if (swarm && !remote.roots.has(swarm.rootHex)) {
+          remote.roots.add(swarm.rootHex);
+          swarm.addPeer(link);
+        }
+        return swarm?.onFrame(link, f);
       default:
         swarm?.onFrame(link, f);
     }

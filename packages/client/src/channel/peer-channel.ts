@@ -19,8 +19,8 @@ export const LOW_WATER_MARK = 256 * 1024;
 const SENT: Promise<void> = Promise.resolve();
 /** Fallback for stacks that never fire `bufferedamountlow` (@roamhq/wrtc), ms. */
 const POLL_MS = 5;
-/** Messages kept for a channel whose `onmessage` is not set yet; past this the channel is closed (a flood). */
-export const MAX_EARLY_MESSAGES = 1024;
+/** Bytes a channel holds for a consumer that has not set `onmessage` yet; past it the channel closes. */
+export const EARLY_MESSAGE_LIMIT = 1024 * 1024;
 
 /** Byte length of a message as the data channel counts it. */
 export function messageBytes(data: Uint8Array | string): number {
@@ -42,9 +42,12 @@ export function receivedData(data: unknown): string | Uint8Array | undefined {
 }
 
 /**
- * A data channel with a size guard and flow control (high/low water, `bufferedamountlow` + polling). Messages that
- * arrive before `onmessage` is set (the peer may send the moment it sees the channel, before our `open` event and
- * so before `openChannel` resolves) are kept and delivered, in order, once it is.
+ * A data channel with a size guard and flow control (high/low water, `bufferedamountlow` + polling).
+ *
+ * Messages that arrive before the consumer sets `onmessage` are kept (up to EARLY_MESSAGE_LIMIT) and handed over,
+ * in order, in a microtask after it does: the peer may send the moment its end opens, before ours reports `open`
+ * (node-datachannel delivers `open` and `message` through separate native queues, in either order) or before the
+ * consumer had the channel, and a first frame lost there (a handshake) is lost for good.
  */
 export class FlowControlledChannel implements PeerChannel {
   readonly peerId: string;
@@ -52,7 +55,9 @@ export class FlowControlledChannel implements PeerChannel {
   readonly maxMessageSize: number;
   onclose: (() => void) | null = null;
   #onmessage: ((data: Uint8Array | string) => void) | null = null;
-  #early: (Uint8Array | string)[] = [];
+  readonly #early: (Uint8Array | string)[] = [];
+  #earlyBytes = 0;
+  #flushing = false;
   readonly #dc: RTCDataChannel;
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -70,8 +75,7 @@ export class FlowControlledChannel implements PeerChannel {
       const data = receivedData(ev.data);
       if (data === undefined) return;
       if (this.#onmessage && this.#early.length === 0) this.#onmessage(data);
-      else if (this.#early.length < MAX_EARLY_MESSAGES) this.#early.push(data);
-      else this.close();
+      else this.#hold(data);
     };
     dc.onclose = () => this.#onClosed();
   }
@@ -82,12 +86,34 @@ export class FlowControlledChannel implements PeerChannel {
 
   set onmessage(fn: ((data: Uint8Array | string) => void) | null) {
     this.#onmessage = fn;
-    // After the caller's own statement (it may set more up first), and before any message that comes later.
-    if (fn && this.#early.length) queueMicrotask(() => this.#flushEarly());
+    if (fn && this.#early.length > 0) this.#scheduleFlush();
   }
 
-  #flushEarly(): void {
-    while (this.#onmessage && this.#early.length) this.#onmessage(this.#early.shift() as Uint8Array | string);
+  /** Keeps a message that arrived before the consumer could take it (or behind ones still held). */
+  #hold(data: Uint8Array | string): void {
+    this.#early.push(data);
+    this.#earlyBytes += messageBytes(data);
+    if (this.#earlyBytes > EARLY_MESSAGE_LIMIT) {
+      this.#early.length = 0;
+      this.#earlyBytes = 0;
+      this.close(); // nobody is reading: closing is honest, dropping silently is not
+      return;
+    }
+    if (this.#onmessage) this.#scheduleFlush();
+  }
+
+  /** Hands held messages over after the current task (the setter may run before its owner is wired up). */
+  #scheduleFlush(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    queueMicrotask(() => {
+      this.#flushing = false;
+      while (this.#early.length > 0 && this.#onmessage && !this.#closed) {
+        const data = this.#early.shift()!;
+        this.#earlyBytes -= messageBytes(data);
+        this.#onmessage(data);
+      }
+    });
   }
 
   get open(): boolean {

@@ -18,6 +18,11 @@ export async function openFiles(browser: Browser, url: string, name: string): Pr
   await context.addInitScript((n) => localStorage.setItem("switchboard.name", n), name);
   const page = await context.newPage();
   page.on("pageerror", (e) => process.stderr.write(`[${name}] page error: ${e.message}\n`));
+  // Warnings and errors the page logs (the SDK's and the Files model's) end up in the failure report.
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning")
+      process.stderr.write(`[${name}] console ${m.type()}: ${m.text()}\n`);
+  });
   await page.goto(url);
   await page.waitForSelector('p.status[data-ready="true"]', { timeout: 45_000 });
   return page;

@@ -35,6 +35,14 @@ import {
 const MODE = process.env.FILES_MODE ?? "two-seeders";
 const SCREENSHOTS = fileURLToPath(new URL("../../../../test-results/screenshots/", import.meta.url));
 const MiB = 2 ** 20;
+// files.test.ts kills the runner at 110 s: the waits share one deadline short of that, so a stall ends in the
+// runner's own report (what the pages showed, when each step happened), not in a bare kill.
+const STARTED = Date.now();
+const DEADLINE = STARTED + 100_000;
+const left = (reserve = 8000): number => Math.max(1000, DEADLINE - reserve - Date.now());
+const note = (what: string): void => {
+  process.stderr.write(`[runner ${((Date.now() - STARTED) / 1000).toFixed(1)} s] ${what}\n`);
+};
 
 async function makeFile(dir: string, name: string, size: number): Promise<string> {
   const path = join(dir, name);
@@ -79,9 +87,12 @@ async function twoSeeders(browsers: Browser[], webUrl: string, dir: string): Pro
   const file = await makeFile(dir, "big.bin", 50 * MiB);
   const url = `${webUrl}#/files?meeting=${meeting}`;
   const [a, b] = await Promise.all([openFiles(browsers[0], url, "Ada"), openFiles(browsers[1], url, "Bo")]);
+  note("Ada and Bo are in the meeting");
   const [linkA, linkB] = await Promise.all([shareFile(a, file), shareFile(b, file)]);
+  note("Ada and Bo share the file");
   const root = rootOf(linkA);
   const c = await openFiles(browsers[2], linkA, "Cy");
+  note("Cy opened the link");
   const card = downloadCard(c, root);
   await card.waitFor({ timeout: 30_000 });
   // A screenshot while the transfer is under way (some pieces verified, not all).
@@ -94,7 +105,7 @@ async function twoSeeders(browsers: Browser[], webUrl: string, dir: string): Pro
         return v >= 5 && v < 90;
       },
       root,
-      { timeout: 60_000, polling: 100 },
+      { timeout: Math.min(60_000, left(20_000)), polling: 100 },
     )
     .then(async () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
@@ -103,7 +114,18 @@ async function twoSeeders(browsers: Browser[], webUrl: string, dir: string): Pro
     })
     .catch(() => undefined);
   const during = { rate: await field(c, root, "rate"), eta: await field(c, root, "eta") };
-  await waitComplete(c, root, 90_000);
+  try {
+    await waitComplete(c, root, left());
+  } catch (e) {
+    note(`failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    const text = await c
+      .locator("main")
+      .innerText({ timeout: 2000 })
+      .catch(() => "?");
+    process.stderr.write(`--- Cy's page:\n${text}\n`);
+    throw e;
+  }
+  note("Cy's download is complete");
   const sources = await sourcesOf(c, root);
   const saved = await saveAndHash(c, root);
   const copied = await copyLink(a, root);
@@ -138,18 +160,21 @@ async function corrupt(
   const liar: Proc = rogue(["corrupt-seeder", signalingUrl, meeting, file], { ROGUE_SIGNING: "1" });
   try {
     const liarId = String(
-      (await liar.waitFor((e) => e.event === "ready", "the corrupting seeder", 60_000)).peerId,
+      (await liar.waitFor((e) => e.event === "ready", "the corrupting seeder", left())).peerId,
     );
+    note("the corrupting seeder is in the meeting");
     // The link is opened before any honest peer has the file: only the liar serves it, until it is dropped.
-    const c = await openFiles(browsers[2], link, "Cy");
+    const c = await openFiles(browsers[1], link, "Cy");
+    note("Cy opened the link");
     const pages = [c];
     let whileStuck: { bad: string; verification: string; sources: SourceSeen[] };
     try {
       await c.waitForFunction(
         (id) => document.querySelector(`tr[data-peer="${id}"]`)?.getAttribute("data-banned") === "true",
         liarId,
-        { timeout: 75_000, polling: 100 },
+        { timeout: left(), polling: 100 },
       );
+      note("Cy dropped the liar");
       whileStuck = {
         bad: await field(c, root, "bad"),
         verification: await field(c, root, "verification"),
@@ -157,9 +182,13 @@ async function corrupt(
       };
       const a = await openFiles(browsers[0], `${webUrl}#/files?meeting=${meeting}`, "Ada");
       pages.push(a);
+      note("Ada joined");
       await shareFile(a, file);
-      await waitComplete(c, root, 60_000);
+      note("Ada shares the file");
+      await waitComplete(c, root, left());
+      note("Cy's download is complete");
     } catch (e) {
+      note(`failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
       // What the pages showed, for the failure report.
       for (const p of pages)
         process.stderr.write(
@@ -194,7 +223,12 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "sb-web-files-"));
   const browsers: Browser[] = [];
   try {
-    for (let i = 0; i < 3; i++) browsers.push(await launchBrowser({ fakeDevices: false }));
+    // The corrupting-seeder case uses two browsers (Cy downloads, Ada shares later), the other three.
+    const count = MODE === "corrupt" ? 2 : 3;
+    browsers.push(
+      ...(await Promise.all(Array.from({ length: count }, () => launchBrowser({ fakeDevices: false })))),
+    );
+    note(`platform and ${count} browsers up`);
     const result =
       MODE === "corrupt"
         ? await corrupt(browsers, platform.webUrl, platform.signalingUrl, dir)
