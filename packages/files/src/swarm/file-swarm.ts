@@ -160,6 +160,9 @@ export class FileSwarm {
         return this.#onHave(peer, f.piece);
       case "block":
         return this.#onBlock(peer, f);
+      case "blocks":
+        for (const b of f.blocks) this.#onBlock(peer, { type: "block", root: f.root, ...b });
+        return;
       case "reject":
         return this.#onReject(peer, f);
       default:
@@ -178,15 +181,24 @@ export class FileSwarm {
     this.#server.prefetch(req);
   }
 
-  /** Reads one block and sends it; resolves when the channel accepted it. */
-  async serveBlock(link: PeerLink, req: BlockRef): Promise<void> {
-    if (this.checkRequest(link.peerId, req) !== null) return;
-    const data = await this.#server.block(req);
-    if (
-      await link.sendBlock({ type: "block", root: this.root, piece: req.piece, offset: req.offset, data })
-    ) {
-      this.#up.add(data.length);
-      this.#peers.get(link.peerId)?.up.add(data.length);
+  /**
+   * Reads blocks and sends them in one frame (`block` for one, `blocks` for several: only to a peer that said it
+   * reads them); resolves when the channel accepted it.
+   */
+  async serveBlocks(link: PeerLink, reqs: readonly BlockRef[]): Promise<void> {
+    const ok = reqs.filter((r) => this.checkRequest(link.peerId, r) === null);
+    if (ok.length === 0) return;
+    const blocks = await Promise.all(
+      ok.map(async (r) => ({ piece: r.piece, offset: r.offset, data: await this.#server.block(r) })),
+    );
+    const frame: Frame =
+      blocks.length === 1
+        ? { type: "block", root: this.root, ...blocks[0] }
+        : { type: "blocks", root: this.root, blocks };
+    if (await link.sendBlock(frame)) {
+      const bytes = blocks.reduce((n, b) => n + b.data.length, 0);
+      this.#up.add(bytes);
+      this.#peers.get(link.peerId)?.up.add(bytes);
       this.#schedulePublish();
     }
   }

@@ -31,6 +31,11 @@ export class PeerLink {
     ch.onclose = () => this.#shut(null);
   }
 
+  /** The largest message the channel takes (a frame never exceeds it). */
+  get maxMessageSize(): number {
+    return this.#ch.maxMessageSize;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

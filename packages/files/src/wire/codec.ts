@@ -9,6 +9,7 @@ import {
   MAX_CATALOGUE_ENTRIES,
   MAX_FRAME_BYTES,
   MAX_BATCH_REQUESTS,
+  MAX_BLOCKS_PER_FRAME,
   MAX_HANDSHAKE_ROOTS,
   REJECT_REASON,
   WIRE_VERSION,
@@ -136,9 +137,11 @@ export function encodeFrame(f: Frame): Uint8Array {
       ? 2 + 32 + 2 + 12 * f.spans.length
       : f.type === "block"
         ? 2 + 32 + 8 + f.data.length
-        : f.type === "manifest-reply"
-          ? 2 + 32 + 8 + f.data.length
-          : 64;
+        : f.type === "blocks"
+          ? 2 + 32 + 1 + f.blocks.reduce((n, b) => n + 12 + b.data.length, 0)
+          : f.type === "manifest-reply"
+            ? 2 + 32 + 8 + f.data.length
+            : 64;
   const w = new Writer(capacity).u8(WIRE_VERSION);
   switch (f.type) {
     case "handshake":
@@ -174,6 +177,11 @@ export function encodeFrame(f: Frame): Uint8Array {
       break;
     case "block":
       w.u8(FRAME_TYPE.block).bytes(f.root).u32(f.piece).u32(f.offset).bytes(f.data);
+      break;
+    case "blocks":
+      w.u8(FRAME_TYPE.blocks).bytes(f.root).u8(f.blocks.length);
+      for (const b of f.blocks) w.u32(b.piece).u32(b.offset).u32(b.data.length);
+      for (const b of f.blocks) w.bytes(b.data);
       break;
     case "reject":
       w.u8(FRAME_TYPE.reject).bytes(f.root).u32(f.piece).u32(f.offset).u32(f.length).u8(f.reason);
@@ -289,6 +297,32 @@ export function decodeFrame(b: Uint8Array): Frame {
       checkPiece(piece);
       checkSpan(offset, data.length);
       frame = { type: "block", root: fr, piece, offset, data };
+      break;
+    }
+    case FRAME_TYPE.blocks: {
+      const fr = root();
+      const n = r.u8();
+      if (n < 2 || n > MAX_BLOCKS_PER_FRAME)
+        throw malformed(`a blocks frame holds 2–${MAX_BLOCKS_PER_FRAME} blocks`);
+      const heads = [];
+      for (let i = 0; i < n; i++) {
+        const piece = r.u32();
+        const offset = r.u32();
+        const length = r.u32();
+        checkPiece(piece);
+        checkSpan(offset, length);
+        heads.push({ piece, offset, length });
+      }
+      // Views into the frame, one after the other; the lengths must add up to exactly what is left.
+      const data = r.rest();
+      let at = 0;
+      const blocks = [];
+      for (const h of heads) {
+        if (at + h.length > data.length) throw malformed("frame is truncated");
+        blocks.push({ piece: h.piece, offset: h.offset, data: data.subarray(at, (at += h.length)) });
+      }
+      if (at !== data.length) throw malformed("frame has trailing bytes");
+      frame = { type: "blocks", root: fr, blocks };
       break;
     }
     case FRAME_TYPE.reject: {
