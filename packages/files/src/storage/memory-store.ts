@@ -29,6 +29,12 @@ export class MemoryStore implements PieceStore {
     return Promise.resolve(this.#data.slice(offset, offset + length));
   }
 
+  readInto(offset: number, dst: Uint8Array): void {
+    if (offset + dst.length > this.#data.length)
+      throw new FilesError("storage_failed", "read beyond the file");
+    dst.set(this.#data.subarray(offset, offset + dst.length));
+  }
+
   writePiece(index: number, data: Uint8Array): Promise<void> {
     this.#data.set(data, index * this.#pieceSize);
     this.verified.set(index);

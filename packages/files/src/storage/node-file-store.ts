@@ -20,14 +20,17 @@ const BITS_FLUSH_MS = 250;
  */
 function readAt(fd: number, offset: number, length: number): Uint8Array {
   const buf = new Uint8Array(length);
+  readFully(fd, offset, buf);
+  return buf;
+}
+
+function readFully(fd: number, offset: number, dst: Uint8Array): void {
   let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, offset + got);
-    if (n === 0) break;
+  while (got < dst.length) {
+    const n = readSync(fd, dst, got, dst.length - got, offset + got);
+    if (n === 0) throw new FilesError("storage_failed", "short read (file changed while shared?)");
     got += n;
   }
-  if (got !== length) throw new FilesError("storage_failed", "short read (file changed while shared?)");
-  return buf;
 }
 
 function writeAt(fd: number, data: Uint8Array, offset: number): void {
@@ -118,6 +121,10 @@ export class NodeFileStore implements PieceStore {
     } catch (e) {
       return Promise.reject(e instanceof FilesError ? e : failed("cannot read", e));
     }
+  }
+
+  readInto(offset: number, dst: Uint8Array): void {
+    readFully(this.#file.fd, offset, dst);
   }
 
   writePiece(index: number, data: Uint8Array): Promise<void> {
@@ -211,6 +218,10 @@ export class NodeFileSource implements PieceStore {
     } catch (e) {
       return Promise.reject(e instanceof FilesError ? e : failed("cannot read", e));
     }
+  }
+
+  readInto(offset: number, dst: Uint8Array): void {
+    readFully(this.#file.fd, offset, dst);
   }
 
   writePiece(): Promise<void> {

@@ -188,15 +188,18 @@ export class FileSwarm {
   async serveBlocks(link: PeerLink, reqs: readonly BlockRef[]): Promise<void> {
     const ok = reqs.filter((r) => this.checkRequest(link.peerId, r) === null);
     if (ok.length === 0) return;
-    const blocks = await Promise.all(
-      ok.map(async (r) => ({ piece: r.piece, offset: r.offset, data: await this.#server.block(r) })),
-    );
-    const frame: Frame =
-      blocks.length === 1
-        ? { type: "block", root: this.root, ...blocks[0] }
-        : { type: "blocks", root: this.root, blocks };
+    let frame: Frame | Uint8Array | null = this.#server.directFrame(ok);
+    if (!frame) {
+      const blocks = await Promise.all(
+        ok.map(async (r) => ({ piece: r.piece, offset: r.offset, data: await this.#server.block(r) })),
+      );
+      frame =
+        blocks.length === 1
+          ? { type: "block", root: this.root, ...blocks[0] }
+          : { type: "blocks", root: this.root, blocks };
+    }
     if (await link.sendBlock(frame)) {
-      const bytes = blocks.reduce((n, b) => n + b.data.length, 0);
+      const bytes = ok.reduce((n, r) => n + r.length, 0);
       this.#up.add(bytes);
       this.#peers.get(link.peerId)?.up.add(bytes);
       this.#schedulePublish();

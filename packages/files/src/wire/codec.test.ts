@@ -1,7 +1,7 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { decodeFrame, encodeFrame } from "./codec.js";
+import { decodeFrame, encodeBlocksFrame, encodeFrame } from "./codec.js";
 import { WireError } from "../errors.js";
 import { MAX_FRAME_BYTES, REJECT_REASON, type Frame } from "./frames.js";
 
@@ -50,6 +50,16 @@ const code = (b: Uint8Array): string => {
 describe("wire codec", () => {
   it("round-trips every frame type", () => {
     for (const f of samples) assert.deepEqual(decodeFrame(encodeFrame(f)), f, f.type);
+  });
+
+  it("encodes block frames filled in place byte for byte as encodeFrame does", () => {
+    for (const f of samples) {
+      if (f.type !== "block" && f.type !== "blocks") continue;
+      const blocks = f.type === "block" ? [f] : f.blocks;
+      const spans = blocks.map((b) => ({ piece: b.piece, offset: b.offset, length: b.data.length }));
+      const filled = encodeBlocksFrame(root, spans, (i, dst) => dst.set(blocks[i].data));
+      assert.deepEqual(filled, encodeFrame(f), f.type);
+    }
   });
 
   it("rejects every truncation of every frame, and trailing bytes", () => {

@@ -62,6 +62,13 @@ class Writer {
     this.#at += b.length;
     return this;
   }
+  /** The next `n` bytes, left for the caller to fill (a view: valid while the buffer does not grow). */
+  reserve(n: number): Uint8Array {
+    this.#room(n);
+    const view = this.#buf.subarray(this.#at, this.#at + n);
+    this.#at += n;
+    return view;
+  }
   done(): Uint8Array {
     return this.#at === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#at);
   }
@@ -187,6 +194,31 @@ export function encodeFrame(f: Frame): Uint8Array {
       w.u8(FRAME_TYPE.reject).bytes(f.root).u32(f.piece).u32(f.offset).u32(f.length).u8(f.reason);
       break;
   }
+  const out = w.done();
+  if (out.length > MAX_FRAME_BYTES) throw new WireError("frame_oversized", `frame of ${out.length} bytes`);
+  return out;
+}
+
+/**
+ * Encodes a `block` frame (one span) or a `blocks` frame (several) whose data `fill` writes in place, so a block
+ * read from storage goes into the frame without a buffer of its own. The same bytes as `encodeFrame` gives for
+ * those blocks.
+ */
+export function encodeBlocksFrame(
+  root: Uint8Array,
+  spans: readonly { readonly piece: number; readonly offset: number; readonly length: number }[],
+  fill: (index: number, dst: Uint8Array) => void,
+): Uint8Array {
+  const dataBytes = spans.reduce((n, s) => n + s.length, 0);
+  const one = spans.length === 1;
+  const w = new Writer(one ? 2 + 32 + 8 + dataBytes : 2 + 32 + 1 + 12 * spans.length + dataBytes);
+  w.u8(WIRE_VERSION);
+  if (one) w.u8(FRAME_TYPE.block).bytes(root).u32(spans[0].piece).u32(spans[0].offset);
+  else {
+    w.u8(FRAME_TYPE.blocks).bytes(root).u8(spans.length);
+    for (const s of spans) w.u32(s.piece).u32(s.offset).u32(s.length);
+  }
+  spans.forEach((s, i) => fill(i, w.reserve(s.length)));
   const out = w.done();
   if (out.length > MAX_FRAME_BYTES) throw new WireError("frame_oversized", `frame of ${out.length} bytes`);
   return out;
