@@ -9,6 +9,7 @@ export class MemoryStore implements PieceStore {
   readonly verified: Bitfield;
   readonly #data: Uint8Array;
   readonly #pieceSize: number;
+  readonly releasesWrittenData = true;
 
   /** A store for a download (empty), or for seeding when `data` is the whole file. */
   constructor(manifest: Manifest, data?: Uint8Array) {

@@ -54,6 +54,7 @@ export class NodeFileStore implements PieceStore {
   readonly #file: FileHandle;
   readonly #bits: FileHandle;
   readonly #pieceSize: number;
+  readonly releasesWrittenData = true;
   #finished = false;
   #closed = false;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;

@@ -15,6 +15,8 @@ export interface PieceStore {
    */
   readInto?(offset: number, dst: Uint8Array): void;
   writePiece(index: number, data: Uint8Array): Promise<void>;
+  /** `writePiece` keeps no reference to `data` once it resolved: the swarm may reuse the buffer for another piece. */
+  readonly releasesWrittenData?: boolean;
   /** Every piece is verified: make the file final (rename, hand to the user). Idempotent. */
   finish(): Promise<void>;
   close(): Promise<void>;
