@@ -19,7 +19,10 @@ if (role === "recv") {
     let t0 = 0;
     ch.onmessage = (d) => {
       if (typeof d === "string") return;
-      if (got === 0) t0 = performance.now();
+      if (got === 0) {
+        t0 = performance.now();
+        say("first");
+      }
       got += d.length;
       if (got >= total) {
         say("done", { bytes: got, ms: performance.now() - t0 });

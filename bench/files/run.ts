@@ -7,9 +7,9 @@
 //      npx turbo run build && node --conditions=source --import tsx bench/files/run.ts [MiB] [capMiBps]
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
@@ -23,17 +23,38 @@ const HAVE_WEBTORRENT = existsSync(
 const MiB = 2 ** 20;
 const sizeMiB = Number(process.argv[2] ?? 200);
 const capMiBps = Number(process.argv[3] ?? 4);
-const RUNS = 3;
+/** Rounds of each figure (alternating ours and the reference); `BENCH_ROUNDS` overrides. */
+const RUNS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** `BENCH_ONLY=one` measures only one seeder → one downloader against the pump (quick A/B while tuning). */
+/** The pump's message size: 16 KiB like one block (`BENCH_PUMP_MESSAGE` to compare others). */
+const PUMP_MESSAGE = Number(process.env.BENCH_PUMP_MESSAGE ?? 16384);
+const ONLY_ONE = process.env.BENCH_ONLY === "one";
 
 interface Ev {
   event: string;
   [k: string]: unknown;
 }
 
-function run(
-  args: string[],
-  tsx = false,
-): { events: Ev[]; at: Map<string, number>; exit: Promise<number | null>; kill(): void } {
+/** CPU seconds (user + system, every thread) a process has used so far; 0 once it is gone (Linux /proc). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime (fields 14 and 15) in USER_HZ ticks
+  } catch {
+    return 0;
+  }
+}
+
+interface Child {
+  events: Ev[];
+  at: Map<string, number>;
+  exit: Promise<number | null>;
+  kill(): void;
+  cpu(): number;
+}
+
+function run(args: string[], tsx = false, onEvent?: (e: Ev) => void): Child {
   const child = spawn(process.execPath, tsx ? ["--conditions=source", "--import", "tsx", ...args] : args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NO_COLOR: "1" },
@@ -50,6 +71,7 @@ function run(
       const e = JSON.parse(l) as Ev;
       events.push(e);
       if (!at.has(e.event)) at.set(e.event, performance.now());
+      onEvent?.(e);
     }
   });
   child.stderr.resume();
@@ -58,6 +80,7 @@ function run(
     at,
     exit: new Promise((r) => child.once("exit", (c) => r(c))),
     kill: () => child.kill("SIGTERM"),
+    cpu: () => cpuSeconds(child.pid),
   };
 }
 
@@ -72,12 +95,25 @@ async function until(check: () => boolean, what: string, ms = 120_000): Promise<
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 let n = 0;
 
+/** CPU seconds per MiB moved, both processes together, per figure. */
+const cpuPerMiB = new Map<string, number[]>();
+const noteCpu = (figure: string, seconds: number, bytes: number): void => {
+  cpuPerMiB.set(figure, [...(cpuPerMiB.get(figure) ?? []), seconds / (bytes / MiB)]);
+};
+
 async function pump(ws: string, bytes: number): Promise<number> {
   const code = `bench-pump-${process.pid}-${++n}`;
-  const recv = run([PUMP, "recv", ws, code, String(bytes)], true);
+  const sender: { child?: Child } = {};
+  const cpu = { first: 0, done: 0 };
+  const both = (): number => recv.cpu() + (sender.child?.cpu() ?? 0);
+  const recv = run([PUMP, "recv", ws, code, String(bytes)], true, (e) => {
+    if (e.event === "first") cpu.first = both();
+    if (e.event === "done") cpu.done = both();
+  });
   await until(() => recv.at.has("ready"), "pump recv ready");
-  const send = run([PUMP, "send", ws, code, String(bytes), "16384"], true);
+  const send = (sender.child = run([PUMP, "send", ws, code, String(bytes), String(PUMP_MESSAGE)], true));
   await recv.exit;
+  noteCpu("pump", cpu.done - cpu.first, bytes);
   send.kill();
   await send.exit;
   const done = recv.events.find((e) => e.event === "done")!;
@@ -120,16 +156,23 @@ async function files(
   await until(() => seeds.every((s) => s.at.has("seeding")), "seeders ready");
   const link = seeds[0].events.find((e) => e.event === "shared")!.link as string;
   const out = await mkdtemp(join(tmpdir(), "bench-files-out-"));
-  const get = run([CLI, "get", link, "--out", out, "--json"]);
+  const cpu = { manifest: 0, complete: 0 };
+  const all = (): number => seeds.reduce((sum, s) => sum + s.cpu(), get.cpu());
+  const get: Child = run([CLI, "get", link, "--out", out, "--json"], false, (e) => {
+    if (e.event === "manifest") cpu.manifest = all();
+    if (e.event === "complete") cpu.complete = all();
+  });
   const code0 = await get.exit;
   for (const s of seeds) s.kill();
   await Promise.all(seeds.map((s) => s.exit));
   await rm(out, { recursive: true, force: true });
   if (code0 !== 0) throw new Error(`get exited ${code0}`);
   const ms = get.at.get("complete")! - get.at.get("manifest")!;
+  noteCpu(`files-${seeders}${cap ? "-capped" : ""}`, cpu.complete - cpu.manifest, bytes);
   return bytes / MiB / (ms / 1000);
 }
 
+const loadStart = loadavg().map((x) => x.toFixed(1));
 const dir = await mkdtemp(join(tmpdir(), "bench-files-"));
 const platform = await startLocalPlatform();
 try {
@@ -146,9 +189,9 @@ try {
   for (let i = 0; i < RUNS; i++) {
     pumpRuns.push(await pump(platform.signalingUrl, bytes));
     oneRuns.push(await files(platform.signalingUrl, file, bytes, 1));
-    if (HAVE_WEBTORRENT) webtorrentRuns.push(await webtorrent(file, bytes));
+    if (HAVE_WEBTORRENT && !ONLY_ONE) webtorrentRuns.push(await webtorrent(file, bytes));
   }
-  const capBytes = Math.min(bytes, 48 * MiB);
+  const capBytes = ONLY_ONE ? 0 : Math.min(bytes, 48 * MiB);
   const capFile = join(dir, "cap.bin");
   const ch = await open(capFile, "w");
   for (let at = 0; at < capBytes; at += MiB) await ch.write(randomBytes(MiB));
@@ -156,7 +199,7 @@ try {
   const cap = capMiBps * MiB;
   const oneCapped: number[] = [];
   const threeCapped: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < RUNS && !ONLY_ONE; i++) {
     oneCapped.push(await files(platform.signalingUrl, capFile, capBytes, 1, cap));
     threeCapped.push(await files(platform.signalingUrl, capFile, capBytes, 3, cap));
   }
@@ -165,6 +208,7 @@ try {
     date: new Date().toISOString().slice(0, 10),
     sizeMiB,
     runs: RUNS,
+    pumpMessageBytes: PUMP_MESSAGE,
     pumpMiBps: pumpRuns.map(f),
     filesMiBps: oneRuns.map(f),
     ratioFilesToPump: (median(oneRuns) / median(pumpRuns)).toFixed(2),
@@ -176,7 +220,9 @@ try {
     capSizeMiB: capBytes / MiB,
     oneCappedMiBps: oneCapped.map(f),
     threeCappedMiBps: threeCapped.map(f),
-    ratioThreeToOne: (median(threeCapped) / median(oneCapped)).toFixed(2),
+    ratioThreeToOne: ONLY_ONE ? "not measured" : (median(threeCapped) / median(oneCapped)).toFixed(2),
+    cpuSecondsPerMiB: Object.fromEntries([...cpuPerMiB].map(([k, v]) => [k, v.map((x) => x.toFixed(3))])),
+    loadAverage: { start: loadStart, end: loadavg().map(f) },
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {

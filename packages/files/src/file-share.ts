@@ -4,14 +4,18 @@ import type { WireError } from "./errors.js";
 import type { PieceHasher } from "./hash.js";
 import type { Manifest } from "./manifest.js";
 import type { PeerChannel } from "./peer-channel.js";
+import { BLOCK_SIZE } from "./piece-size.js";
 import { writable, type Readable } from "./readable.js";
 import type { PieceStore, PieceStoreFactory } from "./storage/piece-store.js";
 import { FileSwarm } from "./swarm/file-swarm.js";
 import { PeerLink } from "./swarm/peer-link.js";
 import { TokenBucket, UploadQueue } from "./swarm/upload-queue.js";
 import {
+  CAPABILITY_BLOCKS,
   MANIFEST_PIECE,
+  MAX_BLOCKS_PER_FRAME,
   MAX_CATALOGUE_ENTRIES,
+  MAX_HANDSHAKE_ROOTS,
   REJECT_REASON,
   type BlockRef,
   type CatalogueEntry,
@@ -52,7 +56,13 @@ interface Remote {
   readonly uploads: UploadQueue;
   roots: Set<string>;
   offered: readonly CatalogueEntry[];
+  /** The peer listed CAPABILITY_BLOCKS in its handshake: blocks go to it up to MAX_BLOCKS_PER_FRAME a frame. */
+  blocksFrames: boolean;
 }
+
+const CAPABILITY_BLOCKS_HEX = toHex(CAPABILITY_BLOCKS);
+/** Header bytes of a `blocks` frame: version, type, root, count, then per block piece, offset and length. */
+const blocksFrameBytes = (n: number): number => 2 + 32 + 1 + n * (12 + BLOCK_SIZE);
 
 /**
  * File sharing for one client: owns the peers' `switchboard-files` channels, announces what we offer, routes
@@ -93,16 +103,21 @@ export class FileShare {
       onFrame: (l, f) => this.#onFrame(l, f),
       onClose: (l, error) => this.#onClose(l, error),
     });
+    // Blocks per frame for this peer: 1 until it says it reads `blocks` frames, then as many as fit a message.
+    let fit = 1;
+    while (fit < MAX_BLOCKS_PER_FRAME && blocksFrameBytes(fit + 1) <= ch.maxMessageSize) fit++;
     const uploads = new UploadQueue({
       maxQueued: this.#opts.maxQueuedRequests ?? 256,
-      serve: async (req) => {
-        const swarm = this.#swarms.get(toHex(req.root));
+      maxBatch: () => (remote.blocksFrames ? fit : 1),
+      serve: async (reqs) => {
+        const swarm = this.#swarms.get(toHex(reqs[0].root));
         if (!swarm) return;
-        await this.#bucket?.take(req.length);
-        await swarm.serveBlock(link, req);
+        await this.#bucket?.take(reqs.reduce((n, r) => n + r.length, 0));
+        await swarm.serveBlocks(link, reqs);
       },
     });
-    this.#remotes.set(ch.peerId, { link, uploads, roots: new Set(), offered: [] });
+    const remote: Remote = { link, uploads, roots: new Set(), offered: [], blocksFrames: false };
+    this.#remotes.set(ch.peerId, remote);
     this.#announce(link);
     this.events.emit("peer-connected", { peerId: ch.peerId });
   }
@@ -168,7 +183,8 @@ export class FileShare {
   /** Handshake (every root we hold or want) and catalogue (the files we can describe). */
   #announce(link: PeerLink): void {
     const swarms = [...this.#swarms.values()];
-    link.send({ type: "handshake", roots: swarms.map((s) => s.root) });
+    const roots = swarms.slice(0, MAX_HANDSHAKE_ROOTS - 1).map((s) => s.root);
+    link.send({ type: "handshake", roots: [...roots, CAPABILITY_BLOCKS] });
     const files = swarms
       .filter((s) => s.manifest)
       .slice(0, MAX_CATALOGUE_ENTRIES)
@@ -181,6 +197,7 @@ export class FileShare {
     if (!remote || remote.link !== link) return;
     if (f.type === "handshake") {
       remote.roots = new Set(f.roots.map(toHex));
+      remote.blocksFrames = remote.roots.delete(CAPABILITY_BLOCKS_HEX);
       for (const hex of remote.roots) {
         const swarm = this.#swarms.get(hex);
         swarm?.addPeer(link);

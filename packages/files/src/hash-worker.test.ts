@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { sha256 } from "./hash.js";
 import { WorkerHasher } from "./hash-worker.js";
+import { nodeSha256 } from "./hash-node.js";
 
 describe("WorkerHasher", () => {
   it("gives the same SHA-256 as WebCrypto, for many pieces at once, and leaves the caller's buffer intact", async () => {
@@ -19,5 +20,13 @@ describe("WorkerHasher", () => {
     assert.deepEqual(await hasher.hash(big.subarray(100, 65_636)), await sha256(big.subarray(100, 65_636)));
     await hasher.close();
     await assert.rejects(hasher.hash(new Uint8Array(1)), { code: "aborted" });
+  });
+});
+
+describe("nodeSha256", () => {
+  it("gives the same SHA-256 as WebCrypto, for a view into a larger buffer too", async () => {
+    const big = new Uint8Array(randomBytes(70_000));
+    for (const piece of [big, big.subarray(100, 65_636), new Uint8Array(0)])
+      assert.deepEqual(await nodeSha256(piece), await sha256(piece));
   });
 });

@@ -3,3 +3,4 @@ export * from "./index.js";
 export { NodeFileStore, NodeFileSource } from "./storage/node-file-store.js";
 export { manifestFromFile } from "./storage/manifest-from-file.js";
 export { WorkerHasher } from "./hash-worker.js";
+export { nodeSha256 } from "./hash-node.js";

@@ -8,6 +8,8 @@ import {
   encodeFrame,
   decodeFrame,
   REJECT_REASON,
+  CAPABILITY_BLOCKS,
+  MAX_BLOCKS_PER_FRAME,
   type Frame,
   type PieceStore,
   type Manifest,
@@ -73,6 +75,56 @@ describe("swarm over in-memory channels", () => {
     const up1 = s1.share.swarms[0].progress.get().bytesUploaded;
     const up2 = s2.share.swarms[0].progress.get().bytesUploaded;
     assert.ok(up1 > 0 && up2 > 0, `both seeders served: ${up1} ${up2}`);
+  });
+
+  it("sends several blocks a frame to a peer that reads them, one block a frame to a version-1 peer", async () => {
+    const data = randomData(700_000);
+    const m = await manifestFromBytes("batch.bin", data);
+    const s = track(node("bs"));
+    const d = track(node("bd"));
+    s.share.seed(m, new MemoryStore(m, data));
+    const [toSeed, fromSeed] = createChannelPair("bd", "bs");
+    s.share.addChannel(fromSeed);
+    d.share.addChannel(toSeed);
+    const seen: Frame[] = [];
+    const deliver = toSeed.onmessage!;
+    toSeed.onmessage = (b) => {
+      seen.push(decodeFrame(b as Uint8Array));
+      deliver(b);
+    };
+    let store: MemoryStore | null = null;
+    await d.share.download(m.root, (man) => Promise.resolve((store = new MemoryStore(man)))).whenComplete();
+    assert.deepEqual((store as MemoryStore | null)?.bytes, data);
+    const multi = seen.filter((f) => f.type === "blocks");
+    assert.ok(multi.length > 0, "blocks frames were sent");
+    assert.ok(multi.every((f) => f.type === "blocks" && f.blocks.length <= MAX_BLOCKS_PER_FRAME));
+    const blocks = seen.reduce(
+      (n, f) => n + (f.type === "block" ? 1 : f.type === "blocks" ? f.blocks.length : 0),
+      0,
+    );
+    assert.equal(blocks, Math.ceil(data.length / 16384), "every block once (no loss, no repeats)");
+
+    // A peer that does not list the capability (as version-1 peers do not) gets `block` frames only.
+    const [v1, toV1] = createChannelPair("v1", "bs");
+    const got: Frame[] = [];
+    v1.onmessage = (b) => got.push(decodeFrame(b as Uint8Array));
+    s.share.addChannel(toV1);
+    await until(() => got.some((f) => f.type === "handshake"), 5000, "handshake");
+    const hs = got.find((f) => f.type === "handshake");
+    assert.ok(
+      hs?.type === "handshake" && hs.roots.some((r) => r.every((x, i) => x === CAPABILITY_BLOCKS[i])),
+    );
+    await v1.send(encodeFrame({ type: "handshake", roots: [m.root] }));
+    const blocksPerPiece = m.pieceSize / 16384;
+    const spans = Array.from({ length: 8 }, (_, i) => ({
+      piece: Math.floor(i / blocksPerPiece),
+      offset: (i % blocksPerPiece) * 16384,
+      length: 16384,
+    }));
+    await v1.send(encodeFrame({ type: "requests", root: m.root, spans }));
+    await until(() => got.filter((f) => f.type === "block").length === 8, 5000, "eight blocks");
+    assert.equal(got.filter((f) => f.type === "blocks").length, 0);
+    v1.close();
   });
 
   it("a downloader seeds what it has to a third peer", async () => {

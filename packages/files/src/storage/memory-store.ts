@@ -9,6 +9,7 @@ export class MemoryStore implements PieceStore {
   readonly verified: Bitfield;
   readonly #data: Uint8Array;
   readonly #pieceSize: number;
+  readonly releasesWrittenData = true;
 
   /** A store for a download (empty), or for seeding when `data` is the whole file. */
   constructor(manifest: Manifest, data?: Uint8Array) {
@@ -27,6 +28,12 @@ export class MemoryStore implements PieceStore {
 
   read(offset: number, length: number): Promise<Uint8Array> {
     return Promise.resolve(this.#data.slice(offset, offset + length));
+  }
+
+  readInto(offset: number, dst: Uint8Array): void {
+    if (offset + dst.length > this.#data.length)
+      throw new FilesError("storage_failed", "read beyond the file");
+    dst.set(this.#data.subarray(offset, offset + dst.length));
   }
 
   writePiece(index: number, data: Uint8Array): Promise<void> {

@@ -50,6 +50,9 @@ export interface FileSwarmOptions {
   readonly hashPiece?: PieceHasher;
 }
 
+/** Piece buffers kept for reuse, at most. */
+const MAX_SPARE_BUFFERS = 4;
+
 const storageError = (e: unknown): FilesError =>
   e instanceof FilesError ? e : new FilesError("storage_failed", String(e));
 
@@ -71,6 +74,8 @@ export class FileSwarm {
   readonly #strikes: Strikes;
   readonly #buffers = new Map<number, PieceBuffer>();
   readonly #suspects = new Map<number, PieceBuffer>();
+  /** Full-size piece buffers free for the next piece (every byte is overwritten before a piece is verified). */
+  readonly #spare: Uint8Array[] = [];
   readonly #server: PieceServer;
   readonly #manifestFetch: ManifestFetch;
   readonly #progress;
@@ -160,6 +165,9 @@ export class FileSwarm {
         return this.#onHave(peer, f.piece);
       case "block":
         return this.#onBlock(peer, f);
+      case "blocks":
+        for (const b of f.blocks) this.#onBlock(peer, { type: "block", root: f.root, ...b });
+        return;
       case "reject":
         return this.#onReject(peer, f);
       default:
@@ -178,15 +186,27 @@ export class FileSwarm {
     this.#server.prefetch(req);
   }
 
-  /** Reads one block and sends it; resolves when the channel accepted it. */
-  async serveBlock(link: PeerLink, req: BlockRef): Promise<void> {
-    if (this.checkRequest(link.peerId, req) !== null) return;
-    const data = await this.#server.block(req);
-    if (
-      await link.sendBlock({ type: "block", root: this.root, piece: req.piece, offset: req.offset, data })
-    ) {
-      this.#up.add(data.length);
-      this.#peers.get(link.peerId)?.up.add(data.length);
+  /**
+   * Reads blocks and sends them in one frame (`block` for one, `blocks` for several: only to a peer that said it
+   * reads them); resolves when the channel accepted it.
+   */
+  async serveBlocks(link: PeerLink, reqs: readonly BlockRef[]): Promise<void> {
+    const ok = reqs.filter((r) => this.checkRequest(link.peerId, r) === null);
+    if (ok.length === 0) return;
+    let frame: Frame | Uint8Array | null = this.#server.directFrame(ok);
+    if (!frame) {
+      const blocks = await Promise.all(
+        ok.map(async (r) => ({ piece: r.piece, offset: r.offset, data: await this.#server.block(r) })),
+      );
+      frame =
+        blocks.length === 1
+          ? { type: "block", root: this.root, ...blocks[0] }
+          : { type: "blocks", root: this.root, blocks };
+    }
+    if (await link.sendBlock(frame)) {
+      const bytes = ok.reduce((n, r) => n + r.length, 0);
+      this.#up.add(bytes);
+      this.#peers.get(link.peerId)?.up.add(bytes);
       this.#schedulePublish();
     }
   }
@@ -333,7 +353,8 @@ export class FileSwarm {
     if (r.accepted) {
       let buf = this.#buffers.get(f.piece);
       if (!buf) {
-        buf = { data: new Uint8Array(len), from: new Array<string>(Math.ceil(len / BLOCK_SIZE)).fill("") };
+        const data = (len === m.pieceSize && this.#spare.pop()) || new Uint8Array(len);
+        buf = { data, from: new Array<string>(Math.ceil(len / BLOCK_SIZE)).fill("") };
         this.#buffers.set(f.piece, buf);
       }
       buf.data.set(f.data, f.offset);
@@ -378,6 +399,13 @@ export class FileSwarm {
         this.#suspects.delete(piece);
         for (const id of blameBlocks(suspect, buf.data)) this.#strike(id);
       }
+      // Stored: the buffer can take the next piece (fewer large allocations, less GC on the receiving thread).
+      if (
+        this.store!.releasesWrittenData &&
+        buf.data.length === this.manifest!.pieceSize &&
+        this.#spare.length < MAX_SPARE_BUFFERS
+      )
+        this.#spare.push(buf.data);
       this.events.emit("piece-verified", { piece, from });
       // A peer that holds every piece has no use for our haves (one message less per piece per seeder).
       for (const p of this.#peers.values())

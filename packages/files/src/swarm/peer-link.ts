@@ -31,6 +31,11 @@ export class PeerLink {
     ch.onclose = () => this.#shut(null);
   }
 
+  /** The largest message the channel takes (a frame never exceeds it). */
+  get maxMessageSize(): number {
+    return this.#ch.maxMessageSize;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }
@@ -42,10 +47,10 @@ export class PeerLink {
     this.#pump();
   }
 
-  /** Queues a block; resolves true once the channel accepted it, false if the link closed first. */
-  sendBlock(frame: Frame): Promise<boolean> {
+  /** Queues a block frame (or its encoding); resolves true once the channel accepted it, false if the link closed first. */
+  sendBlock(frame: Frame | Uint8Array): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false);
-    const bytes = encodeFrame(frame);
+    const bytes = frame instanceof Uint8Array ? frame : encodeFrame(frame);
     return new Promise((done) => {
       this.#data.push({ bytes, done });
       this.#pump();

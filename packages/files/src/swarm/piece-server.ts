@@ -1,6 +1,7 @@
 import type { Manifest } from "../manifest.js";
 import { pieceCountFor, pieceLength } from "../piece-size.js";
 import type { PieceStore } from "../storage/piece-store.js";
+import { encodeBlocksFrame } from "../wire/codec.js";
 import { MANIFEST_CHUNK_BYTES, MANIFEST_PIECE, REJECT_REASON, type BlockRef } from "../wire/frames.js";
 import { encodeManifest } from "../manifest.js";
 import type { PeerLink } from "./peer-link.js";
@@ -48,12 +49,25 @@ export class PieceServer {
   }
 
   /**
+   * The encoded frame for checked requests, read straight into it, when the store reads synchronously; null
+   * otherwise (then `block` per request, through the piece cache).
+   */
+  directFrame(reqs: readonly BlockRef[]): Uint8Array | null {
+    const store = this.#store;
+    const m = this.#manifest;
+    if (!store?.readInto || !m) return null;
+    return encodeBlocksFrame(this.#root, reqs, (i, dst) =>
+      store.readInto!(reqs[i].piece * m.pieceSize + reqs[i].offset, dst),
+    );
+  }
+
+  /**
    * Starts reading a queued request's piece ahead of its turn, so the send loop does not wait on the disk between
    * pieces. At most PREFETCH_BYTES of reads ahead at once: a flood of requests cannot pile up reads.
    */
   prefetch(req: BlockRef): void {
     const m = this.#manifest;
-    if (!m || this.#cache.has(req.piece) || this.check(req) !== null) return;
+    if (!m || this.#store?.readInto || this.#cache.has(req.piece) || this.check(req) !== null) return;
     if (this.#prefetching > 0 && (this.#prefetching + 1) * m.pieceSize > PREFETCH_BYTES) return;
     this.#prefetching++;
     this.#piece(req.piece)

@@ -16,7 +16,8 @@ describe("UploadQueue", () => {
     const gate = new Promise<void>((r) => (release = r));
     const q = new UploadQueue({
       maxQueued: 3,
-      serve: async (r) => {
+      serve: async ([r, ...more]) => {
+        assert.equal(more.length, 0, "one at a time without maxBatch");
         await gate;
         served.push(r.piece);
       },
@@ -37,7 +38,7 @@ describe("UploadQueue", () => {
     const q = new UploadQueue({
       maxQueued: 8,
       maxRepeats: 2,
-      serve: (r) => Promise.resolve(void served.push(r.piece)),
+      serve: ([r]) => Promise.resolve(void served.push(r.piece)),
     });
     assert.equal(q.push(req(1)), true);
     await settle();
@@ -51,10 +52,46 @@ describe("UploadQueue", () => {
       maxQueued: 8,
       maxRepeats: 1,
       repeatWindowMs: 0,
-      serve: (r) => Promise.resolve(void served.push(r.piece)),
+      serve: ([r]) => Promise.resolve(void served.push(r.piece)),
     });
     assert.equal(again.push(req(9)), true);
     await settle();
     assert.equal(again.push(req(9)), true, "past the window the count starts over");
+  });
+
+  it("serves up to maxBatch queued requests of one file together, in order", async () => {
+    const batches: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const other = new Uint8Array(32).fill(8);
+    let max = 3;
+    const q = new UploadQueue({
+      maxQueued: 16,
+      maxBatch: () => max,
+      serve: async (reqs) => {
+        await gate;
+        batches.push(reqs.map((r) => `${r.root[0]}/${r.piece}/${r.offset}`));
+      },
+    });
+    q.push(req(1)); // taken by the running server at once, alone
+    for (let i = 0; i < 4; i++) q.push(req(2, i * 16384));
+    q.push({ ...req(3), root: other });
+    q.push(req(4));
+    q.push(req(5));
+    release();
+    await settle();
+    max = 1;
+    q.push(req(6));
+    q.push(req(7));
+    await settle();
+    assert.deepEqual(batches, [
+      ["7/1/0"],
+      ["7/2/0", "7/2/16384", "7/2/32768"],
+      ["7/2/49152"],
+      ["8/3/0"],
+      ["7/4/0", "7/5/0"],
+      ["7/6/0"],
+      ["7/7/0"],
+    ]);
   });
 });

@@ -38,11 +38,21 @@ export interface UploadQueueOptions {
    */
   readonly maxRepeats?: number;
   readonly repeatWindowMs?: number;
-  /** Reads and sends one block; resolves when the channel accepted it. */
-  readonly serve: (req: BlockRef) => Promise<void>;
+  /**
+   * Requests served together, at most (asked before each serve: it may change once the peer's capabilities are
+   * known). Default 1. Only requests of the same file, queued one after the other, go together.
+   */
+  readonly maxBatch?: () => number;
+  /** Reads and sends the requested blocks (one frame); resolves when the channel accepted it. */
+  readonly serve: (reqs: readonly BlockRef[]) => Promise<void>;
 }
 
 const key = (r: BlockRef): string => `${toHex(r.root)}:${r.piece}:${r.offset}:${r.length}`;
+const sameFile = (a: BlockRef, b: BlockRef): boolean => {
+  if (a.root === b.root) return true;
+  for (let i = 0; i < a.root.length; i++) if (a.root[i] !== b.root[i]) return false;
+  return a.root.length === b.root.length;
+};
 
 /**
  * One peer's pending block requests, served one at a time in arrival order. Bounded: a peer that asks for
@@ -104,17 +114,27 @@ export class UploadQueue {
     if (this.#served.size > 4 * this.#opts.maxQueued) this.#served.delete(this.#served.keys().next().value!);
   }
 
+  /** The oldest request and those queued right after it for the same file, up to `maxBatch`. */
+  #takeBatch(): [string, BlockRef][] {
+    const max = Math.max(1, this.#opts.maxBatch?.() ?? 1);
+    const batch: [string, BlockRef][] = [];
+    for (const [k, req] of this.#queue) {
+      if (batch.length > 0 && (batch.length >= max || !sameFile(batch[0][1], req))) break;
+      batch.push([k, req]);
+    }
+    for (const [k] of batch) this.#queue.delete(k);
+    return batch;
+  }
+
   async #run(): Promise<void> {
     this.#running = true;
     try {
       while (!this.#closed) {
-        const next = this.#queue.entries().next();
-        if (next.done) break;
-        const [k, req] = next.value;
-        this.#queue.delete(k);
+        const batch = this.#takeBatch();
+        if (batch.length === 0) break;
         try {
-          await this.#opts.serve(req);
-          this.#noteServed(k);
+          await this.#opts.serve(batch.map(([, r]) => r));
+          for (const [k] of batch) this.#noteServed(k);
         } catch {
           // a failed send means the channel is going away; its close handler cleans up
         }

@@ -1,7 +1,7 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { decodeFrame, encodeFrame } from "./codec.js";
+import { decodeFrame, encodeBlocksFrame, encodeFrame } from "./codec.js";
 import { WireError } from "../errors.js";
 import { MAX_FRAME_BYTES, REJECT_REASON, type Frame } from "./frames.js";
 
@@ -24,6 +24,15 @@ const samples: Frame[] = [
     ],
   },
   { type: "block", root, piece: 3, offset: 32768, data: new Uint8Array(16384).fill(9) },
+  {
+    type: "blocks",
+    root,
+    blocks: [
+      { piece: 3, offset: 32768, data: new Uint8Array(16384).fill(7) },
+      { piece: 9, offset: 0, data: new Uint8Array(16384).fill(8) },
+      { piece: 10, offset: 16384, data: Uint8Array.of(1, 2, 3, 4, 5) },
+    ],
+  },
   { type: "cancel", root, piece: 3, offset: 0, length: 100 },
   { type: "reject", root, piece: 0xffffffff, offset: 0, length: 0, reason: REJECT_REASON.unknownFile },
 ];
@@ -41,6 +50,16 @@ const code = (b: Uint8Array): string => {
 describe("wire codec", () => {
   it("round-trips every frame type", () => {
     for (const f of samples) assert.deepEqual(decodeFrame(encodeFrame(f)), f, f.type);
+  });
+
+  it("encodes block frames filled in place byte for byte as encodeFrame does", () => {
+    for (const f of samples) {
+      if (f.type !== "block" && f.type !== "blocks") continue;
+      const blocks = f.type === "block" ? [f] : f.blocks;
+      const spans = blocks.map((b) => ({ piece: b.piece, offset: b.offset, length: b.data.length }));
+      const filled = encodeBlocksFrame(root, spans, (i, dst) => dst.set(blocks[i].data));
+      assert.deepEqual(filled, encodeFrame(f), f.type);
+    }
   });
 
   it("rejects every truncation of every frame, and trailing bytes", () => {
@@ -70,6 +89,36 @@ describe("wire codec", () => {
       { type: "request", root, piece: 0, offset: 0, length: 0 },
       { type: "request", root, piece: 1 << 30, offset: 0, length: 1 },
       { type: "block", root, piece: 0, offset: 0, data: new Uint8Array(16385) },
+      { type: "blocks", root, blocks: [{ piece: 0, offset: 0, data: new Uint8Array(9) }] },
+      {
+        type: "blocks",
+        root,
+        blocks: Array.from({ length: 4 }, (_, i) => ({ piece: i, offset: 0, data: new Uint8Array(100) })),
+      },
+      {
+        type: "blocks",
+        root,
+        blocks: [
+          { piece: 0, offset: 0, data: new Uint8Array(10) },
+          { piece: 1, offset: 5, data: new Uint8Array(10) },
+        ],
+      },
+      {
+        type: "blocks",
+        root,
+        blocks: [
+          { piece: 0, offset: 0, data: new Uint8Array(16385) },
+          { piece: 1, offset: 0, data: new Uint8Array(10) },
+        ],
+      },
+      {
+        type: "blocks",
+        root,
+        blocks: [
+          { piece: 0, offset: 0, data: new Uint8Array(10) },
+          { piece: 1, offset: 0, data: new Uint8Array(0) },
+        ],
+      },
       { type: "bitfield", root, pieceCount: 20, bits: Uint8Array.of(1) },
       { type: "manifest-reply", root, total: 10, offset: 8, data: new Uint8Array(5) },
       { type: "reject", root, piece: 0, offset: 0, length: 1, reason: 77 as 1 },
@@ -95,6 +144,14 @@ describe("wire codec", () => {
         "frame_malformed",
         JSON.stringify({ ...f, root: undefined }).slice(0, 80),
       );
+    // A blocks frame whose stated lengths claim more (or less) than the data it carries.
+    const blocks = encodeFrame(samples.find((f) => f.type === "blocks")!);
+    const lastLength = 2 + 32 + 1 + 12 * 2 + 8 + 3; // low byte of the third block's length (5)
+    for (const len of [4, 6]) {
+      const b = blocks.slice();
+      b[lastLength] = len;
+      assert.equal(code(b), "frame_malformed", `length ${len}`);
+    }
     const cat = encodeFrame({ type: "catalogue", files: [{ root, name: "ab", size: 1 }] });
     cat[cat.length - 1] = 0xff;
     assert.equal(code(cat), "frame_malformed");
@@ -104,7 +161,7 @@ describe("wire codec", () => {
     for (let i = 0; i < 5000; i++) {
       const b = new Uint8Array(randomBytes(1 + (i % 80)));
       if (i % 2) b[0] = 1;
-      if (i % 4 === 1) b[1] = 1 + (i % 10);
+      if (i % 4 === 1) b[1] = 1 + (i % 12);
       code(b);
     }
   });

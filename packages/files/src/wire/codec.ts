@@ -9,6 +9,7 @@ import {
   MAX_CATALOGUE_ENTRIES,
   MAX_FRAME_BYTES,
   MAX_BATCH_REQUESTS,
+  MAX_BLOCKS_PER_FRAME,
   MAX_HANDSHAKE_ROOTS,
   REJECT_REASON,
   WIRE_VERSION,
@@ -60,6 +61,13 @@ class Writer {
     this.#buf.set(b, this.#at);
     this.#at += b.length;
     return this;
+  }
+  /** The next `n` bytes, left for the caller to fill (a view: valid while the buffer does not grow). */
+  reserve(n: number): Uint8Array {
+    this.#room(n);
+    const view = this.#buf.subarray(this.#at, this.#at + n);
+    this.#at += n;
+    return view;
   }
   done(): Uint8Array {
     return this.#at === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#at);
@@ -136,9 +144,11 @@ export function encodeFrame(f: Frame): Uint8Array {
       ? 2 + 32 + 2 + 12 * f.spans.length
       : f.type === "block"
         ? 2 + 32 + 8 + f.data.length
-        : f.type === "manifest-reply"
-          ? 2 + 32 + 8 + f.data.length
-          : 64;
+        : f.type === "blocks"
+          ? 2 + 32 + 1 + f.blocks.reduce((n, b) => n + 12 + b.data.length, 0)
+          : f.type === "manifest-reply"
+            ? 2 + 32 + 8 + f.data.length
+            : 64;
   const w = new Writer(capacity).u8(WIRE_VERSION);
   switch (f.type) {
     case "handshake":
@@ -175,10 +185,40 @@ export function encodeFrame(f: Frame): Uint8Array {
     case "block":
       w.u8(FRAME_TYPE.block).bytes(f.root).u32(f.piece).u32(f.offset).bytes(f.data);
       break;
+    case "blocks":
+      w.u8(FRAME_TYPE.blocks).bytes(f.root).u8(f.blocks.length);
+      for (const b of f.blocks) w.u32(b.piece).u32(b.offset).u32(b.data.length);
+      for (const b of f.blocks) w.bytes(b.data);
+      break;
     case "reject":
       w.u8(FRAME_TYPE.reject).bytes(f.root).u32(f.piece).u32(f.offset).u32(f.length).u8(f.reason);
       break;
   }
+  const out = w.done();
+  if (out.length > MAX_FRAME_BYTES) throw new WireError("frame_oversized", `frame of ${out.length} bytes`);
+  return out;
+}
+
+/**
+ * Encodes a `block` frame (one span) or a `blocks` frame (several) whose data `fill` writes in place, so a block
+ * read from storage goes into the frame without a buffer of its own. The same bytes as `encodeFrame` gives for
+ * those blocks.
+ */
+export function encodeBlocksFrame(
+  root: Uint8Array,
+  spans: readonly { readonly piece: number; readonly offset: number; readonly length: number }[],
+  fill: (index: number, dst: Uint8Array) => void,
+): Uint8Array {
+  const dataBytes = spans.reduce((n, s) => n + s.length, 0);
+  const one = spans.length === 1;
+  const w = new Writer(one ? 2 + 32 + 8 + dataBytes : 2 + 32 + 1 + 12 * spans.length + dataBytes);
+  w.u8(WIRE_VERSION);
+  if (one) w.u8(FRAME_TYPE.block).bytes(root).u32(spans[0].piece).u32(spans[0].offset);
+  else {
+    w.u8(FRAME_TYPE.blocks).bytes(root).u8(spans.length);
+    for (const s of spans) w.u32(s.piece).u32(s.offset).u32(s.length);
+  }
+  spans.forEach((s, i) => fill(i, w.reserve(s.length)));
   const out = w.done();
   if (out.length > MAX_FRAME_BYTES) throw new WireError("frame_oversized", `frame of ${out.length} bytes`);
   return out;
@@ -289,6 +329,32 @@ export function decodeFrame(b: Uint8Array): Frame {
       checkPiece(piece);
       checkSpan(offset, data.length);
       frame = { type: "block", root: fr, piece, offset, data };
+      break;
+    }
+    case FRAME_TYPE.blocks: {
+      const fr = root();
+      const n = r.u8();
+      if (n < 2 || n > MAX_BLOCKS_PER_FRAME)
+        throw malformed(`a blocks frame holds 2–${MAX_BLOCKS_PER_FRAME} blocks`);
+      const heads = [];
+      for (let i = 0; i < n; i++) {
+        const piece = r.u32();
+        const offset = r.u32();
+        const length = r.u32();
+        checkPiece(piece);
+        checkSpan(offset, length);
+        heads.push({ piece, offset, length });
+      }
+      // Views into the frame, one after the other; the lengths must add up to exactly what is left.
+      const data = r.rest();
+      let at = 0;
+      const blocks = [];
+      for (const h of heads) {
+        if (at + h.length > data.length) throw malformed("frame is truncated");
+        blocks.push({ piece: h.piece, offset: h.offset, data: data.subarray(at, (at += h.length)) });
+      }
+      if (at !== data.length) throw malformed("frame has trailing bytes");
+      frame = { type: "blocks", root: fr, blocks };
       break;
     }
     case FRAME_TYPE.reject: {

@@ -20,7 +20,24 @@ export const FRAME_TYPE = {
   cancel: 9,
   reject: 10,
   requests: 11,
+  blocks: 12,
 } as const;
+
+/**
+ * Capabilities ride in the handshake as reserved roots, so that version-1 peers, which ignore roots they do not
+ * hold, keep working: a peer lists a capability root to say it understands the frames of that capability.
+ * `CAPABILITY_BLOCKS` (SHA-256 of "switchboard-files capability: blocks"): send it `blocks` frames.
+ */
+export const CAPABILITY_BLOCKS = new Uint8Array([
+  0x31, 0xb1, 0x2e, 0xc5, 0x0c, 0x8f, 0x8f, 0x82, 0x83, 0xb9, 0x18, 0x8c, 0x7b, 0x64, 0x32, 0xde, 0x2d, 0x51,
+  0xcc, 0x74, 0x9e, 0x4a, 0xe4, 0x08, 0x3b, 0x90, 0x78, 0xa2, 0xcf, 0x3d, 0x16, 0x7d,
+]);
+
+/**
+ * At most this many blocks in one `blocks` frame: three 16 KiB blocks and their headers fit one 64 KiB message
+ * (one message instead of three: per-message costs in both SCTP stacks and both event loops are what limits).
+ */
+export const MAX_BLOCKS_PER_FRAME = 3;
 
 /** At most this many block requests in one `requests` frame. */
 export const MAX_BATCH_REQUESTS = 256;
@@ -75,6 +92,16 @@ export type Frame =
       readonly piece: number;
       readonly offset: number;
       readonly data: Uint8Array;
+    }
+  /** 2–MAX_BLOCKS_PER_FRAME blocks of one file in one frame (the same as that many `block` frames, in order). */
+  | {
+      readonly type: "blocks";
+      readonly root: Uint8Array;
+      readonly blocks: readonly {
+        readonly piece: number;
+        readonly offset: number;
+        readonly data: Uint8Array;
+      }[];
     }
   | ({ readonly type: "cancel" } & BlockRef)
   | ({ readonly type: "reject"; readonly reason: RejectReason } & BlockRef);
