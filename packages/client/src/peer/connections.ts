@@ -3,9 +3,11 @@ import { FlowControlledChannel, type PeerChannel } from "../channel/peer-channel
 import { decodeFrame, encodeFrame, type SdkFrame } from "../channel/sdk-frame.js";
 import { SwitchboardError } from "../errors.js";
 import type { ConnectionInfo } from "../events.js";
+import { withoutTurn } from "./ice-servers.js";
 import { isPolite } from "./negotiation.js";
 import { PeerLink, type SdpSigner } from "./peer-link.js";
 import type { RtcImplementation } from "./rtc.js";
+import { SharedCertificate } from "./certificate.js";
 import { Spares } from "./spares.js";
 
 export interface ConnectionOptions {
@@ -23,6 +25,8 @@ export interface ConnectionOptions {
   readonly onError: (err: SwitchboardError) => void;
   readonly onTrack?: (peerId: string, track: MediaStreamTrack, streams: MediaStream[]) => void;
   readonly connectTimeoutMs?: number;
+  /** See `ClientOptions.directFirstMs`. */
+  readonly directFirstMs?: number;
 }
 
 interface Connection {
@@ -39,15 +43,23 @@ export class Connections {
   readonly #channelHandlers = new Map<string, Set<(ch: PeerChannel) => void>>();
   readonly #opts: ConnectionOptions;
   readonly #spares: Spares;
+  readonly #certificates: () => RTCCertificate[] | undefined;
 
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
+    const cert = new SharedCertificate(opts.rtc);
+    this.#certificates = () => cert.certificates;
     this.#spares = new Spares({
-      create: (relayOnly) =>
-        new opts.rtc.RTCPeerConnection({
-          iceServers: opts.iceServers(),
+      // With direct first, the spares serve first attempts: STUN only (a TURN attempt makes its own).
+      create: (relayOnly) => {
+        const certificates = cert.certificates;
+        return new opts.rtc.RTCPeerConnection({
+          iceServers:
+            !relayOnly && (opts.directFirstMs ?? 0) > 0 ? withoutTurn(opts.iceServers()) : opts.iceServers(),
           iceTransportPolicy: relayOnly ? "relay" : "all",
-        }),
+          ...(certificates ? { certificates } : {}),
+        });
+      },
     });
   }
 
@@ -256,11 +268,13 @@ export class Connections {
       polite: isPolite(o.selfId(), peerId),
       offering,
       spares: this.#spares,
+      certificates: this.#certificates,
       iceServers: o.iceServers,
       relayOnly: o.relayOnly,
       signer: o.signer(),
       sendSignal: (data) => o.sendSignal(id(), c.roomId, data),
       connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+      ...(o.directFirstMs !== undefined && { directFirstMs: o.directFirstMs }),
       onSdkChannel: (dc, max) => {
         c.sdk?.close();
         const ch = new FlowControlledChannel(dc, {
@@ -285,7 +299,7 @@ export class Connections {
           dc.close();
           return;
         }
-        // Wrapped at once, so what the opener sends before our `open` fires is held for the handlers.
+        // Wrapped at once: what the peer sends before the handlers run is kept for them.
         const ch = new FlowControlledChannel(dc, {
           peerId: id(),
           ...(max !== undefined ? { negotiatedMaxMessageSize: max } : {}),
