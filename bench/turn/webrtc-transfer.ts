@@ -221,6 +221,16 @@ function udpRcvbufErrors(): number {
   }
 }
 
+/** Bytes our server relayed toward peers so far (its metrics); undefined for coturn (no admin URL). */
+async function relayedBytes(server: RunningServer): Promise<number | undefined> {
+  if (server.adminUrl === undefined) return undefined;
+  const metrics = await (await fetch(`${server.adminUrl}/metrics`)).text();
+  const line = metrics
+    .split("\n")
+    .find((l) => l.startsWith('turn_relayed_bytes_total{direction="client_to_peer"}'));
+  return Number(line?.split(" ")[1] ?? 0);
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((x, y) => x - y);
   const m = s.length >> 1;
@@ -259,7 +269,18 @@ async function main(): Promise<void> {
         for (const server of order) {
           const cpuBefore = cpuSeconds(server.pid);
           const dropsBefore = udpRcvbufErrors();
+          const relayedBefore = await relayedBytes(server);
           const rate = await run(credentialsFor(server));
+          // The payload must have crossed the relay, not a path between the peers' host sockets.
+          const relayedAfter = await relayedBytes(server);
+          if (
+            relayedBefore !== undefined &&
+            relayedAfter !== undefined &&
+            relayedAfter - relayedBefore < BYTES
+          )
+            throw new Error(
+              `${stack}: only ${relayedAfter - relayedBefore} of ${BYTES} payload bytes crossed ${server.name}`,
+            );
           const cpuMsPerMb = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / (BYTES / 1e6);
           const drops = udpRcvbufErrors() - dropsBefore;
           const acc = perServer.get(server.name);
