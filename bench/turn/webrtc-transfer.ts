@@ -309,6 +309,8 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close();
     for (const s of servers) await s.stop();
+    // libdatachannel's threads keep the process alive after the last peer connection closed.
+    if (STACKS.includes("node-datachannel")) nodeDataChannel.cleanup();
   }
   console.log(
     `\n${BYTES / 1e6} MB per transfer, relay-only, ${ROUNDS} alternating rounds, MB/s (1 MB = 10^6 bytes)`,
