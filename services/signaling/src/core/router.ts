@@ -2,7 +2,8 @@ import type { ServerMessage } from "@switchboard/protocol";
 import type { Counter, Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { SerializedFrame, frameText, type Outbound } from "../state/outbound.js";
+import { SerializedFrame, framePayload, type Outbound } from "../state/outbound.js";
+import { encodeTextFrame } from "../state/text-frame.js";
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
 import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
@@ -84,7 +85,7 @@ export class Router {
       to: member.peerId,
       roomId: member.roomId,
       type: msg.type,
-      frame: frameText(msg),
+      frame: framePayload(msg),
     } as const;
     if (!receipt) return this.#o.store.publish(member.instanceId, bus).then(peerReached);
     const { id, done } = this.#pending.expect(member.roomId);
@@ -132,9 +133,10 @@ export class Router {
       // Past its deadline the sender has given up (or is about to) and answered `unavailable`: not delivered.
       if (r !== undefined && this.#o.store.now() > r.deliverBy) return;
       // Only to a session still in that room here (it may have left since the sender looked).
+      // The frame is copied once into its WebSocket frame (it may be a view into the whole bus batch).
       const delivered =
         this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId &&
-        this.deliverLocal(msg.to, new SerializedFrame(msg.type, msg.frame));
+        this.deliverLocal(msg.to, SerializedFrame.fromWire(msg.type, encodeTextFrame(msg.frame)));
       if (r !== undefined) this.#receipt(r.replyTo, r.id, delivered);
       return;
     }
