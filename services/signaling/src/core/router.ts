@@ -47,6 +47,10 @@ export class Router {
   readonly #pending = new PendingReceipts();
   /** Receipts to send, per sending instance, gathered during this event-loop turn. */
   readonly #receipts = new Map<string, { delivered: string[]; gone: string[] }>();
+  /** The last bus publish per instance and its checked outcome (`#checked`). */
+  readonly #lastPublish = new Map<string, { published: Promise<number>; checked: Promise<void> }>();
+  /** The ids of the receipt-asking relays in the last bus publish per instance (`#awaitReceipt`). */
+  readonly #receiptBatches = new Map<string, { published: Promise<number>; ids: string[] }>();
   constructor(opts: RouterOptions) {
     this.#o = opts;
     this.#busOut = opts.metrics.busMessages.labels({ direction: "out" });
@@ -87,18 +91,59 @@ export class Router {
       type: msg.type,
       frame: framePayload(msg),
     } as const;
-    if (!receipt) return this.#o.store.publish(member.instanceId, bus).then(peerReached);
+    if (!receipt) return this.#checked(member.instanceId, this.#o.store.publish(member.instanceId, bus));
     const { id, done } = this.#pending.expect(member.roomId);
     const deliverBy = Math.round(this.#o.store.now() + DELIVER_WITHIN_MS);
-    this.#o.store
-      .publish(member.instanceId, { ...bus, receipt: { replyTo: this.#o.instanceId, id, deliverBy } })
-      .then(
-        (receivers) => {
-          if (receivers === 0) this.#pending.fail(id, unreachable());
-        },
-        (err: unknown) => this.#pending.fail(id, err instanceof SignalingError ? err : unreachable()),
-      );
+    const published = this.#o.store.publish(member.instanceId, {
+      ...bus,
+      receipt: { replyTo: this.#o.instanceId, id, deliverBy },
+    });
+    this.#awaitReceipt(member.instanceId, published, id);
     return done;
+  }
+
+  /**
+   * The publish outcome as `toMember` reports it (`unavailable` when no subscriber got it). Relays to one instance
+   * in one event-loop turn share their publish (the store batches them), so they share this promise too: one
+   * per batch, not one per relay.
+   */
+  #checked(instanceId: string, published: Promise<number>): Promise<void> {
+    const last = this.#lastPublish.get(instanceId);
+    if (last?.published === published) return last.checked;
+    const checked = published.then(peerReached);
+    this.#lastPublish.set(instanceId, { published, checked });
+    // Dropped once settled, so that a dead instance's entry does not outlive its last publish.
+    checked.then(
+      () => this.#forget(instanceId, published),
+      () => this.#forget(instanceId, published),
+    );
+    return checked;
+  }
+
+  #forget(instanceId: string, published: Promise<number>): void {
+    if (this.#lastPublish.get(instanceId)?.published === published) this.#lastPublish.delete(instanceId);
+  }
+
+  /**
+   * Fails the pending receipt `id` at once when its publish did not reach the peer's instance. The relays of one
+   * batch share the publish, so one reaction serves all their ids.
+   */
+  #awaitReceipt(instanceId: string, published: Promise<number>, id: string): void {
+    const last = this.#receiptBatches.get(instanceId);
+    if (last?.published === published) {
+      last.ids.push(id);
+      return;
+    }
+    const batch = { published, ids: [id] };
+    this.#receiptBatches.set(instanceId, batch);
+    const settle = (err: SignalingError | undefined) => {
+      if (this.#receiptBatches.get(instanceId) === batch) this.#receiptBatches.delete(instanceId);
+      if (err !== undefined) for (const one of batch.ids) this.#pending.fail(one, err);
+    };
+    published.then(
+      (receivers) => settle(receivers === 0 ? unreachable() : undefined),
+      (err: unknown) => settle(err instanceof SignalingError ? err : unreachable()),
+    );
   }
 
   /** Hands a message to a local session (buffered while it is cut off); false if there is no such session. */
