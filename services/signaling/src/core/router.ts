@@ -1,5 +1,5 @@
 import type { ServerMessage } from "@switchboard/protocol";
-import type { Counter, Logger } from "@switchboard/runtime";
+import type { Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
 import { SerializedFrame, framePayload, type Outbound } from "../state/outbound.js";
@@ -42,8 +42,6 @@ function peerReached(receivers: number): void {
  */
 export class Router {
   readonly #o: RouterOptions;
-  readonly #busOut: Counter.Internal;
-  readonly #busIn: Counter.Internal;
   readonly #pending = new PendingReceipts();
   /** Receipts to send, per sending instance, gathered during this event-loop turn. */
   readonly #receipts = new Map<string, { delivered: string[]; gone: string[] }>();
@@ -53,8 +51,6 @@ export class Router {
   readonly #receiptBatches = new Map<string, { published: Promise<number>; ids: string[] }>();
   constructor(opts: RouterOptions) {
     this.#o = opts;
-    this.#busOut = opts.metrics.busMessages.labels({ direction: "out" });
-    this.#busIn = opts.metrics.busMessages.labels({ direction: "in" });
   }
 
   get instanceId(): string {
@@ -83,7 +79,7 @@ export class Router {
       this.deliverLocal(member.peerId, msg);
       return undefined;
     }
-    this.#busOut.inc();
+    this.#o.metrics.countBus("out");
     const bus = {
       kind: "peer",
       to: member.peerId,
@@ -165,14 +161,14 @@ export class Router {
     if (targets.size === 0) return;
     const bus: BusMessage = { kind: "room", roomId, audience: opts.audience ?? "joined", ...opts };
     const results = await Promise.allSettled([...targets].map((id) => this.#o.store.publish(id, bus)));
-    this.#o.metrics.busMessages.inc({ direction: "out" }, targets.size);
+    this.#o.metrics.countBus("out", targets.size);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   }
 
   /** A message from another instance. */
   onBus(msg: BusMessage): void {
-    this.#busIn.inc();
+    this.#o.metrics.countBus("in");
     if (msg.kind === "peer") {
       const r = msg.receipt;
       // Past its deadline the sender has given up (or is about to) and answered `unavailable`: not delivered.
@@ -209,7 +205,7 @@ export class Router {
 
   #sendReceipts(): void {
     for (const [replyTo, batch] of this.#receipts) {
-      this.#busOut.inc();
+      this.#o.metrics.countBus("out");
       // A receipt that does not get through makes the sender answer `unavailable` at its deadline.
       this.#o.store
         .publish(replyTo, { kind: "receipts", ...batch })
