@@ -65,6 +65,8 @@ export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<un
     );
     return undefined;
   }
+  // Acknowledged once its receipt came back: the receipt's own promise, unless this relay is timed.
+  if (Number.isNaN(started)) return out as Promise<undefined>;
   return out.then(() => {
     ctx.metrics.observeRelay("bus", started);
     return undefined;
