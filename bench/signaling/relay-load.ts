@@ -20,6 +20,10 @@ export interface RelayResult {
   readonly writesPerMessage: number;
   /** Cores the load generator (this process) kept busy in the window: near 1, it limits the throughput. */
   readonly generatorCores: number;
+  /** CPU seconds of the processes besides the servers (`sidePids`: Redis) in the window. */
+  readonly sideCpuSeconds?: number;
+  /** How much `counter` (e.g. Redis's count of bus publishes) grew in the window. */
+  readonly counted?: number;
 }
 
 export interface Endpoint {
@@ -108,7 +112,14 @@ async function syscalls(pids: readonly number[]): Promise<{ reads: number; write
 
 export async function runRelay(
   endpoint: Endpoint,
-  opts: { pairs: number; window: number; seconds: number; serverPids: readonly number[] },
+  opts: {
+    pairs: number;
+    window: number;
+    seconds: number;
+    serverPids: readonly number[];
+    sidePids?: readonly number[];
+    counter?: () => Promise<number>;
+  },
 ): Promise<RelayResult> {
   const clients: RawWs[] = [];
   const latencies: number[] = [];
@@ -139,6 +150,8 @@ export async function runRelay(
   }
   await new Promise((r) => setTimeout(r, 1000));
   const cpu0 = await cpuSeconds(opts.serverPids);
+  const side0 = await cpuSeconds(opts.sidePids ?? []);
+  const counted0 = await opts.counter?.();
   const io0 = await syscalls(opts.serverPids);
   const gen0 = process.cpuUsage();
   counting = true;
@@ -150,6 +163,8 @@ export async function runRelay(
   const gen = process.cpuUsage(gen0);
   const serverCpuSeconds = (await cpuSeconds(opts.serverPids)) - cpu0;
   const io1 = await syscalls(opts.serverPids);
+  const sideCpuSeconds = (await cpuSeconds(opts.sidePids ?? [])) - side0;
+  const counted = counted0 === undefined ? undefined : (await opts.counter!()) - counted0;
   const sorted = Float64Array.from(latencies).sort();
   for (const ws of clients) ws.close();
   return {
@@ -164,5 +179,7 @@ export async function runRelay(
     readsPerMessage: (io1.reads - io0.reads) / count,
     writesPerMessage: (io1.writes - io0.writes) / count,
     generatorCores: (gen.user + gen.system) / 1e6 / seconds,
+    ...(opts.sidePids === undefined ? {} : { sideCpuSeconds }),
+    ...(counted === undefined ? {} : { counted }),
   };
 }

@@ -1,13 +1,15 @@
 // Signaling benchmark: idle connections held (RSS per connection) and targeted relay throughput/latency for
 // one instance, two instances over Redis, and the PeerJS server on the same pattern. Loopback only.
 //   bash bench/signaling/run.sh                       relay: one instance, PeerJS, two over Redis, each round (~2 min)
+//   bash bench/signaling/run.sh --only one,redis      scale-out: two instances over Redis / one instance, ratio printed
 //   bash bench/signaling/run.sh --only idle,peerjs-idle   idle connections held and RSS (~3 min each here)
 //   options: --idle N (19,900: the fd hard limit here is 20,000) --pairs P --window W --seconds S --rounds R
 //            --profile DIR (our instances run with --cpu-prof, profiles written to DIR when they stop)
 //            --main FILE (the service entry to run instead of services/signaling/dist/main.js: compare builds)
 //            --baseline FILE (another build's entry: each round also runs the two-instance relay on it; ratio)
 //            --ids (our relays carry a request id, so each is acknowledged: across instances, after a receipt)
-import { fork } from "node:child_process";
+import { execFile, fork } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -46,6 +48,7 @@ const RUN: SignalingRun = {
 };
 
 const MiB = 1024 * 1024;
+const execFileAsync = promisify(execFile);
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   pairs: PAIRS,
@@ -103,9 +106,28 @@ async function holdIdle(kind: "switchboard" | "peerjs", server: Child, url: stri
   };
 }
 
+/** Per-round ratios of relayed msg/s (the rounds alternate, so each pair ran under similar load). */
+const roundRatios = (a: RelayResult[], b: RelayResult[]): string =>
+  a
+    .slice(0, b.length)
+    .map((r, i) => (r.perSecond / b[i].perSecond).toFixed(2))
+    .join(", ");
+
+/** Bus publishes Redis has run so far (calls of the publish script, plus plain PUBLISH). */
+async function busPublishes(port: number): Promise<number> {
+  const { stdout } = await execFileAsync("redis-cli", ["-p", String(port), "INFO", "commandstats"]);
+  let calls = 0;
+  for (const m of stdout.matchAll(/^cmdstat_(?:evalsha|eval|publish):calls=(\d+)/gm)) calls += Number(m[1]);
+  return calls;
+}
+
 const n = (x: number) => Math.round(x).toLocaleString("en");
+const redisPart = (r: RelayResult): string =>
+  r.sideCpuSeconds === undefined
+    ? ""
+    : `, Redis ${((r.sideCpuSeconds * 1e6) / r.messages).toFixed(2)} µs CPU/msg${r.counted ? `, ${(r.messages / r.counted).toFixed(1)} msg per publish` : ""}`;
 const fmt = (r: RelayResult) =>
-  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second, server syscalls/msg ${r.readsPerMessage.toFixed(2)} read ${r.writesPerMessage.toFixed(2)} write, generator ${r.generatorCores.toFixed(2)} cores, load avg ${r.loadAvg.toFixed(1)}`;
+  `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second, server syscalls/msg ${r.readsPerMessage.toFixed(2)} read ${r.writesPerMessage.toFixed(2)} write, generator ${r.generatorCores.toFixed(2)} cores${redisPart(r)}, load avg ${r.loadAvg.toFixed(1)}`;
 
 async function main(): Promise<void> {
   if (only.has("idle")) {
@@ -169,23 +191,31 @@ async function main(): Promise<void> {
       const a = await startSignaling(env, run);
       const b = await startSignaling(env, run);
       try {
-        return await runRelay(switchboardEndpoint([a.port, b.port], IDS), relayOpts(a, b));
+        return await runRelay(switchboardEndpoint([a.port, b.port], IDS), {
+          ...relayOpts(a, b),
+          sidePids: [redis.proc.pid!],
+          counter: () => busPublishes(redis.port),
+        });
       } finally {
         await a.stop();
         await b.stop();
         await redis.stop();
       }
     };
-    if (only.has("redis")) {
+    const ours = async () => {
       const r = await overRedis(RUN);
       reds.push(r);
       console.log(`round ${round + 1} relay, two instances over Redis (every message crosses): ${fmt(r)}`);
-    }
-    if (only.has("redis") && BASELINE !== undefined) {
+    };
+    const baseline = async () => {
       const r = await overRedis({ ...RUN, main: BASELINE });
       baseReds.push(r);
       console.log(`round ${round + 1} relay, two instances over Redis, baseline build: ${fmt(r)}`);
-    }
+    };
+    // With a baseline, the two builds take turns going first (a round's order is not always in one's favour).
+    if (only.has("redis") && BASELINE !== undefined && round % 2 === 1) await baseline();
+    if (only.has("redis")) await ours();
+    if (only.has("redis") && BASELINE !== undefined && round % 2 === 0) await baseline();
   }
   if (baseReds.length > 0 && reds.length > 0) {
     const ours = median(reds);
@@ -197,7 +227,7 @@ async function main(): Promise<void> {
     };
     console.log(`median relay over Redis, baseline build: ${fmt(base)}`);
     console.log(
-      `two instances over Redis, this build / baseline: ${(ours.perSecond / base.perSecond).toFixed(2)}× msg/s, ${(ours.perServerCpuSecond / base.perServerCpuSecond).toFixed(2)}× msg per server CPU-second`,
+      `two instances over Redis, this build / baseline: ${(ours.perSecond / base.perSecond).toFixed(2)}× msg/s (rounds ${roundRatios(reds, baseReds)}), ${(ours.perServerCpuSecond / base.perServerCpuSecond).toFixed(2)}× msg per server CPU-second`,
     );
   }
   if (ones.length > 0) results.relayOne = { median: median(ones), rounds: ones };
@@ -210,10 +240,14 @@ async function main(): Promise<void> {
   if (pj) console.log(`median relay, PeerJS: ${fmt(pj)}`);
   if (red) console.log(`median relay, two instances over Redis: ${fmt(red)}`);
   if (one && red) {
-    results.ratioRedisToOne = {
+    const ratio = {
       throughput: red.perSecond / one.perSecond,
       perCpu: red.perServerCpuSecond / one.perServerCpuSecond,
     };
+    results.ratioRedisToOne = ratio;
+    console.log(
+      `two instances over Redis / one instance: ${ratio.throughput.toFixed(2)}× msg/s (rounds ${roundRatios(reds, ones)}), ${ratio.perCpu.toFixed(2)}× msg per server CPU-second`,
+    );
   }
   if (one && pj) {
     const ratio = {

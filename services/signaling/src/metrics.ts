@@ -32,6 +32,8 @@ export interface SignalingMetrics {
   countMessage(type: string, result: string): void;
   /** `sent.inc({type})`, cached likewise. */
   countSent(type: string): void;
+  /** `busMessages.inc({direction}, n)`, kept as a plain count until scraped (once per relay across instances). */
+  countBus(direction: "in" | "out", n?: number): void;
   /** A relay starts: its start time when it is one of the `RELAY_SAMPLE` that are timed, else `NaN`. */
   startRelayTimer(): number;
   /** `relayLatency.observe({path}, seconds since started)` for a timed relay (`started` not `NaN`). */
@@ -105,6 +107,7 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
       help: "messages between instances",
       labelNames: ["direction"] as const,
       registers,
+      collect,
     }),
     peerConnections: new Counter({
       name: "signaling_peer_connections_total",
@@ -125,6 +128,7 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
   const pendingOk = new Map<string, number>();
   const pendingMessages = new Map<string, number>();
   const pendingSent = new Map<string, number>();
+  const pendingBus = { in: 0, out: 0 };
   const messageChild = cached((key) => {
     const [type = "", result = ""] = key.split(" ");
     return m.messages.labels({ type, result });
@@ -138,6 +142,10 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
     for (const [type, n] of pendingSent) sentChild(type).inc(n);
     pendingMessages.clear();
     pendingSent.clear();
+    if (pendingBus.in > 0) m.busMessages.inc({ direction: "in" }, pendingBus.in);
+    if (pendingBus.out > 0) m.busMessages.inc({ direction: "out" }, pendingBus.out);
+    pendingBus.in = 0;
+    pendingBus.out = 0;
   };
   collectors.push(flush);
   let relays = 0;
@@ -158,6 +166,9 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
       pendingMessages.set(key, (pendingMessages.get(key) ?? 0) + 1);
     },
     countSent: (type) => pendingSent.set(type, (pendingSent.get(type) ?? 0) + 1),
+    countBus: (direction, n = 1) => {
+      pendingBus[direction] += n;
+    },
     startRelayTimer: () => ((relays++ & (RELAY_SAMPLE - 1)) === 0 ? performance.now() : NaN),
     observeRelay: (path, started) => {
       if (!Number.isNaN(started)) relayChild(path).observe((performance.now() - started) / 1000);

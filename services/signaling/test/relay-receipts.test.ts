@@ -129,6 +129,83 @@ describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) wi
   }, 120_000);
 });
 
+describe("relays without an id share their batch's publish", () => {
+  let redis: RedisProcess;
+  let A: TestServer;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    redis = await RedisProcess.start();
+    A = await startServer({
+      REDIS_URL: redis.url,
+      SIGNALING_PRESENCE_TTL_MS: "15000",
+      SIGNALING_RATE_LIMIT: "100000",
+      SIGNALING_RATE_BURST: "100000",
+    });
+  });
+  afterAll(async () => {
+    await closeAll(clients, A);
+    await redis.dispose();
+  });
+
+  it("delivers a burst in order, and reports each relay of a burst to a dead instance", async () => {
+    const { roomId } = await createMeeting(A.http);
+    const a = await TestClient.session(A.ws);
+    clients.push(a);
+    await a.request({ v: 1, type: "join", roomId });
+    const { child, url } = await spawnInstance(redis.url, 15_000);
+    try {
+      const c = await sessionWhenUp(url);
+      clients.push(c);
+      await c.request({ v: 1, type: "join", roomId });
+      await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
+      const got: string[] = [];
+      c.ws.on("message", (raw) => {
+        const m = JSON.parse((raw as Buffer).toString("utf8")) as ServerMessage;
+        if (m.type === "signal" && m.data.kind === "candidate") got.push(m.data.candidate?.candidate ?? "");
+      });
+      const errors: string[] = [];
+      a.ws.on("message", (raw) => {
+        const m = JSON.parse((raw as Buffer).toString("utf8")) as ServerMessage;
+        if (m.type === "error") errors.push(m.code);
+      });
+      const burst = (tag: string, count: number): string[] => {
+        const tags = Array.from({ length: count }, (_, i) => `${tag}${i}`);
+        for (const t of tags)
+          a.send(
+            JSON.stringify({
+              v: 1,
+              type: "signal",
+              roomId,
+              to: c.sessionId,
+              data: { kind: "candidate", candidate: { candidate: t } },
+            }),
+          );
+        return tags;
+      };
+      // Several bursts, each sent in one turn (one publish per burst on A): all arrive, in order.
+      const sent = [...burst("a", 40), ...burst("b", 40), ...burst("c", 40)];
+      const end = Date.now() + 15_000;
+      while (got.length < sent.length && Date.now() < end) await sleep(20);
+      assert.deepEqual(got, sent);
+      assert.deepEqual(errors, []);
+
+      // Its instance dies: its bus subscription closes, so each relay of the next burst (one shared publish
+      // that no one receives) is reported on its own.
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+      burst("d", 25);
+      const until = Date.now() + 15_000;
+      while (errors.length < 25 && Date.now() < until) await sleep(20);
+      assert.equal(errors.length, 25, `errors: ${errors.join(",")}`);
+      for (const code of errors) assert.ok(code === "unavailable" || code === "unknown_peer", code);
+      assert.equal(got.length, sent.length, "nothing after the death arrived");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  }, 120_000);
+});
+
 describe("relay receipts: what the receiving instance answers", () => {
   let redis: RedisProcess;
   let B: TestServer;

@@ -1,8 +1,9 @@
 import type { ServerMessage } from "@switchboard/protocol";
-import type { Counter, Logger } from "@switchboard/runtime";
+import type { Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { SerializedFrame, frameText, type Outbound } from "../state/outbound.js";
+import { SerializedFrame, framePayload, type Outbound } from "../state/outbound.js";
+import { encodeTextFrame } from "../state/text-frame.js";
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
 import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
@@ -41,15 +42,15 @@ function peerReached(receivers: number): void {
  */
 export class Router {
   readonly #o: RouterOptions;
-  readonly #busOut: Counter.Internal;
-  readonly #busIn: Counter.Internal;
   readonly #pending = new PendingReceipts();
   /** Receipts to send, per sending instance, gathered during this event-loop turn. */
   readonly #receipts = new Map<string, { delivered: string[]; gone: string[] }>();
+  /** The last bus publish per instance and its checked outcome (`#checked`). */
+  readonly #lastPublish = new Map<string, { published: Promise<number>; checked: Promise<void> }>();
+  /** The ids of the receipt-asking relays in the last bus publish per instance (`#awaitReceipt`). */
+  readonly #receiptBatches = new Map<string, { published: Promise<number>; ids: string[] }>();
   constructor(opts: RouterOptions) {
     this.#o = opts;
-    this.#busOut = opts.metrics.busMessages.labels({ direction: "out" });
-    this.#busIn = opts.metrics.busMessages.labels({ direction: "in" });
   }
 
   get instanceId(): string {
@@ -78,26 +79,67 @@ export class Router {
       this.deliverLocal(member.peerId, msg);
       return undefined;
     }
-    this.#busOut.inc();
+    this.#o.metrics.countBus("out");
     const bus = {
       kind: "peer",
       to: member.peerId,
       roomId: member.roomId,
       type: msg.type,
-      frame: frameText(msg),
+      frame: framePayload(msg),
     } as const;
-    if (!receipt) return this.#o.store.publish(member.instanceId, bus).then(peerReached);
+    if (!receipt) return this.#checked(member.instanceId, this.#o.store.publish(member.instanceId, bus));
     const { id, done } = this.#pending.expect(member.roomId);
     const deliverBy = Math.round(this.#o.store.now() + DELIVER_WITHIN_MS);
-    this.#o.store
-      .publish(member.instanceId, { ...bus, receipt: { replyTo: this.#o.instanceId, id, deliverBy } })
-      .then(
-        (receivers) => {
-          if (receivers === 0) this.#pending.fail(id, unreachable());
-        },
-        (err: unknown) => this.#pending.fail(id, err instanceof SignalingError ? err : unreachable()),
-      );
+    const published = this.#o.store.publish(member.instanceId, {
+      ...bus,
+      receipt: { replyTo: this.#o.instanceId, id, deliverBy },
+    });
+    this.#awaitReceipt(member.instanceId, published, id);
     return done;
+  }
+
+  /**
+   * The publish outcome as `toMember` reports it (`unavailable` when no subscriber got it). Relays to one instance
+   * in one event-loop turn share their publish (the store batches them), so they share this promise too: one
+   * per batch, not one per relay.
+   */
+  #checked(instanceId: string, published: Promise<number>): Promise<void> {
+    const last = this.#lastPublish.get(instanceId);
+    if (last?.published === published) return last.checked;
+    const checked = published.then(peerReached);
+    this.#lastPublish.set(instanceId, { published, checked });
+    // Dropped once settled, so that a dead instance's entry does not outlive its last publish.
+    checked.then(
+      () => this.#forget(instanceId, published),
+      () => this.#forget(instanceId, published),
+    );
+    return checked;
+  }
+
+  #forget(instanceId: string, published: Promise<number>): void {
+    if (this.#lastPublish.get(instanceId)?.published === published) this.#lastPublish.delete(instanceId);
+  }
+
+  /**
+   * Fails the pending receipt `id` at once when its publish did not reach the peer's instance. The relays of one
+   * batch share the publish, so one reaction serves all their ids.
+   */
+  #awaitReceipt(instanceId: string, published: Promise<number>, id: string): void {
+    const last = this.#receiptBatches.get(instanceId);
+    if (last?.published === published) {
+      last.ids.push(id);
+      return;
+    }
+    const batch = { published, ids: [id] };
+    this.#receiptBatches.set(instanceId, batch);
+    const settle = (err: SignalingError | undefined) => {
+      if (this.#receiptBatches.get(instanceId) === batch) this.#receiptBatches.delete(instanceId);
+      if (err !== undefined) for (const one of batch.ids) this.#pending.fail(one, err);
+    };
+    published.then(
+      (receivers) => settle(receivers === 0 ? unreachable() : undefined),
+      (err: unknown) => settle(err instanceof SignalingError ? err : unreachable()),
+    );
   }
 
   /** Hands a message to a local session (buffered while it is cut off); false if there is no such session. */
@@ -119,22 +161,23 @@ export class Router {
     if (targets.size === 0) return;
     const bus: BusMessage = { kind: "room", roomId, audience: opts.audience ?? "joined", ...opts };
     const results = await Promise.allSettled([...targets].map((id) => this.#o.store.publish(id, bus)));
-    this.#o.metrics.busMessages.inc({ direction: "out" }, targets.size);
+    this.#o.metrics.countBus("out", targets.size);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   }
 
   /** A message from another instance. */
   onBus(msg: BusMessage): void {
-    this.#busIn.inc();
+    this.#o.metrics.countBus("in");
     if (msg.kind === "peer") {
       const r = msg.receipt;
       // Past its deadline the sender has given up (or is about to) and answered `unavailable`: not delivered.
       if (r !== undefined && this.#o.store.now() > r.deliverBy) return;
       // Only to a session still in that room here (it may have left since the sender looked).
+      // The frame is copied once into its WebSocket frame (it may be a view into the whole bus batch).
       const delivered =
         this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId &&
-        this.deliverLocal(msg.to, new SerializedFrame(msg.type, msg.frame));
+        this.deliverLocal(msg.to, SerializedFrame.fromWire(msg.type, encodeTextFrame(msg.frame)));
       if (r !== undefined) this.#receipt(r.replyTo, r.id, delivered);
       return;
     }
@@ -162,7 +205,7 @@ export class Router {
 
   #sendReceipts(): void {
     for (const [replyTo, batch] of this.#receipts) {
-      this.#busOut.inc();
+      this.#o.metrics.countBus("out");
       // A receipt that does not get through makes the sender answer `unavailable` at its deadline.
       this.#o.store
         .publish(replyTo, { kind: "receipts", ...batch })

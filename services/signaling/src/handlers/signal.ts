@@ -57,13 +57,20 @@ export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<un
     ctx.metrics.observeRelay("local", started);
     return undefined;
   }
-  const timed = out.then(() => {
+  if (req.id === undefined) {
+    // One reaction per relay (the publish promise is shared by the relays of a batch); the timer is sampled.
+    out.then(
+      Number.isNaN(started) ? undefined : () => ctx.metrics.observeRelay("bus", started),
+      (err: unknown) => ctx.failLater(err, "signal", undefined),
+    );
+    return undefined;
+  }
+  // Acknowledged once its receipt came back: the receipt's own promise, unless this relay is timed.
+  if (Number.isNaN(started)) return out as Promise<undefined>;
+  return out.then(() => {
     ctx.metrics.observeRelay("bus", started);
     return undefined;
   });
-  if (req.id !== undefined) return timed;
-  timed.catch((err: unknown) => ctx.failLater(err, "signal", undefined));
-  return undefined;
 }
 
 /** `signal` parsed by the full parser (forms the fast path leaves to it). */

@@ -48,6 +48,11 @@ export function frameText(msg: Outbound): string {
   return typeof payload === "string" ? payload : payload.toString("utf8");
 }
 
+/** The JSON text of an outbound message as it is at hand: a string, or its UTF-8 bytes (not decoded). */
+export function framePayload(msg: Outbound): string | Buffer {
+  return msg instanceof SerializedFrame ? msg.payload : JSON.stringify(msg);
+}
+
 /** The WebSocket text frame of an outbound message. */
 export function frameWire(msg: Outbound): Buffer {
   return msg instanceof SerializedFrame ? msg.wire : encodeTextFrame(JSON.stringify(msg));

@@ -30,16 +30,43 @@ const room: BusMessage = {
   except: "a",
 };
 
+/** Decoded messages with their frames (byte views) as strings, to compare with what was encoded. */
+const decodeText = (raw: Buffer): BusMessage[] =>
+  decodeBusBatch(raw).map((m) =>
+    m.kind === "peer" && typeof m.frame !== "string" ? { ...m, frame: Buffer.from(m.frame).toString() } : m,
+  );
+const bytes = (text: string): Buffer => Buffer.from(text, "utf8");
+
 describe("bus codec", () => {
   it("round-trips peer messages and room events in order, frames unchanged", () => {
     const batch = [peer, room, { ...peer, to: "other" }];
     const raw = encodeBusBatch(batch);
-    assert.deepEqual(decodeBusBatch(raw), batch);
-    assert.equal(raw.split("\n").length, 3);
+    assert.deepEqual(decodeText(raw), batch);
+    assert.equal(raw.toString().split("\n").length, 3);
     const decoded = decodeBusBatch(raw)[0];
-    assert.ok(decoded?.kind === "peer");
-    assert.equal(decoded.frame, peer.kind === "peer" ? peer.frame : "");
-    assert.deepEqual(JSON.parse(decoded.frame), signal);
+    assert.ok(decoded?.kind === "peer" && decoded.frame instanceof Uint8Array);
+    assert.equal(Buffer.from(decoded.frame).toString(), peer.kind === "peer" ? peer.frame : "");
+  });
+
+  it("carries frames given as bytes unchanged, non-ASCII text included", () => {
+    const text = JSON.stringify({ ...signal, data: { kind: "offer", sdp: "v=0 é ü 😀" } });
+    const asBytes: BusMessage = { ...peer, frame: bytes(text) };
+    const named: BusMessage = {
+      ...room,
+      msg: { v: 1, type: "peer.left", roomId: "kxq-wmtb-pze", peerId: "ß", reason: "left" },
+    };
+    const raw = encodeBusBatch([asBytes, named, peer]);
+    assert.deepEqual(decodeText(raw), [{ ...peer, frame: text }, named, peer]);
+    assert.equal(raw.length, Buffer.byteLength(raw.toString("utf8")));
+  });
+
+  it("reads the text batches instances published before batches were built as bytes", () => {
+    const old = `p\tZz9_-\tkxq-wmtb-pze\tsignal\t${JSON.stringify(signal)}\nk\t1,2\t`;
+    assert.deepEqual(decodeText(bytes(old)), [peer, { kind: "receipts", delivered: ["1", "2"], gone: [] }]);
+    assert.deepEqual(
+      encodeBusBatch([peer, { kind: "receipts", delivered: ["1", "2"], gone: [] }]),
+      bytes(old),
+    );
   });
 
   it("round-trips relays that ask for a receipt, and receipts", () => {
@@ -50,15 +77,12 @@ describe("bus codec", () => {
     const receipts: BusMessage = { kind: "receipts", delivered: ["1", "2z"], gone: [] };
     const batch = [asking, peer, receipts, { kind: "receipts", delivered: [], gone: ["3"] } as const];
     const raw = encodeBusBatch(batch);
-    assert.deepEqual(decodeBusBatch(raw), batch);
-    const first = decodeBusBatch(raw)[0];
-    assert.ok(first?.kind === "peer");
-    assert.deepEqual(JSON.parse(first.frame), signal);
+    assert.deepEqual(decodeText(raw), batch);
   });
 
   it("reads the JSON arrays of earlier instances (rolling upgrade)", () => {
     const legacy = JSON.stringify([{ kind: "peer", to: "Zz9_-", msg: signal }, room]);
-    assert.deepEqual(decodeBusBatch(legacy), [peer, room]);
+    assert.deepEqual(decodeText(bytes(legacy)), [peer, room]);
   });
 
   it("refuses what is not a bus batch", () => {
@@ -73,8 +97,12 @@ describe("bus codec", () => {
       "[1]",
       '[{"kind":"peer","to":"a"}]',
       "{}",
+      "p",
+      "p\tZz9_-\tkxq-wmtb-pze\tsignal\t{}\n\np\tZz9_-\tkxq-wmtb-pze\tsignal\t{}",
+      "k\t1\n\t2",
     ])
-      assert.throws(() => decodeBusBatch(raw), Error, raw);
-    assert.deepEqual(decodeBusBatch(""), []);
+      assert.throws(() => decodeBusBatch(bytes(raw)), Error, raw);
+    assert.deepEqual(decodeBusBatch(Buffer.alloc(0)), []);
+    assert.deepEqual(encodeBusBatch([]), Buffer.alloc(0));
   });
 });

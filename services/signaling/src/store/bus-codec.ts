@@ -2,7 +2,7 @@ import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
 import type { BusMessage } from "./store.js";
 
 /**
- * The text of one bus PUBLISH: the messages for one instance from one event-loop turn, one per line, in order.
+ * The bytes of one bus PUBLISH: the messages for one instance from one event-loop turn, one per line, in order.
  *
  *   p<TAB>to<TAB>roomId<TAB>type<TAB>frame   a peer message; `frame` is the JSON text sent to the client as is
  *   q<TAB>replyTo<TAB>id<TAB>deliverBy<TAB>to<TAB>roomId<TAB>type<TAB>frame
@@ -10,33 +10,63 @@ import type { BusMessage } from "./store.js";
  *   k<TAB>ids<TAB>ids                        receipts: ids delivered, ids whose peer was gone (comma-separated)
  *   r<TAB>json                               a room event (the `BusMessage` as JSON)
  *
- * Neither `JSON.stringify` output nor ids (`[A-Za-z0-9_-]`) nor message types contain a tab or a line break, so
- * a frame is carried without escaping and the receiver hands it on without parsing it.
+ * Neither `JSON.stringify` output nor a frame the relay fast path accepted (no whitespace, no raw control
+ * characters) nor ids (`[A-Za-z0-9_-]`) nor message types contain a tab or a line break, so a frame is carried
+ * without escaping. The batch is built and read as bytes: a frame's UTF-8 bytes are copied in as the sender has
+ * them and handed out as a view, never decoded to a string and encoded again.
  */
-export function encodeBusBatch(msgs: readonly BusMessage[]): string {
-  let out = "";
-  for (const m of msgs) {
-    if (out !== "") out += "\n";
-    if (m.kind === "receipts") out += `k\t${m.delivered.join(",")}\t${m.gone.join(",")}`;
-    else if (m.kind === "room") out += `r\t${JSON.stringify(m)}`;
-    else if (m.receipt === undefined) out += `p\t${m.to}\t${m.roomId}\t${m.type}\t${m.frame}`;
+export function encodeBusBatch(msgs: readonly BusMessage[]): Buffer {
+  // Headers are ASCII (ids, types, numbers); a room event's JSON may not be, so it is measured as UTF-8.
+  const heads: string[] = new Array<string>(msgs.length);
+  let length = msgs.length === 0 ? 0 : msgs.length - 1;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
+    let head: string;
+    if (m.kind === "receipts") head = `k\t${m.delivered.join(",")}\t${m.gone.join(",")}`;
+    else if (m.kind === "room") head = `r\t${JSON.stringify(m)}`;
+    else if (m.receipt === undefined) head = `p\t${m.to}\t${m.roomId}\t${m.type}\t`;
     else {
       const r = m.receipt;
-      out += `q\t${r.replyTo}\t${r.id}\t${r.deliverBy}\t${m.to}\t${m.roomId}\t${m.type}\t${m.frame}`;
+      head = `q\t${r.replyTo}\t${r.id}\t${r.deliverBy}\t${m.to}\t${m.roomId}\t${m.type}\t`;
+    }
+    heads[i] = head;
+    length += m.kind === "room" ? Buffer.byteLength(head) : head.length;
+    if (m.kind === "peer") length += frameLength(m.frame);
+  }
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
+    if (i > 0) out[at++] = 0x0a;
+    at += out.write(heads[i], at, m.kind === "room" ? "utf8" : "latin1");
+    if (m.kind !== "peer") continue;
+    if (typeof m.frame === "string") at += out.write(m.frame, at, "utf8");
+    else {
+      out.set(m.frame, at);
+      at += m.frame.length;
     }
   }
   return out;
 }
 
+const frameLength = (frame: string | Uint8Array): number =>
+  typeof frame === "string" ? Buffer.byteLength(frame) : frame.length;
+
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
 
-/** The messages of one PUBLISH; throws on text that is not a bus batch. */
-export function decodeBusBatch(raw: string): BusMessage[] {
-  if (raw.startsWith("[")) return decodeLegacy(raw);
+const TAB = 0x09;
+const LF = 0x0a;
+
+/**
+ * The messages of one PUBLISH; throws on bytes that are not a bus batch. Peer frames are views into `raw`
+ * (copy them before keeping them).
+ */
+export function decodeBusBatch(raw: Buffer): BusMessage[] {
+  if (raw[0] === 0x5b /* [ */) return decodeLegacy(raw.toString("utf8"));
   const out: BusMessage[] = [];
   let start = 0;
   while (start < raw.length) {
-    let end = raw.indexOf("\n", start);
+    let end = raw.indexOf(LF, start);
     if (end < 0) end = raw.length;
     out.push(decodeLine(raw, start, end));
     start = end + 1;
@@ -44,55 +74,65 @@ export function decodeBusBatch(raw: string): BusMessage[] {
   return out;
 }
 
-function decodeLine(raw: string, start: number, end: number): BusMessage {
-  const kind = raw.slice(start, start + 2);
-  if (kind === "r\t") {
-    const m: unknown = JSON.parse(raw.slice(start + 2, end));
+/** The first tab after position `prev` and before `end`, or -1 (also when `prev` is -1: none found before). */
+function tabAfter(raw: Buffer, prev: number, end: number): number {
+  if (prev < 0) return -1;
+  const t = raw.indexOf(TAB, prev + 1);
+  return t < 0 || t >= end ? -1 : t;
+}
+
+const ascii = (raw: Buffer, start: number, end: number): string => raw.toString("latin1", start, end);
+
+function decodeLine(raw: Buffer, start: number, end: number): BusMessage {
+  const kind = raw[start];
+  if (raw[start + 1] !== TAB || start + 1 >= end) throw new Error("unknown bus record");
+  if (kind === 0x72 /* r */) {
+    const m: unknown = JSON.parse(raw.toString("utf8", start + 2, end));
     if (!isRecord(m) || m.kind !== "room" || typeof m.roomId !== "string") throw new Error("bad room event");
     return m as unknown as BusMessage;
   }
-  if (kind === "k\t") {
-    const tab = raw.indexOf("\t", start + 2);
-    if (tab < 0 || tab >= end) throw new Error("truncated receipts");
+  if (kind === 0x6b /* k */) {
+    const tab = tabAfter(raw, start + 1, end);
+    if (tab < 0) throw new Error("truncated receipts");
     return {
       kind: "receipts",
-      delivered: ids(raw.slice(start + 2, tab)),
-      gone: ids(raw.slice(tab + 1, end)),
+      delivered: ids(ascii(raw, start + 2, tab)),
+      gone: ids(ascii(raw, tab + 1, end)),
     };
   }
-  if (kind === "q\t") {
-    const t1 = raw.indexOf("\t", start + 2);
-    const t2 = t1 < 0 ? -1 : raw.indexOf("\t", t1 + 1);
-    const t3 = t2 < 0 ? -1 : raw.indexOf("\t", t2 + 1);
-    const deliverBy = Number(raw.slice(t2 + 1, t3));
-    if (t3 < 0 || t3 >= end || !Number.isFinite(deliverBy)) throw new Error("truncated peer message");
-    const receipt = { replyTo: raw.slice(start + 2, t1), id: raw.slice(t1 + 1, t2), deliverBy };
+  if (kind === 0x71 /* q */) {
+    const t1 = tabAfter(raw, start + 1, end);
+    const t2 = tabAfter(raw, t1, end);
+    const t3 = tabAfter(raw, t2, end);
+    const deliverBy = t3 < 0 ? Number.NaN : Number(ascii(raw, t2 + 1, t3));
+    if (t3 < 0 || !Number.isFinite(deliverBy)) throw new Error("truncated peer message");
+    const receipt = { replyTo: ascii(raw, start + 2, t1), id: ascii(raw, t1 + 1, t2), deliverBy };
     return { ...peerLine(raw, t3 + 1, end), receipt };
   }
-  if (kind !== "p\t") throw new Error("unknown bus record");
+  if (kind !== 0x70 /* p */) throw new Error("unknown bus record");
   return peerLine(raw, start + 2, end);
 }
 
 const ids = (list: string): string[] => (list === "" ? [] : list.split(","));
 
 /** `to<TAB>roomId<TAB>type<TAB>frame` between `start` and `end`. */
-function peerLine(raw: string, start: number, end: number): Extract<BusMessage, { kind: "peer" }> {
-  const t1 = raw.indexOf("\t", start);
-  const t2 = t1 < 0 ? -1 : raw.indexOf("\t", t1 + 1);
-  const t3 = t2 < 0 ? -1 : raw.indexOf("\t", t2 + 1);
-  if (t1 < 0 || t3 < 0 || t3 >= end) throw new Error("truncated peer message");
+function peerLine(raw: Buffer, start: number, end: number): Extract<BusMessage, { kind: "peer" }> {
+  const t1 = tabAfter(raw, start - 1, end);
+  const t2 = tabAfter(raw, t1, end);
+  const t3 = tabAfter(raw, t2, end);
+  if (t3 < 0) throw new Error("truncated peer message");
   return {
     kind: "peer",
-    to: raw.slice(start, t1),
-    roomId: raw.slice(t1 + 1, t2),
-    type: raw.slice(t2 + 1, t3) as ServerMessageType,
-    frame: raw.slice(t3 + 1, end),
+    to: ascii(raw, start, t1),
+    roomId: ascii(raw, t1 + 1, t2),
+    type: ascii(raw, t2 + 1, t3) as ServerMessageType,
+    frame: raw.subarray(t3 + 1, end),
   };
 }
 
 /**
- * A JSON array of bus messages, as instances before this format published (`{kind: "peer", to, msg}` with the
- * message as an object): read so that a rolling upgrade keeps relays from not-yet-upgraded instances.
+ * A JSON array of bus messages, as instances before the line format published (`{kind: "peer", to, msg}` with
+ * the message as an object): read so that a rolling upgrade keeps relays from not-yet-upgraded instances.
  */
 function decodeLegacy(raw: string): BusMessage[] {
   const parsed: unknown = JSON.parse(raw);

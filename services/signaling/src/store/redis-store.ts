@@ -48,7 +48,7 @@ return redis.call('PUBLISH', ARGV[1], ARGV[2])
 `;
 
 interface WithPublishScript {
-  sbPublish(channel: string, payload: string, deadline: number): Promise<number>;
+  sbPublish(channel: string, payload: Buffer, deadline: number): Promise<number>;
 }
 
 /** How long a room's membership and chat outlive their last write. */
@@ -109,8 +109,10 @@ export class RedisStore implements SignalingStore {
   async start(instanceId: string, onMessage: (msg: BusMessage) => void): Promise<void> {
     this.#instanceId = instanceId;
     const channel = K.bus(instanceId);
-    this.#sub.on("message", (ch: string, raw: string) => {
-      if (ch !== channel) return;
+    const channelBytes = Buffer.from(channel);
+    // Bytes, not strings: with no `message` listener ioredis does not decode the payload (`decodeBusBatch`).
+    this.#sub.on("messageBuffer", (ch: Buffer, raw: Buffer) => {
+      if (!ch.equals(channelBytes)) return;
       let msgs: BusMessage[];
       try {
         msgs = decodeBusBatch(raw);

@@ -22,15 +22,15 @@ export interface Member extends PeerInfo {
 /** Messages between instances. */
 export type BusMessage =
   /**
-   * Deliver to one local session if it is still in the room: `frame` is the message's JSON text, serialized once
-   * by the sender and sent as is by the receiver.
+   * Deliver to one local session if it is still in the room: `frame` is the message's JSON text (a string or
+   * its UTF-8 bytes), serialized once by the sender and sent as is by the receiver.
    */
   | {
       readonly kind: "peer";
       readonly to: string;
       readonly roomId: string;
       readonly type: ServerMessageType;
-      readonly frame: string;
+      readonly frame: string | Uint8Array;
       /** Asks for a receipt (`receipts`) to `replyTo` once handed to the peer, unless later than `deliverBy`. */
       readonly receipt?: RelayReceipt;
     }
