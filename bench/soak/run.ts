@@ -1,7 +1,9 @@
 // Soak: each service under paced, mixed valid and invalid traffic for a while; RSS and open descriptors of its
 // process tree sampled every second, their slope after warm-up reported, and its warn/error logs counted.
-//   node --conditions=source --import tsx bench/soak/run.ts                 10 minutes a service (4 services)
-//   options: --seconds S (per service, default 600) --warmup S (default a fifth of it) --only tracker,stun
+//   node --conditions=source --import tsx bench/soak/run.ts                 10 minutes a service, the tracker 20
+//   options: --seconds S (per service; default 600, the tracker 1200) --warmup S (default a fifth of 600 s; the
+//            tracker's 600 s: V8 takes about ten minutes to size its heap under the tracker's traffic, see
+//            docs/BENCHMARKS.md "Tracker soak after a ten-minute warm-up") --only tracker,stun
 //            --out FILE (JSON results; default bench/results/soak-<time>.json)
 // Needs the services built (npx turbo run build). Loopback only.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,14 +16,24 @@ import { signalingTraffic, stunTraffic, trackerTraffic, turnTraffic, type Traffi
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: "string", default: "600" },
+    seconds: { type: "string" },
     warmup: { type: "string" },
     only: { type: "string", default: "tracker,signaling,stun,turn" },
     out: { type: "string" },
   },
 });
-const seconds = Number(values.seconds);
-const warmup = values.warmup === undefined ? seconds / 5 : Number(values.warmup);
+/** Run and warm-up length for one service: the flags when given, else its default. */
+function durations(name: string): { seconds: number; warmup: number } {
+  const fallback = name === "tracker" ? { seconds: 1200, warmup: 600 } : { seconds: 600, warmup: 120 };
+  const seconds = values.seconds === undefined ? fallback.seconds : Number(values.seconds);
+  const warmup =
+    values.warmup !== undefined
+      ? Number(values.warmup)
+      : values.seconds === undefined
+        ? fallback.warmup
+        : seconds / 5;
+  return { seconds, warmup };
+}
 
 interface Setup {
   env: Record<string, string>;
@@ -135,6 +147,7 @@ function floors(samples: readonly Sample[], windowS: number): Sample[] {
 }
 
 async function soak(name: string): Promise<Result> {
+  const { seconds, warmup } = durations(name);
   const s = await setup(name);
   const svc = startService(name, s.env);
   try {
@@ -190,6 +203,7 @@ async function soak(name: string): Promise<Result> {
 
 const results: Result[] = [];
 for (const name of (values.only ?? "").split(",").filter((x) => x !== "")) {
+  const { seconds, warmup } = durations(name);
   console.error(`soak: ${name} for ${seconds} s (warm-up ${warmup} s)`);
   const r = await soak(name);
   results.push(r);
