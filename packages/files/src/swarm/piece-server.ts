@@ -50,14 +50,17 @@ export class PieceServer {
 
   /**
    * The encoded frame for checked requests, read straight into it, when the store reads synchronously; null
-   * otherwise (then `block` per request, through the piece cache).
+   * otherwise (then `block` per request, through the piece cache). With `into` the frame is a view of it.
    */
-  directFrame(reqs: readonly BlockRef[]): Uint8Array | null {
+  directFrame(reqs: readonly BlockRef[], into?: Uint8Array): Uint8Array | null {
     const store = this.#store;
     const m = this.#manifest;
     if (!store?.readInto || !m) return null;
-    return encodeBlocksFrame(this.#root, reqs, (i, dst) =>
-      store.readInto!(reqs[i].piece * m.pieceSize + reqs[i].offset, dst),
+    return encodeBlocksFrame(
+      this.#root,
+      reqs,
+      (i, dst) => store.readInto!(reqs[i].piece * m.pieceSize + reqs[i].offset, dst),
+      into,
     );
   }
 
