@@ -320,9 +320,13 @@ export class FileSwarm {
     for (const p of this.#peers.values()) if (p !== except) this.#fill(p);
   }
 
-  /** Refills in batches (once a quarter of the window is free), not one request frame per block or piece. */
+  /**
+   * Refills in batches (once half the window is free), not one request frame per block or piece: every message
+   * the downloader sends is a send on the thread that takes the blocks in (on loopback it may hand the core to
+   * the other side), so fewer, larger request frames.
+   */
   #topUp(peer: SwarmPeer): void {
-    if (peer.inflight.size <= (peer.window.limit * 3) >> 2) this.#fill(peer);
+    if (peer.inflight.size <= peer.window.limit >> 1) this.#fill(peer);
   }
 
   #fill(peer: SwarmPeer): void {
@@ -507,7 +511,7 @@ export class FileSwarm {
       if (this.#closed) return;
       for (const p of this.#peers.values()) {
         p.window.update(p.down.rate());
-        this.#fill(p);
+        this.#topUp(p);
       }
       this.#publish();
     }, 100);

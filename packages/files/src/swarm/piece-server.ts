@@ -50,7 +50,8 @@ export class PieceServer {
 
   /**
    * The encoded frame for checked requests, read straight into it, when the store reads synchronously; null
-   * otherwise (then `block` per request, through the piece cache). With `into` the frame is a view of it.
+   * otherwise (then `block` per request, through the piece cache). Blocks that follow each other in the file (the
+   * usual batch: the next blocks of one piece) are read with one call. With `into` the frame is a view of it.
    */
   directFrame(reqs: readonly BlockRef[], into?: Uint8Array): Uint8Array | null {
     const store = this.#store;
@@ -59,7 +60,17 @@ export class PieceServer {
     return encodeBlocksFrame(
       this.#root,
       reqs,
-      (i, dst) => store.readInto!(reqs[i].piece * m.pieceSize + reqs[i].offset, dst),
+      (data) => {
+        let at = 0;
+        for (let i = 0; i < reqs.length;) {
+          const start = reqs[i].piece * m.pieceSize + reqs[i].offset;
+          let end = start + reqs[i].length;
+          for (i++; i < reqs.length && reqs[i].piece * m.pieceSize + reqs[i].offset === end; i++)
+            end += reqs[i].length;
+          store.readInto!(start, data.subarray(at, at + end - start));
+          at += end - start;
+        }
+      },
       into,
     );
   }

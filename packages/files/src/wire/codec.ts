@@ -208,13 +208,15 @@ export function encodeFrame(f: Frame): Uint8Array {
 
 /**
  * Encodes a `block` frame (one span) or a `blocks` frame (several) whose data `fill` writes in place, so a block
- * read from storage goes into the frame without a buffer of its own. The same bytes as `encodeFrame` gives for
- * those blocks. With `into` (at least the frame's size) the frame is written there and returned as a view of it.
+ * read from storage goes into the frame without a buffer of its own. A frame carries its blocks' data back to back,
+ * in span order: `fill` gets that whole region at once (a reader can fill file-contiguous spans in one read). The
+ * same bytes as `encodeFrame` gives for those blocks. With `into` (at least the frame's size) the frame is written
+ * there and returned as a view of it.
  */
 export function encodeBlocksFrame(
   root: Uint8Array,
   spans: readonly { readonly piece: number; readonly offset: number; readonly length: number }[],
-  fill: (index: number, dst: Uint8Array) => void,
+  fill: (data: Uint8Array) => void,
   into?: Uint8Array,
 ): Uint8Array {
   const dataBytes = spans.reduce((n, s) => n + s.length, 0);
@@ -226,7 +228,7 @@ export function encodeBlocksFrame(
     w.u8(FRAME_TYPE.blocks).bytes(root).u8(spans.length);
     for (const s of spans) w.u32(s.piece).u32(s.offset).u32(s.length);
   }
-  spans.forEach((s, i) => fill(i, w.reserve(s.length)));
+  fill(w.reserve(dataBytes));
   const out = w.done();
   if (out.length > MAX_FRAME_BYTES) throw new WireError("frame_oversized", `frame of ${out.length} bytes`);
   return out;
