@@ -6,7 +6,11 @@ export interface PeerChannel {
   readonly peerId: string;
   readonly label: string;
   readonly maxMessageSize: number;
-  /** Resolves when the data is accepted (waits while the channel's buffer is above its high-water mark). */
+  /**
+   * Resolves when the data is accepted (waits while the channel's buffer is above its high-water mark). By then the
+   * channel holds its own copy (RTCDataChannel.send copies; so does the in-memory pair): the caller may reuse the
+   * buffer.
+   */
   send(data: Uint8Array | string): Promise<void>;
   onmessage: ((data: Uint8Array | string) => void) | null;
   onclose: (() => void) | null;

@@ -11,6 +11,7 @@ import type { PieceStore, PieceStoreFactory } from "../storage/piece-store.js";
 import {
   MANIFEST_PIECE,
   MAX_BATCH_REQUESTS,
+  MAX_FRAME_BYTES,
   REJECT_REASON,
   type BlockRef,
   type Frame,
@@ -23,7 +24,7 @@ import { PiecePicker } from "./piece-picker.js";
 import { PieceServer } from "./piece-server.js";
 import { snapshotProgress, type FileProgress } from "./progress.js";
 import { Strikes } from "./strikes.js";
-import { MAX_EARLY_HAVES, blockKey, newSwarmPeer, type SwarmPeer } from "./swarm-peer.js";
+import { MAX_EARLY_HAVES, blockKey, isBlockOffset, newSwarmPeer, type SwarmPeer } from "./swarm-peer.js";
 
 export interface SwarmEvents extends Record<string, unknown> {
   manifest: Manifest;
@@ -52,6 +53,8 @@ export interface FileSwarmOptions {
 
 /** Piece buffers kept for reuse, at most. */
 const MAX_SPARE_BUFFERS = 4;
+/** Block-frame buffers kept for reuse, at most (each peer's upload queue has one frame out at a time). */
+const MAX_POOLED_FRAMES = 8;
 
 const storageError = (e: unknown): FilesError =>
   e instanceof FilesError ? e : new FilesError("storage_failed", String(e));
@@ -76,6 +79,8 @@ export class FileSwarm {
   readonly #suspects = new Map<number, PieceBuffer>();
   /** Full-size piece buffers free for the next piece (every byte is overwritten before a piece is verified). */
   readonly #spare: Uint8Array[] = [];
+  /** Frame buffers (MAX_FRAME_BYTES each) free for the next block frame we serve. */
+  readonly #framePool: Uint8Array[] = [];
   readonly #server: PieceServer;
   readonly #manifestFetch: ManifestFetch;
   readonly #progress;
@@ -164,9 +169,9 @@ export class FileSwarm {
       case "have":
         return this.#onHave(peer, f.piece);
       case "block":
-        return this.#onBlock(peer, f);
+        return this.#onBlock(peer, f.piece, f.offset, f.data);
       case "blocks":
-        for (const b of f.blocks) this.#onBlock(peer, { type: "block", root: f.root, ...b });
+        for (const b of f.blocks) this.#onBlock(peer, b.piece, b.offset, b.data);
         return;
       case "reject":
         return this.#onReject(peer, f);
@@ -193,21 +198,28 @@ export class FileSwarm {
   async serveBlocks(link: PeerLink, reqs: readonly BlockRef[]): Promise<void> {
     const ok = reqs.filter((r) => this.checkRequest(link.peerId, r) === null);
     if (ok.length === 0) return;
-    let frame: Frame | Uint8Array | null = this.#server.directFrame(ok);
-    if (!frame) {
-      const blocks = await Promise.all(
-        ok.map(async (r) => ({ piece: r.piece, offset: r.offset, data: await this.#server.block(r) })),
-      );
-      frame =
-        blocks.length === 1
-          ? { type: "block", root: this.root, ...blocks[0] }
-          : { type: "blocks", root: this.root, blocks };
-    }
-    if (await link.sendBlock(frame)) {
-      const bytes = ok.reduce((n, r) => n + r.length, 0);
-      this.#up.add(bytes);
-      this.#peers.get(link.peerId)?.up.add(bytes);
-      this.#schedulePublish();
+    // Frames are read into pooled buffers: a channel holds its own copy of what it sent by the time `sendBlock`
+    // resolves, so the buffer is free again then (no 48 KiB allocation, zero-fill and garbage per frame).
+    const pooled = this.#framePool.pop() ?? new Uint8Array(MAX_FRAME_BYTES);
+    try {
+      let frame: Frame | Uint8Array | null = this.#server.directFrame(ok, pooled);
+      if (!frame) {
+        const blocks = await Promise.all(
+          ok.map(async (r) => ({ piece: r.piece, offset: r.offset, data: await this.#server.block(r) })),
+        );
+        frame =
+          blocks.length === 1
+            ? { type: "block", root: this.root, ...blocks[0] }
+            : { type: "blocks", root: this.root, blocks };
+      }
+      if (await link.sendBlock(frame)) {
+        const bytes = ok.reduce((n, r) => n + r.length, 0);
+        this.#up.add(bytes);
+        this.#peers.get(link.peerId)?.up.add(bytes);
+        this.#schedulePublish();
+      }
+    } finally {
+      if (this.#framePool.length < MAX_POOLED_FRAMES) this.#framePool.push(pooled);
     }
   }
 
@@ -308,9 +320,13 @@ export class FileSwarm {
     for (const p of this.#peers.values()) if (p !== except) this.#fill(p);
   }
 
-  /** Refills in batches (once a quarter of the window is free), not one request frame per block or piece. */
+  /**
+   * Refills in batches (once half the window is free), not one request frame per block or piece: every message
+   * the downloader sends is a send on the thread that takes the blocks in (on loopback it may hand the core to
+   * the other side), so fewer, larger request frames.
+   */
   #topUp(peer: SwarmPeer): void {
-    if (peer.inflight.size <= (peer.window.limit * 3) >> 2) this.#fill(peer);
+    if (peer.inflight.size <= peer.window.limit >> 1) this.#fill(peer);
   }
 
   #fill(peer: SwarmPeer): void {
@@ -329,21 +345,19 @@ export class FileSwarm {
     }
   }
 
-  #onBlock(peer: SwarmPeer, f: FrameOf<"block">): void {
+  #onBlock(peer: SwarmPeer, piece: number, offset: number, data: Uint8Array): void {
     const m = this.manifest;
     if (!m || !this.#picker) return;
-    if (f.piece >= this.#picker.have.length) throw new WireError("frame_malformed", "block beyond the file");
-    const len = pieceLength(m.size, m.pieceSize, f.piece);
-    if (
-      f.offset + f.data.length > len ||
-      (f.data.length !== BLOCK_SIZE && f.offset + f.data.length !== len)
-    ) {
+    if (piece >= this.#picker.have.length) throw new WireError("frame_malformed", "block beyond the file");
+    const len = pieceLength(m.size, m.pieceSize, piece);
+    if (offset + data.length > len || (data.length !== BLOCK_SIZE && offset + data.length !== len)) {
       throw new WireError("frame_malformed", "block length does not fit the piece");
     }
-    if (!peer.inflight.delete(blockKey(f.piece, f.offset))) return; // not asked of this peer (or cancelled)
-    peer.down.add(f.data.length);
-    this.#down.add(f.data.length);
-    const r = this.#picker.blockReceived(peer.link.peerId, f.piece, f.offset);
+    // (The decoder checked the offset is on a block boundary; with the check above it names a block of this piece.)
+    if (!peer.inflight.delete(blockKey(piece, offset))) return; // not asked of this peer (or cancelled)
+    peer.down.add(data.length);
+    this.#down.add(data.length);
+    const r = this.#picker.blockReceived(peer.link.peerId, piece, offset);
     for (const c of r.cancel) {
       const other = this.#peers.get(c.peer);
       if (other?.inflight.delete(blockKey(c.span.piece, c.span.offset))) {
@@ -351,15 +365,15 @@ export class FileSwarm {
       }
     }
     if (r.accepted) {
-      let buf = this.#buffers.get(f.piece);
+      let buf = this.#buffers.get(piece);
       if (!buf) {
-        const data = (len === m.pieceSize && this.#spare.pop()) || new Uint8Array(len);
-        buf = { data, from: new Array<string>(Math.ceil(len / BLOCK_SIZE)).fill("") };
-        this.#buffers.set(f.piece, buf);
+        const bytes = (len === m.pieceSize && this.#spare.pop()) || new Uint8Array(len);
+        buf = { data: bytes, from: new Array<string>(Math.ceil(len / BLOCK_SIZE)).fill("") };
+        this.#buffers.set(piece, buf);
       }
-      buf.data.set(f.data, f.offset);
-      buf.from[f.offset / BLOCK_SIZE] = peer.link.peerId;
-      if (r.pieceDone) void this.#verify(f.piece, buf);
+      buf.data.set(data, offset);
+      buf.from[offset / BLOCK_SIZE] = peer.link.peerId;
+      if (r.pieceDone) void this.#verify(piece, buf);
     }
     this.#schedulePublish();
     this.#topUp(peer);
@@ -411,7 +425,8 @@ export class FileSwarm {
       for (const p of this.#peers.values())
         if (!p.banned && !p.has?.complete) p.link.send({ type: "have", root: this.root, piece });
       await this.#checkComplete();
-      this.#publish();
+      // Throttled like the blocks (every 100 ms at most); completion publishes at once in #checkComplete.
+      this.#schedulePublish();
       for (const p of this.#peers.values()) this.#topUp(p);
     }
     if (!ok) this.#fillAll(); // the failed piece is up for grabs again
@@ -437,7 +452,7 @@ export class FileSwarm {
       if (this.#manifestFetch.abandon(peer.link.peerId)) this.#manifestFetch.next(this.#peers.values());
       return;
     }
-    if (!peer.inflight.delete(blockKey(f.piece, f.offset))) return;
+    if (!isBlockOffset(f.offset) || !peer.inflight.delete(blockKey(f.piece, f.offset))) return;
     this.#picker?.release(peer.link.peerId, f.piece, f.offset);
     if (f.reason === REJECT_REASON.overloaded) peer.window.timedOut();
     this.#fillAll(peer); // the others first, so the released block goes elsewhere
@@ -496,7 +511,7 @@ export class FileSwarm {
       if (this.#closed) return;
       for (const p of this.#peers.values()) {
         p.window.update(p.down.rate());
-        this.#fill(p);
+        this.#topUp(p);
       }
       this.#publish();
     }, 100);

@@ -18,6 +18,8 @@ interface ActivePiece {
   owner: string | null;
 }
 
+const NO_CANCELS: readonly { peer: string; span: BlockSpan }[] = Object.freeze([]);
+
 export interface PickerOptions {
   readonly pieceCount: number;
   readonly pieceLength: (index: number) => number;
@@ -121,19 +123,22 @@ export class PiecePicker {
     id: string,
     piece: number,
     offset: number,
-  ): { accepted: boolean; pieceDone: boolean; cancel: { peer: string; span: BlockSpan }[] } {
+  ): { accepted: boolean; pieceDone: boolean; cancel: readonly { peer: string; span: BlockSpan }[] } {
     const a = this.#active.get(piece);
     const b = offset / BLOCK_SIZE;
     if (!a || !Number.isInteger(b) || b >= a.blocks || !a.requesters[b].has(id) || a.received[b]) {
       if (a && Number.isInteger(b) && b < a.blocks) a.requesters[b].delete(id);
-      return { accepted: false, pieceDone: false, cancel: [] };
+      return { accepted: false, pieceDone: false, cancel: NO_CANCELS };
     }
     a.received[b] = 1;
     a.receivedCount++;
-    const cancel = [...a.requesters[b]]
-      .filter((p) => p !== id)
-      .map((peer) => ({ peer, span: this.#span(piece, b) }));
-    a.requesters[b].clear();
+    const requesters = a.requesters[b];
+    // Usually only this peer was asked (no endgame copy): nothing to cancel, nothing to allocate.
+    const cancel =
+      requesters.size === 1
+        ? NO_CANCELS
+        : [...requesters].filter((p) => p !== id).map((peer) => ({ peer, span: this.#span(piece, b) }));
+    requesters.clear();
     return { accepted: true, pieceDone: a.receivedCount === a.blocks, cancel };
   }
 

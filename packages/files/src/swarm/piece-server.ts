@@ -50,14 +50,28 @@ export class PieceServer {
 
   /**
    * The encoded frame for checked requests, read straight into it, when the store reads synchronously; null
-   * otherwise (then `block` per request, through the piece cache).
+   * otherwise (then `block` per request, through the piece cache). Blocks that follow each other in the file (the
+   * usual batch: the next blocks of one piece) are read with one call. With `into` the frame is a view of it.
    */
-  directFrame(reqs: readonly BlockRef[]): Uint8Array | null {
+  directFrame(reqs: readonly BlockRef[], into?: Uint8Array): Uint8Array | null {
     const store = this.#store;
     const m = this.#manifest;
     if (!store?.readInto || !m) return null;
-    return encodeBlocksFrame(this.#root, reqs, (i, dst) =>
-      store.readInto!(reqs[i].piece * m.pieceSize + reqs[i].offset, dst),
+    return encodeBlocksFrame(
+      this.#root,
+      reqs,
+      (data) => {
+        let at = 0;
+        for (let i = 0; i < reqs.length;) {
+          const start = reqs[i].piece * m.pieceSize + reqs[i].offset;
+          let end = start + reqs[i].length;
+          for (i++; i < reqs.length && reqs[i].piece * m.pieceSize + reqs[i].offset === end; i++)
+            end += reqs[i].length;
+          store.readInto!(start, data.subarray(at, at + end - start));
+          at += end - start;
+        }
+      },
+      into,
     );
   }
 

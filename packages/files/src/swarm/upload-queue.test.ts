@@ -10,6 +10,28 @@ const settle = async (): Promise<void> => {
 };
 
 describe("UploadQueue", () => {
+  it("tells the same block of two files apart, and the same root in a new array from another", async () => {
+    const served: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const q = new UploadQueue({
+      maxQueued: 10,
+      serve: async ([r]) => {
+        await gate;
+        served.push(`${r.root[0]}:${r.piece}`);
+      },
+    });
+    const other = new Uint8Array(32).fill(8);
+    assert.equal(q.push(req(9)), true); // taken by the running server at once
+    assert.equal(q.push(req(1)), true);
+    assert.equal(q.push({ ...req(1), root: other }), true);
+    assert.equal(q.push({ ...req(1), root: new Uint8Array(root) }), true, "merged: same file, same block");
+    assert.equal(q.size, 2);
+    release();
+    await settle();
+    assert.deepEqual(served, ["7:9", "7:1", "8:1"]);
+  });
+
   it("serves in order, merges a duplicate while queued, refuses past its cap", async () => {
     const served: number[] = [];
     let release: () => void = () => undefined;

@@ -47,7 +47,17 @@ export interface UploadQueueOptions {
   readonly serve: (reqs: readonly BlockRef[]) => Promise<void>;
 }
 
-const key = (r: BlockRef): string => `${toHex(r.root)}:${r.piece}:${r.offset}:${r.length}`;
+/** The last root seen and its hex: the spans of one `requests` frame share one root object. */
+let lastRoot: Uint8Array | null = null;
+let lastHex = "";
+const rootHex = (root: Uint8Array): string => {
+  if (root !== lastRoot) {
+    lastHex = toHex(root);
+    lastRoot = root;
+  }
+  return lastHex;
+};
+const key = (r: BlockRef): string => `${rootHex(r.root)}:${r.piece}:${r.offset}:${r.length}`;
 const sameFile = (a: BlockRef, b: BlockRef): boolean => {
   if (a.root === b.root) return true;
   for (let i = 0; i < a.root.length; i++) if (a.root[i] !== b.root[i]) return false;

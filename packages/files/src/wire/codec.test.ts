@@ -6,6 +6,18 @@ import { WireError } from "../errors.js";
 import { MAX_FRAME_BYTES, REJECT_REASON, type Frame } from "./frames.js";
 
 const root = new Uint8Array(randomBytes(32));
+/** Fills a frame's data region with the blocks' bytes, back to back. */
+const backToBack =
+  (blocks: readonly { data: Uint8Array }[]) =>
+  (dst: Uint8Array): void => {
+    let at = 0;
+    for (const b of blocks) {
+      dst.set(b.data, at);
+      at += b.data.length;
+    }
+    assert.equal(at, dst.length, "the region is exactly the blocks' bytes");
+  };
+
 const samples: Frame[] = [
   { type: "handshake", roots: [root, new Uint8Array(32)] },
   { type: "handshake", roots: [] },
@@ -57,9 +69,30 @@ describe("wire codec", () => {
       if (f.type !== "block" && f.type !== "blocks") continue;
       const blocks = f.type === "block" ? [f] : f.blocks;
       const spans = blocks.map((b) => ({ piece: b.piece, offset: b.offset, length: b.data.length }));
-      const filled = encodeBlocksFrame(root, spans, (i, dst) => dst.set(blocks[i].data));
+      const filled = encodeBlocksFrame(root, spans, backToBack(blocks));
       assert.deepEqual(filled, encodeFrame(f), f.type);
     }
+  });
+
+  it("writes a block frame into a reused buffer: a view of it with exactly the frame's bytes", () => {
+    const pool = new Uint8Array(MAX_FRAME_BYTES).fill(0xee); // stale bytes of an earlier, longer frame
+    for (const f of samples) {
+      if (f.type !== "block" && f.type !== "blocks") continue;
+      const blocks = f.type === "block" ? [f] : f.blocks;
+      const spans = blocks.map((b) => ({ piece: b.piece, offset: b.offset, length: b.data.length }));
+      const filled = encodeBlocksFrame(root, spans, backToBack(blocks), pool);
+      assert.equal(filled.buffer, pool.buffer, `${f.type}: written in place`);
+      assert.deepEqual(new Uint8Array(filled), encodeFrame(f), f.type);
+      assert.deepEqual(decodeFrame(filled), f, `${f.type}: decodes back`);
+    }
+    // Too small a buffer is not used (the frame gets one of its own).
+    const small = new Uint8Array(100);
+    const one = samples.find((f) => f.type === "block")!;
+    if (one.type !== "block") throw new Error("no block sample");
+    const span = [{ piece: one.piece, offset: one.offset, length: one.data.length }];
+    const own = encodeBlocksFrame(root, span, backToBack([one]), small);
+    assert.notEqual(own.buffer, small.buffer);
+    assert.deepEqual(own, encodeFrame(one));
   });
 
   it("rejects every truncation of every frame, and trailing bytes", () => {

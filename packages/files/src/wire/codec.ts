@@ -17,14 +17,19 @@ import {
   type RejectReason,
 } from "./frames.js";
 
-/** Grows a byte buffer as fields are written (frames are small). */
+/**
+ * Grows a byte buffer as fields are written (frames are small). Given a buffer of its own (`into`, large enough),
+ * it writes there and `done` returns a view of it: no allocation, no zero-fill.
+ */
 class Writer {
   #buf: Uint8Array;
   #view: DataView;
   #at = 0;
-  constructor(capacity: number) {
-    this.#buf = new Uint8Array(capacity);
-    this.#view = new DataView(this.#buf.buffer);
+  #borrowed: boolean;
+  constructor(capacity: number, into?: Uint8Array) {
+    this.#borrowed = into !== undefined && into.length >= capacity;
+    this.#buf = this.#borrowed ? into! : new Uint8Array(capacity);
+    this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
   }
   #room(n: number): void {
     if (this.#at + n <= this.#buf.length) return;
@@ -32,6 +37,7 @@ class Writer {
     next.set(this.#buf.subarray(0, this.#at));
     this.#buf = next;
     this.#view = new DataView(next.buffer);
+    this.#borrowed = false;
   }
   u8(v: number): this {
     this.#room(1);
@@ -70,6 +76,7 @@ class Writer {
     return view;
   }
   done(): Uint8Array {
+    if (this.#borrowed) return this.#buf.subarray(0, this.#at);
     return this.#at === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#at);
   }
 }
@@ -201,24 +208,27 @@ export function encodeFrame(f: Frame): Uint8Array {
 
 /**
  * Encodes a `block` frame (one span) or a `blocks` frame (several) whose data `fill` writes in place, so a block
- * read from storage goes into the frame without a buffer of its own. The same bytes as `encodeFrame` gives for
- * those blocks.
+ * read from storage goes into the frame without a buffer of its own. A frame carries its blocks' data back to back,
+ * in span order: `fill` gets that whole region at once (a reader can fill file-contiguous spans in one read). The
+ * same bytes as `encodeFrame` gives for those blocks. With `into` (at least the frame's size) the frame is written
+ * there and returned as a view of it.
  */
 export function encodeBlocksFrame(
   root: Uint8Array,
   spans: readonly { readonly piece: number; readonly offset: number; readonly length: number }[],
-  fill: (index: number, dst: Uint8Array) => void,
+  fill: (data: Uint8Array) => void,
+  into?: Uint8Array,
 ): Uint8Array {
   const dataBytes = spans.reduce((n, s) => n + s.length, 0);
   const one = spans.length === 1;
-  const w = new Writer(one ? 2 + 32 + 8 + dataBytes : 2 + 32 + 1 + 12 * spans.length + dataBytes);
+  const w = new Writer(one ? 2 + 32 + 8 + dataBytes : 2 + 32 + 1 + 12 * spans.length + dataBytes, into);
   w.u8(WIRE_VERSION);
   if (one) w.u8(FRAME_TYPE.block).bytes(root).u32(spans[0].piece).u32(spans[0].offset);
   else {
     w.u8(FRAME_TYPE.blocks).bytes(root).u8(spans.length);
     for (const s of spans) w.u32(s.piece).u32(s.offset).u32(s.length);
   }
-  spans.forEach((s, i) => fill(i, w.reserve(s.length)));
+  fill(w.reserve(dataBytes));
   const out = w.done();
   if (out.length > MAX_FRAME_BYTES) throw new WireError("frame_oversized", `frame of ${out.length} bytes`);
   return out;
