@@ -11,16 +11,11 @@
  * Prints one JSON line (`RESULT {…}`) with what each step saw.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import { chromiumLaunchOptions } from "@switchboard/test-support";
 import { startLocalPlatform } from "../../../test/deploy/lib/local-platform.js";
+import { servePage } from "./page-server.js";
 
-const BUNDLE = fileURLToPath(new URL("../dist/browser/switchboard.js", import.meta.url));
-const PAGE = fileURLToPath(new URL("./browser-page.js", import.meta.url));
 const MEETING = `sdk-browser-${process.pid}`;
 
 interface Ev {
@@ -61,19 +56,8 @@ function iptables(action: "-I" | "-D", port: number): void {
 
 async function main(): Promise<void> {
   const platform = await startLocalPlatform();
-  const files: Record<string, string> = { "/switchboard.js": BUNDLE, "/page.js": PAGE };
-  const http = createServer((req, res) => {
-    const f = files[req.url ?? ""];
-    if (f) res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(f));
-    else
-      res
-        .writeHead(200, { "content-type": "text/html" })
-        .end(
-          '<!doctype html><script src="/page.js"></script><script type="module">import * as sb from "/switchboard.js"; window.sb = sb;</script>',
-        );
-  });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const pageServer = await servePage();
+  const origin = pageServer.origin;
   const launch = chromiumLaunchOptions({ fakeMediaDevices: true });
   const browser = await chromium.launch({
     ...launch,
@@ -222,7 +206,7 @@ async function main(): Promise<void> {
         process.stderr.write(`${name}: ${(await p.evaluate<string[]>("window.t.log")).join("\n  ")}\n`);
     for (const port of blocked) iptables("-D", port);
     await browser.close();
-    http.close();
+    pageServer.close();
     await platform.stop();
   }
 }

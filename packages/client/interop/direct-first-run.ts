@@ -6,16 +6,10 @@
  * For each round: the connections every page made (peer, method, setup time), the offers marked `iceRestart`
  * (the switches), and the messages every page got from the others. Prints one `RESULT {…}` line.
  */
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { chromiumLaunchOptions } from "@switchboard/test-support";
 import { startLocalPlatform } from "../../../test/deploy/lib/local-platform.js";
-
-const BUNDLE = fileURLToPath(new URL("../dist/browser/switchboard.js", import.meta.url));
-const PAGE = fileURLToPath(new URL("./browser-page.js", import.meta.url));
+import { servePage } from "./page-server.js";
 
 interface Ev {
   event: string;
@@ -105,19 +99,8 @@ async function round(browser: Browser, origin: string, signalingUrl: string, dir
 
 async function main(): Promise<void> {
   const platform = await startLocalPlatform();
-  const files: Record<string, string> = { "/switchboard.js": BUNDLE, "/page.js": PAGE };
-  const http = createServer((req, res) => {
-    const f = files[req.url ?? ""];
-    if (f) res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(f));
-    else
-      res
-        .writeHead(200, { "content-type": "text/html" })
-        .end(
-          '<!doctype html><script src="/page.js"></script><script type="module">import * as sb from "/switchboard.js"; window.sb = sb;</script>',
-        );
-  });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const pageServer = await servePage();
+  const origin = pageServer.origin;
   const browser = await chromium.launch(chromiumLaunchOptions({}));
   try {
     const rounds: Round[] = [];
@@ -125,7 +108,7 @@ async function main(): Promise<void> {
     process.stdout.write(`RESULT ${JSON.stringify({ rounds })}\n`);
   } finally {
     await browser.close();
-    http.close();
+    pageServer.close();
     await platform.stop();
   }
 }
