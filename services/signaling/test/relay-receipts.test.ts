@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { ServerMessage } from "@switchboard/protocol";
 import { RedisProcess } from "@switchboard/test-support";
@@ -17,36 +18,61 @@ import {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) with relays in flight", () => {
-  let redis: RedisProcess;
-  let A: TestServer;
-  const clients: TestClient[] = [];
+interface InstanceOverRedis {
+  redis: RedisProcess;
+  A: TestServer;
+  readonly clients: TestClient[];
+}
+
+/** For one describe block: its own Redis and instance A on it (rate limits out of the way). */
+function useInstanceOverRedis(): InstanceOverRedis {
+  const ctx = { clients: [] } as unknown as InstanceOverRedis;
   beforeAll(async () => {
-    redis = await RedisProcess.start();
-    A = await startServer({
-      REDIS_URL: redis.url,
+    ctx.redis = await RedisProcess.start();
+    ctx.A = await startServer({
+      REDIS_URL: ctx.redis.url,
       SIGNALING_PRESENCE_TTL_MS: "15000",
       SIGNALING_RATE_LIMIT: "100000",
       SIGNALING_RATE_BURST: "100000",
     });
   });
   afterAll(async () => {
-    await closeAll(clients, A);
-    await redis.dispose();
+    await closeAll(ctx.clients, ctx.A);
+    await ctx.redis.dispose();
   });
+  return ctx;
+}
+
+/**
+ * A meeting with `a` on instance A and `c` on a second instance spawned for the test, once `a` has seen `c` join.
+ * The caller kills `child`.
+ */
+async function pairAcrossInstances(
+  ctx: InstanceOverRedis,
+): Promise<{ roomId: string; a: TestClient; c: TestClient; child: ChildProcess }> {
+  const { roomId } = await createMeeting(ctx.A.http);
+  const a = await TestClient.session(ctx.A.ws);
+  ctx.clients.push(a);
+  await a.request({ v: 1, type: "join", roomId });
+  const { child, url } = await spawnInstance(ctx.redis.url, 15_000);
+  try {
+    const c = await sessionWhenUp(url);
+    ctx.clients.push(c);
+    await c.request({ v: 1, type: "join", roomId });
+    await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
+    return { roomId, a, c, child };
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
+}
+
+describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) with relays in flight", () => {
+  const ctx = useInstanceOverRedis();
 
   it("acks only relays the recipient received; every relay is answered", async () => {
-    const { roomId } = await createMeeting(A.http);
-    const a = await TestClient.session(A.ws);
-    clients.push(a);
-    await a.request({ v: 1, type: "join", roomId });
-    const { child, url } = await spawnInstance(redis.url, 15_000);
+    const { roomId, a, c, child } = await pairAcrossInstances(ctx);
     try {
-      const c = await sessionWhenUp(url);
-      clients.push(c);
-      await c.request({ v: 1, type: "join", roomId });
-      await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
-
       // What the recipient got, and each request's answer, by tag.
       const received = new Set<string>();
       c.ws.on("message", (raw) => {
@@ -130,34 +156,11 @@ describe("relay receipts: the receiving instance dies (SIGSTOP, then SIGKILL) wi
 });
 
 describe("relays without an id share their batch's publish", () => {
-  let redis: RedisProcess;
-  let A: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    redis = await RedisProcess.start();
-    A = await startServer({
-      REDIS_URL: redis.url,
-      SIGNALING_PRESENCE_TTL_MS: "15000",
-      SIGNALING_RATE_LIMIT: "100000",
-      SIGNALING_RATE_BURST: "100000",
-    });
-  });
-  afterAll(async () => {
-    await closeAll(clients, A);
-    await redis.dispose();
-  });
+  const ctx = useInstanceOverRedis();
 
   it("delivers a burst in order, and reports each relay of a burst to a dead instance", async () => {
-    const { roomId } = await createMeeting(A.http);
-    const a = await TestClient.session(A.ws);
-    clients.push(a);
-    await a.request({ v: 1, type: "join", roomId });
-    const { child, url } = await spawnInstance(redis.url, 15_000);
+    const { roomId, a, c, child } = await pairAcrossInstances(ctx);
     try {
-      const c = await sessionWhenUp(url);
-      clients.push(c);
-      await c.request({ v: 1, type: "join", roomId });
-      await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
       const got: string[] = [];
       c.ws.on("message", (raw) => {
         const m = JSON.parse((raw as Buffer).toString("utf8")) as ServerMessage;

@@ -41,6 +41,15 @@ function writeAt(fd: number, data: Uint8Array, offset: number): void {
 const failed = (what: string, e: unknown): FilesError =>
   new FilesError("storage_failed", `${what}: ${e instanceof Error ? e.message : String(e)}`);
 
+/** `readAt` for the `PieceStore.read` contract: its failure as a rejected promise, as a FilesError. */
+function readPromised(fd: number, offset: number, length: number): Promise<Uint8Array> {
+  try {
+    return Promise.resolve(readAt(fd, offset, length));
+  } catch (e) {
+    return Promise.reject(e instanceof FilesError ? e : failed("cannot read", e));
+  }
+}
+
 /**
  * A download on disk: pieces are written in place into `<dir>/<name>.part` (sparse, never held whole in memory) and
  * recorded in `<name>.part.bits` (the root, then the bitfield), so a killed download resumes. On finish the `.part`
@@ -117,11 +126,7 @@ export class NodeFileStore implements PieceStore {
 
   read(offset: number, length: number): Promise<Uint8Array> {
     // After the rename on finish the open handle still reads the same file, so seeding goes on from it.
-    try {
-      return Promise.resolve(readAt(this.#file.fd, offset, length));
-    } catch (e) {
-      return Promise.reject(e instanceof FilesError ? e : failed("cannot read", e));
-    }
+    return readPromised(this.#file.fd, offset, length);
   }
 
   readInto(offset: number, dst: Uint8Array): void {
@@ -214,11 +219,7 @@ export class NodeFileSource implements PieceStore {
   }
 
   read(offset: number, length: number): Promise<Uint8Array> {
-    try {
-      return Promise.resolve(readAt(this.#file.fd, offset, length));
-    } catch (e) {
-      return Promise.reject(e instanceof FilesError ? e : failed("cannot read", e));
-    }
+    return readPromised(this.#file.fd, offset, length);
   }
 
   readInto(offset: number, dst: Uint8Array): void {

@@ -144,6 +144,16 @@ function checkSpan(offset: number, length: number): void {
   if (length < 1 || length > BLOCK_SIZE) throw malformed(`length must be 1–${BLOCK_SIZE}`);
 }
 
+/** A block's piece, offset and length (u32 each), checked against the bounds. */
+function readSpan(r: Reader): { piece: number; offset: number; length: number } {
+  const piece = r.u32();
+  const offset = r.u32();
+  const length = r.u32();
+  checkPiece(piece);
+  checkSpan(offset, length);
+  return { piece, offset, length };
+}
+
 export function encodeFrame(f: Frame): Uint8Array {
   // Blocks and manifest chunks: the exact size at once (no regrowth on the hot path).
   const capacity =
@@ -306,12 +316,7 @@ export function decodeFrame(b: Uint8Array): Frame {
     case FRAME_TYPE.cancel: {
       const type = b[1] === FRAME_TYPE.request ? "request" : "cancel";
       const fr = root();
-      const piece = r.u32();
-      const offset = r.u32();
-      const length = r.u32();
-      checkPiece(piece);
-      checkSpan(offset, length);
-      frame = { type, root: fr, piece, offset, length };
+      frame = { type, root: fr, ...readSpan(r) };
       break;
     }
     case FRAME_TYPE.requests: {
@@ -320,14 +325,7 @@ export function decodeFrame(b: Uint8Array): Frame {
       if (n === 0 || n > MAX_BATCH_REQUESTS)
         throw malformed(`a batch holds 1–${MAX_BATCH_REQUESTS} requests`);
       const spans = [];
-      for (let i = 0; i < n; i++) {
-        const piece = r.u32();
-        const offset = r.u32();
-        const length = r.u32();
-        checkPiece(piece);
-        checkSpan(offset, length);
-        spans.push({ piece, offset, length });
-      }
+      for (let i = 0; i < n; i++) spans.push(readSpan(r));
       frame = { type: "requests", root: fr, spans };
       break;
     }
@@ -347,14 +345,7 @@ export function decodeFrame(b: Uint8Array): Frame {
       if (n < 2 || n > MAX_BLOCKS_PER_FRAME)
         throw malformed(`a blocks frame holds 2–${MAX_BLOCKS_PER_FRAME} blocks`);
       const heads = [];
-      for (let i = 0; i < n; i++) {
-        const piece = r.u32();
-        const offset = r.u32();
-        const length = r.u32();
-        checkPiece(piece);
-        checkSpan(offset, length);
-        heads.push({ piece, offset, length });
-      }
+      for (let i = 0; i < n; i++) heads.push(readSpan(r));
       // Views into the frame, one after the other; the lengths must add up to exactly what is left.
       const data = r.rest();
       let at = 0;
