@@ -56,6 +56,11 @@ export async function startSwitchboard(): Promise<RunningTarget> {
  * run against this checkout's packages and node_modules (only the tracker's own code is the before-state).
  */
 export async function startSwitchboardAt(rev: string): Promise<RunningTarget> {
+  return startSwitchboardFrom(join(exportRevision(rev), "services/tracker"), "switchboard-before");
+}
+
+/** `services/tracker` as of git revision `rev`, exported once into bench/.before/<commit>; returns that directory. */
+export function exportRevision(rev: string): string {
   const commit = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root })
     .toString()
     .trim();
@@ -69,7 +74,7 @@ export async function startSwitchboardAt(rev: string): Promise<RunningTarget> {
     });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
   }
-  return startSwitchboardFrom(join(dir, "services/tracker"), "switchboard-before");
+  return dir;
 }
 
 async function startSwitchboardFrom(serviceDir: string, name: string): Promise<RunningTarget> {

@@ -1,0 +1,178 @@
+/**
+ * In-process memory of the tracker's memory store: the benchmark's 1,000 torrents × 1,000 peers (1,000,000
+ * announces, as the UDP listener hands them in) straight into a `MemorySwarmStore`, with no sockets, so what grows
+ * is the store and the V8 / allocator state its use leaves behind.
+ *
+ *   node --conditions=source --import tsx bench/tracker/store-memory.ts [--fills 5] [--before <git-rev>]
+ *
+ * Every fill runs in a fresh process (`--expose-gc` plus the tracker's deployed node flags). Baseline: a warm-up
+ * (20,000 peers announced into other torrents, then removed with `stopped`, so the code is compiled and V8's young
+ * generation sized) and then `gc()` three times with a turn of the event loop between (V8 sweeps ArrayBuffers
+ * concurrently). The same after the fill. Printed per peer held, medians over the fills: RSS growth, ArrayBuffers,
+ * heap used and committed, the store's own `peerBytes`, and RSS growth read before the final `gc()` (what a live
+ * process shows between collections). `--before <rev>` fills the store as of that revision in the same run,
+ * alternating with ours, for ratios.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { deployedNodeFlags } from "../deployed-node-flags.js";
+import { exportRevision } from "./targets.js";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+interface Reading {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+interface FillResult {
+  peers: number;
+  peerBytes: number;
+  /** Growth from the baseline to the settled reading after the fill. */
+  settled: Reading;
+  /** RSS growth read right after the fill, before any `gc()`. */
+  rssUnsettled: number;
+}
+
+const read = (): Reading => {
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
+};
+
+async function settle(): Promise<Reading> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run with --expose-gc");
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return read();
+}
+
+/** Child: one fill of the store whose module is `modulePath`; prints one JSON line. */
+async function fill(modulePath: string): Promise<void> {
+  const { MemorySwarmStore } = (await import(modulePath)) as typeof import("../../services/tracker/src/state/memory-swarm-store.js");
+  const { ManualClock } = await import("@switchboard/runtime");
+  const { TORRENTS, PEERS, infoHash, pairOf, peerId, peerLeft, peerPort } = await import("./population.js");
+  const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 3600 });
+  const ip = new Uint8Array(16);
+  ip.set([0xff, 0xff, 127, 0, 0, 1], 10);
+  const select = { numwant: 50, family: "v4", withIds: false } as const;
+  const announce = (hash: Uint8Array, p: number, remove: boolean): void => {
+    const out = store.announce(
+      {
+        infoHash: hash,
+        peerId: peerId(p),
+        ip,
+        port: peerPort(p),
+        seeder: peerLeft(p) === 0,
+        key: p,
+        kind: "ip",
+        remove,
+        completed: false,
+      },
+      select,
+    );
+    if (!out.ok) throw new Error(`announce refused: ${out.failure}`);
+  };
+  // Warm-up on torrents outside the population, emptied again.
+  const warm = Array.from({ length: 20 }, (_, i) => Buffer.alloc(20, 0xa0 + i));
+  for (const remove of [false, true]) for (let k = 0; k < 20_000; k++) announce(warm[k % 20], k % 1000, remove);
+  if (store.totals().torrents !== 0) throw new Error("warm-up left swarms behind");
+  const base = await settle();
+  const total = TORRENTS * PEERS;
+  for (let k = 0; k < total; k++) {
+    const [t, p] = pairOf(k);
+    announce(infoHash(t), p, false);
+  }
+  const rssUnsettled = process.memoryUsage().rss - base.rss;
+  const after = await settle();
+  const totals = store.totals();
+  const peers = totals.seeders + totals.leechers;
+  if (peers !== total) throw new Error(`store holds ${peers} peers, expected ${total}`);
+  const growth = Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, v - base[k as keyof Reading]]),
+  ) as unknown as Reading;
+  const result: FillResult = { peers, peerBytes: totals.peerBytes ?? 0, settled: growth, rssUnsettled };
+  console.log(JSON.stringify(result));
+}
+
+function runChild(modulePath: string): FillResult {
+  const flags = deployedNodeFlags(join(root, "services/tracker"));
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      ...flags,
+      "--conditions=source",
+      "--import",
+      "tsx",
+      new URL(import.meta.url).pathname,
+      "--child",
+      modulePath,
+    ],
+    { cwd: root, encoding: "utf8", maxBuffer: 1 << 20, timeout: 300_000 },
+  );
+  if (r.status !== 0) throw new Error(`fill failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as FillResult;
+}
+
+const med = (v: readonly number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      fills: { type: "string", default: "5" },
+      before: { type: "string" },
+      child: { type: "string" },
+    },
+  });
+  if (values.child !== undefined) return fill(values.child);
+  const rel = "services/tracker/src/state/memory-swarm-store.ts";
+  const targets: Array<{ name: string; module: string }> = [{ name: "ours", module: join(root, rel) }];
+  if (values.before !== undefined)
+    targets.push({ name: `before (${values.before})`, module: join(exportRevision(values.before), rel) });
+  const fills = Math.max(1, Number(values.fills));
+  const results = new Map<string, FillResult[]>(targets.map((t) => [t.name, []]));
+  for (let i = 0; i < fills; i++) {
+    for (const t of targets) {
+      const r = runChild(t.module);
+      results.get(t.name)?.push(r);
+      const pp = (n: number): string => (n / r.peers).toFixed(1);
+      console.log(
+        `fill ${i + 1} ${t.name}: RSS ${pp(r.settled.rss)} B/peer (unsettled ${pp(r.rssUnsettled)}), ` +
+          `ArrayBuffers ${pp(r.settled.arrayBuffers)}, heap used ${pp(r.settled.heapUsed)}, ` +
+          `heap committed ${pp(r.settled.heapTotal)}, store ${pp(r.peerBytes)}`,
+      );
+    }
+  }
+  console.log(
+    "\n| store | fills | RSS growth B/peer (settled) | RSS growth B/peer (before gc) | ArrayBuffers B/peer | heap used B/peer | heap committed B/peer | store peerBytes B/peer |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const [name, list] of results) {
+    const per = (pick: (r: FillResult) => number): string =>
+      med(list.map((r) => pick(r) / r.peers)).toFixed(1);
+    console.log(
+      `| ${name} | ${list.length} | ${per((r) => r.settled.rss)} | ${per((r) => r.rssUnsettled)} | ` +
+        `${per((r) => r.settled.arrayBuffers)} | ${per((r) => r.settled.heapUsed)} | ` +
+        `${per((r) => r.settled.heapTotal)} | ${per((r) => r.peerBytes)} |`,
+    );
+  }
+}
+
+await main();
