@@ -14,15 +14,21 @@
  * alternating with ours, for ratios.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { deployedNodeFlags } from "../deployed-node-flags.js";
 import { exportRevision } from "./targets.js";
+import type * as StoreModuleNs from "../../services/tracker/src/state/memory-swarm-store.js";
+
+type StoreModule = typeof StoreModuleNs;
 
 const root = new URL("../../", import.meta.url).pathname;
 
 interface Reading {
   rss: number;
+  /** Anonymous resident memory (RSS less pages of files such as the node binary). */
+  rssAnon: number;
   heapUsed: number;
   heapTotal: number;
   external: number;
@@ -36,12 +42,19 @@ interface FillResult {
   settled: Reading;
   /** RSS growth read right after the fill, before any `gc()`. */
   rssUnsettled: number;
+  /** Slab bytes carved (in use + freed) and freed, when the store reports them. */
+  slabCarved?: number;
+  slabFree?: number;
 }
+
+const rssAnon = (): number =>
+  Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) * 1024;
 
 const read = (): Reading => {
   const m = process.memoryUsage();
   return {
     rss: m.rss,
+    rssAnon: rssAnon(),
     heapUsed: m.heapUsed,
     heapTotal: m.heapTotal,
     external: m.external,
@@ -61,7 +74,7 @@ async function settle(): Promise<Reading> {
 
 /** Child: one fill of the store whose module is `modulePath`; prints one JSON line. */
 async function fill(modulePath: string): Promise<void> {
-  const { MemorySwarmStore } = (await import(modulePath)) as typeof import("../../services/tracker/src/state/memory-swarm-store.js");
+  const { MemorySwarmStore } = (await import(modulePath)) as StoreModule;
   const { ManualClock } = await import("@switchboard/runtime");
   const { TORRENTS, PEERS, infoHash, pairOf, peerId, peerLeft, peerPort } = await import("./population.js");
   const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 3600 });
@@ -85,9 +98,11 @@ async function fill(modulePath: string): Promise<void> {
     );
     if (!out.ok) throw new Error(`announce refused: ${out.failure}`);
   };
-  // Warm-up on torrents outside the population, emptied again.
+  // Warm-up on torrents outside the population, filled and emptied again (five times, so the code is optimised).
   const warm = Array.from({ length: 20 }, (_, i) => Buffer.alloc(20, 0xa0 + i));
-  for (const remove of [false, true]) for (let k = 0; k < 20_000; k++) announce(warm[k % 20], k % 1000, remove);
+  for (let round = 0; round < 5; round++)
+    for (const remove of [false, true])
+      for (let k = 0; k < 20_000; k++) announce(warm[k % 20], k % 1000, remove);
   if (store.totals().torrents !== 0) throw new Error("warm-up left swarms behind");
   const base = await settle();
   const total = TORRENTS * PEERS;
@@ -103,7 +118,15 @@ async function fill(modulePath: string): Promise<void> {
   const growth = Object.fromEntries(
     Object.entries(after).map(([k, v]) => [k, v - base[k as keyof Reading]]),
   ) as unknown as Reading;
-  const result: FillResult = { peers, peerBytes: totals.peerBytes ?? 0, settled: growth, rssUnsettled };
+  const slabs = (store as { slabs?: () => { carvedBytes: number; freeBytes: number } }).slabs?.();
+  const result: FillResult = {
+    peers,
+    peerBytes: totals.peerBytes ?? 0,
+    settled: growth,
+    rssUnsettled,
+    slabCarved: slabs?.carvedBytes,
+    slabFree: slabs?.freeBytes,
+  };
   console.log(JSON.stringify(result));
 }
 
@@ -154,21 +177,27 @@ async function main(): Promise<void> {
       results.get(t.name)?.push(r);
       const pp = (n: number): string => (n / r.peers).toFixed(1);
       console.log(
-        `fill ${i + 1} ${t.name}: RSS ${pp(r.settled.rss)} B/peer (unsettled ${pp(r.rssUnsettled)}), ` +
+        `fill ${i + 1} ${t.name}: RSS ${pp(r.settled.rss)} B/peer (anonymous ${pp(r.settled.rssAnon)}, ` +
+          `unsettled ${pp(r.rssUnsettled)}), ` +
           `ArrayBuffers ${pp(r.settled.arrayBuffers)}, heap used ${pp(r.settled.heapUsed)}, ` +
-          `heap committed ${pp(r.settled.heapTotal)}, store ${pp(r.peerBytes)}`,
+          `heap committed ${pp(r.settled.heapTotal)}, store ${pp(r.peerBytes)}` +
+          (r.slabCarved === undefined
+            ? ""
+            : `, slabs carved ${pp(r.slabCarved)} (free ${pp(r.slabFree ?? 0)})`),
       );
     }
   }
   console.log(
-    "\n| store | fills | RSS growth B/peer (settled) | RSS growth B/peer (before gc) | ArrayBuffers B/peer | heap used B/peer | heap committed B/peer | store peerBytes B/peer |",
+    "\n| store | fills | RSS growth B/peer (settled; min–max) | RSS growth B/peer (before gc) | anonymous RSS B/peer | ArrayBuffers B/peer | heap used B/peer | heap committed B/peer | store peerBytes B/peer |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [name, list] of results) {
     const per = (pick: (r: FillResult) => number): string =>
       med(list.map((r) => pick(r) / r.peers)).toFixed(1);
+    const rss = list.map((r) => r.settled.rss / r.peers);
+    const range = `${Math.min(...rss).toFixed(1)}–${Math.max(...rss).toFixed(1)}`;
     console.log(
-      `| ${name} | ${list.length} | ${per((r) => r.settled.rss)} | ${per((r) => r.rssUnsettled)} | ` +
+      `| ${name} | ${list.length} | ${per((r) => r.settled.rss)} (${range}) | ${per((r) => r.rssUnsettled)} | ${per((r) => r.settled.rssAnon)} | ` +
         `${per((r) => r.settled.arrayBuffers)} | ${per((r) => r.settled.heapUsed)} | ` +
         `${per((r) => r.settled.heapTotal)} | ${per((r) => r.peerBytes)} |`,
     );

@@ -107,6 +107,24 @@ describe("MemorySwarmStore", () => {
     assert.equal(tcp.peers.compact4.length, 6);
   });
 
+  it("reuses the memory of dropped swarms for new ones", () => {
+    const clock = new ManualClock();
+    const store = new MemorySwarmStore({ clock, peerTtlSeconds: 60 });
+    const fill = (round: number): void => {
+      for (let t = 0; t < 25; t++)
+        for (let p = 1; p <= 250; p++)
+          assert.ok(store.announce(update(p, { infoHash: Buffer.alloc(20, round * 25 + t + 1) }), all).ok);
+    };
+    fill(0);
+    const carved = store.slabs().carvedBytes;
+    clock.advance(61_000);
+    assert.equal(store.sweep(), 6250);
+    assert.equal(store.slabs().freeBytes, carved, "every block freed");
+    fill(1);
+    assert.equal(store.slabs().carvedBytes, carved, "refilled from freed blocks");
+    assert.deepEqual(figures(store), { torrents: 25, seeders: 0, leechers: 6250 });
+  });
+
   it("caps numwant and hands peers out from a random start", () => {
     const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
     for (let i = 1; i <= 100; i++) store.announce(update(i), all);

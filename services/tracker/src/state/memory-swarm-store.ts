@@ -14,6 +14,7 @@ import {
   type PeerArena,
 } from "./swarm.js";
 import { isMappedIPv4 } from "./peer-address.js";
+import { SlabAllocator } from "./slab-allocator.js";
 import {
   EMPTY_PEERS,
   type PeerSelection,
@@ -51,6 +52,8 @@ export class MemorySwarmStore implements SwarmStore {
   readonly #epoch: number;
   readonly #ttl: number;
   readonly #salt = randomInt(0x7fffffff);
+  /** Pages and index chunks of every swarm's arenas. */
+  readonly #alloc = new SlabAllocator();
   readonly #ids = new PeerIdTable(this.#salt);
   #seeders = 0;
   #leechers = 0;
@@ -71,7 +74,7 @@ export class MemorySwarmStore implements SwarmStore {
     let swarm = this.#swarms.get(hashKey);
     if (swarm === undefined) {
       if (update.remove) return { ok: true, counts: ZERO, peers: EMPTY_PEERS };
-      swarm = new Swarm(this.#salt);
+      swarm = new Swarm(this.#salt, this.#alloc);
       this.#swarms.set(hashKey, swarm);
     }
     const found = swarm.match(this.#ids.lookup(update.peerId), update.ip, update.key);
@@ -149,6 +152,11 @@ export class MemorySwarmStore implements SwarmStore {
     };
   }
 
+  /** The slabs behind the peer records: bytes carved out of them so far, and of those the freed ones. */
+  slabs(): { carvedBytes: number; freeBytes: number } {
+    return { carvedBytes: this.#alloc.bytesCarved, freeBytes: this.#alloc.bytesFree };
+  }
+
   sweep(): number {
     const now = this.#nowSeconds();
     let removed = 0;
@@ -172,6 +180,7 @@ export class MemorySwarmStore implements SwarmStore {
 
   close(): Promise<void> {
     this.#swarms.clear();
+    this.#alloc.reset();
     this.#seeders = 0;
     this.#leechers = 0;
     this.#bytes = 0;
@@ -181,6 +190,7 @@ export class MemorySwarmStore implements SwarmStore {
   #dropSwarm(key: string, swarm: Swarm): void {
     this.#swarms.delete(key);
     this.#bytes -= swarm.bytes;
+    swarm.release();
   }
 
   #newArena(swarm: Swarm, n: number): PeerArena {

@@ -2,6 +2,7 @@ import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { addressToBytes } from "./peer-address.js";
+import { SlabAllocator } from "./slab-allocator.js";
 import {
   PAGE,
   PeerArena,
@@ -17,7 +18,7 @@ const v4 = (text: string): Uint8Array => addressToBytes(text) ?? new Uint8Array(
 
 describe("PeerArena (packed peer records)", () => {
   it("finds, adds and removes thousands of peers in any order", () => {
-    const arena = new PeerArena(false, 12345);
+    const arena = new PeerArena(false, 12345, new SlabAllocator());
     const refs = Array.from({ length: 3000 }, (_, i) => i + 1);
     for (const ref of refs) {
       assert.equal(arena.find(ref), -1);
@@ -33,14 +34,48 @@ describe("PeerArena (packed peer records)", () => {
     refs.forEach((ref, i) => assert.equal(arena.find(ref) >= 0, i % 2 === 1));
   });
 
+  it("switches between no index, a 16-bit and a 32-bit index as it grows and shrinks", () => {
+    const arena = new PeerArena(false, 99, new SlabAllocator());
+    const total = 70_000;
+    for (let ref = 1; ref <= total; ref++) {
+      arena.add(ref);
+      if (ref === 20) assert.equal(arena.indexed, false, "small arenas scan");
+      if (ref === 40) assert.equal(arena.indexed, true);
+    }
+    for (let ref = 1; ref <= total; ref += 997) assert.equal(arena.ref(arena.find(ref)), ref);
+    assert.equal(arena.find(total + 1), -1);
+    for (let ref = 1; ref <= total - 10; ref++) arena.remove(arena.find(ref));
+    arena.trim();
+    assert.equal(arena.indexed, false);
+    for (let ref = total - 9; ref <= total; ref++) assert.equal(arena.ref(arena.find(ref)), ref);
+    assert.equal(arena.find(1), -1);
+  });
+
+  it("gives its pages and index back to the allocator, which reuses them", () => {
+    const alloc = new SlabAllocator();
+    const fill = (salt: number): PeerArena => {
+      const arena = new PeerArena(false, salt, alloc);
+      for (let ref = 1; ref <= 1000; ref++) arena.add(ref);
+      return arena;
+    };
+    const first = fill(1);
+    const carved = alloc.bytesCarved;
+    assert.equal(alloc.bytesInUse, first.bytes);
+    first.release();
+    assert.equal(alloc.bytesInUse, 0);
+    const second = fill(2);
+    assert.equal(alloc.bytesCarved, carved, "no new memory carved");
+    for (let ref = 1; ref <= 1000; ref++) assert.equal(second.ref(second.find(ref)), ref);
+  });
+
   it("keeps an IPv4 peer at ≤ 24 bytes with its share of the index", () => {
-    const arena = new PeerArena(false, 1);
+    const arena = new PeerArena(false, 1, new SlabAllocator());
     for (let i = 1; i <= 1000; i++) arena.add(i);
     assert.ok(arena.bytes / arena.count <= 24, `bytes per peer ${arena.bytes / arena.count}`);
   });
 
   it("keeps its byte count in step with its pages and index as it grows and shrinks", () => {
-    const arena = new PeerArena(false, 3);
+    const arena = new PeerArena(false, 3, new SlabAllocator());
     const empty = arena.bytes;
     let last = empty;
     for (let i = 1; i <= 5 * PAGE; i++) {
@@ -57,7 +92,7 @@ describe("PeerArena (packed peer records)", () => {
   });
 
   it("writes and reads back fields, the address in compact form", () => {
-    const arena = new PeerArena(false, 7);
+    const arena = new PeerArena(false, 7, new SlabAllocator());
     const slot = arena.add(42);
     arena.write(slot, v4("192.0.2.9"), 6881, 5, 0xdeadbeef, 99);
     assert.equal(arena.flags(slot), 5);
@@ -66,7 +101,7 @@ describe("PeerArena (packed peer records)", () => {
     assert.ok(arena.sameAddress(slot, v4("192.0.2.9")));
     assert.ok(!arena.sameAddress(slot, v4("192.0.2.8")));
     assert.deepEqual(Buffer.from(arena.addressRun(0, 1)), Buffer.from([192, 0, 2, 9, 0x1a, 0xe1]));
-    const six = new PeerArena(true, 7);
+    const six = new PeerArena(true, 7, new SlabAllocator());
     const ip6 = addressToBytes("2001:db8::1") ?? new Uint8Array(16);
     six.write(six.add(1), ip6, 443, 0, 0, 1);
     assert.deepEqual(Buffer.from(six.addressRun(0, 1)), Buffer.concat([ip6, Buffer.from([1, 0xbb])]));
@@ -75,7 +110,7 @@ describe("PeerArena (packed peer records)", () => {
 
 describe("Swarm.match", () => {
   it("finds a peer id by address, a keyed one by key, and refuses a fifth address", () => {
-    const swarm = new Swarm(3);
+    const swarm = new Swarm(3, new SlabAllocator());
     const arena = swarm.arena(0);
     const keyed = arena.add(1);
     arena.write(keyed, v4("10.0.0.1"), 1, FLAG_HAS_KEY, 77, 9);

@@ -1,6 +1,7 @@
 /**
  * One torrent's peers, packed without a JS object per peer. Peers live in up to four arenas by kind (TCP/uTP or
- * WebRTC) and address family; an arena is a set of columns (typed arrays) indexed by slot:
+ * WebRTC) and address family; an arena is a set of columns indexed by slot, in pages of 128 records carved from
+ * the store's slabs (see `SlabAllocator`; a page is a handle, not an object):
  *
  *   ref (4)  interned peer id (see PeerIdTable)   | key (4)  BEP 7/15 key
  *   meta (4) flags (top 4 bits) + expiry (low 28 bits: seconds since the store's epoch, 8 years)
@@ -11,6 +12,7 @@
  * the last record into the freed slot: records stay dense.
  */
 import { isMappedIPv4 } from "./peer-address.js";
+import { byteIndex, SLAB_SHIFT, u16Index, u32Index, type SlabAllocator } from "./slab-allocator.js";
 
 export const FLAG_SEEDER = 1;
 export const FLAG_V6 = 2;
@@ -27,6 +29,10 @@ export const MATCH_CROWDED = -3;
 /** Index load above which it grows, and the load it is rebuilt to. */
 const MAX_LOAD = 0.85;
 const REBUILD_LOAD = 0.65;
+/** Records an arena matches by scanning their ids, without an index; past this it builds one. */
+const LINEAR_MAX = 32;
+/** `trim` drops the index again at or below this many records. */
+const LINEAR_BACK = 16;
 
 /** Arena number of a peer: WebRTC peers apart, then by address family. */
 export const arenaOf = (ws: boolean, v6: boolean): number => (ws ? 2 : 0) | (v6 ? 1 : 0);
@@ -35,67 +41,106 @@ export const arenaOf = (ws: boolean, v6: boolean): number => (ws ? 2 : 0) | (v6 
 export const PAGE = 128;
 const PAGE_SHIFT = 7;
 const PAGE_MASK = PAGE - 1;
+/** A swarm's first page grows 2 → 8 → 32 → 128 records (small swarms stay small, few sizes are ever freed). */
+const FIRST_GROWTH = 4;
+const FIRST_CAPACITIES = [2, 8, 32, PAGE] as const;
+
+/** Index entries per chunk: the index is a list of fixed-size blocks, grown and rebuilt in place. */
+const CHUNK = 64;
+const CHUNK_SHIFT = 6;
+const CHUNK_MASK = CHUNK - 1;
 
 /**
- * One page of every column, in two typed arrays (few JS objects per page): `words` holds the id references
- * [0, capacity), keys [capacity, 2 × capacity) and meta words [2 × capacity, 3 × capacity); `addr` the
- * compact addresses.
+ * A set of peer records of one kind and family, in pages of the store's `SlabAllocator` (handles in `#pages`).
+ * A page of capacity c holds the id references in 32-bit words [0, c), keys [c, 2c), meta words [2c, 3c), then the
+ * compact addresses from byte 12c on. Only while there is one page can its capacity be below `PAGE`.
+ *
+ * The index (open addressing, linear probing, salted multiply-shift home) maps an id reference to slot + 1; it
+ * lives in chunks of `CHUNK` entries (16-bit while slots fit, else 32-bit), so growing it adds chunks and rehashes
+ * in place instead of freeing a smaller array. Arenas of up to `LINEAR_MAX` records have no index.
  */
-class Page {
-  readonly capacity: number;
-  readonly words: Uint32Array;
-  readonly addr: Uint8Array;
-  constructor(capacity: number, addrLength: number) {
-    this.capacity = capacity;
-    // One allocation for both columns: one backing store (and one ArrayBuffer object) a page.
-    const buffer = new ArrayBuffer(capacity * (12 + addrLength));
-    this.words = new Uint32Array(buffer, 0, capacity * 3);
-    this.addr = new Uint8Array(buffer, capacity * 12, capacity * addrLength);
-  }
-  get bytes(): number {
-    return this.words.byteLength + this.addr.byteLength;
-  }
-}
-
 export class PeerArena {
   /** Bytes of address + port per peer: 6 (IPv4) or 18 (IPv6). */
   readonly addrLength: 6 | 18;
   count = 0;
-  /**
-   * Columns in pages of `PAGE` records; the first page starts small and doubles up to `PAGE` (small swarms stay
-   * small), then whole pages are added and dropped.
-   */
-  #pages: Page[];
-  #index: Uint16Array | Uint32Array;
+  readonly #record: number;
+  readonly #a: SlabAllocator;
+  #pages: number[] = [];
+  /** Capacity of every page (below `PAGE` only while there is one page). */
+  #cap: number;
+  #chunks: number[] = [];
+  /** Index entries (0: no index). */
+  #size = 0;
+  /** 32-bit index entries (more than 65,534 records). */
+  #wide = false;
   #bytes = 0;
   readonly #salt: number;
 
-  constructor(v6: boolean, salt: number, capacity = 2) {
+  constructor(v6: boolean, salt: number, alloc: SlabAllocator) {
     this.addrLength = v6 ? 18 : 6;
+    this.#record = 12 + this.addrLength;
     this.#salt = salt;
-    this.#pages = [new Page(Math.min(PAGE, capacity), this.addrLength)];
-    this.#index = new Uint16Array(4);
+    this.#a = alloc;
+    this.#cap = FIRST_CAPACITIES[0];
+    this.#pages.push(alloc.alloc(this.#pageBytes(this.#cap)));
     this.#recount();
   }
 
   get capacity(): number {
-    const pages = this.#pages;
-    return pages.length === 1 ? (pages[0]?.capacity ?? 0) : pages.length * PAGE;
+    return this.#pages.length * this.#cap;
   }
 
-  /** Bytes held by this arena's arrays (kept up to date as pages and the index change: no walk per call). */
+  /** Bytes held by this arena's pages and index (kept up to date as they change: no walk per call). */
   get bytes(): number {
     return this.#bytes;
   }
 
-  #recount(): void {
-    let n = this.#index.byteLength;
-    for (const p of this.#pages) n += p.bytes;
-    this.#bytes = n;
+  /** Whether `find` and `scan` go through an index (else they scan the records). */
+  get indexed(): boolean {
+    return this.#size > 0;
   }
 
-  #page(slot: number): Page {
-    return this.#pages[slot >>> PAGE_SHIFT];
+  /** Gives every page and index chunk back to the allocator; the arena is unusable afterwards. */
+  release(): void {
+    const pageBytes = this.#pageBytes(this.#cap);
+    for (const h of this.#pages) this.#a.free(h, pageBytes);
+    this.#pages = [];
+    this.#dropIndex();
+    this.count = 0;
+    this.#bytes = 0;
+  }
+
+  #pageBytes(capacity: number): number {
+    return (capacity * this.#record + 7) & ~7;
+  }
+
+  #chunkBytes(): number {
+    return this.#wide ? CHUNK * 4 : CHUNK * 2;
+  }
+
+  #recount(): void {
+    this.#bytes = this.#pages.length * this.#pageBytes(this.#cap) + this.#chunks.length * this.#chunkBytes();
+  }
+
+  /** Words view of the page holding `slot`. */
+  #words(slot: number): Uint32Array {
+    return this.#a.u32[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
+  }
+
+  /** Index of `slot`'s id reference in `#words(slot)` (key at + capacity, meta at + 2 × capacity). */
+  #at(slot: number): number {
+    return u32Index(this.#pages[slot >>> PAGE_SHIFT] ?? 0) + (slot & PAGE_MASK);
+  }
+
+  /** Index of `slot`'s compact address in its page's bytes view. */
+  #addrAt(slot: number): number {
+    return (
+      byteIndex(this.#pages[slot >>> PAGE_SHIFT] ?? 0) + 12 * this.#cap + (slot & PAGE_MASK) * this.addrLength
+    );
+  }
+
+  #bytesOf(slot: number): Uint8Array {
+    return this.#a.u8[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
   }
 
   /** Home position of a reference in an index of `size` entries (multiply-shift, salted). */
@@ -103,23 +148,43 @@ export class PeerArena {
     return Math.floor(((Math.imul(ref ^ this.#salt, 0x9e3779b1) >>> 0) * size) / 0x1_0000_0000);
   }
 
+  #entry(i: number): number {
+    const h = this.#chunks[i >>> CHUNK_SHIFT] ?? 0;
+    return this.#wide
+      ? (this.#a.u32[h >>> SLAB_SHIFT][u32Index(h) + (i & CHUNK_MASK)] ?? 0)
+      : (this.#a.u16[h >>> SLAB_SHIFT][u16Index(h) + (i & CHUNK_MASK)] ?? 0);
+  }
+
+  #setEntry(i: number, v: number): void {
+    const h = this.#chunks[i >>> CHUNK_SHIFT] ?? 0;
+    if (this.#wide) this.#a.u32[h >>> SLAB_SHIFT][u32Index(h) + (i & CHUNK_MASK)] = v;
+    else this.#a.u16[h >>> SLAB_SHIFT][u16Index(h) + (i & CHUNK_MASK)] = v;
+  }
+
   /**
-   * Walks the records of peer id `ref` (all sit in one probe run): the slot of the one at address `ip` (when
-   * `sameFamily`) as `found`, else -1; how many there are, and the last keyed one, in `tally`.
+   * Walks the records of peer id `ref` (all sit in one probe run, or all records when there is no index): the slot
+   * of the one at address `ip` (when `sameFamily`) as `found`, else -1; how many there are, and the last keyed one,
+   * in `tally`.
    */
   scan(ref: number, ip: Uint8Array, sameFamily: boolean, tally: { same: number; keyed: number }): number {
-    const index = this.#index;
-    const size = index.length;
+    const size = this.#size;
+    if (size === 0) {
+      for (let slot = 0; slot < this.count; slot++) {
+        if (this.ref(slot) !== ref) continue;
+        if (sameFamily && this.sameAddress(slot, ip)) return slot;
+        if (this.flags(slot) & FLAG_HAS_KEY) tally.keyed = slot;
+        tally.same++;
+      }
+      return -1;
+    }
     let i = this.#home(ref, size);
     for (;;) {
-      const v = index[i] ?? 0;
+      const v = this.#entry(i);
       if (v === 0) return -1;
       const slot = v - 1;
-      const page = this.#page(slot);
-      const at = slot & PAGE_MASK;
-      if (page.words[at] === ref) {
+      if (this.ref(slot) === ref) {
         if (sameFamily && this.sameAddress(slot, ip)) return slot;
-        if (((page.words[2 * page.capacity + at] ?? 0) >>> 28) & FLAG_HAS_KEY) tally.keyed = slot;
+        if (this.flags(slot) & FLAG_HAS_KEY) tally.keyed = slot;
         tally.same++;
       }
       i = i + 1 === size ? 0 : i + 1;
@@ -128,11 +193,14 @@ export class PeerArena {
 
   /** First slot holding `ref`, or -1. */
   find(ref: number): number {
-    const index = this.#index;
-    const size = index.length;
+    const size = this.#size;
+    if (size === 0) {
+      for (let slot = 0; slot < this.count; slot++) if (this.ref(slot) === ref) return slot;
+      return -1;
+    }
     let i = this.#home(ref, size);
     for (;;) {
-      const v = index[i] ?? 0;
+      const v = this.#entry(i);
       if (v === 0) return -1;
       if (this.ref(v - 1) === ref) return v - 1;
       i = i + 1 === size ? 0 : i + 1;
@@ -140,17 +208,15 @@ export class PeerArena {
   }
 
   ref(slot: number): number {
-    return this.#page(slot).words[slot & PAGE_MASK] ?? 0;
+    return this.#words(slot)[this.#at(slot)] ?? 0;
   }
 
   key(slot: number): number {
-    const page = this.#page(slot);
-    return page.words[page.capacity + (slot & PAGE_MASK)] ?? 0;
+    return this.#words(slot)[this.#at(slot) + this.#cap] ?? 0;
   }
 
   #meta(slot: number): number {
-    const page = this.#page(slot);
-    return page.words[2 * page.capacity + (slot & PAGE_MASK)] ?? 0;
+    return this.#words(slot)[this.#at(slot) + 2 * this.#cap] ?? 0;
   }
 
   flags(slot: number): number {
@@ -163,9 +229,8 @@ export class PeerArena {
 
   /** The compact address + port of `n` records from `slot` on (all within one page: see `runEnd`). */
   addressRun(slot: number, n: number): Uint8Array {
-    const w = this.addrLength;
-    const at = (slot & PAGE_MASK) * w;
-    return this.#page(slot).addr.subarray(at, at + n * w);
+    const at = this.#addrAt(slot);
+    return this.#bytesOf(slot).subarray(at, at + n * this.addrLength);
   }
 
   /** End (exclusive) of the page holding `slot`: records up to there are contiguous in memory. */
@@ -175,9 +240,9 @@ export class PeerArena {
 
   /** Whether `slot` holds the 16-byte stored address `ip` (of this arena's family). */
   sameAddress(slot: number, ip: Uint8Array): boolean {
-    const addr = this.#page(slot).addr;
+    const addr = this.#bytesOf(slot);
+    const base = this.#addrAt(slot);
     if (this.addrLength === 6) {
-      const base = (slot & PAGE_MASK) * 6;
       return (
         addr[base] === ip[12] &&
         addr[base + 1] === ip[13] &&
@@ -185,7 +250,6 @@ export class PeerArena {
         addr[base + 3] === ip[15]
       );
     }
-    const base = (slot & PAGE_MASK) * 18;
     for (let i = 0; i < 16; i++) if (addr[base + i] !== ip[i]) return false;
     return true;
   }
@@ -193,19 +257,18 @@ export class PeerArena {
   /** Appends a record for `ref` and returns its slot (fields are written by `write`). */
   add(ref: number): number {
     if (this.count === this.capacity) this.#grow();
-    if (this.count + 1 > this.#index.length * MAX_LOAD) this.#rebuildIndex(this.count + 1);
+    const next = this.count + 1;
+    if (this.#size === 0 ? next > LINEAR_MAX : next > this.#size * MAX_LOAD) this.#rebuildIndex(next);
     const slot = this.count++;
-    this.#page(slot).words[slot & PAGE_MASK] = ref;
-    this.#insert(slot);
+    this.#words(slot)[this.#at(slot)] = ref;
+    if (this.#size > 0) this.#insert(slot);
     return slot;
   }
 
   write(slot: number, ip: Uint8Array, port: number, flags: number, key: number, expires: number): void {
-    const page = this.#page(slot);
-    const at = slot & PAGE_MASK;
-    const addr = page.addr;
+    const addr = this.#bytesOf(slot);
+    const base = this.#addrAt(slot);
     if (this.addrLength === 6) {
-      const base = at * 6;
       addr[base] = ip[12] ?? 0;
       addr[base + 1] = ip[13] ?? 0;
       addr[base + 2] = ip[14] ?? 0;
@@ -213,99 +276,141 @@ export class PeerArena {
       addr[base + 4] = port >>> 8;
       addr[base + 5] = port & 0xff;
     } else {
-      const base = at * 18;
-      addr.set(ip.subarray(0, 16), base);
+      for (let i = 0; i < 16; i++) addr[base + i] = ip[i] ?? 0;
       addr[base + 16] = port >>> 8;
       addr[base + 17] = port & 0xff;
     }
-    page.words[page.capacity + at] = key >>> 0;
-    page.words[2 * page.capacity + at] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
+    const words = this.#words(slot);
+    const at = this.#at(slot);
+    words[at + this.#cap] = key >>> 0;
+    words[at + 2 * this.#cap] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
   }
 
   /** Removes the record in `slot`, moving the last record into it. */
   remove(slot: number): void {
-    this.#deleteIndexOf(slot);
+    const indexed = this.#size > 0;
+    if (indexed) this.#deleteIndexOf(slot);
     const last = this.count - 1;
     if (slot !== last) {
-      this.#deleteIndexOf(last);
-      const to = this.#page(slot);
-      const from = this.#page(last);
-      const a = slot & PAGE_MASK;
-      const b = last & PAGE_MASK;
-      for (let c = 0; c < 3; c++) to.words[c * to.capacity + a] = from.words[c * from.capacity + b] ?? 0;
-      const w = this.addrLength;
-      to.addr.set(from.addr.subarray(b * w, b * w + w), a * w);
-      this.#insert(slot);
+      if (indexed) this.#deleteIndexOf(last);
+      const cap = this.#cap;
+      const to = this.#words(slot);
+      const from = this.#words(last);
+      const a = this.#at(slot);
+      const b = this.#at(last);
+      to[a] = from[b] ?? 0;
+      to[a + cap] = from[b + cap] ?? 0;
+      to[a + 2 * cap] = from[b + 2 * cap] ?? 0;
+      const toBytes = this.#bytesOf(slot);
+      const fromBytes = this.#bytesOf(last);
+      const x = this.#addrAt(slot);
+      const y = this.#addrAt(last);
+      for (let i = 0; i < this.addrLength; i++) toBytes[x + i] = fromBytes[y + i] ?? 0;
+      if (indexed) this.#insert(slot);
     }
     this.count--;
   }
 
-  /** Gives back spare room after many peers left: whole empty pages, or a mostly empty single page. */
+  /** Gives back spare room after many peers left: whole empty pages, a mostly empty single page, index chunks. */
   trim(): void {
-    const pages = this.#pages;
+    const pageBytes = this.#pageBytes(this.#cap);
     const needed = Math.max(1, Math.ceil(this.count / PAGE));
-    if (pages.length > needed) pages.length = needed;
-    const first = pages[0];
-    if (pages.length === 1 && first.capacity > 8 && this.count * 4 < first.capacity) {
-      this.#resizeFirst(Math.max(4, this.count * 2));
+    while (this.#pages.length > needed) this.#a.free(this.#pages.pop() ?? 0, pageBytes);
+    if (this.#pages.length === 1) {
+      const fit = FIRST_CAPACITIES.find((c) => c >= this.count * 2) ?? PAGE;
+      if (fit < this.#cap) this.#resizeFirst(fit);
     }
-    if (this.#index.length > 8 && this.count < this.#index.length * (REBUILD_LOAD / 2))
-      this.#rebuildIndex(this.count);
+    if (this.#size > 0) {
+      if (this.count <= LINEAR_BACK) this.#dropIndex();
+      else if (this.count < this.#size * (REBUILD_LOAD / 2)) this.#rebuildIndex(this.count);
+    }
     this.#recount();
   }
 
   #grow(): void {
-    const pages = this.#pages;
-    const first = pages[0];
-    if (pages.length === 1 && first.capacity < PAGE) this.#resizeFirst(Math.min(PAGE, first.capacity * 2));
-    else pages.push(new Page(PAGE, this.addrLength));
+    if (this.#pages.length === 1 && this.#cap < PAGE)
+      this.#resizeFirst(Math.min(PAGE, this.#cap * FIRST_GROWTH));
+    else this.#pages.push(this.#a.alloc(this.#pageBytes(PAGE)));
     this.#recount();
   }
 
+  /** Moves the single page's records into a page of `capacity` (≥ count) and frees the old one. */
   #resizeFirst(capacity: number): void {
-    const old = this.#pages[0];
-    const next = new Page(capacity, this.addrLength);
+    const a = this.#a;
+    const old = this.#pages[0] ?? 0;
+    const oldCap = this.#cap;
+    const next = a.alloc(this.#pageBytes(capacity));
     const n = Math.min(this.count, capacity);
-    for (let c = 0; c < 3; c++)
-      next.words.set(old.words.subarray(c * old.capacity, c * old.capacity + n), c * capacity);
-    next.addr.set(old.addr.subarray(0, n * this.addrLength));
+    const fromWords = a.u32[old >>> SLAB_SHIFT];
+    const toWords = a.u32[next >>> SLAB_SHIFT];
+    for (let c = 0; c < 3; c++) {
+      const from = u32Index(old) + c * oldCap;
+      toWords.set(fromWords.subarray(from, from + n), u32Index(next) + c * capacity);
+    }
+    const w = this.addrLength;
+    const fromAddr = byteIndex(old) + 12 * oldCap;
+    a.u8[next >>> SLAB_SHIFT].set(
+      a.u8[old >>> SLAB_SHIFT].subarray(fromAddr, fromAddr + n * w),
+      byteIndex(next) + 12 * capacity,
+    );
+    a.free(old, this.#pageBytes(oldCap));
     this.#pages[0] = next;
+    this.#cap = capacity;
   }
 
   #insert(slot: number): void {
-    const index = this.#index;
-    const size = index.length;
+    const size = this.#size;
     let i = this.#home(this.ref(slot), size);
-    while ((index[i] ?? 0) !== 0) i = i + 1 === size ? 0 : i + 1;
-    index[i] = slot + 1;
+    while (this.#entry(i) !== 0) i = i + 1 === size ? 0 : i + 1;
+    this.#setEntry(i, slot + 1);
   }
 
   /** Backward-shift deletion of the index entry pointing at `slot`. */
   #deleteIndexOf(slot: number): void {
-    const index = this.#index;
-    const size = index.length;
+    const size = this.#size;
     let i = this.#home(this.ref(slot), size);
-    while (index[i] !== slot + 1) i = i + 1 === size ? 0 : i + 1;
+    while (this.#entry(i) !== slot + 1) i = i + 1 === size ? 0 : i + 1;
     let j = i;
     for (;;) {
       j = j + 1 === size ? 0 : j + 1;
-      const v = index[j] ?? 0;
+      const v = this.#entry(j);
       if (v === 0) break;
       const k = this.#home(this.ref(v - 1), size);
       const movable = i <= j ? k <= i || k > j : k <= i && k > j;
       if (movable) {
-        index[i] = v;
+        this.#setEntry(i, v);
         i = j;
       }
     }
-    index[i] = 0;
+    this.#setEntry(i, 0);
   }
 
-  /** A new index sized for `count` records at the rebuild load. */
+  #dropIndex(): void {
+    const bytes = this.#chunkBytes();
+    for (const h of this.#chunks) this.#a.free(h, bytes);
+    this.#chunks = [];
+    this.#size = 0;
+    this.#wide = false;
+  }
+
+  /** The index sized for `count` records at the rebuild load: chunks added or freed, cleared, refilled. */
   #rebuildIndex(count: number): void {
-    const size = Math.max(4, Math.ceil(count / REBUILD_LOAD));
-    // slot + 1 ≤ count < size fits 16 bits while the table has at most 65535 entries.
-    this.#index = size <= 0xffff ? new Uint16Array(size) : new Uint32Array(size);
+    const a = this.#a;
+    // slot + 1 ≤ count fits 16 bits up to 65,535 records.
+    const wide = count > 0xffff;
+    if (wide !== this.#wide) {
+      this.#dropIndex();
+      this.#wide = wide;
+    }
+    const bytes = this.#chunkBytes();
+    const chunks = Math.max(1, Math.ceil(count / REBUILD_LOAD / CHUNK));
+    while (this.#chunks.length < chunks) this.#chunks.push(a.alloc(bytes));
+    while (this.#chunks.length > chunks) a.free(this.#chunks.pop() ?? 0, bytes);
+    for (const h of this.#chunks) {
+      if (wide) a.u32[h >>> SLAB_SHIFT].fill(0, u32Index(h), u32Index(h) + CHUNK);
+      else a.u16[h >>> SLAB_SHIFT].fill(0, u16Index(h), u16Index(h) + CHUNK);
+    }
+    this.#size = chunks * CHUNK;
     for (let s = 0; s < this.count; s++) this.#insert(s);
     this.#recount();
   }
@@ -324,11 +429,19 @@ export class Swarm {
   leechers = 0;
   downloaded = 0;
   readonly #salt: number;
+  readonly #alloc: SlabAllocator;
   /** Scratch of `match` (no allocation per announce). */
   readonly #tally = { same: 0, keyed: -1 };
 
-  constructor(salt: number) {
+  constructor(salt: number, alloc: SlabAllocator) {
     this.#salt = salt;
+    this.#alloc = alloc;
+  }
+
+  /** Gives every arena's memory back to the allocator (the swarm is being dropped). */
+  release(): void {
+    for (const a of this.arenas) a?.release();
+    this.arenas.fill(undefined);
   }
 
   /** Bytes held by this swarm's arrays. */
@@ -341,7 +454,7 @@ export class Swarm {
   arena(n: number): PeerArena {
     let a = this.arenas[n];
     if (a === undefined) {
-      a = new PeerArena((n & 1) === 1, this.#salt);
+      a = new PeerArena((n & 1) === 1, this.#salt, this.#alloc);
       this.arenas[n] = a;
     }
     return a;
