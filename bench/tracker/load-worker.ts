@@ -15,6 +15,8 @@ export interface LoadJob {
   base: number;
   index: number;
   stride: number;
+  /** When set, the walk wraps: k mod `wrap` (a warm-up that touches only the first `wrap` pairs). */
+  wrap?: number;
 }
 
 export interface LoadReply {
@@ -28,7 +30,10 @@ export interface LoadReply {
 
 const job = workerData as LoadJob;
 let j = 0;
-const next = (): number => job.base + job.index + j++ * job.stride;
+const next = (): number => {
+  const k = job.base + job.index + j++ * job.stride;
+  return job.wrap === undefined ? k : k % job.wrap;
+};
 const latencies = new Latencies();
 const r =
   job.kind === "http"

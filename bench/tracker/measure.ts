@@ -43,15 +43,31 @@ export function rssBytes(pid: number): number {
 }
 
 /**
- * Resident memory once a process has been left idle for `idleMs` (V8's memory reducer and the allocator get to
- * give back what they will), as the median of 5 readings 200 ms apart.
+ * Resident memory once processes have been left idle: after `minIdleMs` (V8's memory reducer starts about 8 s
+ * after allocation stops), readings every 500 ms until the last six of every process lie within 1 % of each
+ * other (or `maxIdleMs` passed); each process's figure is the median of those six. Taken the same way at both
+ * ends of a measurement, so both readings find V8 and the allocator in the same idle state.
  */
-export async function settledRssBytes(pids: readonly number[], idleMs = 10_000): Promise<number[]> {
-  await new Promise((r) => setTimeout(r, idleMs));
+export async function settledRssBytes(
+  pids: readonly number[],
+  minIdleMs = 10_000,
+  maxIdleMs = 60_000,
+): Promise<number[]> {
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, minIdleMs));
   const readings: number[][] = pids.map(() => []);
-  for (let i = 0; i < 5; i++) {
+  const last = (v: readonly number[]): number[] => v.slice(-6);
+  const steady = (v: readonly number[]): boolean => {
+    const w = last(v);
+    return w.length === 6 && Math.max(...w) - Math.min(...w) <= 0.01 * Math.max(...w);
+  };
+  for (;;) {
     pids.forEach((pid, k) => readings[k]?.push(rssBytes(pid)));
-    await new Promise((r) => setTimeout(r, 200));
+    if (readings.every(steady) || Date.now() - started > maxIdleMs) break;
+    await new Promise((r) => setTimeout(r, 500));
   }
-  return readings.map((v) => v.sort((a, b) => a - b)[2] ?? 0);
+  return readings.map((v) => {
+    const w = last(v).sort((a, b) => a - b);
+    return w[w.length >> 1] ?? 0;
+  });
 }

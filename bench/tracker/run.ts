@@ -2,7 +2,9 @@
  * Tracker benchmark: our tracker, opentracker and bittorrent-tracker side by side, each in its own process on
  * loopback, driven over HTTP (many keep-alive connections) and UDP (many announces in flight) through a
  * population of 1,000 torrents × 1,000 peers. Prints announces/s, p50/p99 latency (under saturation), the
- * server's CPU use and its resident memory per peer held.
+ * server's CPU use and its resident memory per peer held: RSS growth from a baseline read after a warm-up (every
+ * measured phase for `--warm-seconds` on the first `--warm-peers` pairs) to the end, ÷ peers added in between,
+ * both readings taken after idling until RSS is steady (`settledRssBytes`), for every target alike.
  *
  *   bash bench/tracker/install-peers.sh
  *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
@@ -36,6 +38,10 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "8" },
     rounds: { type: "string", default: "2" },
     "fill-seconds": { type: "string", default: "25" },
+    /** Seconds of each measured phase run once before the baseline memory reading, on the first peers only. */
+    "warm-seconds": { type: "string", default: "4" },
+    /** Population pairs the warm-up walks (again and again): the peers held at the baseline reading. */
+    "warm-peers": { type: "string", default: "50000" },
     targets: { type: "string", default: "switchboard,opentracker,bittorrent-tracker" },
     "skip-missing": { type: "boolean", default: false },
     /** Measured phases (`udp` alone for profiling the UDP path). */
@@ -84,6 +90,8 @@ interface TargetFigures {
   http: PhaseFigures;
   udp: PhaseFigures;
   peersHeld: number;
+  /** Peers held at the baseline reading (the warm-up's). */
+  peersAtBaseline: number;
   rssGrowthBytes: number;
   rssBytesPerPeer: number;
   /** RSS added per peer added between the end of the fill and the end of the run (fixed costs cancel out). */
@@ -94,6 +102,8 @@ interface TargetFigures {
 interface Running {
   target: RunningTarget;
   rss0: number;
+  /** Peers held at the baseline reading (the warm-up's). */
+  peers0: number;
   /** RSS and peers held after the fill. */
   afterFill?: { rss: number; peers: number };
   k: number;
@@ -116,7 +126,13 @@ async function phase(t: RunningTarget, run: (l: Latencies) => Promise<LoadResult
 }
 
 /** Runs one phase in `--threads` load threads, each with its share of connections (or sockets). */
-async function threadedLoad(r: Running, kind: "http" | "udp", latencies: Latencies): Promise<LoadResult> {
+async function threadedLoad(
+  r: Running,
+  kind: "http" | "udp",
+  latencies: Latencies,
+  phaseSeconds = seconds,
+  wrap?: number,
+): Promise<LoadResult> {
   const threads = Math.max(1, Number(values.threads));
   const width = Number(kind === "http" ? values.connections : values["udp-sockets"]);
   const port = kind === "http" ? r.target.httpPort : r.target.udpPort;
@@ -128,10 +144,11 @@ async function threadedLoad(r: Running, kind: "http" | "udp", latencies: Latenci
         port,
         width: Math.max(1, Math.round(width / threads)),
         window: Number(values["udp-window"]),
-        seconds,
+        seconds: phaseSeconds,
         base,
         index,
         stride: threads,
+        wrap,
       };
       const worker = new Worker(new URL("./load-worker-boot.mjs", import.meta.url), {
         workerData: job,
@@ -177,9 +194,22 @@ try {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
     const target = await start();
-    running.push({ target, rss0: 0, k: 0, rounds: { http: [], udp: [] } });
+    running.push({ target, rss0: 0, peers0: 0, k: 0, rounds: { http: [], udp: [] } });
   }
-  // Baseline and final RSS are read after 10 s idle (median of 5 readings), so both are taken in the same state.
+  // Memory baseline in the state the final reading finds: every measured phase run once on the first
+  // `--warm-peers` pairs of the walk only (code compiled, V8's heap and the allocator sized for the load,
+  // connections made), then idle until RSS is steady (`settledRssBytes`, as at the end). Bytes per peer: RSS
+  // growth from there ÷ peers added since (fixed costs and the warm-up's own peers cancel out).
+  const warmPeers = Math.min(TORRENTS * PEERS, Math.max(1, Number(values["warm-peers"])));
+  for (const r of running) {
+    for (const kind of ["http", "udp"] as const)
+      if (String(values.phases).split(",").includes(kind))
+        await threadedLoad(r, kind, new Latencies(), Number(values["warm-seconds"]), warmPeers);
+    // The walk goes on from the first pair the warm-up did not reach.
+    r.k = Math.min(r.k, warmPeers);
+    r.peers0 = r.k;
+    console.log(`warm-up ${r.target.name}: ${r.peers0} peers`);
+  }
   const rss0 = await settledRssBytes(running.map((r) => r.target.pid));
   running.forEach((r, i) => (r.rss0 = rss0[i] ?? 0));
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
@@ -230,8 +260,9 @@ try {
       http: median(r.rounds.http),
       udp: median(r.rounds.udp),
       peersHeld,
+      peersAtBaseline: r.peers0,
       rssGrowthBytes: growth,
-      rssBytesPerPeer: Math.round(growth / peersHeld),
+      rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       marginalRssBytesPerPeer:
         added >= 100_000 ? Math.round((rssEnd - (r.afterFill?.rss ?? rssEnd)) / added) : undefined,
       extra: await r.target.stats?.(),
@@ -249,12 +280,12 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
 console.log(
-  "\n| tracker | peers held | RSS growth | RSS bytes per peer | marginal RSS bytes per added peer |",
+  "\n| tracker | peers held (at baseline) | RSS growth | RSS bytes per peer added | marginal RSS bytes per peer added after the fill |",
 );
 console.log("| --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");
