@@ -51,7 +51,7 @@ export function rssBytes(pid: number): number {
 export async function settledRssBytes(
   pids: readonly number[],
   minIdleMs = 10_000,
-  maxIdleMs = 60_000,
+  maxIdleMs = 40_000,
 ): Promise<number[]> {
   const started = Date.now();
   await new Promise((r) => setTimeout(r, minIdleMs));

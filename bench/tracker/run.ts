@@ -2,9 +2,11 @@
  * Tracker benchmark: our tracker, opentracker and bittorrent-tracker side by side, each in its own process on
  * loopback, driven over HTTP (many keep-alive connections) and UDP (many announces in flight) through a
  * population of 1,000 torrents × 1,000 peers. Prints announces/s, p50/p99 latency (under saturation), the
- * server's CPU use and its resident memory per peer held: RSS growth from a baseline read after a warm-up (every
- * measured phase for `--warm-seconds` on the first `--warm-peers` pairs) to the end, ÷ peers added in between,
- * both readings taken after idling until RSS is steady (`settledRssBytes`), for every target alike.
+ * server's CPU use and its resident memory per peer held, two ways, every reading taken after idling until RSS is
+ * steady (`settledRssBytes`), for every target alike: from warm — RSS growth from a baseline read after a warm-up
+ * (every measured phase for `--warm-seconds` on the first `--warm-peers` pairs) ÷ peers added since (a low bound:
+ * peers reuse memory the load freed); from cold — RSS growth since before any traffic ÷ peers held (a high bound:
+ * it includes the load's own working set).
  *
  *   bash bench/tracker/install-peers.sh
  *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
@@ -93,7 +95,10 @@ interface TargetFigures {
   /** Peers held at the baseline reading (the warm-up's). */
   peersAtBaseline: number;
   rssGrowthBytes: number;
+  /** RSS growth from the warm baseline ÷ peers added since (low: peers reuse memory the load freed). */
   rssBytesPerPeer: number;
+  /** RSS growth from the cold baseline ÷ peers held (high: includes the load's own working set). */
+  coldRssBytesPerPeer: number;
   /** RSS added per peer added between the end of the fill and the end of the run (fixed costs cancel out). */
   marginalRssBytesPerPeer: number | undefined;
   extra?: Record<string, unknown>;
@@ -102,6 +107,7 @@ interface TargetFigures {
 interface Running {
   target: RunningTarget;
   rss0: number;
+  rssCold: number;
   /** Peers held at the baseline reading (the warm-up's). */
   peers0: number;
   /** RSS and peers held after the fill. */
@@ -194,9 +200,12 @@ try {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
     const target = await start();
-    running.push({ target, rss0: 0, peers0: 0, k: 0, rounds: { http: [], udp: [] } });
+    running.push({ target, rss0: 0, rssCold: 0, peers0: 0, k: 0, rounds: { http: [], udp: [] } });
   }
-  // Memory baseline in the state the final reading finds: every measured phase run once on the first
+  // Cold baseline: idle, before any traffic.
+  const cold = await settledRssBytes(running.map((r) => r.target.pid));
+  running.forEach((r, i) => (r.rssCold = cold[i] ?? 0));
+  // Warm baseline, in the state the final reading finds: every measured phase run once on the first
   // `--warm-peers` pairs of the walk only (code compiled, V8's heap and the allocator sized for the load,
   // connections made), then idle until RSS is steady (`settledRssBytes`, as at the end). Bytes per peer: RSS
   // growth from there ÷ peers added since (fixed costs and the warm-up's own peers cancel out).
@@ -254,6 +263,7 @@ try {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
     const rssEnd = rssEnds[i] ?? 0;
     const growth = rssEnd - r.rss0;
+    const coldGrowth = rssEnd - r.rssCold;
     const added = peersHeld - (r.afterFill?.peers ?? peersHeld);
     results.push({
       target: r.target.name,
@@ -263,6 +273,7 @@ try {
       peersAtBaseline: r.peers0,
       rssGrowthBytes: growth,
       rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
+      coldRssBytesPerPeer: Number((coldGrowth / Math.max(1, peersHeld)).toFixed(1)),
       marginalRssBytesPerPeer:
         added >= 100_000 ? Math.round((rssEnd - (r.afterFill?.rss ?? rssEnd)) / added) : undefined,
       extra: await r.target.stats?.(),
@@ -280,12 +291,12 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
 console.log(
-  "\n| tracker | peers held (at baseline) | RSS growth | RSS bytes per peer added | marginal RSS bytes per peer added after the fill |",
+  "\n| tracker | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | marginal RSS bytes per peer added after the fill |",
 );
-console.log("| --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");
@@ -296,7 +307,7 @@ if (ours) {
     console.log(
       `switchboard / ${other.target}: announces/s HTTP ${ratio("http", "announcesPerSecond")}×, UDP ${ratio("udp", "announcesPerSecond")}×; ` +
         `per server CPU-second HTTP ${ratio("http", "announcesPerCpuSecond")}×, UDP ${ratio("udp", "announcesPerCpuSecond")}×; ` +
-        `RSS per peer ${(ours.rssBytesPerPeer / Math.max(1, other.rssBytesPerPeer)).toFixed(2)}×`,
+        `RSS per peer from warm ${(ours.rssBytesPerPeer / Math.max(1, other.rssBytesPerPeer)).toFixed(2)}×, from cold ${(ours.coldRssBytesPerPeer / Math.max(1, other.coldRssBytesPerPeer)).toFixed(2)}×`,
     );
   }
   if (typeof ours.extra?.peerBytes === "number") {
