@@ -99,6 +99,9 @@ interface TargetFigures {
   rssBytesPerPeer: number;
   /** RSS growth from the cold baseline ÷ peers held (high: includes the load's own working set). */
   coldRssBytesPerPeer: number;
+  /** The same two figures less the growth of V8's committed heap (0 for a target without one). */
+  outsideHeapBytesPerPeer: number;
+  outsideHeapColdBytesPerPeer: number;
   /** RSS added per peer added between the end of the fill and the end of the run (fixed costs cancel out). */
   marginalRssBytesPerPeer: number | undefined;
   extra?: Record<string, unknown>;
@@ -108,6 +111,9 @@ interface Running {
   target: RunningTarget;
   rss0: number;
   rssCold: number;
+  /** V8's committed heap at the cold and warm baselines (0 without V8). */
+  v8Cold: number;
+  v80: number;
   /** Peers held at the baseline reading (the warm-up's). */
   peers0: number;
   /** RSS and peers held after the fill. */
@@ -175,6 +181,11 @@ async function threadedLoad(
   };
 }
 
+/** V8's committed heap of every running target (0 for targets without V8). */
+async function v8Heaps(): Promise<number[]> {
+  return Promise.all(running.map(async (r) => (r.target.v8HeapBytes ? await r.target.v8HeapBytes() : 0)));
+}
+
 /** Field-wise median of the rounds' figures. */
 function median(list: readonly PhaseFigures[]): PhaseFigures {
   const mid = (pick: (f: PhaseFigures) => number): number => {
@@ -200,11 +211,24 @@ try {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
     const target = await start();
-    running.push({ target, rss0: 0, rssCold: 0, peers0: 0, k: 0, rounds: { http: [], udp: [] } });
+    running.push({
+      target,
+      rss0: 0,
+      rssCold: 0,
+      v8Cold: 0,
+      v80: 0,
+      peers0: 0,
+      k: 0,
+      rounds: { http: [], udp: [] },
+    });
   }
   // Cold baseline: idle, before any traffic.
   const cold = await settledRssBytes(running.map((r) => r.target.pid));
-  running.forEach((r, i) => (r.rssCold = cold[i] ?? 0));
+  const cold8 = await v8Heaps();
+  running.forEach((r, i) => {
+    r.rssCold = cold[i] ?? 0;
+    r.v8Cold = cold8[i] ?? 0;
+  });
   // Warm baseline, in the state the final reading finds: every measured phase run once on the first
   // `--warm-peers` pairs of the walk only (code compiled, V8's heap and the allocator sized for the load,
   // connections made), then idle until RSS is steady (`settledRssBytes`, as at the end). Bytes per peer: RSS
@@ -220,7 +244,11 @@ try {
     console.log(`warm-up ${r.target.name}: ${r.peers0} peers`);
   }
   const rss0 = await settledRssBytes(running.map((r) => r.target.pid));
-  running.forEach((r, i) => (r.rss0 = rss0[i] ?? 0));
+  const warm8 = await v8Heaps();
+  running.forEach((r, i) => {
+    r.rss0 = rss0[i] ?? 0;
+    r.v80 = warm8[i] ?? 0;
+  });
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
   // measured announces meet populated swarms, as on a live tracker.
   for (const r of running) {
@@ -259,11 +287,13 @@ try {
     }
   }
   const rssEnds = await settledRssBytes(running.map((r) => r.target.pid));
+  const end8 = await v8Heaps();
   for (const [i, r] of running.entries()) {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
     const rssEnd = rssEnds[i] ?? 0;
     const growth = rssEnd - r.rss0;
     const coldGrowth = rssEnd - r.rssCold;
+    const v8End = end8[i] ?? 0;
     const added = peersHeld - (r.afterFill?.peers ?? peersHeld);
     results.push({
       target: r.target.name,
@@ -274,6 +304,12 @@ try {
       rssGrowthBytes: growth,
       rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       coldRssBytesPerPeer: Number((coldGrowth / Math.max(1, peersHeld)).toFixed(1)),
+      outsideHeapBytesPerPeer: Number(
+        ((growth - (v8End - r.v80)) / Math.max(1, peersHeld - r.peers0)).toFixed(1),
+      ),
+      outsideHeapColdBytesPerPeer: Number(
+        ((coldGrowth - (v8End - r.v8Cold)) / Math.max(1, peersHeld)).toFixed(1),
+      ),
       marginalRssBytesPerPeer:
         added >= 100_000 ? Math.round((rssEnd - (r.afterFill?.rss ?? rssEnd)) / added) : undefined,
       extra: await r.target.stats?.(),
@@ -291,12 +327,12 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
 console.log(
-  "\n| tracker | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | marginal RSS bytes per peer added after the fill |",
+  "\n| tracker | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | less V8 heap growth, from warm / cold | marginal RSS bytes per peer added after the fill |",
 );
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.outsideHeapBytesPerPeer} / ${r.outsideHeapColdBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");

@@ -17,6 +17,8 @@ export interface RunningTarget {
   keepAlive: boolean;
   /** Extra figures from the target (our /stats). */
   stats?: () => Promise<Record<string, unknown>>;
+  /** Bytes V8 has committed for its heap (our /metrics, `nodejs_heap_size_total_bytes`). */
+  v8HeapBytes?: () => Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +117,10 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
     keepAlive: true,
     stats: async () =>
       (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as Record<string, unknown>,
+    v8HeapBytes: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return Number(/^nodejs_heap_size_total_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
+    },
     stop: stopper(child),
   };
 }
