@@ -26,27 +26,46 @@ function sameEightBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class ConnectionIds {
   readonly #secret: Buffer;
   readonly #clock: Clock;
-  /** Ids already computed for (window, address): one HMAC per client per minute instead of one per packet. */
-  #cache = new Map<string, Buffer>();
-  #cacheWindow = -1;
+  /**
+   * Ids already computed, one map per window keyed by the client's address (one HMAC per client per window
+   * instead of one per packet; the lookup hashes the address string, which the datagram layer hands out once
+   * per sender, not a key built per packet). Only the windows still accepted are kept.
+   */
+  readonly #windows = new Map<number, Map<string, Buffer>>();
+  #cached = 0;
   static readonly CACHE_LIMIT = 100_000;
   constructor(clock: Clock, secret: Uint8Array = randomBytes(32)) {
     this.#clock = clock;
     this.#secret = Buffer.from(secret);
   }
 
-  #id(window: number, address: string): Buffer {
-    if (window > this.#cacheWindow) {
-      // Keep only the previous window's entries useful: start afresh each window.
-      this.#cache = new Map();
-      this.#cacheWindow = window;
+  #window(window: number): Map<string, Buffer> {
+    let ids = this.#windows.get(window);
+    if (ids === undefined) {
+      for (const [w, old] of this.#windows) {
+        if (w >= window - PAST_WINDOWS) continue;
+        this.#cached -= old.size;
+        this.#windows.delete(w);
+      }
+      ids = new Map();
+      this.#windows.set(window, ids);
     }
-    const key = `${window}|${address}`;
-    let id = this.#cache.get(key);
+    return ids;
+  }
+
+  #id(window: number, address: string): Buffer {
+    const ids = this.#window(window);
+    let id = ids.get(address);
     if (id === undefined) {
-      id = createHmac("sha256", this.#secret).update(key).digest().subarray(0, 8);
-      if (this.#cache.size >= ConnectionIds.CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(key, id);
+      id = createHmac("sha256", this.#secret).update(`${window}|${address}`).digest().subarray(0, 8);
+      if (this.#cached >= ConnectionIds.CACHE_LIMIT) {
+        // Bounded whatever senders do: start afresh (ids are recomputed on demand).
+        this.#windows.clear();
+        this.#cached = 0;
+        return this.#id(window, address);
+      }
+      ids.set(address, id);
+      this.#cached++;
     }
     return id;
   }
