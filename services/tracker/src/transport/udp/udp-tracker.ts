@@ -106,7 +106,7 @@ export function handleUdpRequest(
     to.send(encodeConnectReply(req.transactionId, opts.connectionIds.issue(address)), port, address);
     return undefined;
   }
-  if (!opts.connectionIds.verify(req.connectionId, address)) {
+  if (!opts.connectionIds.verifyWords(req.connectionIdHigh, req.connectionIdLow, address)) {
     opts.metrics.malformed.inc({ transport: "udp" });
     opts.logger.debug({ action: req.action, address }, "udp connection id refused");
     to.send(encodeErrorReply(req.transactionId, "invalid connection id"), port, address);
