@@ -20,6 +20,8 @@ const { values } = parseArgs({
     before: { type: "string" },
     rounds: { type: "string", default: "5" },
     announces: { type: "string", default: "1000000" },
+    /** HTTP announces through the HTTP handler before each round, as run.ts's HTTP phase precedes its UDP one. */
+    http: { type: "string", default: "0" },
   },
 });
 
@@ -49,6 +51,8 @@ function exportRevision(rev: string): string {
 type Send = (body: Uint8Array, port: number, address: string) => void;
 /** One announce datagram in, its reply handed to `send`. */
 type Handle = (msg: Buffer, address: string, port: number, send: Send) => void;
+/** One HTTP request target (path and query) from a client address → the reply body. */
+type HandleHttp = (target: string, address: string) => Promise<Uint8Array> | undefined;
 
 /** The two builds are loaded by path; what each module is used for is typed here (and checked by the replies). */
 type Ctor = new (opts: object) => object;
@@ -56,7 +60,7 @@ async function pick<T>(file: string, name: string): Promise<T> {
   return ((await import(file)) as Record<string, unknown>)[name] as T;
 }
 
-async function load(serviceDir: string): Promise<Handle> {
+async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: HandleHttp }> {
   const src = join(serviceDir, "src");
   const TrackerCore = await pick<Ctor>(join(src, "core/tracker-core.ts"), "TrackerCore");
   const MemorySwarmStore = await pick<new (opts: object) => { totals(): object }>(
@@ -94,19 +98,26 @@ async function load(serviceDir: string): Promise<Handle> {
     scrapeMax: 74,
     scrapeAll: true,
   });
-  const opts = {
-    core,
-    connectionIds: new ConnectionIds(systemClock),
-    metrics,
-    logger: createLogger({ name: "bench", level: "silent" }),
-  };
+  const logger = createLogger({ name: "bench", level: "silent" });
+  const opts = { core, connectionIds: new ConnectionIds(systemClock), metrics, logger };
+  const createHttp = await pick<(o: object) => HandleHttp>(
+    join(src, "transport/http/http-tracker.ts"),
+    "createTrackerRequestHandler",
+  );
+  const handleHttp = createHttp({ core, metrics, logger });
   // Before this work the handler took a reply closure (4 parameters); now the port and the socket.
   if (handleUdpRequest.length === 4)
-    return (msg, address, port, send) => {
-      handleUdpRequest(opts, decode(msg), address, (body: Uint8Array) => send(body, port, address));
+    return {
+      handleHttp,
+      handle: (msg, address, port, send) => {
+        handleUdpRequest(opts, decode(msg), address, (body: Uint8Array) => send(body, port, address));
+      },
     };
-  return (msg, address, port, send) => {
-    handleUdpRequest(opts, decode(msg), address, port, { send });
+  return {
+    handleHttp,
+    handle: (msg, address, port, send) => {
+      handleUdpRequest(opts, decode(msg), address, port, { send });
+    },
   };
 }
 
@@ -119,6 +130,7 @@ const ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
 interface Build {
   name: string;
   handle: Handle;
+  handleHttp: HandleHttp;
   k: number;
   /** One per client address. */
   connectionIds: Buffer[];
@@ -138,6 +150,26 @@ const send: Send = (body) => {
   sentBytes += body.length;
   if (body[3] === 1) replies++;
 };
+
+const latin1Url = (b: Buffer): string => Array.from(b, (x) => `%${x.toString(16).padStart(2, "0")}`).join("");
+
+/** `n` HTTP announces of the population (as load-http.ts sends them), awaited in chunks. */
+async function httpAnnounces(b: Build, n: number): Promise<void> {
+  for (let done = 0; done < n; done += 64) {
+    const replies: Promise<Uint8Array>[] = [];
+    for (let i = 0; i < 64; i++) {
+      const [t, p] = pairOf(b.k++);
+      const reply = b.handleHttp(
+        `/announce?info_hash=${latin1Url(infoHash(t))}&peer_id=${latin1Url(PEER_IDS[p] ?? peerId(p))}` +
+          `&port=${peerPort(p)}&uploaded=0&downloaded=0&left=${peerLeft(p)}&compact=1&numwant=50`,
+        "127.0.0.1",
+      );
+      if (reply === undefined) throw new Error(`${b.name}: the HTTP handler took no announce`);
+      replies.push(reply);
+    }
+    await Promise.all(replies);
+  }
+}
 
 function announces(b: Build, n: number): void {
   replies = 0;
@@ -168,7 +200,7 @@ function announces(b: Build, n: number): void {
 }
 
 async function prepare(name: string, serviceDir: string): Promise<Build> {
-  const handle = await load(serviceDir);
+  const { handle, handleHttp } = await load(serviceDir);
   // Each client address connects once (BEP 15 ids are per address).
   const connectionIds = ADDRESSES.map((address) => {
     const connect = Buffer.alloc(16);
@@ -178,7 +210,7 @@ async function prepare(name: string, serviceDir: string): Promise<Build> {
     if (id === undefined) throw new Error(`${name}: no connect reply`);
     return id;
   });
-  const b: Build = { name, handle, k: 0, connectionIds, replies: 0, cpuNsPerAnnounce: [] };
+  const b: Build = { name, handle, handleHttp, k: 0, connectionIds, replies: 0, cpuNsPerAnnounce: [] };
   // Fill every (torrent, peer) once, as run.ts's fill does; every reply must be an announce reply.
   announces(b, TORRENTS * PEERS);
   if (b.replies !== TORRENTS * PEERS) throw new Error(`${name}: ${b.replies} announce replies to the fill`);
@@ -191,6 +223,7 @@ if (values.before !== undefined)
 const n = Number(values.announces);
 for (let round = 1; round <= Number(values.rounds); round++) {
   for (const b of round % 2 === 1 ? builds : [...builds].reverse()) {
+    await httpAnnounces(b, Number(values.http));
     const cpu0 = process.cpuUsage();
     announces(b, n);
     const cpu = process.cpuUsage(cpu0);
