@@ -1,6 +1,6 @@
 /**
  * The node flags a service's image runs it with: the `NODE_FLAGS` build argument that docker-compose.yml passes to
- * the one Dockerfile (which sets them as `NODE_OPTIONS`). Benchmarks and soaks start the service with the same
+ * the one Dockerfile (which puts them on node's command line). Benchmarks and soaks start the service with the same
  * flags, so what they measure is what is deployed.
  */
 import { existsSync, readFileSync } from "node:fs";

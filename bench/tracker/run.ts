@@ -203,7 +203,10 @@ function median(list: readonly PhaseFigures[]): PhaseFigures {
   };
 }
 
-/** All targets run at once (idle ones cost nothing); rounds interleave them so machine noise hits all alike. */
+/**
+ * All targets run at once (idle ones cost nothing); rounds interleave them, each round starting with the next
+ * target, so machine noise and position hit all alike.
+ */
 const running: Running[] = [];
 const results: TargetFigures[] = [];
 try {
@@ -264,7 +267,9 @@ try {
     console.log(`fill ${r.target.name}: ${fill.requests} announces, ${r.afterFill.peers} peers`);
   }
   for (let round = 1; round <= rounds; round++) {
-    for (const r of running) {
+    // Each round starts with the next target: with a fixed order one position could be favoured throughout.
+    const start = (round - 1) % running.length;
+    for (const r of [...running.slice(start), ...running.slice(0, start)]) {
       const t = r.target;
       const phases = String(values.phases).split(",");
       const skipped: PhaseFigures = {

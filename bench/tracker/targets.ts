@@ -67,10 +67,14 @@ export function exportRevision(rev: string): string {
     .toString()
     .trim();
   const dir = join(root, "bench/.before", commit);
-  if (!existsSync(join(dir, "services/tracker/src/main.ts"))) {
+  // docker-compose.yml too: the before-state runs with the node flags deployed at that revision.
+  if (
+    !existsSync(join(dir, "services/tracker/src/main.ts")) ||
+    !existsSync(join(dir, "docker-compose.yml"))
+  ) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const tar = execFileSync("git", ["archive", commit, "services/tracker"], {
+    const tar = execFileSync("git", ["archive", commit, "services/tracker", "docker-compose.yml"], {
       cwd: root,
       maxBuffer: 1 << 28,
     });
@@ -86,9 +90,15 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
     [
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our tracker, written when it stops.
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      // As deployed (the NODE_FLAGS compose passes its image); BENCH_TRACKER_NODE_FLAGS="…" replaces them (A/B).
-      ...(process.env.BENCH_TRACKER_NODE_FLAGS?.split(" ").filter((f) => f !== "") ??
-        deployedNodeFlags(serviceDir)),
+      // As deployed (the NODE_FLAGS compose passes its image); BENCH_TRACKER_NODE_FLAGS="…" replaces them for
+      // both of our targets, BENCH_BEFORE_NODE_FLAGS="…" for the before-state alone (A/B of a flag in one run).
+      ...(
+        (name === "switchboard-before" ? process.env.BENCH_BEFORE_NODE_FLAGS : undefined) ??
+        process.env.BENCH_TRACKER_NODE_FLAGS ??
+        deployedNodeFlags(serviceDir).join(" ")
+      )
+        .split(" ")
+        .filter((f) => f !== ""),
       "--conditions=source",
       "--import",
       "tsx",

@@ -202,11 +202,16 @@ describe("compose files", () => {
       assert.match(stage, /^ARG SERVICE$/m, `stage ${stage.split("\n")[0]}`);
     assert.match(text, /^ENV SWITCHBOARD_SERVICE=\$\{SERVICE\}$/m);
     assert.match(text, /^EXPOSE \$\{PORTS\}$/m);
-    assert.match(text, /^CMD \["node", "main.js"\]$/m);
-    // Per-service node flags come in as a build argument (the tracker caps V8's young generation).
+    // Per-service node flags come in as a build argument and go on node's command line (NODE_OPTIONS would refuse
+    // most V8 flags); exec keeps node as the process that gets the stop signal.
+    assert.match(text, /^CMD \["\/bin\/sh", "-c", "exec node \$NODE_FLAGS main.js"\]$/m);
     assert.match(text, /^ARG NODE_FLAGS=""$/m);
-    assert.match(text, /^ENV NODE_OPTIONS=\$\{NODE_FLAGS\}$/m);
-    assert.equal(mapOf(mapOf(service(dev, "tracker").build).args).NODE_FLAGS, "--max-semi-space-size=4");
+    assert.match(text, /^ENV NODE_FLAGS=\$\{NODE_FLAGS\}$/m);
+    assert.doesNotMatch(text, /^ENV NODE_OPTIONS/m);
+    assert.equal(
+      mapOf(mapOf(service(dev, "tracker").build).args).NODE_FLAGS,
+      "--max-semi-space-size=4 --single-threaded-gc",
+    );
     const health = /^HEALTHCHECK .*\n.*$/m.exec(text)?.[0] ?? "";
     for (const s of SERVICES)
       assert.match(health, new RegExp(`${s}: e\\.[A-Z_]+ \\|\\| ${adminPort[s]}`), `${s} health port`);

@@ -1,8 +1,17 @@
+import type { TrackerTransport } from "@switchboard/protocol";
 import { Counter, Gauge, type Registry } from "@switchboard/runtime";
 import type { StoreTotals } from "./state/swarm-store.js";
 
+/**
+ * Announces served since the last scrape of the metrics, by transport: plain numbers the announce path adds to
+ * (no counter call per announce), handed to `tracker_announces_total` whenever the registry is read.
+ */
+export type AnnounceTally = Record<TrackerTransport, number>;
+
 /** The tracker's metrics: counters by transport and result, gauges read from incrementally kept totals. */
 export interface TrackerMetrics {
+  /** Count an announce with `announced[transport]++`; read through the registry (`tracker_announces_total`). */
+  readonly announced: AnnounceTally;
   readonly announces: Counter<"transport">;
   readonly scrapes: Counter<"transport">;
   readonly refusals: Counter<"transport" | "code">;
@@ -25,12 +34,22 @@ export function createTrackerMetrics(registry: Registry, totals: () => StoreTota
   gauge("tracker_torrents", "Torrents with at least one peer", (t) => t.torrents);
   gauge("tracker_seeders", "Peers with the whole torrent", (t) => t.seeders);
   gauge("tracker_leechers", "Peers still downloading", (t) => t.leechers);
+  const announced: AnnounceTally = { http: 0, udp: 0, websocket: 0 };
   return {
+    announced,
     announces: new Counter({
       name: "tracker_announces_total",
       help: "Announces served, by transport",
       labelNames: ["transport"],
       registers: [registry],
+      collect() {
+        for (const transport of ["http", "udp", "websocket"] as const) {
+          const n = announced[transport];
+          if (n === 0) continue;
+          announced[transport] = 0;
+          this.inc({ transport }, n);
+        }
+      },
     }),
     scrapes: new Counter({
       name: "tracker_scrapes_total",

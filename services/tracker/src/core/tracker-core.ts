@@ -10,7 +10,7 @@ import {
 import type { KeyedRateLimiter } from "@switchboard/runtime";
 import type { AccessPolicy } from "../access/access-policy.js";
 import { TrackerRefusal } from "../errors.js";
-import type { TrackerMetrics } from "../metrics.js";
+import type { AnnounceTally, TrackerMetrics } from "../metrics.js";
 import { addressToBytes, isMappedIPv4 } from "../state/peer-address.js";
 import type { PeerSelection, StoreAnnounceOutcome, SwarmStore } from "../state/swarm-store.js";
 
@@ -30,18 +30,21 @@ export interface TrackerCoreOptions {
   scrapeAll: boolean;
 }
 
+/** Client addresses whose parsed bytes are kept before the cache starts over (bounded whatever clients do). */
+const ADDRESS_CACHE_MAX = 16_384;
+
 /**
  * The one announce/scrape core every transport calls with the shared request shape. Refusals are thrown as
  * `TrackerRefusal` (and counted); transports turn them into their own failure replies.
  */
 export class TrackerCore {
   readonly #o: TrackerCoreOptions;
-  /** Counter children bound once per transport (label lookup off the hot path). */
-  readonly #announced: Readonly<Record<TrackerTransport, { inc(): void }>>;
+  /** Announces served, by transport: plain numbers the metrics registry collects when read. */
+  readonly #announced: AnnounceTally;
+  readonly #addresses = new Map<string, Uint8Array>();
   constructor(opts: TrackerCoreOptions) {
     this.#o = opts;
-    const bind = (t: TrackerTransport): { inc(): void } => opts.metrics.announces.labels({ transport: t });
-    this.#announced = { http: bind("http"), udp: bind("udp"), websocket: bind("websocket") };
+    this.#announced = opts.metrics.announced;
   }
 
   get intervalSeconds(): number {
@@ -89,7 +92,7 @@ export class TrackerCore {
       }
       const denied = o.access.check(req.infoHash, req.passkey);
       if (denied) throw new TrackerRefusal(denied);
-      const ip = addressToBytes(req.address);
+      const ip = this.#addressBytes(req.address);
       if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
       const select: PeerSelection = {
         numwant: Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax)),
@@ -123,9 +126,24 @@ export class TrackerCore {
     }
   }
 
+  /**
+   * The 16 stored bytes of a client address, parsed once per address (a client announces many torrents): the
+   * arrays are shared, and the store only reads them (the SwarmStore contract).
+   */
+  #addressBytes(address: string): Uint8Array | undefined {
+    let ip = this.#addresses.get(address);
+    if (ip === undefined) {
+      ip = addressToBytes(address);
+      if (ip === undefined) return undefined;
+      if (this.#addresses.size >= ADDRESS_CACHE_MAX) this.#addresses.clear();
+      this.#addresses.set(address, ip);
+    }
+    return ip;
+  }
+
   #finish(req: AnnounceRequest, outcome: StoreAnnounceOutcome): AnnounceResult {
     if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
-    this.#announced[req.transport].inc();
+    this.#announced[req.transport]++;
     const counts = outcome.counts;
     return {
       complete: counts.complete,

@@ -46,4 +46,30 @@ describe("UDP connection ids", () => {
       new ConnectionIds(clock, secret).verify(new ConnectionIds(clock, secret).issue("10.0.0.1"), "10.0.0.1"),
     );
   });
+
+  it("check alike as two words (the datagram path) and as bytes", () => {
+    const clock = new ManualClock(60_000 * 1000);
+    const ids = new ConnectionIds(clock);
+    const id = ids.issue("192.0.2.7");
+    const [high, low] = [id.readUInt32BE(0), id.readUInt32BE(4)];
+    assert.ok(ids.verifyWords(high, low, "192.0.2.7"));
+    assert.ok(!ids.verifyWords(high, low ^ 1, "192.0.2.7"));
+    assert.ok(!ids.verifyWords(high ^ 0x80000000, low, "192.0.2.7"));
+    assert.ok(!ids.verifyWords(high, low, "192.0.2.8"));
+    clock.advance(CONNECTION_ID_LIFETIME_MAX_MS);
+    assert.ok(!ids.verifyWords(high, low, "192.0.2.7"));
+  });
+
+  it("keep their cache bounded and stay valid past it", () => {
+    const clock = new ManualClock(60_000 * 1000);
+    const ids = new ConnectionIds(clock);
+    const first = ids.issue("10.9.0.0");
+    const n = ConnectionIds.CACHE_LIMIT + 10;
+    for (let i = 1; i < n; i++) ids.issue(`10.9.${i >> 8}.${i & 255}`);
+    assert.ok(ids.cached <= ConnectionIds.CACHE_LIMIT);
+    // Evicted ids are computed again: the client still gets in.
+    assert.ok(ids.verify(first, "10.9.0.0"));
+    clock.advance(60_000);
+    assert.ok(ids.verify(first, "10.9.0.0"));
+  });
 });

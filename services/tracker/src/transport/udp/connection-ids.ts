@@ -12,11 +12,9 @@ const PAST_WINDOWS = 4;
 export const CONNECTION_ID_LIFETIME_MIN_MS = PAST_WINDOWS * CONNECTION_ID_WINDOW_MS;
 export const CONNECTION_ID_LIFETIME_MAX_MS = (PAST_WINDOWS + 1) * CONNECTION_ID_WINDOW_MS;
 
-/** Compares 8 bytes in constant time (no early exit), without a call into the crypto binding. */
-function sameEightBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = 0;
-  for (let i = 0; i < 8; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
+/** Whether `id` holds the two words, compared without an early exit (no timing hint of a partial match). */
+function sameId(id: Buffer, high: number, low: number): boolean {
+  return ((id.readUInt32BE(0) ^ high) | (id.readUInt32BE(4) ^ low)) === 0;
 }
 
 /**
@@ -26,29 +24,53 @@ function sameEightBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class ConnectionIds {
   readonly #secret: Buffer;
   readonly #clock: Clock;
-  /** Ids already computed for (window, address): one HMAC per client per minute instead of one per packet. */
-  #cache = new Map<string, Buffer>();
-  #cacheWindow = -1;
+  /**
+   * Ids already computed, one map per window keyed by the client's address (one HMAC per client per window
+   * instead of one per packet; the lookup hashes the address string, which the datagram layer hands out once
+   * per sender, not a key built per packet). Only the windows still accepted are kept.
+   */
+  readonly #windows = new Map<number, Map<string, Buffer>>();
+  #cached = 0;
   static readonly CACHE_LIMIT = 100_000;
   constructor(clock: Clock, secret: Uint8Array = randomBytes(32)) {
     this.#clock = clock;
     this.#secret = Buffer.from(secret);
   }
 
-  #id(window: number, address: string): Buffer {
-    if (window > this.#cacheWindow) {
-      // Keep only the previous window's entries useful: start afresh each window.
-      this.#cache = new Map();
-      this.#cacheWindow = window;
+  #window(window: number): Map<string, Buffer> {
+    let ids = this.#windows.get(window);
+    if (ids === undefined) {
+      for (const [w, old] of this.#windows) {
+        if (w >= window - PAST_WINDOWS) continue;
+        this.#cached -= old.size;
+        this.#windows.delete(w);
+      }
+      ids = new Map();
+      this.#windows.set(window, ids);
     }
-    const key = `${window}|${address}`;
-    let id = this.#cache.get(key);
+    return ids;
+  }
+
+  #id(window: number, address: string): Buffer {
+    const ids = this.#window(window);
+    let id = ids.get(address);
     if (id === undefined) {
-      id = createHmac("sha256", this.#secret).update(key).digest().subarray(0, 8);
-      if (this.#cache.size >= ConnectionIds.CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(key, id);
+      id = createHmac("sha256", this.#secret).update(`${window}|${address}`).digest().subarray(0, 8);
+      if (this.#cached >= ConnectionIds.CACHE_LIMIT) {
+        // Bounded whatever senders do: start afresh (ids are recomputed on demand).
+        this.#windows.clear();
+        this.#cached = 0;
+        return this.#id(window, address);
+      }
+      ids.set(address, id);
+      this.#cached++;
     }
     return id;
+  }
+
+  /** Ids held in the cache (at most CACHE_LIMIT). */
+  get cached(): number {
+    return this.#cached;
   }
 
   /** A connection id for this client address, valid for two to two and a half minutes. */
@@ -58,9 +80,15 @@ export class ConnectionIds {
 
   verify(connectionId: Uint8Array, address: string): boolean {
     if (connectionId.length !== 8) return false;
+    const view = new DataView(connectionId.buffer, connectionId.byteOffset, 8);
+    return this.verifyWords(view.getUint32(0), view.getUint32(4), address);
+  }
+
+  /** `verify` for an id read as two big-endian 32-bit words (the datagram path: no view per packet). */
+  verifyWords(high: number, low: number, address: string): boolean {
     const window = Math.floor(this.#clock.now() / CONNECTION_ID_WINDOW_MS);
     for (let w = window; w >= window - PAST_WINDOWS; w--)
-      if (sameEightBytes(connectionId, this.#id(w, address))) return true;
+      if (sameId(this.#id(w, address), high, low)) return true;
     return false;
   }
 }

@@ -30,6 +30,7 @@ describe("BEP 15 codec", () => {
     const r = decodeUdpRequest(announce());
     assert.ok(r?.action === "announce");
     assert.equal(r.transactionId, 0xabcdef01);
+    assert.deepEqual([r.connectionIdHigh, r.connectionIdLow], [0x07070707, 0x07070707]);
     assert.deepEqual([r.downloaded, r.left, r.uploaded], [10, 20, 30]);
     assert.equal(r.event, "started");
     assert.equal(r.key, 0x1234);

@@ -23,7 +23,9 @@ export type UdpRequest =
   | { readonly action: "connect"; readonly transactionId: number }
   | {
       readonly action: "announce";
-      readonly connectionId: Uint8Array;
+      /** The 64-bit connection id as two 32-bit words (no view of the datagram per request). */
+      readonly connectionIdHigh: number;
+      readonly connectionIdLow: number;
       readonly transactionId: number;
       readonly infoHash: Uint8Array;
       readonly peerId: Uint8Array;
@@ -40,15 +42,23 @@ export type UdpRequest =
     }
   | {
       readonly action: "scrape";
-      readonly connectionId: Uint8Array;
+      readonly connectionIdHigh: number;
+      readonly connectionIdLow: number;
       readonly transactionId: number;
       readonly infoHashes: readonly Uint8Array[];
       /** BEP 41 URL data (e.g. `/passkey/scrape`), "" when absent. */
       readonly urlData: string;
     };
 
+/**
+ * Big-endian reads by index (callers check the length first). Element loads, unlike Buffer's read methods, need
+ * no property lookup per call on the hot path.
+ */
+const u32 = (b: Uint8Array, at: number): number =>
+  (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
+const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 /** A 64-bit count as a number (exact up to 2^53, which no torrent size reaches). */
-const u64 = (b: Buffer, at: number): number => b.readUInt32BE(at) * 0x1_0000_0000 + b.readUInt32BE(at + 4);
+const u64 = (b: Uint8Array, at: number): number => u32(b, at) * 0x1_0000_0000 + u32(b, at + 4);
 
 /**
  * BEP 41 options from `at`: concatenated URLData (type 2); undefined when malformed, or, with `exact`, when
@@ -90,22 +100,24 @@ function splitScrape(msg: Buffer): { n: number; urlData: string } | undefined {
 /** Decodes one datagram; undefined when it is not a well-formed BEP 15 request (no reply is sent). */
 export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
   if (msg.length < 16 || msg.length > MAX_UDP_REQUEST) return undefined;
-  const action = msg.readUInt32BE(8);
-  const transactionId = msg.readUInt32BE(12);
+  const action = u32(msg, 8);
+  const transactionId = u32(msg, 12);
   if (action === ACTION_CONNECT) {
     return msg.length === 16 && msg.readBigUInt64BE(0) === PROTOCOL_ID
       ? { action: "connect", transactionId }
       : undefined;
   }
-  const connectionId = msg.subarray(0, 8);
+  const connectionIdHigh = u32(msg, 0);
+  const connectionIdLow = u32(msg, 4);
   if (action === ACTION_ANNOUNCE) {
     if (msg.length < 98) return undefined;
-    const event = UDP_EVENTS[msg.readUInt32BE(80)];
+    const event = UDP_EVENTS[u32(msg, 80)];
     const urlData = readUrlData(msg, 98);
     if (event === undefined || urlData === undefined) return undefined;
     return {
       action: "announce",
-      connectionId,
+      connectionIdHigh,
+      connectionIdLow,
       transactionId,
       infoHash: msg.subarray(16, 36),
       peerId: msg.subarray(36, 56),
@@ -113,9 +125,9 @@ export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
       left: u64(msg, 64),
       uploaded: u64(msg, 72),
       event,
-      key: msg.readUInt32BE(88),
-      numwant: msg.readInt32BE(92),
-      port: msg.readUInt16BE(96),
+      key: u32(msg, 88),
+      numwant: u32(msg, 92) | 0,
+      port: u16(msg, 96),
       urlData,
     };
   }
@@ -123,7 +135,14 @@ export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
     const split = splitScrape(msg);
     if (split === undefined) return undefined;
     const infoHashes = Array.from({ length: split.n }, (_, i) => msg.subarray(16 + i * 20, 36 + i * 20));
-    return { action: "scrape", connectionId, transactionId, infoHashes, urlData: split.urlData };
+    return {
+      action: "scrape",
+      connectionIdHigh,
+      connectionIdLow,
+      transactionId,
+      infoHashes,
+      urlData: split.urlData,
+    };
   }
   return undefined;
 }

@@ -33,7 +33,10 @@ export interface UdpTrackerOptions {
   bufferBytes?: number;
 }
 
-type Reply = (body: Buffer) => void;
+/** Where a request's reply goes: the socket it came in on (`DatagramSocket` satisfies this). */
+export interface ReplyTo {
+  send(body: Uint8Array, port: number, address: string): void;
+}
 
 /** Passkey from BEP 41 URL data (`/<passkey>/announce`). */
 const passkeyOf = (urlData: string): string | undefined =>
@@ -58,10 +61,21 @@ function toAnnounce(req: Extract<UdpRequest, { action: "announce" }>, address: s
 }
 
 /** Sends a failure reply for a refused or failed request. */
-function replyFailure(opts: UdpTrackerOptions, transactionId: number, err: unknown, reply: Reply): void {
+function replyFailure(
+  opts: UdpTrackerOptions,
+  transactionId: number,
+  err: unknown,
+  to: ReplyTo,
+  address: string,
+  port: number,
+): void {
   if (err instanceof TrackerRefusal) opts.logger.debug({ code: err.code }, "udp request refused");
   else opts.logger.error({ err }, "udp request failed");
-  reply(encodeErrorReply(transactionId, err instanceof TrackerRefusal ? err.reason : "internal error"));
+  to.send(
+    encodeErrorReply(transactionId, err instanceof TrackerRefusal ? err.reason : "internal error"),
+    port,
+    address,
+  );
 }
 
 function announceReply(transactionId: number, r: AnnounceResult): Buffer {
@@ -76,25 +90,26 @@ function announceReply(transactionId: number, r: AnnounceResult): Buffer {
 }
 
 /**
- * Handles one decoded datagram; `reply` sends back to its source. With a synchronous store an announce is
- * answered before this returns (so the reply joins the batch of its request); otherwise the returned promise
- * settles once the reply is sent. Exported for tests without sockets.
+ * Handles one decoded datagram from `address`:`port`; the reply goes out through `to`. With a synchronous
+ * store an announce is answered before this returns (so the reply joins the batch of its request; no closure
+ * or promise per datagram); otherwise the returned promise settles once the reply is sent.
  */
 export function handleUdpRequest(
   opts: UdpTrackerOptions,
   req: UdpRequest,
   address: string,
-  reply: Reply,
+  port: number,
+  to: ReplyTo,
 ): Promise<void> | undefined {
   if (req.action === "connect") {
     opts.logger.debug({ address }, "udp connect");
-    reply(encodeConnectReply(req.transactionId, opts.connectionIds.issue(address)));
+    to.send(encodeConnectReply(req.transactionId, opts.connectionIds.issue(address)), port, address);
     return undefined;
   }
-  if (!opts.connectionIds.verify(req.connectionId, address)) {
+  if (!opts.connectionIds.verifyWords(req.connectionIdHigh, req.connectionIdLow, address)) {
     opts.metrics.malformed.inc({ transport: "udp" });
     opts.logger.debug({ action: req.action, address }, "udp connection id refused");
-    reply(encodeErrorReply(req.transactionId, "invalid connection id"));
+    to.send(encodeErrorReply(req.transactionId, "invalid connection id"), port, address);
     return undefined;
   }
   const transactionId = req.transactionId;
@@ -103,20 +118,20 @@ export function handleUdpRequest(
     try {
       r = opts.core.announceNow(toAnnounce(req, address));
     } catch (err) {
-      replyFailure(opts, transactionId, err, reply);
+      replyFailure(opts, transactionId, err, to, address, port);
       return undefined;
     }
     if (!(r instanceof Promise)) {
-      reply(announceReply(transactionId, r));
+      to.send(announceReply(transactionId, r), port, address);
       return undefined;
     }
     return r.then(
-      (done) => reply(announceReply(transactionId, done)),
-      (err: unknown) => replyFailure(opts, transactionId, err, reply),
+      (done) => to.send(announceReply(transactionId, done), port, address),
+      (err: unknown) => replyFailure(opts, transactionId, err, to, address, port),
     );
   }
-  return scrape(opts, req, address, reply).catch((err: unknown) =>
-    replyFailure(opts, transactionId, err, reply),
+  return scrape(opts, req, address, port, to).catch((err: unknown) =>
+    replyFailure(opts, transactionId, err, to, address, port),
   );
 }
 
@@ -124,7 +139,8 @@ async function scrape(
   opts: UdpTrackerOptions,
   req: Extract<UdpRequest, { action: "scrape" }>,
   address: string,
-  reply: Reply,
+  port: number,
+  to: ReplyTo,
 ): Promise<void> {
   const r = await opts.core.scrape({
     transport: "udp",
@@ -134,11 +150,13 @@ async function scrape(
   });
   const byHash = new Map(r.files.map((f) => [Buffer.from(f.infoHash).toString("latin1"), f.counts]));
   const zero = { complete: 0, incomplete: 0, downloaded: 0 };
-  reply(
+  to.send(
     encodeScrapeReply(
       req.transactionId,
       req.infoHashes.map((h) => byHash.get(Buffer.from(h).toString("latin1")) ?? zero),
     ),
+    port,
+    address,
   );
 }
 
@@ -198,7 +216,7 @@ export class UdpTracker {
     // `announceNow` returns (the SwarmStore contract); a scrape, answered after awaits, gets copies.
     const detached =
       req.action === "scrape" ? { ...req, infoHashes: req.infoHashes.map((h) => Buffer.from(h)) } : req;
-    void handleUdpRequest(this.#opts, detached, address, (body) => socket.send(body, port, address));
+    void handleUdpRequest(this.#opts, detached, address, port, socket);
   }
 
   close(): Promise<void> {
