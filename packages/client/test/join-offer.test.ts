@@ -73,8 +73,10 @@ describe("the offer carried by join", () => {
     // c's join offer went to a (there first); c offered to b by signal, nobody else offered
     assert.equal(seen.joinOffers.length, 3);
     assert.deepEqual(seen.signalOffersTo, [b.peerId]);
-    await c.send(a.peerId, "hi from c");
-    await until(() => (box.get(c.peerId) ?? []).includes("hi from c"), 10_000, "a got c's message");
+    const [aId, cId] = [a.peerId, c.peerId];
+    assert.ok(aId && cId);
+    await c.send(aId, "hi from c");
+    await until(() => (box.get(cId) ?? []).includes("hi from c"), 10_000, "a got c's message");
     assert.deepEqual(errors, []);
   }, 90_000);
 
