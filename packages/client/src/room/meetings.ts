@@ -53,8 +53,9 @@ export class Meetings {
         state: ctx.stores.media.get().state,
       });
       // The newcomer offers to the peers `joined` lists: while `join` is in flight (it goes out first), a
-      // connection gets its offer ready.
-      if (ctx.opts.autoConnect !== false)
+      // connection gets its offer ready — unless `join` carries one (its CPU time is then on the critical path of
+      // that offer's answer, and a meeting of two needs no second one).
+      if (ctx.opts.autoConnect !== false && !offer)
         setTimeout(() => {
           if (!answered) ctx.connections.prepareOffer();
         }, 0);
