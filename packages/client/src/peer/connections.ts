@@ -75,9 +75,23 @@ export class Connections {
     if (this.#opts.prepareConnections) this.#spares.warmOffer(this.#opts.relayOnly);
   }
 
-  /** A peer joined and will offer: a connection waits ready to answer it. */
-  prepareAnswer(): void {
-    if (this.#opts.prepareConnections) this.#spares.warm(this.#opts.relayOnly);
+  /** Resolves once the prepared offer is set (bounded): see `Spares.offerReady`. */
+  offerReady(): Promise<void> {
+    return this.#spares.offerReady(this.#opts.relayOnly);
+  }
+
+  /** An answerer waits idle for the next peer that joins (no gathering until one does). */
+  prepareIdle(): void {
+    if (this.#opts.prepareConnections) this.#spares.idle(this.#opts.relayOnly);
+  }
+
+  /**
+   * A peer joined and will offer: its first signal may be an offer signed for any peer of the room (its
+   * join-carried one), and an answerer waits for each such peer.
+   */
+  peerJoined(peerId: string, roomId: string): void {
+    this.#joinOffers.set(peerId, roomId);
+    if (this.#opts.prepareConnections) this.#spares.warm(this.#opts.relayOnly, this.#joinOffers.size);
   }
 
   /**
@@ -104,11 +118,6 @@ export class Connections {
     this.#carried.delete(roomId);
     if (offeredTo === undefined || this.#byPeer.has(offeredTo)) spare.pc.close();
     else this.#create(offeredTo, roomId, true, spare).link.offerCarried();
-  }
-
-  /** A peer joined: its first signal may be an offer signed for any peer of the room (its join-carried one). */
-  expectJoinOffer(peerId: string, roomId: string): void {
-    this.#joinOffers.set(peerId, roomId);
   }
 
   /** Nobody to offer to after all (the meeting was empty). */
@@ -365,6 +374,8 @@ export class Connections {
         c.info = info;
         for (const w of c.waiters.splice(0)) w.resolve(info);
         o.onEstablished(info, iceRestart);
+        // the next newcomer's answerer, made once this connection's first moments are over
+        if (!iceRestart) setTimeout(() => this.#byPeer.size && this.prepareIdle(), 1000);
       },
       onFailed: (err, setupMs) => {
         const peer = id();

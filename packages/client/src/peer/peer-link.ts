@@ -11,7 +11,13 @@ import {
 import { directOnly, onDirectEvent } from "./direct-first.js";
 import { withoutTurn } from "./ice-servers.js";
 import { Lifetime, untilEnded } from "./until-replaced.js";
-import { collisionResolution, decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
+import {
+  collisionResolution,
+  decideOnOffer,
+  nextRecovery,
+  passiveAnswer,
+  sdpFingerprint,
+} from "./negotiation.js";
 import type { RtcImplementation } from "./rtc.js";
 import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "./sdk-channel.js";
 import type { Spare, Spares } from "./spares.js";
@@ -474,10 +480,18 @@ export class PeerLink {
     if (!this.#sdk) this.#useSdk(pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT));
     this.#remoteFingerprint = sdpFingerprint(data.sdp);
     await this.#remoteSet();
-    const answer = pc === this.#pc ? await this.#op(pc.createAnswer()) : undefined;
+    const first = pc.currentLocalDescription === null;
+    let answer = pc === this.#pc ? await this.#op(pc.createAnswer()) : undefined;
     if (pc !== this.#pc || !answer) return;
-    await this.#op(pc.setLocalDescription(answer));
-    if (pc !== this.#pc) return;
+    // browsers: a first answer takes the DTLS server role (see passiveAnswer); the stack's own one if refused
+    const passive = first && this.#opts.rtc.canRenegotiate !== false && answer.sdp;
+    if (passive) answer = { type: "answer", sdp: passiveAnswer(passive) };
+    await this.#op(pc.setLocalDescription(answer)).catch(async (err: unknown) => {
+      if (!passive) throw err;
+      answer = await this.#op(pc.createAnswer());
+      if (answer) await this.#op(pc.setLocalDescription(answer));
+    });
+    if (pc !== this.#pc || !answer) return;
     const sdp = answer.sdp ?? pc.localDescription?.sdp ?? "";
     const signature = await this.#opts.signer?.sign("answer", sdp, this.remoteId);
     if (pc !== this.#pc) return;

@@ -27,8 +27,8 @@ export function handleServerMessage(
       return;
     case "peer.joined":
       if (ctx.roster.upsert(m.roomId, m.peer)) {
-        ctx.connections.prepareAnswer(); // the newcomer's offer is on its way
-        ctx.connections.expectJoinOffer(m.peer.peerId, m.roomId); // maybe right behind, carried by its join
+        // the newcomer's offer is on its way (maybe right behind, carried by its join): an answerer gathers now
+        ctx.connections.peerJoined(m.peer.peerId, m.roomId);
         sync.peers(ctx);
         ev.emit("peerDiscovered", { ...m.peer, roomId: m.roomId });
       }
