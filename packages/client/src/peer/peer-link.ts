@@ -4,6 +4,7 @@ import { CandidateQueue } from "./candidate-queue.js";
 import {
   detectMethod,
   parseCandidate,
+  pairFromTransport,
   selectedPair,
   type GatheredCandidate,
   type SelectedPair,
@@ -180,6 +181,17 @@ export class PeerLink {
       .then(() => this.#handle(data, joinRoom))
       .catch((err: unknown) => this.#fail(err));
     return this.#chain;
+  }
+
+  /** The selected pair without `getStats()` where the stack has `RTCIceTransport` (browsers), else undefined. */
+  #selectedNow(): SelectedPair | undefined {
+    try {
+      const ice = this.#pc.sctp?.transport?.iceTransport as
+        { getSelectedCandidatePair?: () => Parameters<typeof pairFromTransport>[0] } | undefined;
+      return pairFromTransport(ice?.getSelectedCandidatePair?.());
+    } catch {
+      return undefined;
+    }
   }
 
   async stats(): Promise<{
@@ -383,6 +395,13 @@ export class PeerLink {
 
   async #report(iceRestart: boolean): Promise<void> {
     const setupMs = Date.now() - this.#started;
+    // Browsers name the selected pair at once (no getStats() round trip before the event; its RTT is in
+    // getStats() later on).
+    const now = this.#selectedNow();
+    if (now) {
+      this.#opts.onConnected({ method: detectMethod(now, this.#gathered), setupMs, iceRestart });
+      return;
+    }
     // The selected pair may show up in stats a moment after the channel opens.
     let s = await this.stats().catch(() => undefined);
     for (let i = 0; i < 10 && !s?.pair; i++) {
