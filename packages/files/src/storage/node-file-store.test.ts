@@ -69,6 +69,46 @@ describe("NodeFileStore", () => {
     await s2.close();
   });
 
+  it("flushes written pieces to disk in the background every flushEveryBytes, and still finishes byte-equal", async () => {
+    const m = await manifestFromBytes("f.bin", data);
+    const s = await NodeFileStore.open(dir, m, { flushEveryBytes: m.pieceSize });
+    // Every piece crosses the threshold; a flush starts whenever none is in flight, so at least the first one.
+    for (const i of [3, 0, 5]) await s.writePiece(i, piece(m, i));
+    assert.ok(s.backgroundFlushes >= 1, `background flushes: ${s.backgroundFlushes}`);
+    for (const i of [1, 2, 4]) await s.writePiece(i, piece(m, i));
+    await s.finish();
+    assert.deepEqual(new Uint8Array(await readFile(join(dir, "f.bin"))), data);
+    await s.close();
+
+    const quiet = await NodeFileStore.open(dir, { ...m, name: "g.bin" }, { flushEveryBytes: 0 });
+    for (let i = 0; i < m.pieceHashes.length; i++) await quiet.writePiece(i, piece(m, i));
+    assert.equal(quiet.backgroundFlushes, 0, "0 turns background flushing off");
+    await quiet.finish();
+    await quiet.close();
+    assert.deepEqual(new Uint8Array(await readFile(join(dir, "g.bin"))), data);
+
+    const big = await NodeFileStore.open(dir, { ...m, name: "h.bin" });
+    for (let i = 0; i < m.pieceHashes.length; i++) await big.writePiece(i, piece(m, i));
+    assert.equal(big.backgroundFlushes, 0, "the default threshold (32 MiB) is not reached by a small file");
+    await big.close();
+
+    await assert.rejects(NodeFileStore.open(dir, m, { flushEveryBytes: -1 }), RangeError);
+    await assert.rejects(NodeFileStore.open(dir, m, { flushEveryBytes: 1.5 }), RangeError);
+  });
+
+  it("a download closed while a background flush runs keeps its pieces for a resume", async () => {
+    const m = await manifestFromBytes("k.bin", data);
+    const s1 = await NodeFileStore.open(dir, m, { flushEveryBytes: 1 });
+    await s1.writePiece(2, piece(m, 2));
+    await s1.writePiece(4, piece(m, 4));
+    assert.ok(s1.backgroundFlushes >= 1);
+    await s1.close();
+    const s2 = await NodeFileStore.open(dir, m);
+    assert.deepEqual([...s2.verified.indexes()], [2, 4]);
+    assert.deepEqual(s2.discarded, []);
+    await s2.close();
+  });
+
   it("refuses a manifest name that is not a plain file name", async () => {
     const m = await manifestFromBytes("c.bin", data);
     await assert.rejects(NodeFileStore.open(dir, { ...m, name: "../escape" }), { code: "manifest_invalid" });

@@ -1,4 +1,4 @@
-import { readSync, writeSync } from "node:fs";
+import { fdatasync, readSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { Bitfield } from "../bitfield.js";
@@ -12,6 +12,11 @@ import { recheckPieces } from "./recheck.js";
 
 /** How often a download's bitfield is written to disk, at most. */
 const BITS_FLUSH_MS = 250;
+/**
+ * Bytes written after which the `.part` is flushed to disk in the background (`fdatasync` on the thread pool), so
+ * the `fsync` that ends a download has only the last stretch left to write (it took ~0.1 s for 200 MiB at the end).
+ */
+const DEFAULT_FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads `length` bytes at `offset` on this thread. Piece I/O is synchronous on purpose: a piece (64 KiB–4 MiB) goes
@@ -50,6 +55,11 @@ function readPromised(fd: number, offset: number, length: number): Promise<Uint8
   }
 }
 
+export interface NodeFileStoreOptions {
+  /** Flush written data to disk in the background every this many bytes (default 32 MiB; 0: only on finish). */
+  readonly flushEveryBytes?: number;
+}
+
 /**
  * A download on disk: pieces are written in place into `<dir>/<name>.part` (sparse, never held whole in memory) and
  * recorded in `<name>.part.bits` (the root, then the bitfield), so a killed download resumes. On finish the `.part`
@@ -68,6 +78,12 @@ export class NodeFileStore implements PieceStore {
   #closed = false;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #flushing: Promise<void> = Promise.resolve();
+  readonly #flushEvery: number;
+  #unflushed = 0;
+  /** The background `fdatasync` in flight, if any (settles to undefined, whatever its outcome). */
+  #dataSync: Promise<void> | null = null;
+  /** Background flushes started so far (see `NodeFileStoreOptions.flushEveryBytes`). */
+  backgroundFlushes = 0;
   /** Pieces the saved bitfield claimed whose bytes failed their hash on resume (cleared, to be fetched again). */
   discarded: readonly number[] = [];
 
@@ -77,6 +93,7 @@ export class NodeFileStore implements PieceStore {
     bits: FileHandle;
     verified: Bitfield;
     pieceSize: number;
+    flushEvery: number;
   }) {
     this.path = init.path;
     this.#part = `${init.path}.part`;
@@ -85,11 +102,19 @@ export class NodeFileStore implements PieceStore {
     this.#bits = init.bits;
     this.verified = init.verified;
     this.#pieceSize = init.pieceSize;
+    this.#flushEvery = init.flushEvery;
   }
 
   /** Opens or resumes the download of `manifest` into `dir`. */
-  static async open(dir: string, manifest: Manifest): Promise<NodeFileStore> {
+  static async open(
+    dir: string,
+    manifest: Manifest,
+    opts: NodeFileStoreOptions = {},
+  ): Promise<NodeFileStore> {
     checkFileName(manifest.name);
+    const flushEvery = opts.flushEveryBytes ?? DEFAULT_FLUSH_EVERY_BYTES;
+    if (!Number.isSafeInteger(flushEvery) || flushEvery < 0)
+      throw new RangeError(`flushEveryBytes must be a whole number of bytes ≥ 0, got ${String(flushEvery)}`);
     const path = join(dir, manifest.name);
     const count = pieceCountFor(manifest.size, manifest.pieceSize);
     let verified = new Bitfield(count);
@@ -112,7 +137,14 @@ export class NodeFileStore implements PieceStore {
       if (fresh) await file.truncate(manifest.size);
       const bits = await open(`${path}.part.bits`, fresh ? "w+" : "r+");
       if (fresh) await bits.write(new Uint8Array([...manifest.root, ...verified.bytes]), 0, undefined, 0);
-      const store = new NodeFileStore({ path, file, bits, verified, pieceSize: manifest.pieceSize });
+      const store = new NodeFileStore({
+        path,
+        file,
+        bits,
+        verified,
+        pieceSize: manifest.pieceSize,
+        flushEvery,
+      });
       if (!fresh) {
         // Resuming: hash what the bitfield claims; a piece that does not match is fetched again.
         store.discarded = await recheckPieces(manifest, verified, (o, l) => store.read(o, l));
@@ -139,9 +171,22 @@ export class NodeFileStore implements PieceStore {
     } catch (e) {
       return Promise.reject(failed("cannot write piece", e));
     }
+    this.#stored(index, data.length);
+    return Promise.resolve();
+  }
+
+  #stored(index: number, bytes: number): void {
     this.verified.set(index);
     this.#scheduleBitsFlush();
-    return Promise.resolve();
+    this.#unflushed += bytes;
+    if (this.#flushEvery > 0 && this.#unflushed >= this.#flushEvery && !this.#dataSync) {
+      // Durability still comes from the final `sync` in finish; a failure here shows up there.
+      this.#unflushed = 0;
+      this.backgroundFlushes++;
+      this.#dataSync = new Promise<void>((resolve) => fdatasync(this.#file.fd, () => resolve())).then(() => {
+        this.#dataSync = null;
+      });
+    }
   }
 
   /**
@@ -150,7 +195,7 @@ export class NodeFileStore implements PieceStore {
    * of the last flush interval, which are fetched again.
    */
   #scheduleBitsFlush(): void {
-    if (this.#flushTimer || this.#finished) return;
+    if (this.#flushTimer || this.#finished || this.#closed) return;
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = null;
       void this.#flushBits().catch(() => undefined);
@@ -177,6 +222,7 @@ export class NodeFileStore implements PieceStore {
     if (this.#finished) return;
     try {
       this.#stopFlushing();
+      await this.#dataSync;
       await this.#flushing.catch(() => undefined);
       await this.#file.sync();
       await rename(this.#part, this.path);
@@ -195,6 +241,7 @@ export class NodeFileStore implements PieceStore {
       await this.#flushBits().catch(() => undefined);
       await this.#bits.close().catch(() => undefined);
     }
+    await this.#dataSync;
     await this.#file.close().catch(() => undefined);
   }
 }
