@@ -1,5 +1,9 @@
 import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
+import { putAscii } from "../state/text-frame.js";
 import type { BusMessage } from "./store.js";
+
+const TAB = 0x09;
+const LF = 0x0a;
 
 /**
  * The bytes of one bus PUBLISH: the messages for one instance from one event-loop turn, one per line, in order.
@@ -20,30 +24,42 @@ import type { BusMessage } from "./store.js";
  */
 export function encodeBusBatch(batch: readonly BusMessage[]): Buffer {
   const msgs = batch.some((m) => m.kind === "peers") ? batch.flatMap(peerLines) : batch;
-  // Headers are ASCII (ids, types, numbers); a room event's JSON may not be, so it is measured as UTF-8.
-  const heads: string[] = new Array<string>(msgs.length);
+  // Headers are ASCII (ids, types, numbers); a room event's JSON may not be, so it is measured as UTF-8. The
+  // head of a plain peer message (the relay's common case) is written field by field, without a string.
+  const heads: (string | undefined)[] = new Array<string | undefined>(msgs.length);
   let length = msgs.length === 0 ? 0 : msgs.length - 1;
   for (let i = 0; i < msgs.length; i++) {
     const m = msgs[i];
-    let head: string;
+    let head: string | undefined;
     if (m.kind === "peers") throw new Error("unreachable: runs are written as peer lines");
     if (m.kind === "receipts") head = `k\t${m.delivered.join(",")}\t${m.gone.join(",")}`;
     else if (m.kind === "room") head = `r\t${JSON.stringify(m)}`;
-    else if (m.receipt === undefined) head = `p\t${m.to}\t${m.roomId}\t${m.type}\t`;
+    else if (m.receipt === undefined) length += 5 + m.to.length + m.roomId.length + m.type.length;
     else {
       const r = m.receipt;
       head = `q\t${r.replyTo}\t${r.id}\t${r.deliverBy}\t${m.to}\t${m.roomId}\t${m.type}\t`;
     }
     heads[i] = head;
-    length += m.kind === "room" ? Buffer.byteLength(head) : head.length;
+    if (head !== undefined) length += m.kind === "room" ? Buffer.byteLength(head) : head.length;
     if (m.kind === "peer") length += frameLength(m.frame);
   }
   const out = Buffer.allocUnsafe(length);
   let at = 0;
   for (let i = 0; i < msgs.length; i++) {
     const m = msgs[i];
-    if (i > 0) out[at++] = 0x0a;
-    at += out.write(heads[i], at, m.kind === "room" ? "utf8" : "latin1");
+    if (i > 0) out[at++] = LF;
+    const head = heads[i];
+    if (head !== undefined) at += out.write(head, at, m.kind === "room" ? "utf8" : "latin1");
+    else if (m.kind === "peer") {
+      out[at] = 0x70; // p
+      out[at + 1] = TAB;
+      at = putAscii(out, at + 2, m.to);
+      out[at] = TAB;
+      at = putAscii(out, at + 1, m.roomId);
+      out[at] = TAB;
+      at = putAscii(out, at + 1, m.type);
+      out[at++] = TAB;
+    }
     if (m.kind !== "peer") continue;
     if (typeof m.frame === "string") at += out.write(m.frame, at, "utf8");
     else {
@@ -64,9 +80,6 @@ const frameLength = (frame: string | Uint8Array): number =>
   typeof frame === "string" ? Buffer.byteLength(frame) : frame.length;
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
-
-const TAB = 0x09;
-const LF = 0x0a;
 
 /**
  * The messages of one PUBLISH; throws on bytes that are not a bus batch. Peer frames are views into `raw`
