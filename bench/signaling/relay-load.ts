@@ -38,13 +38,32 @@ const CANDIDATE = (stamp: string) =>
   `{"candidate":"candidate:842163049 1 udp 1677729535 127.0.0.1 ${stamp} typ srflx","sdpMid":"0","sdpMLineIndex":0}`;
 
 /**
+ * Which instance a client connects to when there are two or more. Client `2p` sends to client `2p + 1` (pair
+ * `p`). `one-way`: every sender on the first instance, every receiver on the second (one instance only reads
+ * client frames and publishes, the other only delivers). `both-ways`: pair `p`'s sender on instance `p mod n`
+ * and its receiver on the next, so each instance reads, publishes and delivers its share, as instances behind a
+ * load balancer do; every message still crosses the bus.
+ */
+export type Layout = "one-way" | "both-ways";
+
+function instanceOf(index: number, n: number, layout: Layout): number {
+  const pair = Math.floor(index / 2);
+  const role = index % 2;
+  return layout === "one-way" ? index % n : (pair + role) % n;
+}
+
+/**
  * Our protocol: hello → welcome, join the pair's room, then `signal` candidates; with `ids`, each carries a
  * request id (the stamp), so the server acknowledges it to the sender.
  */
-export function switchboardEndpoint(ports: readonly number[], ids = false): Endpoint {
+export function switchboardEndpoint(
+  ports: readonly number[],
+  ids = false,
+  layout: Layout = "one-way",
+): Endpoint {
   return {
     async open(index, room) {
-      const ws = await RawWs.connect(ports[index % ports.length], "/ws");
+      const ws = await RawWs.connect(ports[instanceOf(index, ports.length, layout)], "/ws");
       const welcome = ws.waitFor(/"sessionId":"([^"]+)"/);
       ws.send('{"v":1,"type":"hello"}');
       const id = (await welcome)[1];

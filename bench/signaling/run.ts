@@ -8,6 +8,8 @@
 //            --main FILE (the service entry to run instead of services/signaling/dist/main.js: compare builds)
 //            --baseline FILE (another build's entry: each round also runs the two-instance relay on it; ratio)
 //            --ids (our relays carry a request id, so each is acknowledged: across instances, after a receipt)
+//            --layout one-way|both-ways (two instances: every sender on the first instance and every receiver on
+//            the second — the default — or senders alternating between them; see relay-load.ts)
 import { execFile, fork } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +23,13 @@ import {
   type Child,
   type SignalingRun,
 } from "./processes.js";
-import { peerJsEndpoint, runRelay, switchboardEndpoint, type RelayResult } from "./relay-load.js";
+import {
+  peerJsEndpoint,
+  runRelay,
+  switchboardEndpoint,
+  type Layout,
+  type RelayResult,
+} from "./relay-load.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: number): number => {
@@ -42,6 +50,8 @@ const PROFILE_DIR = strArg("profile");
 const MAIN = strArg("main");
 const BASELINE = strArg("baseline");
 const IDS = args.includes("--ids");
+const LAYOUT = (strArg("layout") ?? "one-way") as Layout;
+if (LAYOUT !== "both-ways" && LAYOUT !== "one-way") throw new Error("--layout is both-ways or one-way");
 const RUN: SignalingRun = {
   nodeArgs: PROFILE_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`],
   ...(MAIN === undefined ? {} : { main: MAIN }),
@@ -56,6 +66,7 @@ const results: Record<string, unknown> = {
   seconds: SECONDS,
   rounds: ROUNDS,
   ids: IDS,
+  layout: LAYOUT,
 };
 
 /** The round with the median throughput (rounds alternate between servers, so load drift hits both). */
@@ -191,7 +202,7 @@ async function main(): Promise<void> {
       const a = await startSignaling(env, run);
       const b = await startSignaling(env, run);
       try {
-        return await runRelay(switchboardEndpoint([a.port, b.port], IDS), {
+        return await runRelay(switchboardEndpoint([a.port, b.port], IDS, LAYOUT), {
           ...relayOpts(a, b),
           sidePids: [redis.proc.pid!],
           counter: () => busPublishes(redis.port),
@@ -205,7 +216,9 @@ async function main(): Promise<void> {
     const ours = async () => {
       const r = await overRedis(RUN);
       reds.push(r);
-      console.log(`round ${round + 1} relay, two instances over Redis (every message crosses): ${fmt(r)}`);
+      console.log(
+        `round ${round + 1} relay, two instances over Redis (every message crosses, ${LAYOUT}): ${fmt(r)}`,
+      );
     };
     const baseline = async () => {
       const r = await overRedis({ ...RUN, main: BASELINE });

@@ -31,7 +31,7 @@ export interface SignalingMetrics {
   /** `messages.inc({type, result})` through a cache of label children (the relay's hot path). */
   countMessage(type: string, result: string): void;
   /** `sent.inc({type})`, cached likewise. */
-  countSent(type: string): void;
+  countSent(type: string, n?: number): void;
   /** `busMessages.inc({direction}, n)`, kept as a plain count until scraped (once per relay across instances). */
   countBus(direction: "in" | "out", n?: number): void;
   /** A relay starts: its start time when it is one of the `RELAY_SAMPLE` that are timed, else `NaN`. */
@@ -165,7 +165,7 @@ export function createSignalingMetrics(registry: Registry): SignalingMetrics {
       const key = `${type} ${result}`;
       pendingMessages.set(key, (pendingMessages.get(key) ?? 0) + 1);
     },
-    countSent: (type) => pendingSent.set(type, (pendingSent.get(type) ?? 0) + 1),
+    countSent: (type, n = 1) => pendingSent.set(type, (pendingSent.get(type) ?? 0) + n),
     countBus: (direction, n = 1) => {
       pendingBus[direction] += n;
     },

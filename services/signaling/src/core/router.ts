@@ -2,7 +2,14 @@ import type { ServerMessage } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { SerializedFrame, framePayload, type Outbound } from "../state/outbound.js";
+import {
+  FrameRun,
+  SerializedFrame,
+  framePayload,
+  messageCount,
+  type Outbound,
+  type SingleOutbound,
+} from "../state/outbound.js";
 import { encodeTextFrame } from "../state/text-frame.js";
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
@@ -29,6 +36,11 @@ export interface RouterOptions {
   logger: Logger;
 }
 
+/** Who sent a relay that asks for no receipt: told when its bus publish did not reach the peer's instance. */
+export interface RelaySender {
+  failLater(err: unknown, type: "signal", requestId: undefined): void;
+}
+
 const unreachable = () =>
   new SignalingError("unavailable", "the peer's instance is not reachable; not delivered");
 
@@ -47,6 +59,8 @@ export class Router {
   readonly #receipts = new Map<string, { delivered: string[]; gone: string[] }>();
   /** The last bus publish per instance and its checked outcome (`#checked`). */
   readonly #lastPublish = new Map<string, { published: Promise<number>; checked: Promise<void> }>();
+  /** The senders of the unacknowledged relays in the last bus publish per instance (`relay`). */
+  readonly #relayBatches = new Map<string, { published: Promise<number>; senders: RelaySender[] }>();
   /** The ids of the receipt-asking relays in the last bus publish per instance (`#awaitReceipt`). */
   readonly #receiptBatches = new Map<string, { published: Promise<number>; ids: string[] }>();
   constructor(opts: RouterOptions) {
@@ -63,7 +77,7 @@ export class Router {
    * The promise rejects with `unavailable` when the message did not reach the peer's instance: Redis could not
    * take it in time, or the instance is not connected to Redis (it died, or is reconnecting).
    */
-  toPeer(roomId: string, peerId: string, msg: Outbound): Promise<void> | undefined {
+  toPeer(roomId: string, peerId: string, msg: SingleOutbound): Promise<void> | undefined {
     const member = this.#o.view.get(roomId, peerId);
     if (!member) throw new SignalingError("unknown_peer", "no such peer in this room", roomId);
     return this.toMember(member, msg);
@@ -74,7 +88,7 @@ export class Router {
    * that instance reports it handed the frame to the peer's connection (`PendingReceipts`): `unknown_peer` if
    * the peer was no longer there, `unavailable` if no receipt came back in time.
    */
-  toMember(member: Member, msg: Outbound, receipt = false): Promise<void> | undefined {
+  toMember(member: Member, msg: SingleOutbound, receipt = false): Promise<void> | undefined {
     if (member.instanceId === this.#o.instanceId) {
       this.deliverLocal(member.peerId, msg);
       return undefined;
@@ -96,6 +110,44 @@ export class Router {
     });
     this.#awaitReceipt(member.instanceId, published, id);
     return done;
+  }
+
+  /**
+   * A relay that asks for no receipt (a `signal` without `id`): delivered like `toMember`, but nothing waits for
+   * it per relay. The relays of one bus publish share one reaction to its outcome, which tells each `sender`
+   * when the publish did not reach the peer's instance. Returns the publish's outcome (shared by the batch, for
+   * a caller that times it), or undefined when the message was delivered here.
+   */
+  relay(member: Member, msg: SingleOutbound, sender: RelaySender): Promise<number> | undefined {
+    if (member.instanceId === this.#o.instanceId) {
+      this.deliverLocal(member.peerId, msg);
+      return undefined;
+    }
+    this.#o.metrics.countBus("out");
+    const instanceId = member.instanceId;
+    const published = this.#o.store.publish(instanceId, {
+      kind: "peer",
+      to: member.peerId,
+      roomId: member.roomId,
+      type: msg.type,
+      frame: framePayload(msg),
+    });
+    const last = this.#relayBatches.get(instanceId);
+    if (last?.published === published) {
+      last.senders.push(sender);
+      return published;
+    }
+    const batch = { published, senders: [sender] };
+    this.#relayBatches.set(instanceId, batch);
+    const settle = (err: unknown) => {
+      if (this.#relayBatches.get(instanceId) === batch) this.#relayBatches.delete(instanceId);
+      if (err !== undefined) for (const one of batch.senders) one.failLater(err, "signal", undefined);
+    };
+    published.then(
+      (receivers) => settle(receivers === 0 ? unreachable() : undefined),
+      (err: unknown) => settle(err instanceof SignalingError ? err : unreachable()),
+    );
+    return published;
   }
 
   /**
@@ -145,7 +197,7 @@ export class Router {
   /** Hands a message to a local session (buffered while it is cut off); false if there is no such session. */
   deliverLocal(sessionId: string, msg: Outbound): boolean {
     if (!this.#o.sessions.deliver(sessionId, msg)) return false;
-    this.#o.metrics.countSent(msg.type);
+    this.#o.metrics.countSent(msg.type, messageCount(msg));
     return true;
   }
 
@@ -179,6 +231,13 @@ export class Router {
         this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId &&
         this.deliverLocal(msg.to, SerializedFrame.fromWire(msg.type, encodeTextFrame(msg.frame)));
       if (r !== undefined) this.#receipt(r.replyTo, r.id, delivered);
+      return;
+    }
+    if (msg.kind === "peers") {
+      // A run of relays to one peer: checked once, copied into one buffer, written at once.
+      this.#o.metrics.countBus("in", msg.frames.length - 1);
+      if (this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId)
+        this.deliverLocal(msg.to, FrameRun.of(msg.type, msg.frames));
       return;
     }
     if (msg.kind === "receipts") {

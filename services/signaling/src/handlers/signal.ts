@@ -48,21 +48,21 @@ export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<un
   const started = ctx.metrics.startRelayTimer();
   ctx.rooms.member(ctx.session, req.roomId);
   const target = ctx.rooms.target(req.roomId, req.to);
-  const out = ctx.router.toMember(
-    target,
-    signalFrame(req.roomId, ctx.session.id, req.data),
-    req.id !== undefined,
-  );
-  if (out === undefined) {
-    ctx.metrics.observeRelay("local", started);
+  const frame = signalFrame(req.roomId, ctx.session.id, req.data);
+  if (req.id === undefined) {
+    // Nothing waits for it per relay: a failed publish reaches `failLater` through the batch it went in.
+    const published = ctx.router.relay(target, frame, ctx);
+    if (published === undefined) ctx.metrics.observeRelay("local", started);
+    else if (!Number.isNaN(started))
+      published.then(
+        (receivers) => receivers > 0 && ctx.metrics.observeRelay("bus", started),
+        () => undefined,
+      );
     return undefined;
   }
-  if (req.id === undefined) {
-    // One reaction per relay (the publish promise is shared by the relays of a batch); the timer is sampled.
-    out.then(
-      Number.isNaN(started) ? undefined : () => ctx.metrics.observeRelay("bus", started),
-      (err: unknown) => ctx.failLater(err, "signal", undefined),
-    );
+  const out = ctx.router.toMember(target, frame, true);
+  if (out === undefined) {
+    ctx.metrics.observeRelay("local", started);
     return undefined;
   }
   // Acknowledged once its receipt came back: the receipt's own promise, unless this relay is timed.

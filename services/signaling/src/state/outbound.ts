@@ -1,5 +1,11 @@
 import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
-import { encodeTextFrame, textFramePayload } from "./text-frame.js";
+import {
+  encodeTextFrame,
+  textFrameHeaderLength,
+  textFrameLength,
+  textFramePayload,
+  writeTextFrameHeader,
+} from "./text-frame.js";
 
 /**
  * A server message already serialized, sent as is: a relay from another instance arrives this way, and a
@@ -38,22 +44,72 @@ export class SerializedFrame {
   }
 }
 
-/** What a session is sent (or keeps for a resume): a message, or its frame serialized already. */
-export type Outbound = ServerMessage | SerializedFrame;
+/**
+ * Several frames of one type for one session, back to back in one buffer so that they take one socket write:
+ * the relays to one peer that arrived in one bus batch. Kept for a resume frame by frame (`frames`).
+ */
+export class FrameRun {
+  readonly type: ServerMessageType;
+  /** The WebSocket frames, in order. */
+  readonly wire: Buffer;
+  readonly count: number;
+
+  private constructor(type: ServerMessageType, wire: Buffer, count: number) {
+    this.type = type;
+    this.wire = wire;
+    this.count = count;
+  }
+
+  /** The frames of these JSON payloads (copied once, each behind its WebSocket header). */
+  static of(type: ServerMessageType, payloads: readonly Uint8Array[]): FrameRun {
+    let length = 0;
+    for (const p of payloads) length += textFrameHeaderLength(p.length) + p.length;
+    const wire = Buffer.allocUnsafe(length);
+    let at = 0;
+    for (const p of payloads) {
+      const header = textFrameHeaderLength(p.length);
+      writeTextFrameHeader(wire, p.length, at);
+      wire.set(p, at + header);
+      at += header + p.length;
+    }
+    return new FrameRun(type, wire, payloads.length);
+  }
+
+  /** The frames one by one (views into `wire`). */
+  frames(): SerializedFrame[] {
+    const out: SerializedFrame[] = [];
+    for (let at = 0; at < this.wire.length;) {
+      const end = at + textFrameLength(this.wire, at);
+      out.push(SerializedFrame.fromWire(this.type, this.wire.subarray(at, end)));
+      at = end;
+    }
+    return out;
+  }
+}
+
+/** One message for a session: a message object, or its frame serialized already. */
+export type SingleOutbound = ServerMessage | SerializedFrame;
+
+/** What a session is sent (or keeps for a resume): one message, or a run of frames (`FrameRun`). */
+export type Outbound = SingleOutbound | FrameRun;
 
 /** The JSON text of an outbound message as a string. */
-export function frameText(msg: Outbound): string {
+export function frameText(msg: SingleOutbound): string {
   if (!(msg instanceof SerializedFrame)) return JSON.stringify(msg);
   const payload = msg.payload;
   return typeof payload === "string" ? payload : payload.toString("utf8");
 }
 
 /** The JSON text of an outbound message as it is at hand: a string, or its UTF-8 bytes (not decoded). */
-export function framePayload(msg: Outbound): string | Buffer {
+export function framePayload(msg: SingleOutbound): string | Buffer {
   return msg instanceof SerializedFrame ? msg.payload : JSON.stringify(msg);
 }
 
-/** The WebSocket text frame of an outbound message. */
+/** The WebSocket text frame of an outbound message (the frames of a run, back to back). */
 export function frameWire(msg: Outbound): Buffer {
-  return msg instanceof SerializedFrame ? msg.wire : encodeTextFrame(JSON.stringify(msg));
+  if (msg instanceof SerializedFrame || msg instanceof FrameRun) return msg.wire;
+  return encodeTextFrame(JSON.stringify(msg));
 }
+
+/** How many messages an outbound holds (a run: its frames). */
+export const messageCount = (msg: Outbound): number => (msg instanceof FrameRun ? msg.count : 1);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
 import type { ServerMessage } from "@switchboard/protocol";
 import { ANONYMOUS } from "../auth/identity.js";
-import { SerializedFrame, type Outbound } from "./outbound.js";
+import { FrameRun, SerializedFrame, type Outbound } from "./outbound.js";
 import { SessionRegistry } from "./session-registry.js";
 
 const pong = (ts: number): ServerMessage => ({ v: 1, type: "pong", ts });
@@ -41,6 +41,29 @@ describe("SessionRegistry", () => {
     reg.deliver(s.id, second);
     assert.equal(second.payload, JSON.stringify(pong(2)));
     assert.deepEqual(reg.resume(s.id, s.resumeToken, () => true)?.missed, [second]);
+  });
+
+  it("sends a run of relayed frames at once, and keeps it frame by frame for a resume", () => {
+    const reg = new SessionRegistry({ clock: new ManualClock(), graceMs: 1000, bufferSize: 3 });
+    const got: Outbound[] = [];
+    const s = reg.create(ANONYMOUS, (m) => (got.push(m), true));
+    const payloads = [JSON.stringify(pong(1)), "x".repeat(300), JSON.stringify(pong(3))];
+    const run = FrameRun.of(
+      "pong",
+      payloads.map((p) => Buffer.from(p)),
+    );
+    reg.deliver(s.id, run);
+    assert.deepEqual(got, [run]);
+    assert.equal(run.count, 3);
+    // The wire holds each frame as its own would be: header (2 or 4 bytes) then payload.
+    const alone = Buffer.concat(payloads.map((p) => new SerializedFrame("pong", p).wire));
+    assert.deepEqual(run.wire, alone);
+    reg.detach(s.id);
+    reg.deliver(s.id, run);
+    const texts = s.buffer.map((m) => (m instanceof SerializedFrame ? String(m.payload) : ""));
+    assert.deepEqual(texts, payloads);
+    reg.deliver(s.id, run);
+    assert.equal(s.overflowed, true, "a run counts as its frames against the buffer");
   });
 
   it("buffers when the sink refuses (socket closing)", () => {

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
 import type { Identity } from "../auth/identity.js";
-import type { Outbound } from "./outbound.js";
+import { FrameRun, type Outbound } from "./outbound.js";
 
 /**
  * Where a connected session's messages go (the transport's send); the state never sees the socket.
@@ -102,13 +102,18 @@ export class SessionRegistry {
     s.disconnectedAt = this.#opts.clock.now();
   }
 
-  /** Sends to a session, or buffers while it is cut off. Returns false when the session is unknown. */
+  /**
+   * Sends to a session, or buffers while it is cut off (a run of frames counts as its frames). Returns false when
+   * the session is unknown.
+   */
   deliver(id: string, msg: Outbound): boolean {
     const s = this.#sessions.get(id);
     if (!s) return false;
     if (s.sink?.(msg)) return true;
-    if (s.buffer.length >= this.#opts.bufferSize) s.overflowed = true;
-    else s.buffer.push(msg);
+    for (const one of msg instanceof FrameRun ? msg.frames() : [msg]) {
+      if (s.buffer.length >= this.#opts.bufferSize) s.overflowed = true;
+      else s.buffer.push(one);
+    }
     return true;
   }
 

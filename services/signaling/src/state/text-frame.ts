@@ -8,19 +8,27 @@ export function textFrameHeaderLength(length: number): number {
   return length < 126 ? 2 : length < 65_536 ? 4 : 10;
 }
 
-/** Writes the header of a frame carrying `length` payload bytes at the start of `frame`. */
-export function writeTextFrameHeader(frame: Buffer, length: number): void {
-  frame[0] = 0x81; // FIN + opcode 1 (text)
+/** Writes the header of a frame carrying `length` payload bytes at `at` (default: the start) of `frame`. */
+export function writeTextFrameHeader(frame: Buffer, length: number, at = 0): void {
+  frame[at] = 0x81; // FIN + opcode 1 (text)
   if (length < 126) {
-    frame[1] = length;
+    frame[at + 1] = length;
   } else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
+    frame[at + 1] = 126;
+    frame.writeUInt16BE(length, at + 2);
   } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-    frame.writeUInt32BE(length >>> 0, 6);
+    frame[at + 1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+    frame.writeUInt32BE(length >>> 0, at + 6);
   }
+}
+
+/** Bytes of the whole frame (header and payload) made here that starts at `at`. */
+export function textFrameLength(frames: Buffer, at: number): number {
+  const len = (frames[at + 1] ?? 0) & 0x7f;
+  if (len < 126) return 2 + len;
+  if (len === 126) return 4 + frames.readUInt16BE(at + 2);
+  return 10 + frames.readUInt32BE(at + 2) * 2 ** 32 + frames.readUInt32BE(at + 6);
 }
 
 /** The payload of a frame made here (a view). */

@@ -80,6 +80,34 @@ describe("bus codec", () => {
     assert.deepEqual(decodeText(raw), batch);
   });
 
+  it("reads consecutive relays to one peer as one run, and writes a run as its peer lines", () => {
+    const second = JSON.stringify({ ...signal, data: { kind: "candidate", candidate: null } });
+    const toOther: BusMessage = { ...peer, to: "other" };
+    const batch = [peer, { ...peer, frame: second }, { ...peer, frame: "{}" }, toOther, peer, room, peer];
+    const raw = encodeBusBatch(batch);
+    const decoded = decodeBusBatch(raw);
+    assert.deepEqual(
+      decoded.map((m) => m.kind),
+      ["peers", "peer", "peer", "room", "peer"],
+    );
+    const run = decoded[0];
+    assert.ok(run?.kind === "peers");
+    assert.deepEqual(
+      { to: run.to, roomId: run.roomId, type: run.type },
+      { to: peer.to, roomId: peer.roomId, type: "signal" },
+    );
+    const text = (frame: Uint8Array) => Buffer.from(frame).toString();
+    assert.deepEqual(run.frames.map(text), [JSON.stringify(signal), second, "{}"]);
+    // Same room and type, another peer; same peer, another room: not the same run.
+    const otherRoom: BusMessage = { ...peer, roomId: "abc-defg-hij" };
+    assert.deepEqual(
+      decodeBusBatch(encodeBusBatch([peer, toOther, otherRoom, otherRoom])).map((m) => m.kind),
+      ["peer", "peer", "peers"],
+    );
+    // A run published again (memory store, tests) is its lines: the same bytes.
+    assert.deepEqual(encodeBusBatch(decoded), raw);
+  });
+
   it("reads the JSON arrays of earlier instances (rolling upgrade)", () => {
     const legacy = JSON.stringify([{ kind: "peer", to: "Zz9_-", msg: signal }, room]);
     assert.deepEqual(decodeText(bytes(legacy)), [peer, room]);
@@ -99,6 +127,7 @@ describe("bus codec", () => {
       "{}",
       "p",
       "p\tZz9_-\tkxq-wmtb-pze\tsignal\t{}\n\np\tZz9_-\tkxq-wmtb-pze\tsignal\t{}",
+      "p\tZz9_-\tkxq-wmtb-pze\tsignal\t{}\np\tZz9_-\tkxq-wmtb-pze",
       "k\t1\n\t2",
     ])
       assert.throws(() => decodeBusBatch(bytes(raw)), Error, raw);

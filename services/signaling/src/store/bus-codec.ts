@@ -1,5 +1,9 @@
 import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
+import { putAscii } from "../state/text-frame.js";
 import type { BusMessage } from "./store.js";
+
+const TAB = 0x09;
+const LF = 0x0a;
 
 /**
  * The bytes of one bus PUBLISH: the messages for one instance from one event-loop turn, one per line, in order.
@@ -10,35 +14,52 @@ import type { BusMessage } from "./store.js";
  *   k<TAB>ids<TAB>ids                        receipts: ids delivered, ids whose peer was gone (comma-separated)
  *   r<TAB>json                               a room event (the `BusMessage` as JSON)
  *
+ * Consecutive `p` lines with the same `to`, `roomId` and `type` are read as one `peers` message (a run the
+ * receiving instance writes to the peer's connection at once); a `peers` message is written as its `p` lines.
+ *
  * Neither `JSON.stringify` output nor a frame the relay fast path accepted (no whitespace, no raw control
  * characters) nor ids (`[A-Za-z0-9_-]`) nor message types contain a tab or a line break, so a frame is carried
  * without escaping. The batch is built and read as bytes: a frame's UTF-8 bytes are copied in as the sender has
  * them and handed out as a view, never decoded to a string and encoded again.
  */
-export function encodeBusBatch(msgs: readonly BusMessage[]): Buffer {
-  // Headers are ASCII (ids, types, numbers); a room event's JSON may not be, so it is measured as UTF-8.
-  const heads: string[] = new Array<string>(msgs.length);
+export function encodeBusBatch(batch: readonly BusMessage[]): Buffer {
+  const msgs = batch.some((m) => m.kind === "peers") ? batch.flatMap(peerLines) : batch;
+  // Headers are ASCII (ids, types, numbers); a room event's JSON may not be, so it is measured as UTF-8. The
+  // head of a plain peer message (the relay's common case) is written field by field, without a string.
+  const heads: (string | undefined)[] = new Array<string | undefined>(msgs.length);
   let length = msgs.length === 0 ? 0 : msgs.length - 1;
   for (let i = 0; i < msgs.length; i++) {
     const m = msgs[i];
-    let head: string;
+    let head: string | undefined;
+    if (m.kind === "peers") throw new Error("unreachable: runs are written as peer lines");
     if (m.kind === "receipts") head = `k\t${m.delivered.join(",")}\t${m.gone.join(",")}`;
     else if (m.kind === "room") head = `r\t${JSON.stringify(m)}`;
-    else if (m.receipt === undefined) head = `p\t${m.to}\t${m.roomId}\t${m.type}\t`;
+    else if (m.receipt === undefined) length += 5 + m.to.length + m.roomId.length + m.type.length;
     else {
       const r = m.receipt;
       head = `q\t${r.replyTo}\t${r.id}\t${r.deliverBy}\t${m.to}\t${m.roomId}\t${m.type}\t`;
     }
     heads[i] = head;
-    length += m.kind === "room" ? Buffer.byteLength(head) : head.length;
+    if (head !== undefined) length += m.kind === "room" ? Buffer.byteLength(head) : head.length;
     if (m.kind === "peer") length += frameLength(m.frame);
   }
   const out = Buffer.allocUnsafe(length);
   let at = 0;
   for (let i = 0; i < msgs.length; i++) {
     const m = msgs[i];
-    if (i > 0) out[at++] = 0x0a;
-    at += out.write(heads[i], at, m.kind === "room" ? "utf8" : "latin1");
+    if (i > 0) out[at++] = LF;
+    const head = heads[i];
+    if (head !== undefined) at += out.write(head, at, m.kind === "room" ? "utf8" : "latin1");
+    else if (m.kind === "peer") {
+      out[at] = 0x70; // p
+      out[at + 1] = TAB;
+      at = putAscii(out, at + 2, m.to);
+      out[at] = TAB;
+      at = putAscii(out, at + 1, m.roomId);
+      out[at] = TAB;
+      at = putAscii(out, at + 1, m.type);
+      out[at++] = TAB;
+    }
     if (m.kind !== "peer") continue;
     if (typeof m.frame === "string") at += out.write(m.frame, at, "utf8");
     else {
@@ -49,13 +70,16 @@ export function encodeBusBatch(msgs: readonly BusMessage[]): Buffer {
   return out;
 }
 
+/** A run as its peer messages (other messages as they are). */
+function peerLines(m: BusMessage): BusMessage[] {
+  if (m.kind !== "peers") return [m];
+  return m.frames.map((frame) => ({ kind: "peer", to: m.to, roomId: m.roomId, type: m.type, frame }));
+}
+
 const frameLength = (frame: string | Uint8Array): number =>
   typeof frame === "string" ? Buffer.byteLength(frame) : frame.length;
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
-
-const TAB = 0x09;
-const LF = 0x0a;
 
 /**
  * The messages of one PUBLISH; throws on bytes that are not a bus batch. Peer frames are views into `raw`
@@ -64,14 +88,46 @@ const LF = 0x0a;
 export function decodeBusBatch(raw: Buffer): BusMessage[] {
   if (raw[0] === 0x5b /* [ */) return decodeLegacy(raw.toString("utf8"));
   const out: BusMessage[] = [];
+  // The `to<TAB>roomId<TAB>type<TAB>` of the last `p` line, and the run it started (frames of later lines with the
+  // same bytes there join it: compared as bytes, no string made).
+  let headStart = -1;
+  let headEnd = -1;
+  let run: Uint8Array[] | undefined;
   let start = 0;
   while (start < raw.length) {
     let end = raw.indexOf(LF, start);
     if (end < 0) end = raw.length;
-    out.push(decodeLine(raw, start, end));
+    if (raw[start] === 0x70 /* p */ && raw[start + 1] === TAB) {
+      const frameAt = peerFrameStart(raw, start + 2, end);
+      if (headStart >= 0 && raw.compare(raw, headStart, headEnd, start + 2, frameAt) === 0) {
+        const frame = raw.subarray(frameAt, end);
+        if (run === undefined) {
+          const first = out.pop() as Extract<BusMessage, { kind: "peer" }>;
+          run = [first.frame as Uint8Array, frame];
+          const { to, roomId, type } = first;
+          out.push({ kind: "peers", to, roomId, type, frames: run });
+        } else run.push(frame);
+      } else {
+        out.push(peerLine(raw, start + 2, end));
+        headStart = start + 2;
+        headEnd = frameAt;
+        run = undefined;
+      }
+    } else {
+      out.push(decodeLine(raw, start, end));
+      headStart = -1;
+      run = undefined;
+    }
     start = end + 1;
   }
   return out;
+}
+
+/** Where the frame of a `p` line whose `to` starts at `start` begins (after its third tab). */
+function peerFrameStart(raw: Buffer, start: number, end: number): number {
+  const t3 = tabAfter(raw, tabAfter(raw, tabAfter(raw, start - 1, end), end), end);
+  if (t3 < 0) throw new Error("truncated peer message");
+  return t3 + 1;
 }
 
 /** The first tab after position `prev` and before `end`, or -1 (also when `prev` is -1: none found before). */

@@ -34,6 +34,17 @@ export type BusMessage =
       /** Asks for a receipt (`receipts`) to `replyTo` once handed to the peer, unless later than `deliverBy`. */
       readonly receipt?: RelayReceipt;
     }
+  /**
+   * Consecutive peer messages of one batch to the same session, room and type (`decodeBusBatch` merges them;
+   * nothing publishes this kind): the frames in order, delivered in one write.
+   */
+  | {
+      readonly kind: "peers";
+      readonly to: string;
+      readonly roomId: string;
+      readonly type: ServerMessageType;
+      readonly frames: readonly Uint8Array[];
+    }
   /** Receipts for relays this instance sent: handed to the peer, or the peer was not there. */
   | {
       readonly kind: "receipts";

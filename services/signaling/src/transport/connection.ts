@@ -14,7 +14,7 @@ import {
 import type { Rooms } from "../core/rooms.js";
 import type { Router } from "../core/router.js";
 import type { SignalingMetrics } from "../metrics.js";
-import { frameText, frameWire, type Outbound } from "../state/outbound.js";
+import { FrameRun, frameText, frameWire, type Outbound } from "../state/outbound.js";
 import type { Session } from "../state/session-registry.js";
 import { parseFrame } from "./parse-frame.js";
 import { scanSignal } from "./scan-signal.js";
@@ -87,7 +87,7 @@ export class Connection {
     const socket = this.#socket;
     if (ws.readyState !== ws.OPEN || socket?.destroyed === true) return false;
     if (socket === undefined) {
-      ws.send(frameText(msg));
+      for (const one of msg instanceof FrameRun ? msg.frames() : [msg]) ws.send(frameText(one));
     } else {
       batchWrites(socket);
       socket.write(frameWire(msg));
