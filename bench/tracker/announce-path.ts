@@ -8,12 +8,11 @@
  *   flock /tmp/sb-bench.lock node --conditions=source --import tsx bench/tracker/announce-path.ts \
  *     [--before <git-rev>] [--rounds 5] [--announces 1000000]
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createLogger, createMetricsRegistry, systemClock } from "@switchboard/runtime";
 import { infoHash, pairOf, peerId, peerLeft, peerPort, PEERS, TORRENTS } from "./population.js";
+import { exportRevision } from "./targets.js";
 
 const { values } = parseArgs({
   options: {
@@ -26,27 +25,6 @@ const { values } = parseArgs({
 });
 
 const root = new URL("../../", import.meta.url).pathname;
-
-/** services/tracker of `rev`, exported under bench/.before/<commit> (shared with run.ts). */
-function exportRevision(rev: string): string {
-  const commit = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root })
-    .toString()
-    .trim();
-  const dir = join(root, "bench/.before", commit);
-  if (
-    !existsSync(join(dir, "services/tracker/src/main.ts")) ||
-    !existsSync(join(dir, "docker-compose.yml"))
-  ) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const tar = execFileSync("git", ["archive", commit, "services/tracker", "docker-compose.yml"], {
-      cwd: root,
-      maxBuffer: 1 << 28,
-    });
-    execFileSync("tar", ["-x", "-C", dir], { input: tar });
-  }
-  return join(dir, "services/tracker");
-}
 
 type Send = (body: Uint8Array, port: number, address: string) => void;
 /** One announce datagram in, its reply handed to `send`. */
@@ -219,7 +197,7 @@ async function prepare(name: string, serviceDir: string): Promise<Build> {
 
 const builds = [await prepare("switchboard", join(root, "services/tracker"))];
 if (values.before !== undefined)
-  builds.push(await prepare("switchboard-before", exportRevision(values.before)));
+  builds.push(await prepare("switchboard-before", join(exportRevision(values.before), "services/tracker")));
 const n = Number(values.announces);
 for (let round = 1; round <= Number(values.rounds); round++) {
   for (const b of round % 2 === 1 ? builds : [...builds].reverse()) {
