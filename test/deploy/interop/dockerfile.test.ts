@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { dockerIgnore, parseDockerfile, runDockerfile } from "../lib/dockerfile-runner.js";
 import { repoRoot } from "../lib/paths.js";
+import { deployedNodeFlags } from "../../../bench/deployed-node-flags.js";
 import { freePort } from "@switchboard/test-support";
 import { startProc, stopProc, waitForHttp } from "../lib/processes.js";
 import { SERVICE_NAMES, type ServiceName } from "../lib/services.js";
@@ -74,7 +75,14 @@ describe("Dockerfiles, carried out without Docker", () => {
 
   for (const name of chosen) {
     it(`the Dockerfile with SERVICE=${name} builds a runnable, healthy image`, async () => {
-      const image = runDockerfile("Dockerfile", join(dir, name), { SERVICE: name, PORTS: "1/tcp" });
+      // The build arguments compose passes (NODE_FLAGS: the tracker's node flags), so the CMD runs as deployed.
+      const nodeFlags = deployedNodeFlags(join(repoRoot, "services", name)).join(" ");
+      const image = runDockerfile("Dockerfile", join(dir, name), {
+        SERVICE: name,
+        PORTS: "1/tcp",
+        ...(nodeFlags ? { NODE_FLAGS: nodeFlags } : {}),
+      });
+      assert.equal(image.env.NODE_FLAGS, nodeFlags);
       const app = join(image.root, image.workdir);
       assert.equal(image.user, "node");
       assert.equal(image.env.SWITCHBOARD_SERVICE, name);
@@ -106,9 +114,13 @@ describe("Dockerfiles, carried out without Docker", () => {
       }
       const { env, admin } = await portsFor(name);
       const fullEnv = { ...process.env, ...image.env, ...env, LOG_LEVEL: "warn" };
+      // CMD is `/bin/sh -c "exec node $NODE_FLAGS main.js"` (Node refuses some V8 flags in NODE_OPTIONS): run it
+      // as Docker does, with this machine's node first on PATH; `exec` makes node the process that gets SIGTERM.
       const [bin, ...args] = image.cmd;
-      assert.equal(bin, "node");
-      const proc = startProc(name, process.execPath, args, { cwd: app, env: fullEnv });
+      assert.equal(bin, "/bin/sh");
+      assert.deepEqual(args, ["-c", "exec node $NODE_FLAGS main.js"]);
+      const path = `${dirname(process.execPath)}:${process.env.PATH ?? ""}`;
+      const proc = startProc(name, bin, args, { cwd: app, env: { ...fullEnv, PATH: path } });
       try {
         await waitForHttp(`http://127.0.0.1:${admin}/health`, { proc, timeoutMs: 30_000 });
         const check = () =>

@@ -110,7 +110,8 @@ export function runDockerfile(
     switch (op) {
       case "ARG": {
         const [name = "", def] = text.trim().split(/=(.*)/s);
-        const value = buildArgs[name] ?? def;
+        // A quoted default (ARG NAME="") is its text without the quotes, as in Docker.
+        const value = buildArgs[name] ?? def?.replace(/^"(.*)"$/s, "$1");
         if (value !== undefined) args[name] = value;
         break;
       }
