@@ -3,6 +3,15 @@ import assert from "node:assert/strict";
 import type { SwitchboardClient } from "../src/index.js";
 import { inbox, makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
 
+/** Both (initialized) clients join their meeting; resolves with each side's established connection. */
+async function discoverBoth(a: SwitchboardClient, b: SwitchboardClient) {
+  const ea = waitFor(a, "connectionEstablished", () => true, 50_000);
+  const eb = waitFor(b, "connectionEstablished", () => true, 50_000);
+  await a.discoverPeers();
+  await b.discoverPeers();
+  return Promise.all([ea, eb]);
+}
+
 describe("relay-only through our TURN server (credentials from welcome)", () => {
   let svc: Services;
   const clients: SwitchboardClient[] = [];
@@ -24,11 +33,7 @@ describe("relay-only through our TURN server (credentials from welcome)", () => 
       welcome.iceServers.some((s) => s.urls.some((u) => u.startsWith("turn:")) && s.username && s.credential),
     );
     await b.initializeNode();
-    const ea = waitFor(a, "connectionEstablished", () => true, 50_000);
-    const eb = waitFor(b, "connectionEstablished", () => true, 50_000);
-    await a.discoverPeers();
-    await b.discoverPeers();
-    const [ia, ib] = await Promise.all([ea, eb]);
+    const [ia, ib] = await discoverBoth(a, b);
     assert.equal(ia.method, "relay");
     assert.equal(ib.method, "relay");
     for (const c of [a, b]) {
@@ -50,11 +55,7 @@ describe("relay-only through our TURN server (credentials from welcome)", () => 
     clients.push(a, b);
     await a.initializeNode();
     await b.initializeNode();
-    const ea = waitFor(a, "connectionEstablished", () => true, 50_000);
-    const eb = waitFor(b, "connectionEstablished", () => true, 50_000);
-    await a.discoverPeers();
-    await b.discoverPeers();
-    const [ia, ib] = await Promise.all([ea, eb]);
+    const [ia, ib] = await discoverBoth(a, b);
     assert.notEqual(ia.method, "relay");
     assert.notEqual(ib.method, "relay");
   }, 60_000);

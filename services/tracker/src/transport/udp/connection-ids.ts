@@ -52,7 +52,7 @@ export class ConnectionIds {
   }
 
   #id(window: number, address: string): Buffer {
-    const ids = this.#window(window);
+    let ids = this.#window(window);
     let id = ids.get(address);
     if (id === undefined) {
       id = createHmac("sha256", this.#secret).update(`${window}|${address}`).digest().subarray(0, 8);
@@ -60,7 +60,7 @@ export class ConnectionIds {
         // Bounded whatever senders do: start afresh (ids are recomputed on demand).
         this.#windows.clear();
         this.#cached = 0;
-        return this.#id(window, address);
+        ids = this.#window(window);
       }
       ids.set(address, id);
       this.#cached++;
