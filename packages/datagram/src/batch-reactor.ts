@@ -35,6 +35,12 @@ export class BatchReactor {
   readonly #sendMetaBytes: Uint8Array;
   readonly #sockets = new Map<number, ReactorSocket>();
   readonly #v4Text = new Map<number, string>();
+  /**
+   * The sender of the datagram being handled and the word of its metadata: a reply to it (the usual send) takes
+   * the address bytes from there instead of parsing the text again.
+   */
+  #fromAddress: string | undefined;
+  #fromWord = 0;
   #queued = 0;
   #queuedBytes = 0;
   #flushScheduled = false;
@@ -76,7 +82,15 @@ export class BatchReactor {
     const base = this.#queued * WORDS;
     const meta = this.#sendMeta;
     const at = base * 4 + 16;
-    if (parseIPv4(address, this.#sendMetaBytes, at)) meta[base + 3] = 4;
+    if (address === this.#fromAddress) {
+      const from = this.#recvMeta;
+      const w = this.#fromWord;
+      meta[base + 3] = (from[w + 3] ?? 0) & 0xff;
+      meta[base + 4] = from[w + 4] ?? 0;
+      meta[base + 5] = from[w + 5] ?? 0;
+      meta[base + 6] = from[w + 6] ?? 0;
+      meta[base + 7] = from[w + 7] ?? 0;
+    } else if (parseIPv4(address, this.#sendMetaBytes, at)) meta[base + 3] = 4;
     else if (parseIPv6(address, this.#sendMetaBytes, at)) meta[base + 3] = 6;
     else return false;
     meta[base] = id;
@@ -118,6 +132,8 @@ export class BatchReactor {
       if (socket === undefined || kind & RECV_TRUNCATED) continue; // closed meanwhile, or cannot be whole
       const family: AddressFamily = (kind & 0xff) === 6 ? 6 : 4;
       const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
+      this.#fromAddress = address;
+      this.#fromWord = base;
       // This runs inside the addon's callback: an exception escaping it would be fatal to the process.
       try {
         socket.onDatagram(
@@ -130,6 +146,8 @@ export class BatchReactor {
         socket.onHandlerError(err);
       }
     }
+    // The next batch overwrites the metadata.
+    this.#fromAddress = undefined;
     this.flush();
   }
 

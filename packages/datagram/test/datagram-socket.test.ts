@@ -307,6 +307,51 @@ for (const backend of ["native", "dgram"] as const) {
       assert.equal(((await r6)[0] as Buffer).toString(), "to six");
     });
 
+    it("answers each sender from inside the handler, beside sends to other addresses, in one batch", async () => {
+      if (!ipv6) return skipTest("no IPv6 loopback here");
+      const a = await plainSocket("udp4", "127.0.0.1");
+      const b = await plainSocket("udp4", "127.0.0.2");
+      const c = await plainSocket("udp6", "::1");
+      const watcher = await plainSocket("udp4", "127.0.0.3");
+      const server = await openDatagramSocket({
+        family: 6,
+        address: "::",
+        port: 0,
+        backend,
+        onMessage: (data, address, port) => {
+          // A send elsewhere first, then the reply: the reply still reaches its own sender.
+          server.send(Buffer.from(`seen ${data.toString()}`), watcher.address().port, "127.0.0.3");
+          server.send(Buffer.from(`re ${data.toString()} ${address}`), port, address);
+        },
+      });
+      open.push(server, ...[a, b, c, watcher].map((s) => ({ close: () => s.close() })));
+      const replies = (s: Socket, n: number): Promise<string[]> =>
+        new Promise((resolve) => {
+          const got: string[] = [];
+          s.on("message", (m: Buffer) => {
+            got.push(m.toString());
+            if (got.length === n) resolve(got);
+          });
+        });
+      const ra = replies(a, 3);
+      const rb = replies(b, 3);
+      const rc = replies(c, 3);
+      const seen = replies(watcher, 9);
+      for (let i = 0; i < 3; i++) {
+        a.send(Buffer.from(`a${i}`), server.port, "127.0.0.1");
+        b.send(Buffer.from(`b${i}`), server.port, "127.0.0.1");
+        c.send(Buffer.from(`c${i}`), server.port, "::1");
+      }
+      const deadline = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("replies missing")), 5000).unref(),
+      );
+      const [ga, gb, gc, gs] = await Promise.race([Promise.all([ra, rb, rc, seen]), deadline]);
+      assert.deepEqual(ga.sort(), ["re a0 127.0.0.1", "re a1 127.0.0.1", "re a2 127.0.0.1"]);
+      assert.deepEqual(gb.sort(), ["re b0 127.0.0.2", "re b1 127.0.0.2", "re b2 127.0.0.2"]);
+      assert.deepEqual(gc.sort(), ["re c0 ::1", "re c1 ::1", "re c2 ::1"]);
+      assert.equal(gs.length, 9);
+    });
+
     it("an IPv6-only socket", async () => {
       if (!ipv6) return skipTest("no IPv6 loopback here");
       const server = await collector(backend, { family: 6, address: "::1", ipv6Only: true });
