@@ -91,10 +91,12 @@ async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: H
         handleUdpRequest(opts, decode(msg), address, (body: Uint8Array) => send(body, port, address));
       },
     };
+  // The native backend's socket copies each reply before `send` returns: the tracker may build replies in place.
+  const replyBuffer = Buffer.allocUnsafe(8192);
   return {
     handleHttp,
     handle: (msg, address, port, send) => {
-      handleUdpRequest(opts, decode(msg), address, port, { send });
+      handleUdpRequest(opts, decode(msg), address, port, { send, replyBuffer });
     },
   };
 }

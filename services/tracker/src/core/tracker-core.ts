@@ -75,9 +75,10 @@ export class TrackerCore {
   /**
    * Serves an announce in this turn when the store is synchronous (memory): the result itself, or a refusal
    * thrown (and counted) at once. With an asynchronous store (Redis) a promise. Datagram transports use this
-   * so a reply joins the batch of the datagram that asked for it.
+   * so a reply joins the batch of the datagram that asked for it; with `into` (see `PeerSelection.into`) a
+   * synchronous store may write the compact peers there from byte `intoAt` on.
    */
-  announceNow(req: AnnounceRequest): AnnounceResult | Promise<AnnounceResult> {
+  announceNow(req: AnnounceRequest, into?: Uint8Array, intoAt = 0): AnnounceResult | Promise<AnnounceResult> {
     const o = this.#o;
     try {
       if (req.infoHash.length !== INFO_HASH_LENGTH) throw new TrackerRefusal("INVALID_INFO_HASH");
@@ -98,6 +99,8 @@ export class TrackerCore {
         numwant: Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax)),
         family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",
         withIds: !req.compact,
+        into,
+        intoAt,
       };
       const outcome = o.store.announce(
         {

@@ -137,4 +137,74 @@ describe("MemorySwarmStore", () => {
     }
     assert.ok(seen.size > 10);
   });
+
+  it("writes a one-family selection into the caller's buffer when it fits, the same peers as its own lists", () => {
+    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    // 300 IPv4 peers (three pages: runs wrap and cross page ends) and 3 IPv6 ones.
+    const v4 = (i: number): Partial<PeerUpdate> => ({
+      peerId: Buffer.alloc(20, `p${i}`),
+      ip: addressToBytes(`10.0.${i >> 8}.${i & 255}`) ?? new Uint8Array(16),
+    });
+    const v6 = (i: number): Partial<PeerUpdate> => ({
+      ip: addressToBytes(`2001:db8::${i}`) ?? new Uint8Array(16),
+    });
+    for (let i = 1; i <= 300; i++) store.announce(update(i, v4(i)), all);
+    for (let i = 1; i <= 3; i++) store.announce(update(i, v6(i)), all);
+    const listed = (b: Uint8Array, w: number): string[] =>
+      Array.from({ length: b.length / w }, (_, k) =>
+        Buffer.from(b.subarray(k * w, (k + 1) * w)).toString("hex"),
+      );
+    const whole = store.announce(update(7, v4(7)), { numwant: 400, family: "v4", withIds: false });
+    assert.ok(whole.ok);
+    const everyone = new Set(listed(whole.peers.compact4, 6));
+    assert.equal(everyone.size, 299, "every IPv4 peer but the announcing one");
+    const into = Buffer.alloc(20 + 200 * 6, 0xee);
+    for (let round = 0; round < 20; round++) {
+      const out = store.announce(update(7, v4(7)), {
+        numwant: 200,
+        family: "v4",
+        withIds: false,
+        into,
+        intoAt: 20,
+      });
+      assert.ok(out.ok);
+      const peers = out.peers.compact4;
+      assert.equal(peers.length, 200 * 6);
+      assert.equal(peers.buffer, into.buffer, "written in place");
+      assert.equal(peers.byteOffset, into.byteOffset + 20);
+      assert.ok(
+        into.subarray(0, 20).every((x) => x === 0xee),
+        "nothing written before intoAt",
+      );
+      const got = listed(peers, 6);
+      assert.equal(new Set(got).size, 200, "no peer twice");
+      for (const p of got) assert.ok(everyone.has(p), `${p} is a listed peer, not the announcing one`);
+    }
+    const six = store.announce(update(1, v6(1)), {
+      numwant: 50,
+      family: "v6",
+      withIds: false,
+      into,
+      intoAt: 20,
+    });
+    assert.ok(six.ok);
+    assert.equal(six.peers.compact6.buffer, into.buffer);
+    assert.deepEqual(listed(six.peers.compact6, 18).sort(), [
+      "20010db80000000000000000000000021772",
+      "20010db80000000000000000000000031773",
+    ]);
+    // Too many for the buffer: a list of its own, the buffer untouched.
+    const small = Buffer.alloc(20 + 10 * 6, 0xee);
+    const big = store.announce(update(7, v4(7)), {
+      numwant: 50,
+      family: "v4",
+      withIds: false,
+      into: small,
+      intoAt: 20,
+    });
+    assert.ok(big.ok);
+    assert.equal(big.peers.compact4.length, 50 * 6);
+    assert.notEqual(big.peers.compact4.buffer, small.buffer);
+    assert.ok(small.every((x) => x === 0xee));
+  });
 });

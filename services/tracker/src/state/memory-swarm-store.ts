@@ -216,8 +216,8 @@ export class MemorySwarmStore implements SwarmStore {
 }
 
 /**
- * Copies up to `want` records of `arena` from `start` (wrapping, skipping `self`) into `compact` (and their ids
- * into `idsOut`) from record `at` on: contiguous runs of the address column (up to a page end) are copied whole.
+ * Copies up to `want` records of `arena` from `start` (wrapping, skipping `self`) into `compact` from byte
+ * `compactAt` (and their ids into `idsOut`) from record `at` on: contiguous runs of the address column (up to a page end) are copied whole.
  * The caller asks for no more than the arena has besides `self`.
  */
 function takeRun(
@@ -229,6 +229,7 @@ function takeRun(
   compact: Uint8Array | undefined,
   idsOut: Uint8Array | undefined,
   at: number,
+  compactAt: number,
 ): number {
   const n = arena.count;
   const w = arena.addrLength;
@@ -243,7 +244,7 @@ function takeRun(
     let end = Math.min(n, arena.runEnd(j));
     if (self > j && self < end) end = self;
     const take = Math.min(end - j, want - k);
-    if (compact) compact.set(arena.addressRun(j, take), (at + k) * w);
+    if (compact) compact.set(arena.addressRun(j, take), compactAt + (at + k) * w);
     if (idsOut) for (let t = 0; t < take; t++) ids.copyId(arena.ref(j + t), idsOut, (at + k + t) * 20);
     k += take;
     j += take;
@@ -292,18 +293,36 @@ export function selectPeers(
     ] as const) {
       const a = swarm.arenas[n];
       if (a === undefined || w === 0) continue;
-      got += takeRun(a, ids, randomStart(a.count), w, n === selfArena ? self : -1, undefined, out, got);
+      got += takeRun(a, ids, randomStart(a.count), w, n === selfArena ? self : -1, undefined, out, got, 0);
     }
     return { ...EMPTY_PEERS, wsPeerIds: out.subarray(0, got * 20) };
   }
   const a4 = swarm.arenas[0];
   const a6 = swarm.arenas[1];
+  const into = select.into;
+  if (into !== undefined && !select.withIds && (want4 === 0 || want6 === 0)) {
+    // One family: written straight into the caller's buffer when it fits.
+    const at = select.intoAt ?? 0;
+    const w = want4 > 0 ? 6 : 18;
+    const end = at + (want4 + want6) * w;
+    if (end <= into.length) {
+      const a = want4 > 0 ? a4 : a6;
+      const self_ = (want4 > 0 ? 0 : 1) === selfArena ? self : -1;
+      if (a) takeRun(a, ids, randomStart(a.count), want4 + want6, self_, into, undefined, 0, at);
+      const view = into.subarray(at, end);
+      return want4 > 0
+        ? { compact4: view, compact6: EMPTY, ids4: undefined, ids6: undefined, wsPeerIds: EMPTY }
+        : { compact4: EMPTY, compact6: view, ids4: undefined, ids6: undefined, wsPeerIds: EMPTY };
+    }
+  }
   // takeRun always fills what it is asked for (want4 ≤ have4, want6 ≤ have6): no trimming afterwards.
   const c4 = want4 > 0 ? Buffer.allocUnsafe(want4 * 6) : EMPTY;
   const c6 = want6 > 0 ? Buffer.allocUnsafe(want6 * 18) : EMPTY;
   const i4 = select.withIds ? Buffer.allocUnsafe(want4 * 20) : undefined;
   const i6 = select.withIds ? Buffer.allocUnsafe(want6 * 20) : undefined;
-  if (a4 && want4 > 0) takeRun(a4, ids, randomStart(a4.count), want4, selfArena === 0 ? self : -1, c4, i4, 0);
-  if (a6 && want6 > 0) takeRun(a6, ids, randomStart(a6.count), want6, selfArena === 1 ? self : -1, c6, i6, 0);
+  if (a4 && want4 > 0)
+    takeRun(a4, ids, randomStart(a4.count), want4, selfArena === 0 ? self : -1, c4, i4, 0, 0);
+  if (a6 && want6 > 0)
+    takeRun(a6, ids, randomStart(a6.count), want6, selfArena === 1 ? self : -1, c6, i6, 0, 0);
   return { compact4: c4, compact6: c6, ids4: i4, ids6: i6, wsPeerIds: EMPTY };
 }

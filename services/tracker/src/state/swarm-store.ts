@@ -26,6 +26,13 @@ export interface PeerSelection {
   readonly family: "v4" | "v6" | "both";
   /** Include the 20-byte peer ids (non-compact HTTP replies). */
   readonly withIds: boolean;
+  /**
+   * Where a store that answers synchronously may write the compact peers of a one-family selection (`family`
+   * "v4" or "v6", no ids), from byte `intoAt` on, when they fit: the reply's `compact4`/`compact6` is then a view
+   * of it. Lets a datagram transport build its reply in place (no buffer per list, no copy into the reply).
+   */
+  readonly into?: Uint8Array;
+  readonly intoAt?: number;
 }
 
 export type StoreAnnounceOutcome =

@@ -1,6 +1,12 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
-import { decodeUdpRequest, encodeAnnounceReply, encodeErrorReply, encodeScrapeReply } from "./udp-codec.js";
+import {
+  decodeUdpRequest,
+  encodeAnnounceReply,
+  encodeErrorReply,
+  encodeScrapeReply,
+  writeAnnounceReply,
+} from "./udp-codec.js";
 
 const connect = Buffer.from("0000041727101980" + "00000000" + "01020304", "hex");
 
@@ -102,5 +108,19 @@ describe("BEP 15 codec", () => {
     const s = encodeScrapeReply(9, [{ complete: 1, downloaded: 2, incomplete: 3 }]);
     assert.equal(s.toString("hex"), "00000002" + "00000009" + "00000001" + "00000002" + "00000003");
     assert.equal(encodeErrorReply(1, "no").toString("hex"), "00000003" + "00000001" + "6e6f");
+  });
+
+  it("writes an announce reply into a buffer: peers already in place stay, others are copied, too long is -1", () => {
+    const header = "00000001" + "ffffffff" + "0000003c" + "00000002" + "00000003";
+    const fields = { transactionId: 0xffffffff, interval: 60, leechers: 2, seeders: 3 };
+    const into = Buffer.alloc(40, 0xaa);
+    into.fill(7, 20, 32);
+    assert.equal(writeAnnounceReply(into, { ...fields, peers: into.subarray(20, 32) }), 32);
+    assert.equal(into.subarray(0, 32).toString("hex"), header + "07".repeat(12));
+    assert.equal(writeAnnounceReply(into, { ...fields, peers: Buffer.alloc(6, 1) }), 26);
+    assert.equal(into.subarray(0, 26).toString("hex"), header + "01".repeat(6));
+    assert.equal(writeAnnounceReply(into, { ...fields, peers: Buffer.alloc(21) }), -1);
+    assert.equal(writeAnnounceReply(into, { ...fields, leechers: 2 ** 40, peers: new Uint8Array(0) }), 20);
+    assert.equal(into.readUInt32BE(12), 0xffffffff, "counts above 32 bits are capped");
   });
 });

@@ -155,20 +155,45 @@ export function encodeConnectReply(transactionId: number, connectionId: Uint8Arr
   return b;
 }
 
-export function encodeAnnounceReply(opts: {
+/** Bytes of an announce reply before its compact peers. */
+export const ANNOUNCE_REPLY_HEADER = 20;
+
+export interface AnnounceReplyFields {
   transactionId: number;
   interval: number;
   leechers: number;
   seeders: number;
   peers: Uint8Array;
-}): Buffer {
-  const b = Buffer.allocUnsafe(20 + opts.peers.length);
-  b.writeUInt32BE(ACTION_ANNOUNCE, 0);
-  b.writeUInt32BE(opts.transactionId, 4);
-  b.writeUInt32BE(opts.interval, 8);
-  b.writeUInt32BE(Math.min(opts.leechers, 0xffffffff), 12);
-  b.writeUInt32BE(Math.min(opts.seeders, 0xffffffff), 16);
-  b.set(opts.peers, 20);
+}
+
+const putU32 = (b: Uint8Array, at: number, v: number): void => {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+};
+
+/**
+ * Writes an announce reply at the start of `into` and returns its length, or -1 when it does not fit. Peers
+ * already in place (a view of `into` from `ANNOUNCE_REPLY_HEADER` on) are not copied.
+ */
+export function writeAnnounceReply(into: Uint8Array, r: AnnounceReplyFields): number {
+  const length = ANNOUNCE_REPLY_HEADER + r.peers.length;
+  if (length > into.length) return -1;
+  putU32(into, 0, ACTION_ANNOUNCE);
+  putU32(into, 4, r.transactionId);
+  putU32(into, 8, r.interval);
+  putU32(into, 12, Math.min(r.leechers, 0xffffffff));
+  putU32(into, 16, Math.min(r.seeders, 0xffffffff));
+  const inPlace =
+    r.peers.buffer === into.buffer && r.peers.byteOffset === into.byteOffset + ANNOUNCE_REPLY_HEADER;
+  if (!inPlace && r.peers.length > 0) into.set(r.peers, ANNOUNCE_REPLY_HEADER);
+  return length;
+}
+
+export function encodeAnnounceReply(opts: AnnounceReplyFields): Buffer {
+  const b = Buffer.allocUnsafe(ANNOUNCE_REPLY_HEADER + opts.peers.length);
+  writeAnnounceReply(b, opts);
   return b;
 }
 

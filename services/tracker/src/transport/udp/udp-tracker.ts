@@ -14,11 +14,13 @@ import type { TrackerMetrics } from "../../metrics.js";
 import { routeTrackerPath } from "../http/http-tracker.js";
 import type { ConnectionIds } from "./connection-ids.js";
 import {
+  ANNOUNCE_REPLY_HEADER,
   decodeUdpRequest,
   encodeAnnounceReply,
   encodeConnectReply,
   encodeErrorReply,
   encodeScrapeReply,
+  writeAnnounceReply,
   type UdpRequest,
 } from "./udp-codec.js";
 
@@ -36,7 +38,15 @@ export interface UdpTrackerOptions {
 /** Where a request's reply goes: the socket it came in on (`DatagramSocket` satisfies this). */
 export interface ReplyTo {
   send(body: Uint8Array, port: number, address: string): void;
+  /**
+   * A buffer an announce reply may be built in (the store writes the peers straight into it); only given where
+   * `send` copies the bytes before it returns (the native backend), so the next reply can reuse it.
+   */
+  readonly replyBuffer?: Uint8Array;
 }
+
+/** Room of the in-place reply buffer: the header and 452 IPv6 or 1,363 IPv4 peers (larger lists get their own). */
+const REPLY_BUFFER_BYTES = 8192;
 
 /** Passkey from BEP 41 URL data (`/<passkey>/announce`). */
 const passkeyOf = (urlData: string): string | undefined =>
@@ -78,15 +88,16 @@ function replyFailure(
   );
 }
 
-function announceReply(transactionId: number, r: AnnounceResult): Buffer {
-  const peers = r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6;
-  return encodeAnnounceReply({
+function announceReply(transactionId: number, r: AnnounceResult, into: Uint8Array | undefined): Uint8Array {
+  const fields = {
     transactionId,
     interval: r.interval,
     leechers: r.incomplete,
     seeders: r.complete,
-    peers,
-  });
+    peers: r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6,
+  };
+  const length = into === undefined ? -1 : writeAnnounceReply(into, fields);
+  return length < 0 || into === undefined ? encodeAnnounceReply(fields) : into.subarray(0, length);
 }
 
 /**
@@ -115,18 +126,20 @@ export function handleUdpRequest(
   const transactionId = req.transactionId;
   if (req.action === "announce") {
     let r: AnnounceResult | Promise<AnnounceResult>;
+    const into = to.replyBuffer;
     try {
-      r = opts.core.announceNow(toAnnounce(req, address));
+      r = opts.core.announceNow(toAnnounce(req, address), into, ANNOUNCE_REPLY_HEADER);
     } catch (err) {
       replyFailure(opts, transactionId, err, to, address, port);
       return undefined;
     }
     if (!(r instanceof Promise)) {
-      to.send(announceReply(transactionId, r), port, address);
+      to.send(announceReply(transactionId, r, into), port, address);
       return undefined;
     }
+    // Answered later: other replies may have used the buffer meanwhile.
     return r.then(
-      (done) => to.send(announceReply(transactionId, done), port, address),
+      (done) => to.send(announceReply(transactionId, done, undefined), port, address),
       (err: unknown) => replyFailure(opts, transactionId, err, to, address, port),
     );
   }
@@ -176,6 +189,8 @@ async function bindAddress(host: string): Promise<{ address: string; family: 4 |
 export class UdpTracker {
   readonly #opts: UdpTrackerOptions;
   #socket: DatagramSocket | undefined;
+  /** Where replies go: the socket, with an in-place reply buffer when its `send` copies (native backend). */
+  #replyTo: ReplyTo | undefined;
   constructor(opts: UdpTrackerOptions) {
     this.#opts = opts;
   }
@@ -195,7 +210,7 @@ export class UdpTracker {
       recvBufferBytes: this.#opts.bufferBytes ?? 4 << 20,
       sendBufferBytes: this.#opts.bufferBytes ?? 4 << 20,
       backend: this.#opts.backend ?? "auto",
-      onMessage: (data, address, fromPort) => this.#onMessage(socket, data, address, fromPort),
+      onMessage: (data, address, fromPort) => this.#onMessage(data, address, fromPort),
       onSendError: () => logger.debug("udp reply not sent"),
       onHandlerError: (err) => {
         metrics.malformed.inc({ transport: "udp" });
@@ -203,10 +218,19 @@ export class UdpTracker {
       },
     });
     this.#socket = socket;
+    this.#replyTo =
+      socket.backend === "native"
+        ? {
+            send: (body, to, address) => socket.send(body, to, address),
+            replyBuffer: Buffer.allocUnsafe(REPLY_BUFFER_BYTES),
+          }
+        : socket;
     return { address: socket.address, port: socket.port };
   }
 
-  #onMessage(socket: DatagramSocket, msg: Buffer, address: string, port: number): void {
+  #onMessage(msg: Buffer, address: string, port: number): void {
+    const to = this.#replyTo;
+    if (to === undefined) return;
     const req = decodeUdpRequest(msg);
     if (req === undefined) {
       this.#opts.metrics.malformed.inc({ transport: "udp" });
@@ -216,12 +240,13 @@ export class UdpTracker {
     // `announceNow` returns (the SwarmStore contract); a scrape, answered after awaits, gets copies.
     const detached =
       req.action === "scrape" ? { ...req, infoHashes: req.infoHashes.map((h) => Buffer.from(h)) } : req;
-    void handleUdpRequest(this.#opts, detached, address, port, socket);
+    void handleUdpRequest(this.#opts, detached, address, port, to);
   }
 
   close(): Promise<void> {
     const socket = this.#socket;
     this.#socket = undefined;
+    this.#replyTo = undefined;
     socket?.close();
     return Promise.resolve();
   }
