@@ -16,6 +16,7 @@ import { AccessPolicy } from "./access/access-policy.js";
 import { loadAccessRules } from "./access/load-access-rules.js";
 import type { TrackerConfig } from "./config.js";
 import { TrackerCore } from "./core/tracker-core.js";
+import { TurnClock } from "./core/turn-clock.js";
 import { createTrackerMetrics } from "./metrics.js";
 import { MemorySwarmStore } from "./state/memory-swarm-store.js";
 import { RedisSwarmStore } from "./state/redis-swarm-store.js";
@@ -54,7 +55,8 @@ export interface TrackerServer {
 
 /** Builds the tracker (HTTP + WebSocket on one server, UDP beside it) without listening. */
 export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): TrackerServer {
-  const clock = deps.clock ?? systemClock;
+  // The system clock read once per turn (one read per batch of datagrams); an injected clock is used as given.
+  const clock = deps.clock ?? new TurnClock(systemClock);
   const logger = deps.logger;
   const registry = deps.registry ?? createMetricsRegistry();
   const health = new Health();
