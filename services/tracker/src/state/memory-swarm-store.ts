@@ -13,6 +13,7 @@ import {
   Swarm,
   type PeerArena,
 } from "./swarm.js";
+import { InfoHashTable } from "./info-hash-table.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import { SlabAllocator } from "./slab-allocator.js";
 import {
@@ -30,10 +31,6 @@ export interface MemorySwarmStoreOptions {
   peerTtlSeconds: number;
 }
 
-/** An info-hash as a map key (latin1: one char per byte), without copying the bytes. */
-const keyOf = (b: Uint8Array): string =>
-  (b instanceof Buffer ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString("latin1");
-
 const ZERO: SwarmCounts = Object.freeze({ complete: 0, incomplete: 0, downloaded: 0 });
 
 const countsOf = (s: Swarm): SwarmCounts => ({
@@ -43,15 +40,15 @@ const countsOf = (s: Swarm): SwarmCounts => ({
 });
 
 /**
- * In-process swarms: one compact `Swarm` per info-hash (keyed by its 20 bytes as a latin1 string), peer ids
- * interned once for all swarms in a `PeerIdTable`.
+ * In-process swarms: one compact `Swarm` per info-hash (found by its 20 bytes in an `InfoHashTable`, no string
+ * per lookup), peer ids interned once for all swarms in a `PeerIdTable`.
  */
 export class MemorySwarmStore implements SwarmStore {
-  readonly #swarms = new Map<string, Swarm>();
   readonly #clock: Clock;
   readonly #epoch: number;
   readonly #ttl: number;
   readonly #salt = randomInt(0x7fffffff);
+  readonly #swarms = new InfoHashTable<Swarm>(this.#salt);
   /** Pages and index chunks of every swarm's arenas. */
   readonly #alloc = new SlabAllocator();
   readonly #ids = new PeerIdTable(this.#salt);
@@ -70,12 +67,11 @@ export class MemorySwarmStore implements SwarmStore {
   }
 
   announce(update: PeerUpdate, select: PeerSelection): StoreAnnounceOutcome {
-    const hashKey = keyOf(update.infoHash);
-    let swarm = this.#swarms.get(hashKey);
+    let swarm = this.#swarms.get(update.infoHash);
     if (swarm === undefined) {
       if (update.remove) return { ok: true, counts: ZERO, peers: EMPTY_PEERS };
       swarm = new Swarm(this.#salt, this.#alloc);
-      this.#swarms.set(hashKey, swarm);
+      this.#swarms.set(update.infoHash, swarm);
     }
     const found = swarm.match(this.#ids.lookup(update.peerId), update.ip, update.key);
     if (found === MATCH_KEY_MISMATCH) return { ok: false, failure: "KEY_MISMATCH" };
@@ -85,7 +81,7 @@ export class MemorySwarmStore implements SwarmStore {
     }
     if (update.remove) {
       if (found >= 0) this.#removeAt(swarm, swarm.arena(arenaAt(found)), slotAt(found));
-      if (swarm.count === 0) this.#dropSwarm(hashKey, swarm);
+      if (swarm.count === 0) this.#dropSwarm(update.infoHash, swarm);
       return { ok: true, counts: countsOf(swarm), peers: EMPTY_PEERS };
     }
     const target = arenaOf(update.kind === "ws", !isMappedIPv4(update.ip));
@@ -129,17 +125,16 @@ export class MemorySwarmStore implements SwarmStore {
 
   scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] {
     return infoHashes.map((h) => {
-      const swarm = this.#swarms.get(keyOf(h));
+      const swarm = this.#swarms.get(h);
       return swarm ? countsOf(swarm) : ZERO;
     });
   }
 
   scrapeAll(limit: number): ReadonlyArray<{ infoHash: Uint8Array; counts: SwarmCounts }> {
     const out: Array<{ infoHash: Uint8Array; counts: SwarmCounts }> = [];
-    for (const [key, swarm] of this.#swarms) {
-      if (out.length >= limit) break;
-      out.push({ infoHash: Buffer.from(key, "latin1"), counts: countsOf(swarm) });
-    }
+    this.#swarms.forEach((swarm, entry) => {
+      if (out.length < limit) out.push({ infoHash: this.#swarms.keyAt(entry), counts: countsOf(swarm) });
+    });
     return out;
   }
 
@@ -160,7 +155,8 @@ export class MemorySwarmStore implements SwarmStore {
   sweep(): number {
     const now = this.#nowSeconds();
     let removed = 0;
-    for (const [key, swarm] of this.#swarms) {
+    const emptied: Buffer[] = [];
+    this.#swarms.forEach((swarm, entry) => {
       const before = swarm.bytes;
       for (const arena of swarm.arenas) {
         if (arena === undefined) continue;
@@ -170,10 +166,16 @@ export class MemorySwarmStore implements SwarmStore {
             removed++;
           }
         }
-        arena.trim();
       }
+      // An emptied swarm is dropped whole after the walk (the table must not change under it); others give
+      // back their spare room now.
+      if (swarm.count === 0) emptied.push(this.#swarms.keyAt(entry));
+      else for (const arena of swarm.arenas) arena?.trim();
       this.#bytes += swarm.bytes - before;
-      if (swarm.count === 0) this.#dropSwarm(key, swarm);
+    });
+    for (const key of emptied) {
+      const swarm = this.#swarms.get(key);
+      if (swarm !== undefined) this.#dropSwarm(key, swarm);
     }
     return removed;
   }
@@ -187,7 +189,7 @@ export class MemorySwarmStore implements SwarmStore {
     return Promise.resolve();
   }
 
-  #dropSwarm(key: string, swarm: Swarm): void {
+  #dropSwarm(key: Uint8Array, swarm: Swarm): void {
     this.#swarms.delete(key);
     this.#bytes -= swarm.bytes;
     swarm.release();
