@@ -8,6 +8,12 @@
  * peers reuse memory the load freed); from cold — RSS growth since before any traffic ÷ peers held (a high bound:
  * it includes the load's own working set).
  *
+ * `--memory-gc switchboard,switchboard-before` starts those of our targets with the inspector on a loopback port
+ * (`--inspect=127.0.0.1:0`, read from their stderr) and, before each of the three memory readings, forces full
+ * garbage collections in them over it (`HeapProfiler.collectGarbage` twice, a turn apart; `inspector-gc.ts`), so
+ * both ends of a measurement find V8's heap at the same known state instead of wherever its last collection left
+ * it. No inspector session is open while load runs. opentracker (C, no GC) is read as before.
+ *
  *   bash bench/tracker/install-peers.sh
  *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
  *     [--targets switchboard,opentracker,bittorrent-tracker]
@@ -24,7 +30,7 @@ import { Worker } from "node:worker_threads";
 import type { LoadResult } from "./load-http.js";
 import type { LoadJob, LoadReply } from "./load-worker.js";
 import { runUdpLoad } from "./load-udp.js";
-import { cpuSeconds, Latencies, rssBytes, settledRssBytes } from "./measure.js";
+import { cpuSeconds, Latencies, rssAnonBytes, rssBytes, settledRssBytes } from "./measure.js";
 import { PEERS, TORRENTS } from "./population.js";
 import { describeMissing, missingPrerequisites } from "./prerequisites.js";
 import {
@@ -33,6 +39,7 @@ import {
   startSwitchboard,
   startSwitchboardAt,
   type RunningTarget,
+  type StartOptions,
 } from "./targets.js";
 
 const { values } = parseArgs({
@@ -54,17 +61,25 @@ const { values } = parseArgs({
     threads: { type: "string", default: "1" },
     "udp-sockets": { type: "string", default: "8" },
     "udp-window": { type: "string", default: "32" },
+    /** Our targets (comma-separated) whose memory is read at forced full GCs over the inspector. */
+    "memory-gc": { type: "string", default: "" },
   },
 });
 const seconds = Math.min(50, Number(values.seconds));
 const rounds = Math.max(1, Number(values.rounds));
-const starters: Record<string, () => Promise<RunningTarget>> = {
+const starters: Record<string, (options: StartOptions) => Promise<RunningTarget>> = {
   switchboard: startSwitchboard,
-  opentracker: startOpentracker,
-  "bittorrent-tracker": startBittorrentTracker,
+  opentracker: () => startOpentracker(),
+  "bittorrent-tracker": () => startBittorrentTracker(),
 };
 const before = values.before;
-if (before !== undefined) starters["switchboard-before"] = () => startSwitchboardAt(before);
+if (before !== undefined) starters["switchboard-before"] = (options) => startSwitchboardAt(before, options);
+const gcTargets = String(values["memory-gc"])
+  .split(",")
+  .filter((t) => t !== "");
+for (const name of gcTargets)
+  if (name !== "switchboard" && name !== "switchboard-before")
+    throw new Error(`--memory-gc takes switchboard and/or switchboard-before, not ${name}`);
 let targets = String(values.targets).split(",");
 if (before !== undefined && !targets.includes("switchboard-before"))
   targets.splice(1, 0, "switchboard-before");
@@ -94,7 +109,14 @@ interface TargetFigures {
   peersHeld: number;
   /** Peers held at the baseline reading (the warm-up's). */
   peersAtBaseline: number;
+  /** Memory read at forced full GCs (`--memory-gc`). */
+  forcedGc: boolean;
+  /** RSS at the cold baseline (idle, before any traffic): the process's fixed cost. */
+  coldRssBytes: number;
   rssGrowthBytes: number;
+  /** Anonymous RSS growth (RSS less file pages such as the node binary's), per peer: from warm / from cold. */
+  anonBytesPerPeer: number;
+  anonColdBytesPerPeer: number;
   /** RSS growth from the warm baseline ÷ peers added since (low: peers reuse memory the load freed). */
   rssBytesPerPeer: number;
   /** RSS growth from the cold baseline ÷ peers held (high: includes the load's own working set). */
@@ -111,6 +133,9 @@ interface Running {
   target: RunningTarget;
   rss0: number;
   rssCold: number;
+  /** Anonymous RSS at the cold and warm baselines. */
+  anonCold: number;
+  anon0: number;
   /** V8's committed heap at the cold and warm baselines (0 without V8). */
   v8Cold: number;
   v80: number;
@@ -181,6 +206,16 @@ async function threadedLoad(
   };
 }
 
+/**
+ * Resident memory of every running target once idle (`settledRssBytes`), after full GCs in the targets read at
+ * forced GCs; with each one's anonymous RSS at the end of the wait.
+ */
+async function readMemory(): Promise<{ rss: number[]; anon: number[] }> {
+  await Promise.all(running.map((r) => r.target.collectGarbage?.() ?? Promise.resolve()));
+  const rss = await settledRssBytes(running.map((r) => r.target.pid));
+  return { rss, anon: running.map((r) => rssAnonBytes(r.target.pid)) };
+}
+
 /** V8's committed heap of every running target (0 for targets without V8). */
 async function v8Heaps(): Promise<number[]> {
   return Promise.all(running.map(async (r) => (r.target.v8HeapBytes ? await r.target.v8HeapBytes() : 0)));
@@ -213,11 +248,13 @@ try {
   for (const name of targets) {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
-    const target = await start();
+    const target = await start({ inspect: gcTargets.includes(name) });
     running.push({
       target,
       rss0: 0,
       rssCold: 0,
+      anonCold: 0,
+      anon0: 0,
       v8Cold: 0,
       v80: 0,
       peers0: 0,
@@ -226,10 +263,11 @@ try {
     });
   }
   // Cold baseline: idle, before any traffic.
-  const cold = await settledRssBytes(running.map((r) => r.target.pid));
+  const cold = await readMemory();
   const cold8 = await v8Heaps();
   running.forEach((r, i) => {
-    r.rssCold = cold[i] ?? 0;
+    r.rssCold = cold.rss[i] ?? 0;
+    r.anonCold = cold.anon[i] ?? 0;
     r.v8Cold = cold8[i] ?? 0;
   });
   // Warm baseline, in the state the final reading finds: every measured phase run once on the first
@@ -246,10 +284,11 @@ try {
     r.peers0 = r.k;
     console.log(`warm-up ${r.target.name}: ${r.peers0} peers`);
   }
-  const rss0 = await settledRssBytes(running.map((r) => r.target.pid));
+  const warm = await readMemory();
   const warm8 = await v8Heaps();
   running.forEach((r, i) => {
-    r.rss0 = rss0[i] ?? 0;
+    r.rss0 = warm.rss[i] ?? 0;
+    r.anon0 = warm.anon[i] ?? 0;
     r.v80 = warm8[i] ?? 0;
   });
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
@@ -291,11 +330,12 @@ try {
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
     }
   }
-  const rssEnds = await settledRssBytes(running.map((r) => r.target.pid));
+  const end = await readMemory();
   const end8 = await v8Heaps();
   for (const [i, r] of running.entries()) {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
-    const rssEnd = rssEnds[i] ?? 0;
+    const rssEnd = end.rss[i] ?? 0;
+    const anonEnd = end.anon[i] ?? 0;
     const growth = rssEnd - r.rss0;
     const coldGrowth = rssEnd - r.rssCold;
     const v8End = end8[i] ?? 0;
@@ -306,7 +346,11 @@ try {
       udp: median(r.rounds.udp),
       peersHeld,
       peersAtBaseline: r.peers0,
+      forcedGc: r.target.collectGarbage !== undefined,
+      coldRssBytes: r.rssCold,
       rssGrowthBytes: growth,
+      anonBytesPerPeer: Number(((anonEnd - r.anon0) / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
+      anonColdBytesPerPeer: Number(((anonEnd - r.anonCold) / Math.max(1, peersHeld)).toFixed(1)),
       rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       coldRssBytesPerPeer: Number((coldGrowth / Math.max(1, peersHeld)).toFixed(1)),
       outsideHeapBytesPerPeer: Number(
@@ -332,12 +376,12 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
 console.log(
-  "\n| tracker | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | less V8 heap growth, from warm / cold | marginal RSS bytes per peer added after the fill |",
+  "\n| tracker | read at | cold RSS | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | anonymous RSS, from warm / cold | less V8 heap growth, from warm / cold | marginal RSS bytes per peer added after the fill |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.outsideHeapBytesPerPeer} / ${r.outsideHeapColdBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+    `| ${r.target} | ${r.forcedGc ? "forced GC" : "idle"} | ${(r.coldRssBytes / 2 ** 20).toFixed(1)} MiB | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.anonBytesPerPeer} / ${r.anonColdBytesPerPeer} | ${r.outsideHeapBytesPerPeer} / ${r.outsideHeapColdBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");
@@ -361,5 +405,5 @@ const dir = new URL("../results/", import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 writeFileSync(
   join(dir, `tracker-${Date.now()}.json`),
-  JSON.stringify({ seconds, rounds, before, results }, null, 2),
+  JSON.stringify({ seconds, rounds, before, memoryGc: gcTargets, results }, null, 2),
 );
