@@ -4,15 +4,16 @@
  * population of 1,000 torrents × 1,000 peers. Prints announces/s, p50/p99 latency (under saturation), the
  * server's CPU use and its resident memory per peer held, two ways, every reading taken after idling until RSS is
  * steady (`settledRssBytes`), for every target alike: from warm — RSS growth from a baseline read after a warm-up
- * (every measured phase for `--warm-seconds` on the first `--warm-peers` pairs) ÷ peers added since (a low bound:
- * peers reuse memory the load freed); from cold — RSS growth since before any traffic ÷ peers held (a high bound:
- * it includes the load's own working set).
+ * (every measured phase for `--warm-seconds` on the first `--warm-peers` pairs) ÷ peers added since (the load's
+ * own working set is in the baseline); from cold — RSS growth since before any traffic ÷ peers held (it includes
+ * the load's working set, less start-up memory the load lets go: compiled start-up code, freed allocations).
  *
- * `--memory-gc switchboard,switchboard-before` starts those of our targets with the inspector on a loopback port
- * (`--inspect=127.0.0.1:0`, read from their stderr) and, before each of the three memory readings, forces full
- * garbage collections in them over it (`HeapProfiler.collectGarbage` twice, a turn apart; `inspector-gc.ts`), so
- * both ends of a measurement find V8's heap at the same known state instead of wherever its last collection left
- * it. No inspector session is open while load runs. opentracker (C, no GC) is read as before.
+ * Our trackers' readings are taken at forced full GCs (`--memory-gc`, default `ours`): they run with the inspector
+ * on a loopback port (`--inspect=127.0.0.1:0`, its URL read from their stderr) and before each of the three memory
+ * readings get full garbage collections over it (`HeapProfiler.collectGarbage` twice, a turn apart;
+ * `inspector-gc.ts`), so every reading finds V8's heap in the same known state instead of wherever its last
+ * collection left it (idle-only readings swung by ±10 B/peer run to run). No inspector session is open while load
+ * runs. `--memory-gc none` reads them idle only, as before; opentracker (C, no GC) is always read idle.
  *
  *   bash bench/tracker/install-peers.sh
  *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
@@ -61,8 +62,8 @@ const { values } = parseArgs({
     threads: { type: "string", default: "1" },
     "udp-sockets": { type: "string", default: "8" },
     "udp-window": { type: "string", default: "32" },
-    /** Our targets (comma-separated) whose memory is read at forced full GCs over the inspector. */
-    "memory-gc": { type: "string", default: "" },
+    /** Our targets whose memory is read at forced full GCs over the inspector: `ours`, `none` or a list. */
+    "memory-gc": { type: "string", default: "ours" },
   },
 });
 const seconds = Math.min(50, Number(values.seconds));
@@ -74,12 +75,16 @@ const starters: Record<string, (options: StartOptions) => Promise<RunningTarget>
 };
 const before = values.before;
 if (before !== undefined) starters["switchboard-before"] = (options) => startSwitchboardAt(before, options);
-const gcTargets = String(values["memory-gc"])
-  .split(",")
-  .filter((t) => t !== "");
-for (const name of gcTargets)
-  if (name !== "switchboard" && name !== "switchboard-before")
-    throw new Error(`--memory-gc takes switchboard and/or switchboard-before, not ${name}`);
+const OURS = ["switchboard", "switchboard-before"];
+const gcTargets = ((spec: string): string[] => {
+  if (spec === "ours") return OURS;
+  if (spec === "none" || spec === "") return [];
+  const list = spec.split(",").filter((t) => t !== "");
+  for (const name of list)
+    if (!OURS.includes(name))
+      throw new Error(`--memory-gc takes ours, none or a list of ${OURS.join(", ")}; not ${name}`);
+  return list;
+})(String(values["memory-gc"]));
 let targets = String(values.targets).split(",");
 if (before !== undefined && !targets.includes("switchboard-before"))
   targets.splice(1, 0, "switchboard-before");

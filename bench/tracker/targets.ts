@@ -92,6 +92,23 @@ export function exportRevision(rev: string): string {
   return dir;
 }
 
+/**
+ * Extra environment for one of our targets, from `BENCH_TRACKER_ENV="NAME=value …"` (both of ours) or
+ * `BENCH_BEFORE_ENV` (the before-state alone; set, even empty, it replaces the former for it): an A/B of allocator
+ * settings such as `GLIBC_TUNABLES` or `MALLOC_ARENA_MAX` in one run.
+ */
+export function benchEnv(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const spec =
+    (name === "switchboard-before" ? env.BENCH_BEFORE_ENV : undefined) ?? env.BENCH_TRACKER_ENV ?? "";
+  const out: Record<string, string> = {};
+  for (const pair of spec.split(" ").filter((p) => p !== "")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`BENCH_TRACKER_ENV / BENCH_BEFORE_ENV take NAME=value pairs, not ${pair}`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
 async function startSwitchboardFrom(
   serviceDir: string,
   name: string,
@@ -128,6 +145,7 @@ async function startSwitchboardFrom(
         TRACKER_RATE_LIMIT: "0",
         TRACKER_SWEEP_INTERVAL: "3600",
         LOG_LEVEL: "warn",
+        ...benchEnv(name),
       },
       // With the inspector, stderr is read for its URL (and everything else passed on).
       stdio: ["ignore", "ignore", options.inspect ? "pipe" : "inherit"],
