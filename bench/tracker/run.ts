@@ -33,6 +33,7 @@ import type { LoadJob, LoadReply } from "./load-worker.js";
 import { runUdpLoad } from "./load-udp.js";
 import { cpuSeconds, Latencies, rssAnonBytes, rssBytes, settledRssBytes } from "./measure.js";
 import { PEERS, TORRENTS } from "./population.js";
+import { residentSplit, type ResidentSplit } from "./smaps.js";
 import { describeMissing, missingPrerequisites } from "./prerequisites.js";
 import {
   startBittorrentTracker,
@@ -122,6 +123,8 @@ interface TargetFigures {
   /** Anonymous RSS growth (RSS less file pages such as the node binary's), per peer: from warm / from cold. */
   anonBytesPerPeer: number;
   anonColdBytesPerPeer: number;
+  /** RSS growth by kind of mapping (`smaps.ts`), bytes per peer: from warm and from cold. */
+  splitBytesPerPeer: { warm: ResidentSplit; cold: ResidentSplit };
   /** RSS growth from the warm baseline ÷ peers added since (low: peers reuse memory the load freed). */
   rssBytesPerPeer: number;
   /** RSS growth from the cold baseline ÷ peers held (high: includes the load's own working set). */
@@ -141,6 +144,9 @@ interface Running {
   /** Anonymous RSS at the cold and warm baselines. */
   anonCold: number;
   anon0: number;
+  /** RSS by kind of mapping at the cold and warm baselines. */
+  splitCold?: ResidentSplit;
+  split0?: ResidentSplit;
   /** V8's committed heap at the cold and warm baselines (0 without V8). */
   v8Cold: number;
   v80: number;
@@ -215,10 +221,20 @@ async function threadedLoad(
  * Resident memory of every running target once idle (`settledRssBytes`), after full GCs in the targets read at
  * forced GCs; with each one's anonymous RSS at the end of the wait.
  */
-async function readMemory(): Promise<{ rss: number[]; anon: number[] }> {
+async function readMemory(): Promise<{ rss: number[]; anon: number[]; split: ResidentSplit[] }> {
   await Promise.all(running.map((r) => r.target.collectGarbage?.() ?? Promise.resolve()));
   const rss = await settledRssBytes(running.map((r) => r.target.pid));
-  return { rss, anon: running.map((r) => rssAnonBytes(r.target.pid)) };
+  return {
+    rss,
+    anon: running.map((r) => rssAnonBytes(r.target.pid)),
+    split: running.map((r) => residentSplit(r.target.pid)),
+  };
+}
+
+/** (a − b) ÷ n, field by field, one decimal. */
+function splitPerPeer(a: ResidentSplit, b: ResidentSplit | undefined, n: number): ResidentSplit {
+  const f = (k: keyof ResidentSplit): number => Number(((a[k] - (b?.[k] ?? 0)) / Math.max(1, n)).toFixed(1));
+  return { v8Pages: f("v8Pages"), mallocHeap: f("mallocHeap"), otherAnon: f("otherAnon"), file: f("file") };
 }
 
 /** V8's committed heap of every running target (0 for targets without V8). */
@@ -273,6 +289,7 @@ try {
   running.forEach((r, i) => {
     r.rssCold = cold.rss[i] ?? 0;
     r.anonCold = cold.anon[i] ?? 0;
+    r.splitCold = cold.split[i];
     r.v8Cold = cold8[i] ?? 0;
   });
   // Warm baseline, in the state the final reading finds: every measured phase run once on the first
@@ -294,6 +311,7 @@ try {
   running.forEach((r, i) => {
     r.rss0 = warm.rss[i] ?? 0;
     r.anon0 = warm.anon[i] ?? 0;
+    r.split0 = warm.split[i];
     r.v80 = warm8[i] ?? 0;
   });
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
@@ -341,6 +359,7 @@ try {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
     const rssEnd = end.rss[i] ?? 0;
     const anonEnd = end.anon[i] ?? 0;
+    const splitEnd = end.split[i] ?? { v8Pages: 0, mallocHeap: 0, otherAnon: 0, file: 0 };
     const growth = rssEnd - r.rss0;
     const coldGrowth = rssEnd - r.rssCold;
     const v8End = end8[i] ?? 0;
@@ -356,6 +375,10 @@ try {
       rssGrowthBytes: growth,
       anonBytesPerPeer: Number(((anonEnd - r.anon0) / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       anonColdBytesPerPeer: Number(((anonEnd - r.anonCold) / Math.max(1, peersHeld)).toFixed(1)),
+      splitBytesPerPeer: {
+        warm: splitPerPeer(splitEnd, r.split0, peersHeld - r.peers0),
+        cold: splitPerPeer(splitEnd, r.splitCold, peersHeld),
+      },
       rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       coldRssBytesPerPeer: Number((coldGrowth / Math.max(1, peersHeld)).toFixed(1)),
       outsideHeapBytesPerPeer: Number(
@@ -387,6 +410,16 @@ console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
     `| ${r.target} | ${r.forcedGc ? "forced GC" : "idle"} | ${(r.coldRssBytes / 2 ** 20).toFixed(1)} MiB | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.anonBytesPerPeer} / ${r.anonColdBytesPerPeer} | ${r.outsideHeapBytesPerPeer} / ${r.outsideHeapColdBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+  );
+}
+console.log(
+  "\n| tracker | RSS growth per peer by mapping (smaps.ts), from warm / from cold: V8 heap pages | malloc main heap | other anonymous (slabs, thread arenas) | files |",
+);
+console.log("| --- | --- | --- | --- | --- |");
+for (const r of results) {
+  const { warm, cold } = r.splitBytesPerPeer;
+  console.log(
+    `| ${r.target} | ${warm.v8Pages} / ${cold.v8Pages} | ${warm.mallocHeap} / ${cold.mallocHeap} | ${warm.otherAnon} / ${cold.otherAnon} | ${warm.file} / ${cold.file} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");
