@@ -21,7 +21,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { deployedNodeFlags } from "../deployed-node-flags.js";
+import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
 import { INSPECT_FLAG } from "./inspector-gc.js";
 import { exportRevision } from "./targets.js";
 import type * as StoreModuleNs from "../../services/tracker/src/state/memory-swarm-store.js";
@@ -157,7 +157,13 @@ function runChild(
       "--child",
       modulePath,
     ],
-    { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 20, timeout: 300_000 },
+    {
+      cwd: root,
+      env: { ...process.env, ...deployedAllocatorEnv(join(root, "services/tracker")), ...env },
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+      timeout: 300_000,
+    },
   );
   if (r.status !== 0) throw new Error(`fill failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as FillResult;

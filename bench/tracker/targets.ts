@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@switchboard/test-support";
-import { deployedNodeFlags } from "../deployed-node-flags.js";
+import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
 import { collectGarbage, INSPECT_FLAG, inspectorUrl } from "./inspector-gc.js";
 import { hexList } from "./population.js";
 
@@ -95,7 +95,8 @@ export function exportRevision(rev: string): string {
 /**
  * Extra environment for one of our targets, from `BENCH_TRACKER_ENV="NAME=value …"` (both of ours) or
  * `BENCH_BEFORE_ENV` (the before-state alone; set, even empty, it replaces the former for it): an A/B of allocator
- * settings such as `GLIBC_TUNABLES` or `MALLOC_ARENA_MAX` in one run.
+ * settings such as `GLIBC_TUNABLES` or `MALLOC_ARENA_MAX` in one run. Given over the allocator settings the
+ * revision's docker-compose.yml deploys (`GLIBC_TUNABLES=` with no value turns those off).
  */
 export function benchEnv(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const spec =
@@ -145,6 +146,8 @@ async function startSwitchboardFrom(
         TRACKER_RATE_LIMIT: "0",
         TRACKER_SWEEP_INTERVAL: "3600",
         LOG_LEVEL: "warn",
+        // As deployed (the tracker's compose environment), unless the bench's own variables say otherwise.
+        ...deployedAllocatorEnv(serviceDir),
         ...benchEnv(name),
       },
       // With the inspector, stderr is read for its URL (and everything else passed on).
