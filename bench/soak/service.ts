@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { stopChild } from "../stop-child.js";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { deployedNodeFlags } from "../deployed-node-flags.js";
+import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -23,7 +23,12 @@ export function startService(name: string, env: Record<string, string>): Running
   const flags = deployedNodeFlags(join(ROOT, "services", name));
   const proc = spawn(process.execPath, [...flags, `services/${name}/dist/main.js`], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      ...deployedAllocatorEnv(join(ROOT, "services", name)),
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs = new Map<string, Map<string, number>>();

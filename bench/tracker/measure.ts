@@ -42,6 +42,12 @@ export function rssBytes(pid: number): number {
   return Number(m?.[1] ?? 0) * 1024;
 }
 
+/** Anonymous resident memory of a process (RSS less file-backed and shared-memory pages), bytes. */
+export function rssAnonBytes(pid: number): number {
+  const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
 /**
  * Resident memory once processes have been left idle: after `minIdleMs` (V8's memory reducer starts about 8 s
  * after allocation stops), readings every 500 ms until the last six of every process lie within 1 % of each

@@ -4,9 +4,16 @@
  * population of 1,000 torrents × 1,000 peers. Prints announces/s, p50/p99 latency (under saturation), the
  * server's CPU use and its resident memory per peer held, two ways, every reading taken after idling until RSS is
  * steady (`settledRssBytes`), for every target alike: from warm — RSS growth from a baseline read after a warm-up
- * (every measured phase for `--warm-seconds` on the first `--warm-peers` pairs) ÷ peers added since (a low bound:
- * peers reuse memory the load freed); from cold — RSS growth since before any traffic ÷ peers held (a high bound:
- * it includes the load's own working set).
+ * (every measured phase for `--warm-seconds` on the first `--warm-peers` pairs) ÷ peers added since (the load's
+ * own working set is in the baseline); from cold — RSS growth since before any traffic ÷ peers held (it includes
+ * the load's working set, less start-up memory the load lets go: compiled start-up code, freed allocations).
+ *
+ * Our trackers' readings are taken at forced full GCs (`--memory-gc`, default `ours`): they run with the inspector
+ * on a loopback port (`--inspect=127.0.0.1:0`, its URL read from their stderr) and before each of the three memory
+ * readings get full garbage collections over it (`HeapProfiler.collectGarbage` twice, a turn apart;
+ * `inspector-gc.ts`), so every reading finds V8's heap in the same known state instead of wherever its last
+ * collection left it (idle-only readings swung by ±10 B/peer run to run). No inspector session is open while load
+ * runs. `--memory-gc none` reads them idle only, as before; opentracker (C, no GC) is always read idle.
  *
  *   bash bench/tracker/install-peers.sh
  *   node --conditions=source --import tsx bench/tracker/run.ts [--seconds 8] [--rounds 2] [--fill-seconds 25] [--threads 1]
@@ -24,8 +31,9 @@ import { Worker } from "node:worker_threads";
 import type { LoadResult } from "./load-http.js";
 import type { LoadJob, LoadReply } from "./load-worker.js";
 import { runUdpLoad } from "./load-udp.js";
-import { cpuSeconds, Latencies, rssBytes, settledRssBytes } from "./measure.js";
+import { cpuSeconds, Latencies, rssAnonBytes, rssBytes, settledRssBytes } from "./measure.js";
 import { PEERS, TORRENTS } from "./population.js";
+import { residentSplit, type ResidentSplit } from "./smaps.js";
 import { describeMissing, missingPrerequisites } from "./prerequisites.js";
 import {
   startBittorrentTracker,
@@ -33,6 +41,7 @@ import {
   startSwitchboard,
   startSwitchboardAt,
   type RunningTarget,
+  type StartOptions,
 } from "./targets.js";
 
 const { values } = parseArgs({
@@ -54,17 +63,29 @@ const { values } = parseArgs({
     threads: { type: "string", default: "1" },
     "udp-sockets": { type: "string", default: "8" },
     "udp-window": { type: "string", default: "32" },
+    /** Our targets whose memory is read at forced full GCs over the inspector: `ours`, `none` or a list. */
+    "memory-gc": { type: "string", default: "ours" },
   },
 });
 const seconds = Math.min(50, Number(values.seconds));
 const rounds = Math.max(1, Number(values.rounds));
-const starters: Record<string, () => Promise<RunningTarget>> = {
+const starters: Record<string, (options: StartOptions) => Promise<RunningTarget>> = {
   switchboard: startSwitchboard,
-  opentracker: startOpentracker,
-  "bittorrent-tracker": startBittorrentTracker,
+  opentracker: () => startOpentracker(),
+  "bittorrent-tracker": () => startBittorrentTracker(),
 };
 const before = values.before;
-if (before !== undefined) starters["switchboard-before"] = () => startSwitchboardAt(before);
+if (before !== undefined) starters["switchboard-before"] = (options) => startSwitchboardAt(before, options);
+const OURS = ["switchboard", "switchboard-before"];
+const gcTargets = ((spec: string): string[] => {
+  if (spec === "ours") return OURS;
+  if (spec === "none" || spec === "") return [];
+  const list = spec.split(",").filter((t) => t !== "");
+  for (const name of list)
+    if (!OURS.includes(name))
+      throw new Error(`--memory-gc takes ours, none or a list of ${OURS.join(", ")}; not ${name}`);
+  return list;
+})(String(values["memory-gc"]));
 let targets = String(values.targets).split(",");
 if (before !== undefined && !targets.includes("switchboard-before"))
   targets.splice(1, 0, "switchboard-before");
@@ -94,7 +115,16 @@ interface TargetFigures {
   peersHeld: number;
   /** Peers held at the baseline reading (the warm-up's). */
   peersAtBaseline: number;
+  /** Memory read at forced full GCs (`--memory-gc`). */
+  forcedGc: boolean;
+  /** RSS at the cold baseline (idle, before any traffic): the process's fixed cost. */
+  coldRssBytes: number;
   rssGrowthBytes: number;
+  /** Anonymous RSS growth (RSS less file pages such as the node binary's), per peer: from warm / from cold. */
+  anonBytesPerPeer: number;
+  anonColdBytesPerPeer: number;
+  /** RSS growth by kind of mapping (`smaps.ts`), bytes per peer: from warm and from cold. */
+  splitBytesPerPeer: { warm: ResidentSplit; cold: ResidentSplit };
   /** RSS growth from the warm baseline ÷ peers added since (low: peers reuse memory the load freed). */
   rssBytesPerPeer: number;
   /** RSS growth from the cold baseline ÷ peers held (high: includes the load's own working set). */
@@ -111,6 +141,12 @@ interface Running {
   target: RunningTarget;
   rss0: number;
   rssCold: number;
+  /** Anonymous RSS at the cold and warm baselines. */
+  anonCold: number;
+  anon0: number;
+  /** RSS by kind of mapping at the cold and warm baselines. */
+  splitCold?: ResidentSplit;
+  split0?: ResidentSplit;
   /** V8's committed heap at the cold and warm baselines (0 without V8). */
   v8Cold: number;
   v80: number;
@@ -181,6 +217,26 @@ async function threadedLoad(
   };
 }
 
+/**
+ * Resident memory of every running target once idle (`settledRssBytes`), after full GCs in the targets read at
+ * forced GCs; with each one's anonymous RSS at the end of the wait.
+ */
+async function readMemory(): Promise<{ rss: number[]; anon: number[]; split: ResidentSplit[] }> {
+  await Promise.all(running.map((r) => r.target.collectGarbage?.() ?? Promise.resolve()));
+  const rss = await settledRssBytes(running.map((r) => r.target.pid));
+  return {
+    rss,
+    anon: running.map((r) => rssAnonBytes(r.target.pid)),
+    split: running.map((r) => residentSplit(r.target.pid)),
+  };
+}
+
+/** (a − b) ÷ n, field by field, one decimal. */
+function splitPerPeer(a: ResidentSplit, b: ResidentSplit | undefined, n: number): ResidentSplit {
+  const f = (k: keyof ResidentSplit): number => Number(((a[k] - (b?.[k] ?? 0)) / Math.max(1, n)).toFixed(1));
+  return { v8Pages: f("v8Pages"), mallocHeap: f("mallocHeap"), otherAnon: f("otherAnon"), file: f("file") };
+}
+
 /** V8's committed heap of every running target (0 for targets without V8). */
 async function v8Heaps(): Promise<number[]> {
   return Promise.all(running.map(async (r) => (r.target.v8HeapBytes ? await r.target.v8HeapBytes() : 0)));
@@ -213,11 +269,13 @@ try {
   for (const name of targets) {
     const start = starters[name];
     if (!start) throw new Error(`unknown target ${name}`);
-    const target = await start();
+    const target = await start({ inspect: gcTargets.includes(name) });
     running.push({
       target,
       rss0: 0,
       rssCold: 0,
+      anonCold: 0,
+      anon0: 0,
       v8Cold: 0,
       v80: 0,
       peers0: 0,
@@ -226,10 +284,12 @@ try {
     });
   }
   // Cold baseline: idle, before any traffic.
-  const cold = await settledRssBytes(running.map((r) => r.target.pid));
+  const cold = await readMemory();
   const cold8 = await v8Heaps();
   running.forEach((r, i) => {
-    r.rssCold = cold[i] ?? 0;
+    r.rssCold = cold.rss[i] ?? 0;
+    r.anonCold = cold.anon[i] ?? 0;
+    r.splitCold = cold.split[i];
     r.v8Cold = cold8[i] ?? 0;
   });
   // Warm baseline, in the state the final reading finds: every measured phase run once on the first
@@ -246,10 +306,12 @@ try {
     r.peers0 = r.k;
     console.log(`warm-up ${r.target.name}: ${r.peers0} peers`);
   }
-  const rss0 = await settledRssBytes(running.map((r) => r.target.pid));
+  const warm = await readMemory();
   const warm8 = await v8Heaps();
   running.forEach((r, i) => {
-    r.rss0 = rss0[i] ?? 0;
+    r.rss0 = warm.rss[i] ?? 0;
+    r.anon0 = warm.anon[i] ?? 0;
+    r.split0 = warm.split[i];
     r.v80 = warm8[i] ?? 0;
   });
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
@@ -291,11 +353,13 @@ try {
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
     }
   }
-  const rssEnds = await settledRssBytes(running.map((r) => r.target.pid));
+  const end = await readMemory();
   const end8 = await v8Heaps();
   for (const [i, r] of running.entries()) {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
-    const rssEnd = rssEnds[i] ?? 0;
+    const rssEnd = end.rss[i] ?? 0;
+    const anonEnd = end.anon[i] ?? 0;
+    const splitEnd = end.split[i] ?? { v8Pages: 0, mallocHeap: 0, otherAnon: 0, file: 0 };
     const growth = rssEnd - r.rss0;
     const coldGrowth = rssEnd - r.rssCold;
     const v8End = end8[i] ?? 0;
@@ -306,7 +370,15 @@ try {
       udp: median(r.rounds.udp),
       peersHeld,
       peersAtBaseline: r.peers0,
+      forcedGc: r.target.collectGarbage !== undefined,
+      coldRssBytes: r.rssCold,
       rssGrowthBytes: growth,
+      anonBytesPerPeer: Number(((anonEnd - r.anon0) / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
+      anonColdBytesPerPeer: Number(((anonEnd - r.anonCold) / Math.max(1, peersHeld)).toFixed(1)),
+      splitBytesPerPeer: {
+        warm: splitPerPeer(splitEnd, r.split0, peersHeld - r.peers0),
+        cold: splitPerPeer(splitEnd, r.splitCold, peersHeld),
+      },
       rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       coldRssBytesPerPeer: Number((coldGrowth / Math.max(1, peersHeld)).toFixed(1)),
       outsideHeapBytesPerPeer: Number(
@@ -332,12 +404,25 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) for (const p of ["http", "udp"] as const) console.log(row(r, p));
 console.log(
-  "\n| tracker | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | less V8 heap growth, from warm / cold | marginal RSS bytes per peer added after the fill |",
+  "\n| tracker | read at | cold RSS | peers held (at warm baseline) | RSS growth from warm | RSS bytes per peer, from warm | from cold | anonymous RSS, from warm / cold | less V8 heap growth, from warm / cold | marginal RSS bytes per peer added after the fill |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.target} | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.outsideHeapBytesPerPeer} / ${r.outsideHeapColdBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+    `| ${r.target} | ${r.forcedGc ? "forced GC" : "idle"} | ${(r.coldRssBytes / 2 ** 20).toFixed(1)} MiB | ${r.peersHeld.toLocaleString("en")} (${r.peersAtBaseline.toLocaleString("en")}) | ${(r.rssGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${r.rssBytesPerPeer} | ${r.coldRssBytesPerPeer} | ${r.anonBytesPerPeer} / ${r.anonColdBytesPerPeer} | ${r.outsideHeapBytesPerPeer} / ${r.outsideHeapColdBytesPerPeer} | ${r.marginalRssBytesPerPeer ?? "n/a"} |`,
+  );
+}
+// Outside V8's heap pages: V8 lets go of ~9-11 MiB of start-up heap at some point of the load (before or after
+// the warm reading, run to run), which moves the whole-process figures; the rest is steady.
+const outsideV8 = (x: ResidentSplit): string => (x.mallocHeap + x.otherAnon + x.file).toFixed(1);
+console.log(
+  "\n| tracker | RSS growth per peer by mapping (smaps.ts), from warm / from cold: V8 heap pages | malloc main heap | other anonymous (slabs, thread arenas) | files | all but V8 heap pages |",
+);
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of results) {
+  const { warm, cold } = r.splitBytesPerPeer;
+  console.log(
+    `| ${r.target} | ${warm.v8Pages} / ${cold.v8Pages} | ${warm.mallocHeap} / ${cold.mallocHeap} | ${warm.otherAnon} / ${cold.otherAnon} | ${warm.file} / ${cold.file} | ${outsideV8(warm)} / ${outsideV8(cold)} |`,
   );
 }
 const ours = results.find((r) => r.target === "switchboard");
@@ -361,5 +446,5 @@ const dir = new URL("../results/", import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 writeFileSync(
   join(dir, `tracker-${Date.now()}.json`),
-  JSON.stringify({ seconds, rounds, before, results }, null, 2),
+  JSON.stringify({ seconds, rounds, before, memoryGc: gcTargets, results }, null, 2),
 );

@@ -11,13 +11,18 @@
  * concurrently). The same after the fill. Printed per peer held, medians over the fills: RSS growth, ArrayBuffers,
  * heap used and committed, the store's own `peerBytes`, and RSS growth read before the final `gc()` (what a live
  * process shows between collections). `--before <rev>` fills the store as of that revision in the same run,
- * alternating with ours, for ratios.
+ * alternating with ours, for ratios. `--inspector-check` adds ours once more with the inspector open
+ * (`--inspect=127.0.0.1:0`, as `run.ts --memory-gc` starts the service; no session attached): the same readings
+ * with and without it show what the inspector itself adds to the growth. `--env NAME=value` (repeatable) adds ours
+ * once more with those environment variables (e.g. `GLIBC_TUNABLES=…`, `MALLOC_ARENA_MAX=…`): an A/B of allocator
+ * settings in one run; with `--inspector-check` that variant runs with the inspector open too.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { deployedNodeFlags } from "../deployed-node-flags.js";
+import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
+import { INSPECT_FLAG } from "./inspector-gc.js";
 import { exportRevision } from "./targets.js";
 import type * as StoreModuleNs from "../../services/tracker/src/state/memory-swarm-store.js";
 
@@ -42,6 +47,8 @@ interface FillResult {
   settled: Reading;
   /** RSS growth read right after the fill, before any `gc()`. */
   rssUnsettled: number;
+  /** RSS at the baseline (the process's fixed cost after the warm-up). */
+  baseRss: number;
   /** Slab bytes carved (in use + freed) and freed, when the store reports them. */
   slabCarved?: number;
   slabFree?: number;
@@ -124,19 +131,25 @@ async function fill(modulePath: string): Promise<void> {
     peerBytes: totals.peerBytes ?? 0,
     settled: growth,
     rssUnsettled,
+    baseRss: base.rss,
     slabCarved: slabs?.carvedBytes,
     slabFree: slabs?.freeBytes,
   };
   console.log(JSON.stringify(result));
 }
 
-function runChild(modulePath: string): FillResult {
+function runChild(
+  modulePath: string,
+  extraFlags: readonly string[],
+  env: Readonly<Record<string, string>>,
+): FillResult {
   const flags = deployedNodeFlags(join(root, "services/tracker"));
   const r = spawnSync(
     process.execPath,
     [
       "--expose-gc",
       ...flags,
+      ...extraFlags,
       "--conditions=source",
       "--import",
       "tsx",
@@ -144,7 +157,13 @@ function runChild(modulePath: string): FillResult {
       "--child",
       modulePath,
     ],
-    { cwd: root, encoding: "utf8", maxBuffer: 1 << 20, timeout: 300_000 },
+    {
+      cwd: root,
+      env: { ...process.env, ...deployedAllocatorEnv(join(root, "services/tracker")), ...env },
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+      timeout: 300_000,
+    },
   );
   if (r.status !== 0) throw new Error(`fill failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as FillResult;
@@ -162,25 +181,54 @@ async function main(): Promise<void> {
       fills: { type: "string", default: "5" },
       before: { type: "string" },
       child: { type: "string" },
+      "inspector-check": { type: "boolean", default: false },
+      env: { type: "string", multiple: true, default: [] },
     },
   });
   if (values.child !== undefined) return fill(values.child);
   const rel = "services/tracker/src/state/memory-swarm-store.ts";
-  const targets: Array<{ name: string; module: string }> = [{ name: "ours", module: join(root, rel) }];
+  const env: Record<string, string> = {};
+  for (const pair of values.env) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`--env takes NAME=value, not ${pair}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const withEnv = values.env.length > 0 ? `, ${values.env.join(" ")}` : "";
+  const targets: Array<{ name: string; module: string; flags: string[]; env: Record<string, string> }> = [
+    { name: "ours", module: join(root, rel), flags: [], env: {} },
+  ];
+  if (values.env.length > 0)
+    targets.push({ name: `ours${withEnv}`, module: join(root, rel), flags: [], env });
+  if (values["inspector-check"]) {
+    targets.push({ name: "ours, inspector open", module: join(root, rel), flags: [INSPECT_FLAG], env: {} });
+    if (values.env.length > 0)
+      targets.push({
+        name: `ours, inspector open${withEnv}`,
+        module: join(root, rel),
+        flags: [INSPECT_FLAG],
+        env,
+      });
+  }
   if (values.before !== undefined)
-    targets.push({ name: `before (${values.before})`, module: join(exportRevision(values.before), rel) });
+    targets.push({
+      name: `before (${values.before})`,
+      module: join(exportRevision(values.before), rel),
+      flags: [],
+      env: {},
+    });
   const fills = Math.max(1, Number(values.fills));
   const results = new Map<string, FillResult[]>(targets.map((t) => [t.name, []]));
   for (let i = 0; i < fills; i++) {
     for (const t of targets) {
-      const r = runChild(t.module);
+      const r = runChild(t.module, t.flags, t.env);
       results.get(t.name)?.push(r);
       const pp = (n: number): string => (n / r.peers).toFixed(1);
       console.log(
         `fill ${i + 1} ${t.name}: RSS ${pp(r.settled.rss)} B/peer (anonymous ${pp(r.settled.rssAnon)}, ` +
           `unsettled ${pp(r.rssUnsettled)}), ` +
           `ArrayBuffers ${pp(r.settled.arrayBuffers)}, heap used ${pp(r.settled.heapUsed)}, ` +
-          `heap committed ${pp(r.settled.heapTotal)}, store ${pp(r.peerBytes)}` +
+          `heap committed ${pp(r.settled.heapTotal)}, store ${pp(r.peerBytes)}, ` +
+          `baseline RSS ${(r.baseRss / 2 ** 20).toFixed(1)} MiB` +
           (r.slabCarved === undefined
             ? ""
             : `, slabs carved ${pp(r.slabCarved)} (free ${pp(r.slabFree ?? 0)})`),

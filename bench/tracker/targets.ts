@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@switchboard/test-support";
-import { deployedNodeFlags } from "../deployed-node-flags.js";
+import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
+import { collectGarbage, INSPECT_FLAG, inspectorUrl } from "./inspector-gc.js";
 import { hexList } from "./population.js";
 
 export interface RunningTarget {
@@ -19,6 +20,8 @@ export interface RunningTarget {
   stats?: () => Promise<Record<string, unknown>>;
   /** Bytes V8 has committed for its heap (our /metrics, `nodejs_heap_size_total_bytes`). */
   v8HeapBytes?: () => Promise<number>;
+  /** Full garbage collections over the inspector (targets started with it only: `inspect` below). */
+  collectGarbage?: () => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,16 +52,22 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-export async function startSwitchboard(): Promise<RunningTarget> {
-  return startSwitchboardFrom(join(root, "services/tracker"), "switchboard");
+/** How to start one of our trackers. */
+export interface StartOptions {
+  /** Open the inspector (loopback, free port) so that `collectGarbage` can force full GCs before memory readings. */
+  inspect?: boolean;
+}
+
+export async function startSwitchboard(options: StartOptions = {}): Promise<RunningTarget> {
+  return startSwitchboardFrom(join(root, "services/tracker"), "switchboard", options);
 }
 
 /**
  * Our tracker as of git revision `rev`: its `services/tracker` exported into bench/.before/<commit> (git-ignored),
  * run against this checkout's packages and node_modules (only the tracker's own code is the before-state).
  */
-export async function startSwitchboardAt(rev: string): Promise<RunningTarget> {
-  return startSwitchboardFrom(join(exportRevision(rev), "services/tracker"), "switchboard-before");
+export async function startSwitchboardAt(rev: string, options: StartOptions = {}): Promise<RunningTarget> {
+  return startSwitchboardFrom(join(exportRevision(rev), "services/tracker"), "switchboard-before", options);
 }
 
 /** `services/tracker` as of git revision `rev`, exported once into bench/.before/<commit>; returns that directory. */
@@ -83,11 +92,34 @@ export function exportRevision(rev: string): string {
   return dir;
 }
 
-async function startSwitchboardFrom(serviceDir: string, name: string): Promise<RunningTarget> {
+/**
+ * Extra environment for one of our targets, from `BENCH_TRACKER_ENV="NAME=value …"` (both of ours) or
+ * `BENCH_BEFORE_ENV` (the before-state alone; set, even empty, it replaces the former for it): an A/B of allocator
+ * settings such as `GLIBC_TUNABLES` or `MALLOC_ARENA_MAX` in one run. Given over the allocator settings the
+ * revision's docker-compose.yml deploys (`GLIBC_TUNABLES=` with no value turns those off).
+ */
+export function benchEnv(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const spec =
+    (name === "switchboard-before" ? env.BENCH_BEFORE_ENV : undefined) ?? env.BENCH_TRACKER_ENV ?? "";
+  const out: Record<string, string> = {};
+  for (const pair of spec.split(" ").filter((p) => p !== "")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`BENCH_TRACKER_ENV / BENCH_BEFORE_ENV take NAME=value pairs, not ${pair}`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+async function startSwitchboardFrom(
+  serviceDir: string,
+  name: string,
+  options: StartOptions,
+): Promise<RunningTarget> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [
+      ...(options.inspect ? [INSPECT_FLAG] : []),
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our tracker, written when it stops.
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       // As deployed (the NODE_FLAGS compose passes its image); BENCH_TRACKER_NODE_FLAGS="…" replaces them for
@@ -114,11 +146,19 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
         TRACKER_RATE_LIMIT: "0",
         TRACKER_SWEEP_INTERVAL: "3600",
         LOG_LEVEL: "warn",
+        // As deployed (the tracker's compose environment), unless the bench's own variables say otherwise.
+        ...deployedAllocatorEnv(serviceDir),
+        ...benchEnv(name),
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      // With the inspector, stderr is read for its URL (and everything else passed on).
+      stdio: ["ignore", "ignore", options.inspect ? "pipe" : "inherit"],
     },
   );
+  const url = options.inspect && child.stderr ? inspectorUrl(child.stderr) : undefined;
+  // Handled here, awaited below: a process that dies before announcing its URL fails in waitForHttp first.
+  url?.catch(() => undefined);
   await waitForHttp(port, child);
+  const inspector = url ? await url : undefined;
   return {
     name,
     pid: child.pid ?? 0,
@@ -131,6 +171,7 @@ async function startSwitchboardFrom(serviceDir: string, name: string): Promise<R
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       return Number(/^nodejs_heap_size_total_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
     },
+    ...(inspector ? { collectGarbage: () => collectGarbage(inspector) } : {}),
     stop: stopper(child),
   };
 }

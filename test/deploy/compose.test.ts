@@ -212,6 +212,13 @@ describe("compose files", () => {
       mapOf(mapOf(service(dev, "tracker").build).args).NODE_FLAGS,
       "--max-semi-space-size=4 --single-threaded-gc",
     );
+    // The tracker's allocator: two arenas, fixed trim and mmap thresholds (docs/BENCHMARKS.md, tracker memory round
+    // five), in dev and production alike.
+    for (const doc of [dev, merged])
+      assert.equal(
+        envOf(doc, "tracker").GLIBC_TUNABLES,
+        "glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072",
+      );
     const health = /^HEALTHCHECK .*\n.*$/m.exec(text)?.[0] ?? "";
     for (const s of SERVICES)
       assert.match(health, new RegExp(`${s}: e\\.[A-Z_]+ \\|\\| ${adminPort[s]}`), `${s} health port`);

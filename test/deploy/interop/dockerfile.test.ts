@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { dockerIgnore, parseDockerfile, runDockerfile } from "../lib/dockerfile-runner.js";
 import { repoRoot } from "../lib/paths.js";
-import { deployedNodeFlags } from "../../../bench/deployed-node-flags.js";
+import { deployedAllocatorEnv, deployedNodeFlags } from "../../../bench/deployed-node-flags.js";
 import { freePort } from "@switchboard/test-support";
 import { startProc, stopProc, waitForHttp } from "../lib/processes.js";
 import { SERVICE_NAMES, type ServiceName } from "../lib/services.js";
@@ -113,7 +113,14 @@ describe("Dockerfiles, carried out without Docker", () => {
         assert.ok(!existsSync(join(app, "node_modules", dev)), `dev dependency ${dev} pruned`);
       }
       const { env, admin } = await portsFor(name);
-      const fullEnv = { ...process.env, ...image.env, ...env, LOG_LEVEL: "warn" };
+      // Compose's environment for the allocator (the tracker's GLIBC_TUNABLES) too: the service starts with it.
+      const fullEnv = {
+        ...process.env,
+        ...image.env,
+        ...deployedAllocatorEnv(join(repoRoot, "services", name)),
+        ...env,
+        LOG_LEVEL: "warn",
+      };
       // CMD is `/bin/sh -c "exec node $NODE_FLAGS main.js"` (Node refuses some V8 flags in NODE_OPTIONS): run it
       // as Docker does, with this machine's node first on PATH; `exec` makes node the process that gets SIGTERM.
       const [bin, ...args] = image.cmd;
