@@ -34,7 +34,8 @@ function ours(): number {
   const wrote = encodeBusBatch(msgs); // a Buffer: ioredis copies it into the command once
   const command = Buffer.concat([Buffer.from(PREFIX), wrote]);
   let bytes = command.length;
-  for (const m of decodeBusBatch(wrote)) if (m.kind === "peer") bytes += encodeTextFrame(m.frame).length;
+  for (const m of decodeBusBatch(wrote))
+    if (m.kind === "peer") bytes += encodeTextFrame(m.frame as Uint8Array).length;
   return bytes;
 }
 

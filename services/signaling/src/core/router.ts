@@ -1,4 +1,4 @@
-import type { ServerMessage } from "@switchboard/protocol";
+import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
@@ -10,10 +10,11 @@ import {
   type Outbound,
   type SingleOutbound,
 } from "../state/outbound.js";
+import { isSignalParts, signalFrame, type SignalParts } from "../state/signal-json.js";
 import { encodeTextFrame } from "../state/text-frame.js";
 import type { RoomView } from "../state/room-view.js";
 import type { SessionRegistry } from "../state/session-registry.js";
-import type { BusMessage, Member, SignalingStore, StoredMeeting } from "../store/store.js";
+import type { BusMessage, Member, PeerFrame, SignalingStore, StoredMeeting } from "../store/store.js";
 import { DELIVER_WITHIN_MS, PendingReceipts } from "./receipts.js";
 
 export interface BroadcastOptions {
@@ -44,9 +45,20 @@ export interface RelaySender {
 const unreachable = () =>
   new SignalingError("unavailable", "the peer's instance is not reachable; not delivered");
 
+/** A message to one peer: a server message, or a relayed signal not yet written (`SignalParts`). */
+export type PeerOutbound = SingleOutbound | SignalParts;
+
+const localFrame = (msg: PeerOutbound): SingleOutbound => (isSignalParts(msg) ? signalFrame(msg) : msg);
+const busFrame = (msg: PeerOutbound): PeerFrame => (isSignalParts(msg) ? msg : framePayload(msg));
+const typeOf = (msg: PeerOutbound) => (isSignalParts(msg) ? "signal" : msg.type);
+
 function peerReached(receivers: number): void {
   if (receivers === 0) throw unreachable();
 }
+
+/** A peer message from the bus as its WebSocket frame (a copy: the bytes may be a view into the whole batch). */
+const received = (type: ServerMessageType, frame: PeerFrame): SerializedFrame =>
+  isSignalParts(frame) ? signalFrame(frame) : SerializedFrame.fromWire(type, encodeTextFrame(frame));
 
 /**
  * Delivers server messages to peers: straight to a local session, or over the store's bus to the instance
@@ -88,9 +100,9 @@ export class Router {
    * that instance reports it handed the frame to the peer's connection (`PendingReceipts`): `unknown_peer` if
    * the peer was no longer there, `unavailable` if no receipt came back in time.
    */
-  toMember(member: Member, msg: SingleOutbound, receipt = false): Promise<void> | undefined {
+  toMember(member: Member, msg: PeerOutbound, receipt = false): Promise<void> | undefined {
     if (member.instanceId === this.#o.instanceId) {
-      this.deliverLocal(member.peerId, msg);
+      this.deliverLocal(member.peerId, localFrame(msg));
       return undefined;
     }
     this.#o.metrics.countBus("out");
@@ -98,8 +110,8 @@ export class Router {
       kind: "peer",
       to: member.peerId,
       roomId: member.roomId,
-      type: msg.type,
-      frame: framePayload(msg),
+      type: typeOf(msg),
+      frame: busFrame(msg),
     } as const;
     if (!receipt) return this.#checked(member.instanceId, this.#o.store.publish(member.instanceId, bus));
     const { id, done } = this.#pending.expect(member.roomId);
@@ -118,9 +130,9 @@ export class Router {
    * when the publish did not reach the peer's instance. Returns the publish's outcome (shared by the batch, for
    * a caller that times it), or undefined when the message was delivered here.
    */
-  relay(member: Member, msg: SingleOutbound, sender: RelaySender): Promise<number> | undefined {
+  relay(member: Member, msg: PeerOutbound, sender: RelaySender): Promise<number> | undefined {
     if (member.instanceId === this.#o.instanceId) {
-      this.deliverLocal(member.peerId, msg);
+      this.deliverLocal(member.peerId, localFrame(msg));
       return undefined;
     }
     this.#o.metrics.countBus("out");
@@ -129,8 +141,8 @@ export class Router {
       kind: "peer",
       to: member.peerId,
       roomId: member.roomId,
-      type: msg.type,
-      frame: framePayload(msg),
+      type: typeOf(msg),
+      frame: busFrame(msg),
     });
     const last = this.#relayBatches.get(instanceId);
     if (last?.published === published) {
@@ -229,7 +241,7 @@ export class Router {
       // The frame is copied once into its WebSocket frame (it may be a view into the whole bus batch).
       const delivered =
         this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId &&
-        this.deliverLocal(msg.to, SerializedFrame.fromWire(msg.type, encodeTextFrame(msg.frame)));
+        this.deliverLocal(msg.to, received(msg.type, msg.frame));
       if (r !== undefined) this.#receipt(r.replyTo, r.id, delivered);
       return;
     }

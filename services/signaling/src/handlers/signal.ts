@@ -1,5 +1,4 @@
-import { SerializedFrame } from "../state/outbound.js";
-import { putAscii, putBytes, startTextFrame, textFrameHeaderLength } from "../state/text-frame.js";
+import type { SignalParts } from "../state/signal-json.js";
 import type { Handler, HandlerContext } from "./context.js";
 
 /**
@@ -13,30 +12,6 @@ export interface SignalRequest {
   readonly data: string | Buffer;
 }
 
-const HEAD = Buffer.from('{"v":1,"type":"signal","roomId":"');
-const FROM = Buffer.from('","from":"');
-const DATA = Buffer.from('","data":');
-
-/**
- * The relayed frame `{v, type: "signal", roomId, from, data}`, written once (received data bytes are copied
- * straight into the WebSocket frame). Room and peer ids are `[A-Za-z0-9_-]` (schema-checked, or the server's
- * own), so they need no escaping.
- */
-export function signalFrame(roomId: string, from: string, dataText: string | Buffer): SerializedFrame {
-  const data = typeof dataText === "string" ? Buffer.from(dataText) : dataText;
-  const length = HEAD.length + roomId.length + FROM.length + from.length + DATA.length + data.length + 1;
-  const wire = startTextFrame(length);
-  let at = textFrameHeaderLength(length);
-  at = putBytes(wire, at, HEAD);
-  at = putAscii(wire, at, roomId);
-  at = putBytes(wire, at, FROM);
-  at = putAscii(wire, at, from);
-  at = putBytes(wire, at, DATA);
-  at = putBytes(wire, at, data);
-  wire[at] = 0x7d; // }
-  return SerializedFrame.fromWire("signal", wire);
-}
-
 /**
  * `signal` → relayed to one peer of the same room with a server-stamped `from`; the data is untouched.
  * Synchronous for a peer on this instance, a bus publish otherwise: a request with an `id` is acknowledged once
@@ -48,7 +23,8 @@ export function relaySignal(ctx: HandlerContext, req: SignalRequest): Promise<un
   const started = ctx.metrics.startRelayTimer();
   ctx.rooms.member(ctx.session, req.roomId);
   const target = ctx.rooms.target(req.roomId, req.to);
-  const frame = signalFrame(req.roomId, ctx.session.id, req.data);
+  // Written once where it goes: a WebSocket frame for a peer here, the bus batch for a peer elsewhere.
+  const frame: SignalParts = { roomId: req.roomId, from: ctx.session.id, data: req.data };
   if (req.id === undefined) {
     // Nothing waits for it per relay: a failed publish reaches `failLater` through the batch it went in.
     const published = ctx.router.relay(target, frame, ctx);

@@ -33,7 +33,7 @@ const room: BusMessage = {
 /** Decoded messages with their frames (byte views) as strings, to compare with what was encoded. */
 const decodeText = (raw: Buffer): BusMessage[] =>
   decodeBusBatch(raw).map((m) =>
-    m.kind === "peer" && typeof m.frame !== "string" ? { ...m, frame: Buffer.from(m.frame).toString() } : m,
+    m.kind === "peer" && m.frame instanceof Uint8Array ? { ...m, frame: Buffer.from(m.frame).toString() } : m,
   );
 const bytes = (text: string): Buffer => Buffer.from(text, "utf8");
 
@@ -106,6 +106,27 @@ describe("bus codec", () => {
     );
     // A run published again (memory store, tests) is its lines: the same bytes.
     assert.deepEqual(encodeBusBatch(decoded), raw);
+  });
+
+  it("writes a relayed signal from its parts as the same line as its serialized frame", () => {
+    const data =
+      '{"kind":"candidate","candidate":{"candidate":"candidate:1 1 udp 9 127.0.0.1 5 typ host é"}}';
+    const parsed: unknown = JSON.parse(data);
+    const frame = JSON.stringify({ v: 1, type: "signal", roomId: peer.roomId, from: "a_B-1", data: parsed });
+    const asParts = (d: string | Buffer): BusMessage => ({
+      ...peer,
+      frame: { roomId: peer.roomId, from: "a_B-1", data: d },
+    });
+    const expected = encodeBusBatch([{ ...peer, frame }, room, { ...peer, frame }]);
+    assert.deepEqual(encodeBusBatch([asParts(data), room, asParts(bytes(data))]), expected);
+    // Receipt-asking relays too (every other one, so that no run forms); the writer grows past its first
+    // buffer without losing a byte.
+    const receipt = { replyTo: "a1b2c3d4e5f6", id: "1z", deliverBy: 1_796_000_000_123 };
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...asParts(data), ...(i % 2 ? {} : { receipt }) }));
+    const decoded = decodeText(encodeBusBatch(many));
+    assert.equal(decoded.length, 300);
+    assert.deepEqual(decoded[0], { ...peer, frame, receipt });
+    assert.deepEqual(decoded[299], { ...peer, frame });
   });
 
   it("reads the JSON arrays of earlier instances (rolling upgrade)", () => {

@@ -1,5 +1,5 @@
 import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
-import { putAscii } from "../state/text-frame.js";
+import { BusBatchWriter } from "./bus-batch-writer.js";
 import type { BusMessage } from "./store.js";
 
 const TAB = 0x09;
@@ -20,64 +20,13 @@ const LF = 0x0a;
  * Neither `JSON.stringify` output nor a frame the relay fast path accepted (no whitespace, no raw control
  * characters) nor ids (`[A-Za-z0-9_-]`) nor message types contain a tab or a line break, so a frame is carried
  * without escaping. The batch is built and read as bytes: a frame's UTF-8 bytes are copied in as the sender has
- * them and handed out as a view, never decoded to a string and encoded again.
+ * them and handed out as a view, never decoded to a string and encoded again (`BusBatchWriter` builds it).
  */
 export function encodeBusBatch(batch: readonly BusMessage[]): Buffer {
-  const msgs = batch.some((m) => m.kind === "peers") ? batch.flatMap(peerLines) : batch;
-  // Headers are ASCII (ids, types, numbers); a room event's JSON may not be, so it is measured as UTF-8. The
-  // head of a plain peer message (the relay's common case) is written field by field, without a string.
-  const heads: (string | undefined)[] = new Array<string | undefined>(msgs.length);
-  let length = msgs.length === 0 ? 0 : msgs.length - 1;
-  for (let i = 0; i < msgs.length; i++) {
-    const m = msgs[i];
-    let head: string | undefined;
-    if (m.kind === "peers") throw new Error("unreachable: runs are written as peer lines");
-    if (m.kind === "receipts") head = `k\t${m.delivered.join(",")}\t${m.gone.join(",")}`;
-    else if (m.kind === "room") head = `r\t${JSON.stringify(m)}`;
-    else if (m.receipt === undefined) length += 5 + m.to.length + m.roomId.length + m.type.length;
-    else {
-      const r = m.receipt;
-      head = `q\t${r.replyTo}\t${r.id}\t${r.deliverBy}\t${m.to}\t${m.roomId}\t${m.type}\t`;
-    }
-    heads[i] = head;
-    if (head !== undefined) length += m.kind === "room" ? Buffer.byteLength(head) : head.length;
-    if (m.kind === "peer") length += frameLength(m.frame);
-  }
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  for (let i = 0; i < msgs.length; i++) {
-    const m = msgs[i];
-    if (i > 0) out[at++] = LF;
-    const head = heads[i];
-    if (head !== undefined) at += out.write(head, at, m.kind === "room" ? "utf8" : "latin1");
-    else if (m.kind === "peer") {
-      out[at] = 0x70; // p
-      out[at + 1] = TAB;
-      at = putAscii(out, at + 2, m.to);
-      out[at] = TAB;
-      at = putAscii(out, at + 1, m.roomId);
-      out[at] = TAB;
-      at = putAscii(out, at + 1, m.type);
-      out[at++] = TAB;
-    }
-    if (m.kind !== "peer") continue;
-    if (typeof m.frame === "string") at += out.write(m.frame, at, "utf8");
-    else {
-      out.set(m.frame, at);
-      at += m.frame.length;
-    }
-  }
-  return out;
+  const writer = new BusBatchWriter(1024);
+  for (const m of batch) writer.append(m);
+  return writer.bytes();
 }
-
-/** A run as its peer messages (other messages as they are). */
-function peerLines(m: BusMessage): BusMessage[] {
-  if (m.kind !== "peers") return [m];
-  return m.frames.map((frame) => ({ kind: "peer", to: m.to, roomId: m.roomId, type: m.type, frame }));
-}
-
-const frameLength = (frame: string | Uint8Array): number =>
-  typeof frame === "string" ? Buffer.byteLength(frame) : frame.length;
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
 

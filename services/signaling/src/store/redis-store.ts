@@ -4,7 +4,10 @@ import { Redis } from "ioredis";
 import { StoreUnavailableError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
 import { meetingStatus, withCurrentSettings } from "../core/meeting-factory.js";
-import { decodeBusBatch, encodeBusBatch } from "./bus-codec.js";
+import { decodeBusBatch } from "./bus-codec.js";
+import { BusPublisher } from "./bus-publisher.js";
+import { BusSubscriber } from "./bus-subscriber.js";
+import { redisEndpoint } from "./redis-endpoint.js";
 import { redisKeys as K } from "./redis-keys.js";
 import type { BusMessage, MeetingsPageResult, Member, SignalingStore, StoredMeeting } from "./store.js";
 
@@ -20,36 +23,16 @@ export interface RedisStoreOptions {
   now?: () => number;
 }
 
-interface OutboxBatch {
-  readonly msgs: BusMessage[];
-  done: Promise<number>;
-}
-
 /** How often the liveness probe (`TIME`) goes out, and how long it may go unanswered before Redis counts as down. */
 export const PROBE_EVERY_MS = 250;
 export const HUNG_AFTER_MS = 1000;
 /**
  * A bus publish must run in Redis within this long of being issued (Redis's clock, offset measured by the
  * probe), else it is dropped there; the caller gives up at `COMMAND_TIMEOUT_MS`, later, so a publish it answers
- * `unavailable` was never made (`publishScript`).
+ * `unavailable` was never made (`PUBLISH_SCRIPT`).
  */
 export const PUBLISH_DEADLINE_MS = 1500;
 export const COMMAND_TIMEOUT_MS = 2000;
-
-/**
- * PUBLISH only if Redis runs it before the deadline (ms on Redis's clock); returns the number of subscribers
- * that got it, or -1 when it came too late and nothing was published.
- */
-const publishScript = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now > tonumber(ARGV[3]) then return -1 end
-return redis.call('PUBLISH', ARGV[1], ARGV[2])
-`;
-
-interface WithPublishScript {
-  sbPublish(channel: string, payload: Buffer, deadline: number): Promise<number>;
-}
 
 /** How long a room's membership and chat outlive their last write. */
 const ROOM_KEY_TTL_MS = 24 * 3600 * 1000;
@@ -74,7 +57,7 @@ export class RedisStore implements SignalingStore {
   readonly shared = true;
   readonly #o: RedisStoreOptions;
   readonly #cmd: Redis;
-  readonly #sub: Redis;
+  #sub: BusSubscriber | undefined;
   readonly #listeners: ((up: boolean) => void)[] = [];
   readonly #now: () => number;
   #up = false;
@@ -87,17 +70,23 @@ export class RedisStore implements SignalingStore {
   #hung = false;
   /** Redis's clock minus ours, ms, measured by the probe. */
   #clockOffset = 0;
-  readonly #outbox = new Map<string, OutboxBatch>();
+  readonly #publisher: BusPublisher;
 
   constructor(opts: RedisStoreOptions) {
     this.#o = opts;
     this.#now = opts.now ?? Date.now;
     this.#cmd = new Redis(opts.url, { ...clientOptions, lazyConnect: true, connectionName: "signaling" });
-    this.#sub = new Redis(opts.url, { ...clientOptions, lazyConnect: true, connectionName: "signaling-bus" });
-    for (const client of [this.#cmd, this.#sub]) {
-      client.on("error", (err: Error) => opts.logger.debug({ err: err.message }, "redis error"));
-    }
-    this.#cmd.defineCommand("sbPublish", { numberOfKeys: 0, lua: publishScript });
+    this.#cmd.on("error", (err: Error) => opts.logger.debug({ err: err.message }, "redis error"));
+    // The bus goes over connections of our own: publishes as one buffer and one socket write per turn, the
+    // subscription's batches read as bytes (`BusPublisher`, `BusSubscriber`).
+    this.#publisher = new BusPublisher({
+      endpoint: redisEndpoint(opts.url),
+      logger: opts.logger,
+      metrics: opts.metrics,
+      channel: K.bus,
+      deadline: () => Date.now() + this.#clockOffset + PUBLISH_DEADLINE_MS,
+      timeoutMs: COMMAND_TIMEOUT_MS,
+    });
     this.#cmd.on("ready", () => void this.#onReady());
     this.#cmd.on("close", () => {
       this.#probeSentAt = undefined;
@@ -108,11 +97,8 @@ export class RedisStore implements SignalingStore {
 
   async start(instanceId: string, onMessage: (msg: BusMessage) => void): Promise<void> {
     this.#instanceId = instanceId;
-    const channel = K.bus(instanceId);
-    const channelBytes = Buffer.from(channel);
-    // Bytes, not strings: with no `message` listener ioredis does not decode the payload (`decodeBusBatch`).
-    this.#sub.on("messageBuffer", (ch: Buffer, raw: Buffer) => {
-      if (!ch.equals(channelBytes)) return;
+    // The batch as bytes (`decodeBusBatch`): no string of it, its frames views into it.
+    const onBatch = (raw: Buffer) => {
       let msgs: BusMessage[];
       try {
         msgs = decodeBusBatch(raw);
@@ -121,19 +107,19 @@ export class RedisStore implements SignalingStore {
         return;
       }
       for (const m of msgs) onMessage(m);
+    };
+    const sub = new BusSubscriber({
+      endpoint: redisEndpoint(this.#o.url),
+      logger: this.#o.logger,
+      channel: K.bus(instanceId),
+      onBatch,
     });
-    this.#sub.on("ready", () => {
-      this.#sub
-        .subscribe(channel)
-        .catch((err: unknown) => this.#o.logger.warn({ err }, "bus subscribe failed"));
-    });
+    this.#sub = sub;
+    this.#publisher.start();
     await Promise.all([
-      this.#sub
-        .connect()
-        .catch((err: unknown) => this.#o.logger.warn({ err }, "redis bus not reachable yet")),
+      sub.start().then(() => sub.subscribed || this.#o.logger.warn("redis bus not reachable yet")),
       this.#cmd.connect().catch((err: unknown) => this.#o.logger.warn({ err }, "redis not reachable yet")),
     ]);
-    if (this.#sub.status === "ready") await this.#sub.subscribe(channel);
     this.#heartbeat = setInterval(
       () => void this.#beat(),
       Math.max(100, Math.floor(this.#o.presenceTtlMs / 3)),
@@ -148,7 +134,8 @@ export class RedisStore implements SignalingStore {
     clearInterval(this.#probeTimer);
     if (this.#up) await this.#cmd.zrem(K.instances, this.#instanceId).catch(() => undefined);
     this.#cmd.disconnect();
-    this.#sub.disconnect();
+    this.#sub?.close();
+    this.#publisher.close();
   }
 
   now(): number {
@@ -305,28 +292,16 @@ export class RedisStore implements SignalingStore {
 
   /**
    * Queues a bus message; the messages for one instance queued in the same event-loop turn go out as one
-   * PUBLISH (in order, `encodeBusBatch`), and every caller learns the outcome: the number of subscribers that
+   * PUBLISH (in order, `BusPublisher`), and every caller learns the outcome: the number of subscribers that
    * got it (0: the instance is not connected to Redis), or `StoreUnavailableError` — then nothing was published
    * and nothing will be (the publish carries a deadline that Redis checks before publishing).
    */
   publish(instanceId: string, msg: BusMessage): Promise<number> {
-    let batch = this.#outbox.get(instanceId);
-    if (!batch) {
-      const created: OutboxBatch = { msgs: [], done: undefined as unknown as Promise<number> };
-      created.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.#outbox.delete(instanceId);
-        return this.#run("publish", async (r) => {
-          const deadline = Math.round(Date.now() + this.#clockOffset + PUBLISH_DEADLINE_MS);
-          const payload = encodeBusBatch(created.msgs);
-          const n = await (r as unknown as WithPublishScript).sbPublish(K.bus(instanceId), payload, deadline);
-          if (n < 0) throw new StoreUnavailableError("Redis answered too late; nothing was published");
-          return n;
-        });
-      });
-      this.#outbox.set(instanceId, (batch = created));
+    if (!this.#up) {
+      this.#o.metrics.redisRoundTrips.inc({ op: "publish", result: "unavailable" });
+      return Promise.reject(new StoreUnavailableError());
     }
-    batch.msgs.push(msg);
-    return batch.done;
+    return this.#publisher.publish(instanceId, msg);
   }
 
   /** Instances whose presence has not expired. */

@@ -6,6 +6,7 @@ import type {
   ServerMessage,
   ServerMessageType,
 } from "@switchboard/protocol";
+import type { SignalParts } from "../state/signal-json.js";
 
 /** A meeting as stored: the public record plus the host key (never returned by GET). */
 export interface StoredMeeting extends Meeting {
@@ -19,18 +20,24 @@ export interface Member extends PeerInfo {
   readonly status: "joined" | "lobby";
 }
 
+/**
+ * A peer message's client frame: its JSON text (a string or its UTF-8 bytes), or a relayed signal's parts, which
+ * the sending instance writes straight into the bus batch (the receiving instance always sees bytes).
+ */
+export type PeerFrame = string | Uint8Array | SignalParts;
+
 /** Messages between instances. */
 export type BusMessage =
   /**
-   * Deliver to one local session if it is still in the room: `frame` is the message's JSON text (a string or
-   * its UTF-8 bytes), serialized once by the sender and sent as is by the receiver.
+   * Deliver to one local session if it is still in the room: `frame` is the message's JSON text, serialized
+   * once by the sender and sent as is by the receiver.
    */
   | {
       readonly kind: "peer";
       readonly to: string;
       readonly roomId: string;
       readonly type: ServerMessageType;
-      readonly frame: string | Uint8Array;
+      readonly frame: PeerFrame;
       /** Asks for a receipt (`receipts`) to `replyTo` once handed to the peer, unless later than `deliverBy`. */
       readonly receipt?: RelayReceipt;
     }
