@@ -124,8 +124,7 @@ export class PeerLink {
   offerCarried(): void {
     this.#prepared = undefined;
     this.#started = Date.now();
-    this.#descriptionSent = true;
-    for (const candidate of this.#outgoing.splice(0)) this.#opts.sendSignal({ kind: "candidate", candidate });
+    if (!this.#opts.rtc.offerCandidatesAfterAnswer) this.#releaseCandidates();
   }
 
   get pc(): RTCPeerConnection {
@@ -242,7 +241,7 @@ export class PeerLink {
     this.#gathered = [];
     this.#queue.clear();
     this.#channelOpen = false;
-    this.#descriptionSent = false;
+    this.#candidatesGo = false;
     this.#outgoing = [];
     pc.onicecandidate = (ev) => {
       if (pc === this.#pc && ev.candidate?.candidate) this.#localCandidate(ev.candidate);
@@ -323,7 +322,7 @@ export class PeerLink {
     const init: NonNullable<CandidateInit> = { candidate: c.candidate, sdpMid: c.sdpMid ?? null };
     if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
     if (c.usernameFragment) init.usernameFragment = c.usernameFragment;
-    if (this.#descriptionSent) this.#opts.sendSignal({ kind: "candidate", candidate: init });
+    if (this.#candidatesGo) this.#opts.sendSignal({ kind: "candidate", candidate: init });
     else this.#outgoing.push(init);
   }
 
@@ -471,6 +470,7 @@ export class PeerLink {
         this.#settingRemoteAnswer = false;
       }
       if (pc !== this.#pc) return; // replaced meanwhile: the answer was for the old connection
+      this.#releaseCandidates();
       await this.#remoteSet();
       return;
     }
@@ -527,13 +527,20 @@ export class PeerLink {
   }
   /** Remote offers applied so far: an offer of ours created before one of them is stale. */
   #remoteOffers = 0;
-  #descriptionSent = false;
+  /** Gathered candidates go out at once (else they wait in `#outgoing`): see `#sendDescription`. */
+  #candidatesGo = false;
   #outgoing: NonNullable<CandidateInit>[] = [];
 
   /** Sends an offer or answer, then the candidates gathered before it. */
   #sendDescription(data: Extract<SignalData, { kind: "offer" | "answer" }>): void {
     this.#opts.sendSignal(data);
-    this.#descriptionSent = true;
+    // an offerer on a stack that needs it keeps its candidates until the answer is set (see RtcImplementation)
+    if (data.kind === "answer" || !this.#opts.rtc.offerCandidatesAfterAnswer) this.#releaseCandidates();
+  }
+
+  /** Sends the candidates gathered so far; later ones go as they come. */
+  #releaseCandidates(): void {
+    this.#candidatesGo = true;
     for (const candidate of this.#outgoing.splice(0)) this.#opts.sendSignal({ kind: "candidate", candidate });
   }
 
