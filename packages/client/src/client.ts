@@ -82,8 +82,12 @@ export class SwitchboardClient {
       );
     }
     sync.session(this.#ctx);
-    // The first thing a client does next is join and offer to the peers there: that offer is made now.
-    if (opts.autoConnect !== false) this.#ctx.connections.prepareOffer();
+    // The first thing a client does next is join and offer to the peers there: that offer is made now (resolves
+    // once it is set, a few ms), and an answerer waits idle for peers that join later.
+    const connections = this.#ctx.connections;
+    if (opts.autoConnect !== false) connections.prepareOffer();
+    connections.prepareIdle();
+    await connections.offerReady();
     return welcome;
   }
 

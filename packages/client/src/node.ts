@@ -36,6 +36,7 @@ export function nodeRtc(): RtcImplementation {
   return {
     RTCPeerConnection: NodeRTCPeerConnection as unknown as RtcImplementation["RTCPeerConnection"],
     canRenegotiate: false,
+    offerCandidatesAfterAnswer: true,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     dhtWire: (o) => new DhtWire(o),
   };

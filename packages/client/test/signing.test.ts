@@ -5,13 +5,27 @@ import { makeClient, roomCode, startServices, until, waitFor, type Services } fr
 import { startWsRelay, type WsRelay } from "./ws-relay.js";
 
 let tampered = 0;
-/** Alters the session name line of every relayed offer: harmless to WebRTC, fatal to a signature. */
+let carried = 0;
+type Offer = { kind?: string; sdp?: string };
+/** The offer a client frame carries: a `signal`'s, or the one a `join` carries. */
+function offerOf(msg: { type?: string; data?: Offer; offer?: Offer }): Offer | undefined {
+  const data = msg.type === "signal" ? msg.data : msg.type === "join" ? msg.offer : undefined;
+  return data?.kind === "offer" && data.sdp ? data : undefined;
+}
+/** Counts the offers carried by `join`. */
+function countCarried(text: string): string {
+  const msg = JSON.parse(text) as { type?: string; offer?: Offer };
+  if (msg.type === "join" && msg.offer) carried++;
+  return text;
+}
+/** Alters the session name line of every relayed offer (in a signal or a join): harmless to WebRTC, fatal to a signature. */
 function tamperOffers(text: string): string {
-  const msg = JSON.parse(text) as { type?: string; data?: { kind?: string; sdp?: string } };
-  if (msg.type !== "signal" || msg.data?.kind !== "offer" || !msg.data.sdp) return text;
-  const sdp = msg.data.sdp.replace(/^s=.*$/m, "s=tampered");
-  if (sdp !== msg.data.sdp) tampered++;
-  msg.data.sdp = sdp;
+  const msg = JSON.parse(text) as { type?: string; data?: Offer; offer?: Offer };
+  const offer = offerOf(msg);
+  if (!offer?.sdp) return text;
+  const sdp = offer.sdp.replace(/^s=.*$/m, "s=tampered");
+  if (sdp !== offer.sdp) tampered++;
+  offer.sdp = sdp;
   return JSON.stringify(msg);
 }
 
@@ -38,12 +52,14 @@ describe("signed offers and answers (ES256) against a tampering relay", () => {
     await svc.close();
   }, 120_000);
 
-  it("signed and untouched: connects", async () => {
-    relay.tamper = (t) => t;
+  it("signed and untouched: connects, the newcomer's offer carried by its join", async () => {
+    relay.tamper = countCarried;
     const { a, joinB } = await pair(true);
     const est = waitFor(a, "connectionEstablished");
+    const before = carried;
     await joinB();
     await est;
+    assert.equal(carried, before + 1, "b's join carried its signed offer");
   }, 60_000);
 
   it("signing on, offer altered in transit: the receiver refuses with signature_invalid, no connection", async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { KeyPins } from "./key-pins.js";
-import { SessionSigner } from "./sdp-signer.js";
+import { SessionSigner, joinOfferRecipient } from "./sdp-signer.js";
 import { generateKeyPair, sign, signaturePayload, verify } from "./signing.js";
 
 const fields = { kind: "offer" as const, sdp: "v=0\r\ns=-\r\n", from: "alice", to: "bob" };
@@ -45,5 +45,22 @@ describe("SDP signatures (ES256, WebCrypto)", () => {
       code: "signature_invalid",
     });
     await assert.rejects(b.verify("alice", "offer", "sdp", undefined), { code: "signature_invalid" });
+  });
+
+  it("SessionSigner: a join-carried offer verifies only as one, for its room, once", async () => {
+    const a = await SessionSigner.create(() => "alice");
+    const b = await SessionSigner.create(() => "bob");
+    const c = await SessionSigner.create(() => "carol");
+    const sig = await a.sign("offer", "sdp", joinOfferRecipient("room-1"));
+    // not as a plain signal, not for another room, not as an answer
+    await assert.rejects(b.verify("alice", "offer", "sdp", sig), { code: "signature_invalid" });
+    await assert.rejects(b.verify("alice", "offer", "sdp", sig, "room-2"), { code: "signature_invalid" });
+    await assert.rejects(b.verify("alice", "answer", "sdp", sig, "room-1"), { code: "signature_invalid" });
+    await assert.rejects(b.verify("alice", "offer", "sdp2", sig, "room-1"), { code: "signature_invalid" });
+    // right after alice's peer.joined in room-1: accepted, and a second use of it is a replay
+    await b.verify("alice", "offer", "sdp", sig, "room-1");
+    await assert.rejects(b.verify("alice", "offer", "sdp", sig, "room-1"), { code: "signature_invalid" });
+    // a signature for one peer is still accepted with the join allowance (the newcomer's ordinary offers)
+    await c.verify("alice", "offer", "sdp", await a.sign("offer", "sdp", "carol"), "room-1");
   });
 });

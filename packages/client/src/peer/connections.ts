@@ -8,7 +8,10 @@ import { isPolite } from "./negotiation.js";
 import { PeerLink, type SdpSigner } from "./peer-link.js";
 import type { RtcImplementation } from "./rtc.js";
 import { SharedCertificate } from "./certificate.js";
-import { Spares } from "./spares.js";
+import { Spares, type Spare } from "./spares.js";
+import { joinOfferRecipient } from "../crypto/sdp-signer.js";
+
+type OfferData = Extract<SignalData, { kind: "offer" }>;
 
 export interface ConnectionOptions {
   readonly rtc: RtcImplementation;
@@ -44,6 +47,10 @@ export class Connections {
   readonly #opts: ConnectionOptions;
   readonly #spares: Spares;
   readonly #certificates: () => RTCCertificate[] | undefined;
+  /** The prepared offer a `join` in flight carries, by room. */
+  readonly #carried = new Map<string, Spare>();
+  /** Peers that just joined (`peer.joined`): their first signal may be their join-carried offer, by room. */
+  readonly #joinOffers = new Map<string, string>();
 
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
@@ -68,9 +75,49 @@ export class Connections {
     if (this.#opts.prepareConnections) this.#spares.warmOffer(this.#opts.relayOnly);
   }
 
-  /** A peer joined and will offer: a connection waits ready to answer it. */
-  prepareAnswer(): void {
-    if (this.#opts.prepareConnections) this.#spares.warm(this.#opts.relayOnly);
+  /** Resolves once the prepared offer is set (bounded): see `Spares.offerReady`. */
+  offerReady(): Promise<void> {
+    return this.#spares.offerReady(this.#opts.relayOnly);
+  }
+
+  /** An answerer waits idle for the next peer that joins (no gathering until one does). */
+  prepareIdle(): void {
+    if (this.#opts.prepareConnections) this.#spares.idle(this.#opts.relayOnly);
+  }
+
+  /**
+   * A peer joined and will offer: its first signal may be an offer signed for any peer of the room (its
+   * join-carried one), and an answerer waits for each such peer.
+   */
+  peerJoined(peerId: string, roomId: string): void {
+    this.#joinOffers.set(peerId, roomId);
+    if (this.#opts.prepareConnections) this.#spares.warm(this.#opts.relayOnly, this.#joinOffers.size);
+  }
+
+  /**
+   * The offer for `join` to carry (a prepared connection's, signed for any peer of the room), or undefined when
+   * none waits ready. Settled by `settleCarried` once `joined` names who got it.
+   */
+  async carryOffer(roomId: string): Promise<OfferData | undefined> {
+    const spare = this.#carried.has(roomId) ? undefined : this.#spares.take(this.#opts.relayOnly, true);
+    if (!spare?.offer) return undefined;
+    // taken out of the spares: it keeps its candidates for its new owner to replay
+    spare.pc.onicecandidate = (ev) => {
+      if (ev.candidate?.candidate) spare.candidates.push(ev.candidate);
+    };
+    this.#carried.set(roomId, spare);
+    const sdp = (await spare.offer).sdp ?? "";
+    const signature = await this.#opts.signer()?.sign("offer", sdp, joinOfferRecipient(roomId));
+    return { kind: "offer", sdp, ...(signature ? { signature } : {}) };
+  }
+
+  /** `joined` came: the carried offer's connection becomes the link to `offeredTo`, or is closed (nobody took it). */
+  settleCarried(roomId: string, offeredTo: string | undefined): void {
+    const spare = this.#carried.get(roomId);
+    if (!spare) return;
+    this.#carried.delete(roomId);
+    if (offeredTo === undefined || this.#byPeer.has(offeredTo)) spare.pc.close();
+    else this.#create(offeredTo, roomId, true, spare).link.offerCarried();
   }
 
   /** Nobody to offer to after all (the meeting was empty). */
@@ -108,12 +155,14 @@ export class Connections {
 
   /** A relayed signal from a peer: creates the connection on its first offer. */
   handleSignal(from: string, roomId: string, data: SignalData): void {
+    const joinRoom = this.#joinOffers.get(from);
+    this.#joinOffers.delete(from); // only its first signal
     let c = this.#byPeer.get(from);
     if (!c) {
       if (data.kind !== "offer") return; // candidates of a connection we do not have
       c = this.#create(from, roomId, false);
     }
-    void c.link.handleSignal(data);
+    void c.link.handleSignal(data, joinRoom === roomId && data.kind === "offer" ? roomId : undefined);
   }
 
   send(peerId: string, data: string | Uint8Array): Promise<void> {
@@ -214,6 +263,7 @@ export class Connections {
   }
 
   close(peerId: string, reason: string): void {
+    this.#joinOffers.delete(peerId);
     const c = this.#byPeer.get(peerId);
     if (!c) return;
     this.#byPeer.delete(peerId);
@@ -226,6 +276,9 @@ export class Connections {
 
   closeAll(reason: string): void {
     this.#spares.clear();
+    for (const s of this.#carried.values()) s.pc.close();
+    this.#carried.clear();
+    this.#joinOffers.clear();
     for (const id of [...this.#byPeer.keys()]) this.close(id, reason);
   }
 
@@ -251,7 +304,7 @@ export class Connections {
     });
   }
 
-  #create(peerId: string, roomId: string, offering: boolean): Connection {
+  #create(peerId: string, roomId: string, offering: boolean, spare?: Spare): Connection {
     const o = this.#opts;
     const c: Connection = {
       link: undefined as unknown as PeerLink,
@@ -268,6 +321,7 @@ export class Connections {
       polite: isPolite(o.selfId(), peerId),
       offering,
       spares: this.#spares,
+      ...(spare ? { spare } : {}),
       certificates: this.#certificates,
       iceServers: o.iceServers,
       relayOnly: o.relayOnly,
@@ -320,6 +374,8 @@ export class Connections {
         c.info = info;
         for (const w of c.waiters.splice(0)) w.resolve(info);
         o.onEstablished(info, iceRestart);
+        // the next newcomer's answerer, made once this connection's first moments are over
+        if (!iceRestart) setTimeout(() => this.#byPeer.size && this.prepareIdle(), 1000);
       },
       onFailed: (err, setupMs) => {
         const peer = id();

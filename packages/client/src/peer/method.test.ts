@@ -1,6 +1,6 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
-import { detectMethod, parseCandidate, selectedPair } from "./method.js";
+import { detectMethod, pairFromTransport, parseCandidate, selectedPair } from "./method.js";
 
 const stat = (o: Record<string, unknown>) => o as Record<string, unknown> & { id: string; type: string };
 
@@ -58,5 +58,24 @@ describe("method detection", () => {
     assert.equal(detectMethod(pair, gathered), "relay");
     assert.equal(detectMethod(undefined, gathered), "relay");
     assert.equal(detectMethod(undefined, []), "host");
+  });
+
+  it("reads the selected pair an RTCIceTransport gives (browsers), without RTT", () => {
+    const pair = pairFromTransport({
+      local: { type: "relay", address: "127.0.0.1", port: 50000 },
+      remote: { type: "host", address: "127.0.0.1", port: 40000 },
+    });
+    assert.deepEqual(pair, {
+      localType: "relay",
+      localAddress: "127.0.0.1",
+      localPort: 50000,
+      remoteType: "host",
+      rttMs: undefined,
+      bytesSent: 0,
+      bytesReceived: 0,
+    });
+    assert.equal(detectMethod(pair, []), "relay");
+    assert.equal(pairFromTransport(null), undefined);
+    assert.equal(pairFromTransport({ local: null, remote: null }), undefined);
   });
 });

@@ -65,6 +65,32 @@ export function selectedPair(report: Iterable<Stat>): SelectedPair | undefined {
   };
 }
 
+/** A candidate as `RTCIceTransport.getSelectedCandidatePair()` gives it (the fields read here). */
+interface PairEnd {
+  readonly type?: string | null;
+  readonly address?: string | null;
+  readonly port?: number | null;
+}
+
+/**
+ * The selected pair from `RTCIceTransport.getSelectedCandidatePair()` (browsers; synchronous, unlike
+ * `getStats()`), without RTT or byte counts; undefined without a local candidate.
+ */
+export function pairFromTransport(
+  p: { readonly local?: PairEnd | null; readonly remote?: PairEnd | null } | null | undefined,
+): SelectedPair | undefined {
+  if (!p?.local) return undefined;
+  return {
+    localType: p.local.type ?? undefined,
+    localAddress: p.local.address ?? undefined,
+    localPort: p.local.port ?? undefined,
+    remoteType: p.remote?.type ?? undefined,
+    rttMs: undefined,
+    bytesSent: 0,
+    bytesReceived: 0,
+  };
+}
+
 /**
  * The connection method: the selected pair's local candidate type, confirmed against the candidates this side
  * gathered (node-datachannel labels relayed pairs `srflx`/`prflx`: the gathered candidate with the same address

@@ -1,7 +1,14 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { CandidateQueue } from "./candidate-queue.js";
-import { collisionResolution, decideOnOffer, isPolite, nextRecovery, sdpFingerprint } from "./negotiation.js";
+import {
+  collisionResolution,
+  decideOnOffer,
+  isPolite,
+  nextRecovery,
+  passiveAnswer,
+  sdpFingerprint,
+} from "./negotiation.js";
 
 describe("perfect negotiation decisions", () => {
   it("gives exactly one side of a pair the polite role", () => {
@@ -32,6 +39,15 @@ describe("perfect negotiation decisions", () => {
     );
   });
 
+  it("makes a first answer DTLS-passive, touching nothing else", () => {
+    const sdp = "v=0\r\na=setup:active\r\na=x-setup:active\r\nm=application 9\r\na=setup:active\r\n";
+    assert.equal(
+      passiveAnswer(sdp),
+      "v=0\r\na=setup:passive\r\na=x-setup:active\r\nm=application 9\r\na=setup:passive\r\n",
+    );
+    assert.equal(passiveAnswer("a=setup:active\n"), "a=setup:passive\n");
+    assert.equal(passiveAnswer("a=setup:actpass\r\n"), "a=setup:actpass\r\n");
+  });
   it("reads the DTLS fingerprint", () => {
     assert.equal(sdpFingerprint("v=0\r\na=fingerprint:sha-256 AB:CD\r\n"), "sha-256 ab:cd");
     assert.equal(sdpFingerprint("v=0\r\n"), undefined);

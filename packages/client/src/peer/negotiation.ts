@@ -40,6 +40,15 @@ export function sdpFingerprint(sdp: string): string | undefined {
   return /^a=fingerprint:(.+)$/im.exec(sdp)?.[1]?.trim().toLowerCase();
 }
 
+/**
+ * A first answer that takes the DTLS server role (`a=setup:passive`, RFC 5763: the answerer may pick either): the
+ * offerer, which is ICE-controlling and so usually sees ICE connected first, then sends the ClientHello at once
+ * instead of waiting for the answerer's ICE to catch up.
+ */
+export function passiveAnswer(sdp: string): string {
+  return sdp.replace(/^a=setup:active(?=\r?$)/gm, "a=setup:passive");
+}
+
 /** The next rung of the recovery ladder after `attempt` failed recoveries. */
 export type RecoveryStep = "restart-ice" | "recreate" | "recreate-relay" | "give-up";
 

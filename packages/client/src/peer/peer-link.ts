@@ -4,6 +4,7 @@ import { CandidateQueue } from "./candidate-queue.js";
 import {
   detectMethod,
   parseCandidate,
+  pairFromTransport,
   selectedPair,
   type GatheredCandidate,
   type SelectedPair,
@@ -11,10 +12,16 @@ import {
 import { directOnly, onDirectEvent } from "./direct-first.js";
 import { withoutTurn } from "./ice-servers.js";
 import { Lifetime, untilEnded } from "./until-replaced.js";
-import { collisionResolution, decideOnOffer, nextRecovery, sdpFingerprint } from "./negotiation.js";
+import {
+  collisionResolution,
+  decideOnOffer,
+  nextRecovery,
+  passiveAnswer,
+  sdpFingerprint,
+} from "./negotiation.js";
 import type { RtcImplementation } from "./rtc.js";
 import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "./sdk-channel.js";
-import type { Spares } from "./spares.js";
+import type { Spare, Spares } from "./spares.js";
 type CandidateInit = Extract<SignalData, { kind: "candidate" }>["candidate"];
 
 /** Signs outgoing and verifies incoming offers/answers (absent when signing is off). */
@@ -26,6 +33,8 @@ export interface SdpSigner {
     kind: "offer" | "answer",
     sdp: string,
     signature: SdpSignature | undefined,
+    /** Also accept an offer signed for any peer of this room (a join-carried offer). */
+    joinRoom?: string,
   ): Promise<void>;
 }
 
@@ -38,6 +47,8 @@ export interface PeerLinkOptions {
   readonly offering: boolean;
   /** Peer connections made ahead of need. */
   readonly spares?: Spares;
+  /** The spare to start with (its offer already went out in `join`): see `offerCarried()`. */
+  readonly spare?: Spare;
   readonly iceServers: () => RTCIceServer[];
   /** The client's shared DTLS certificate, once made (browsers). */
   readonly certificates?: () => RTCCertificate[] | undefined;
@@ -103,7 +114,17 @@ export class PeerLink {
     this.#opts = opts;
     this.remoteId = opts.remoteId;
     this.#relayOnly = opts.relayOnly;
-    this.#create(opts.offering);
+    this.#create(opts.offering, opts.spare);
+  }
+
+  /**
+   * The given spare's offer already went out (carried by `join`, relayed by the server to this peer): this side
+   * is the offering one, waiting for the answer; its candidates go now.
+   */
+  offerCarried(): void {
+    this.#prepared = undefined;
+    this.#started = Date.now();
+    if (!this.#opts.rtc.offerCandidatesAfterAnswer) this.#releaseCandidates();
   }
 
   get pc(): RTCPeerConnection {
@@ -153,10 +174,23 @@ export class PeerLink {
     return dc;
   }
 
-  /** Handles a relayed signal, in arrival order. */
-  handleSignal(data: SignalData): Promise<void> {
-    this.#chain = this.#chain.then(() => this.#handle(data)).catch((err: unknown) => this.#fail(err));
+  /** Handles a relayed signal, in arrival order (`joinRoom`: it may be the peer's join-carried offer). */
+  handleSignal(data: SignalData, joinRoom?: string): Promise<void> {
+    this.#chain = this.#chain
+      .then(() => this.#handle(data, joinRoom))
+      .catch((err: unknown) => this.#fail(err));
     return this.#chain;
+  }
+
+  /** The selected pair without `getStats()` where the stack has `RTCIceTransport` (browsers), else undefined. */
+  #selectedNow(): SelectedPair | undefined {
+    try {
+      const ice = this.#pc.sctp?.transport?.iceTransport as
+        { getSelectedCandidatePair?: () => Parameters<typeof pairFromTransport>[0] } | undefined;
+      return pairFromTransport(ice?.getSelectedCandidatePair?.());
+    } catch {
+      return undefined;
+    }
   }
 
   async stats(): Promise<{
@@ -180,7 +214,8 @@ export class PeerLink {
     this.#teardown();
   }
 
-  #create(offering = false): void {
+  /** `given`: the spare of a join-carried offer, for the first connection. */
+  #create(offering = false, given?: Spare): void {
     this.#lifetime = new Lifetime();
     const servers = this.#opts.iceServers();
     const policy = { directFirstMs: this.#opts.directFirstMs ?? 0, relayOnly: this.#relayOnly, servers };
@@ -188,7 +223,8 @@ export class PeerLink {
     this.#direct = directOnly({ phase: this.#directPhase }, policy);
     // with direct first, the spares are STUN-only: for the first attempt only
     const spare =
-      !directFirst || this.#direct ? this.#opts.spares?.take(this.#relayOnly, offering) : undefined;
+      given ??
+      (!directFirst || this.#direct ? this.#opts.spares?.take(this.#relayOnly, offering) : undefined);
     const certificates = this.#opts.certificates?.();
     const pc =
       spare?.pc ??
@@ -205,7 +241,7 @@ export class PeerLink {
     this.#gathered = [];
     this.#queue.clear();
     this.#channelOpen = false;
-    this.#descriptionSent = false;
+    this.#candidatesGo = false;
     this.#outgoing = [];
     pc.onicecandidate = (ev) => {
       if (pc === this.#pc && ev.candidate?.candidate) this.#localCandidate(ev.candidate);
@@ -286,7 +322,7 @@ export class PeerLink {
     const init: NonNullable<CandidateInit> = { candidate: c.candidate, sdpMid: c.sdpMid ?? null };
     if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
     if (c.usernameFragment) init.usernameFragment = c.usernameFragment;
-    if (this.#descriptionSent) this.#opts.sendSignal({ kind: "candidate", candidate: init });
+    if (this.#candidatesGo) this.#opts.sendSignal({ kind: "candidate", candidate: init });
     else this.#outgoing.push(init);
   }
 
@@ -358,6 +394,13 @@ export class PeerLink {
 
   async #report(iceRestart: boolean): Promise<void> {
     const setupMs = Date.now() - this.#started;
+    // Browsers name the selected pair at once (no getStats() round trip before the event; its RTT is in
+    // getStats() later on).
+    const now = this.#selectedNow();
+    if (now) {
+      this.#opts.onConnected({ method: detectMethod(now, this.#gathered), setupMs, iceRestart });
+      return;
+    }
     // The selected pair may show up in stats a moment after the channel opens.
     let s = await this.stats().catch(() => undefined);
     for (let i = 0; i < 10 && !s?.pair; i++) {
@@ -404,7 +447,7 @@ export class PeerLink {
     }
   }
 
-  async #handle(data: SignalData): Promise<void> {
+  async #handle(data: SignalData, joinRoom?: string): Promise<void> {
     if (this.#closed) return;
     if (data.kind === "candidate") {
       if (!data.candidate?.candidate) return;
@@ -416,7 +459,7 @@ export class PeerLink {
       if (!this.#opts.polite) this.#recover("peer-request");
       return;
     }
-    await this.#opts.signer?.verify(this.remoteId, data.kind, data.sdp, data.signature);
+    await this.#opts.signer?.verify(this.remoteId, data.kind, data.sdp, data.signature, joinRoom);
     if (data.kind === "answer") {
       const pc = this.#pc;
       if (pc.signalingState !== "have-local-offer") return; // stale answer
@@ -427,6 +470,7 @@ export class PeerLink {
         this.#settingRemoteAnswer = false;
       }
       if (pc !== this.#pc) return; // replaced meanwhile: the answer was for the old connection
+      this.#releaseCandidates();
       await this.#remoteSet();
       return;
     }
@@ -455,10 +499,18 @@ export class PeerLink {
     if (!this.#sdk) this.#useSdk(pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT));
     this.#remoteFingerprint = sdpFingerprint(data.sdp);
     await this.#remoteSet();
-    const answer = pc === this.#pc ? await this.#op(pc.createAnswer()) : undefined;
+    const first = pc.currentLocalDescription === null;
+    let answer = pc === this.#pc ? await this.#op(pc.createAnswer()) : undefined;
     if (pc !== this.#pc || !answer) return;
-    await this.#op(pc.setLocalDescription(answer));
-    if (pc !== this.#pc) return;
+    // browsers: a first answer takes the DTLS server role (see passiveAnswer); the stack's own one if refused
+    const passive = first && this.#opts.rtc.canRenegotiate !== false && answer.sdp;
+    if (passive) answer = { type: "answer", sdp: passiveAnswer(passive) };
+    await this.#op(pc.setLocalDescription(answer)).catch(async (err: unknown) => {
+      if (!passive) throw err;
+      answer = await this.#op(pc.createAnswer());
+      if (answer) await this.#op(pc.setLocalDescription(answer));
+    });
+    if (pc !== this.#pc || !answer) return;
     const sdp = answer.sdp ?? pc.localDescription?.sdp ?? "";
     const signature = await this.#opts.signer?.sign("answer", sdp, this.remoteId);
     if (pc !== this.#pc) return;
@@ -475,13 +527,20 @@ export class PeerLink {
   }
   /** Remote offers applied so far: an offer of ours created before one of them is stale. */
   #remoteOffers = 0;
-  #descriptionSent = false;
+  /** Gathered candidates go out at once (else they wait in `#outgoing`): see `#sendDescription`. */
+  #candidatesGo = false;
   #outgoing: NonNullable<CandidateInit>[] = [];
 
   /** Sends an offer or answer, then the candidates gathered before it. */
   #sendDescription(data: Extract<SignalData, { kind: "offer" | "answer" }>): void {
     this.#opts.sendSignal(data);
-    this.#descriptionSent = true;
+    // an offerer on a stack that needs it keeps its candidates until the answer is set (see RtcImplementation)
+    if (data.kind === "answer" || !this.#opts.rtc.offerCandidatesAfterAnswer) this.#releaseCandidates();
+  }
+
+  /** Sends the candidates gathered so far; later ones go as they come. */
+  #releaseCandidates(): void {
+    this.#candidatesGo = true;
     for (const candidate of this.#outgoing.splice(0)) this.#opts.sendSignal({ kind: "candidate", candidate });
   }
 

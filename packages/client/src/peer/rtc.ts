@@ -9,6 +9,16 @@ export interface RtcImplementation {
    * cannot: the SDK then replaces the connection instead (default: true).
    */
   readonly canRenegotiate?: boolean;
+  /**
+   * The offerer sends its ICE candidates only once the answer is set (default: false, they trickle at once).
+   * libdatachannel's `setRemoteDescription(answer)` hands the ICE agent the remote credentials before it stores
+   * the description: when the answerer's checks (made from candidates trickled with the offer) already reached
+   * us, ICE and the whole DTLS handshake can complete in that gap on the library's threads, and the fingerprint
+   * check then finds no remote description and fails the handshake (seen under CPU load: the connection closes
+   * ~20 ms after the answer). Holding the candidates means no check can arrive before the answer is stored; the
+   * answerer still learns our address from our own checks (peer-reflexive), and gets the candidates right after.
+   */
+  readonly offerCandidatesAfterAnswer?: boolean;
   /** The WebSocket constructor, where the platform has no global one (Node 20: the `ws` package). */
   readonly WebSocket?: WebSocketConstructor;
   /** The mainline DHT wire for `discovery: "dht"` (Node only: UDP and TCP sockets). */

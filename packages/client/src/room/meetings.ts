@@ -18,8 +18,14 @@ export class Meetings {
    * Joins by code; resolves with `joined` (after the lobby, if a host must admit). Rejects with `lobby_denied`
    * when the host turns the request down, `meeting_ended` when the meeting ends while waiting.
    */
-  async join(roomId: string): Promise<ServerMessageOf<"joined">> {
+  async join(roomId: string, carryOffer = true): Promise<ServerMessageOf<"joined">> {
     const ctx = this.#ctx;
+    // A prepared offer rides on `join` (signaling only: a discovery transport picks one side per pair), so the
+    // peer the server hands it to answers without waiting for `joined` to reach us first.
+    const offer =
+      carryOffer && ctx.opts.autoConnect !== false && ctx.session.initiatesTo === undefined
+        ? await ctx.connections.carryOffer(roomId).catch(() => undefined)
+        : undefined;
     const offs: (() => void)[] = [];
     const admitted = new Promise<ServerMessageOf<"joined">>((resolve, reject) => {
       offs.push(
@@ -42,12 +48,14 @@ export class Meetings {
         roomId,
         ...(ctx.opts.name ? { name: ctx.opts.name } : {}),
         ...(ctx.opts.hostKey ? { hostKey: ctx.opts.hostKey } : {}),
+        ...(offer ? { offer } : {}),
         // Media opened before joining is shown to the room from the start.
         state: ctx.stores.media.get().state,
       });
       // The newcomer offers to the peers `joined` lists: while `join` is in flight (it goes out first), a
-      // connection gets its offer ready.
-      if (ctx.opts.autoConnect !== false)
+      // connection gets its offer ready — unless `join` carries one (its CPU time is then on the critical path of
+      // that offer's answer, and a meeting of two needs no second one).
+      if (ctx.opts.autoConnect !== false && !offer)
         setTimeout(() => {
           if (!answered) ctx.connections.prepareOffer();
         }, 0);
@@ -56,6 +64,7 @@ export class Meetings {
       return await admitted; // lobby: `joined` comes once a host admits
     } finally {
       answered = true;
+      ctx.connections.settleCarried(roomId, undefined); // refused or failed: nobody got it
       for (const off of offs) off();
     }
   }
@@ -86,7 +95,7 @@ export class Meetings {
     sync.session(ctx);
     for (const roomId of ctx.roster.rooms) {
       try {
-        await this.join(roomId);
+        await this.join(roomId, false); // connected peers know us: no carried offer
       } catch (err) {
         ctx.events.emit("error", toSwitchboardError(err, "signaling_unreachable"));
       }
@@ -108,10 +117,10 @@ export class Meetings {
    * transport's `initiatesTo` picks one side per pair instead). After a rejoin, connected peers not
    * listed may be the listed ones under new ids: their `id` frames get a moment before a second connection.
    */
-  connectListed(roomId: string, peers: readonly PeerInfo[]): void {
+  connectListed(roomId: string, peers: readonly PeerInfo[], offeredTo?: string): void {
     const ctx = this.#ctx;
     if (ctx.opts.autoConnect === false) return;
-    if (peers.length === 0) ctx.connections.dropPreparedOffers();
+    if (peers.every((p) => p.peerId === offeredTo)) ctx.connections.dropPreparedOffers();
     const listed = new Set(peers.map((p) => p.peerId));
     const renamesDue = ctx.connections.connectedPeers().some((id) => !listed.has(id));
     const connectAll = () => {

@@ -21,11 +21,14 @@ export function handleServerMessage(
       sync.session(ctx);
       ev.emit("joined", { roomId: m.roomId, self: m.self, peers: m.peers, settings: m.settings });
       for (const p of m.peers) ev.emit("peerDiscovered", { ...p, roomId: m.roomId });
-      meetings.connectListed(m.roomId, m.peers);
+      // The offer `join` carried went to `offeredTo`: that link exists before the others are offered to.
+      ctx.connections.settleCarried(m.roomId, m.offeredTo);
+      meetings.connectListed(m.roomId, m.peers, m.offeredTo);
       return;
     case "peer.joined":
       if (ctx.roster.upsert(m.roomId, m.peer)) {
-        ctx.connections.prepareAnswer(); // the newcomer's offer is on its way
+        // the newcomer's offer is on its way (maybe right behind, carried by its join): an answerer gathers now
+        ctx.connections.peerJoined(m.peer.peerId, m.roomId);
         sync.peers(ctx);
         ev.emit("peerDiscovered", { ...m.peer, roomId: m.roomId });
       }

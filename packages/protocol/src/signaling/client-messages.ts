@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from "@sinclair/typebox";
 import { DisplayName, PeerId, PeerState, PeerStatePatch, RequestId, RoomId, Version } from "./common.js";
-import { SignalData } from "./signal-data.js";
+import { OfferData, SignalData } from "./signal-data.js";
 
 /** Every client message: `{v, type, id?, …}`; a request with an `id` gets its `ack`/`error`/reply with that id. */
 function clientMessage<T extends string, P extends TProperties>(type: T, props: P, description: string) {
@@ -42,6 +42,12 @@ export const JoinMessage = clientMessage(
     state: Type.Optional(PeerState),
     /** The host key returned when the meeting was created anonymously: joins as host. */
     hostKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    /**
+     * An offer made ahead (the client's prepared connection): the server relays it as a `signal` from the
+     * newcomer to one peer already in the room, right after that peer's `peer.joined`, and names that peer in
+     * `joined.offeredTo`. Not delivered when the newcomer waits in the lobby or no peer takes it.
+     */
+    offer: Type.Optional(OfferData),
   },
   "join a room",
 );

@@ -39,6 +39,16 @@ describe("signaling schemas", () => {
       },
       { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "candidate", candidate: null } },
       { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "ice-restart" } },
+      {
+        v: 1,
+        type: "join",
+        roomId: "abc",
+        offer: {
+          kind: "offer",
+          sdp: "v=0",
+          signature: { alg: "ES256", publicKey: "k", signature: "s", nonce: "n0nce-0123456789ab" },
+        },
+      },
       { v: 1, type: "chat", roomId: "abc", text: "hi" },
       { v: 1, type: "update", roomId: "abc", state: { audio: false } },
       { v: 1, type: "mute.request", roomId: "abc", peerId: "p", kind: "audio" },
@@ -47,6 +57,9 @@ describe("signaling schemas", () => {
     const bad = [
       { v: 1, type: "join" },
       { v: 1, type: "join", roomId: "a b c" },
+      { v: 1, type: "join", roomId: "abc", offer: { kind: "answer", sdp: "v=0" } },
+      { v: 1, type: "join", roomId: "abc", offer: { kind: "offer", sdp: "" } },
+      { v: 1, type: "join", roomId: "abc", offer: { kind: "offer", sdp: "v=0", to: "p2" } },
       { v: 1, type: "signal", roomId: "abc", to: "p2", from: "p1", data: { kind: "ice-restart" } },
       { v: 1, type: "signal", roomId: "abc", to: "p2", data: { kind: "offer" } },
       { v: 1, type: "chat", roomId: "abc", text: "" },
@@ -90,6 +103,32 @@ describe("signaling schemas", () => {
     assert.ok(
       !Value.Check(ServerMessage, { v: 1, type: "error", code: "nope", message: "x", retryable: true }),
     );
+    const joined = {
+      v: 1,
+      type: "joined",
+      roomId: "abc",
+      self: {
+        peerId: "p1",
+        name: "A",
+        role: "guest",
+        state: { audio: false, video: false, screen: false },
+        joinedAt: 1,
+      },
+      peers: [],
+      chat: [],
+      settings: {
+        maxParticipants: 10,
+        requireApproval: false,
+        allowedEmailDomains: [],
+        locked: false,
+        isChatEnabled: true,
+        isScreenShareEnabled: true,
+        isRecordingEnabled: false,
+      },
+    };
+    assert.ok(Value.Check(ServerMessage, joined));
+    assert.ok(Value.Check(ServerMessage, { ...joined, offeredTo: "p2" }));
+    assert.ok(!Value.Check(ServerMessage, { ...joined, offeredTo: "p 2" }));
     assert.ok(isRetryable("unavailable"));
     assert.ok(!isRetryable("invalid_message"));
     for (const code of [

@@ -65,6 +65,8 @@ export const JoinedMessage = serverMessage(
     peers: Type.Array(PeerInfo),
     chat: Type.Array(ChatEntry),
     settings: MeetingSettings,
+    /** The peer the `join`'s offer was relayed to (absent when it was not relayed): the newcomer awaits its answer. */
+    offeredTo: Type.Optional(PeerId),
   },
   "joined a room",
 );

@@ -14,7 +14,9 @@ import { assertChatAllowed, assertStateAllowed } from "../state/feature-gates.js
 import type { RoomView } from "../state/room-view.js";
 import type { Session } from "../state/session-registry.js";
 import type { Member, SignalingStore, StoredMeeting } from "../store/store.js";
+import { signalFrame } from "../handlers/signal.js";
 import { newMeeting } from "./meeting-factory.js";
+import { offerTarget } from "./offer-target.js";
 import type { Router } from "./router.js";
 
 export interface RoomsOptions {
@@ -36,6 +38,8 @@ export interface JoinRequest {
   name?: string | undefined;
   state?: PeerState | undefined;
   hostKey?: string | undefined;
+  /** The join-carried offer (`join.offer`), as JSON text: relayed to one peer (`offerTarget`). */
+  offer?: string | undefined;
 }
 
 const NO_MEDIA: PeerState = { audio: false, video: false, screen: false };
@@ -114,7 +118,15 @@ export class Rooms {
     }
     const msg = { v: 1, type: "peer.joined", roomId, peer: peerInfo(member) } as const;
     await router.broadcast(roomId, { msg, except: member.peerId, upsert: member });
-    return this.#joined(member);
+    const joined = await this.#joined(member);
+    // The join-carried offer goes to one peer on this instance, right behind its `peer.joined` (delivered
+    // locally by the broadcast above, so in order); with nobody here to take it the client offers as usual.
+    const to = req.offer === undefined ? undefined : offerTarget(view.members(roomId), member);
+    if (to && req.offer !== undefined) {
+      void router.toMember(to, signalFrame(roomId, member.peerId, req.offer));
+      return { ...joined, offeredTo: to.peerId };
+    }
+    return joined;
   }
 
   /** Leaves a room; local clean-up happens at once even when the store is unreachable. */

@@ -1,0 +1,57 @@
+// The prepared peer connections (`Spares`) on real node-datachannel connections: the idle answerer waits without
+// a timer, answerers made when peers join expire, an offering spare's offer is ready when `offerReady` resolves.
+import { afterEach, describe, it } from "@jest/globals";
+import assert from "node:assert/strict";
+import { RTCPeerConnection as NdcPeerConnection } from "node-datachannel/polyfill";
+import { Spares } from "../src/peer/spares.js";
+
+const made: RTCPeerConnection[] = [];
+const create = (): RTCPeerConnection => {
+  const pc = new NdcPeerConnection({ iceServers: [] }) as unknown as RTCPeerConnection;
+  made.push(pc);
+  return pc;
+};
+let spares: Spares | undefined;
+afterEach(() => {
+  spares?.clear();
+  for (const pc of made.splice(0)) pc.close();
+});
+
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("spares", () => {
+  it("keeps one idle answerer past the age limit; answerers made for joining peers expire", async () => {
+    const s = (spares = new Spares({ create, maxAgeMs: 150 }));
+    s.idle(false);
+    s.idle(false);
+    assert.equal(s.size, 1, "one idle answerer per policy");
+    s.warm(false, 1);
+    assert.equal(s.size, 1, "the idle one serves the first peer that joins");
+    s.warm(false, 3);
+    assert.equal(s.size, 3, "one answerer per peer that joined");
+    await until(() => s.size === 1, 10_000, "the extra answerers expired");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(s.size, 1, "the idle answerer stays");
+    const taken = s.take(false, false);
+    assert.ok(taken && taken.offer === undefined && taken.sdk === undefined);
+    assert.equal(s.take(false, false), undefined);
+    assert.equal(s.take(true, false), undefined, "no answerer for the relay-only policy");
+  }, 20_000);
+
+  it("offerReady resolves once the offering spare's offer is set", async () => {
+    const s = (spares = new Spares({ create }));
+    await s.offerReady(false); // none waits: at once
+    s.warmOffer(false);
+    await s.offerReady(false, 10_000);
+    const taken = s.take(false, true);
+    assert.ok(taken?.offer && taken.sdk);
+    assert.equal(taken.pc.signalingState, "have-local-offer");
+    assert.match((await taken.offer).sdp ?? "", /^v=0/);
+  }, 20_000);
+});

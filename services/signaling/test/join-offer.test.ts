@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
+import assert from "node:assert/strict";
+import type { OfferData } from "@switchboard/protocol";
+import type { Static } from "@sinclair/typebox";
+import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
+
+const OFFER: Static<typeof OfferData> = {
+  kind: "offer",
+  sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n",
+  signature: { alg: "ES256", publicKey: "k", signature: "s", nonce: "n0nce-0123456789ab" },
+};
+
+/** A ping's reply: everything the server wrote to this client before it has arrived. */
+async function settled(c: TestClient): Promise<void> {
+  await c.request({ v: 1, type: "ping" });
+}
+
+function signalsFrom(c: TestClient, from: string) {
+  return c.all("signal").filter((m) => m.from === from);
+}
+
+describe("join-carried offer", () => {
+  let srv: TestServer;
+  const clients: TestClient[] = [];
+  const open = async () => {
+    const c = await TestClient.session(srv.ws);
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    srv = await startServer({ MAX_PARTICIPANTS: "50" });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await srv.close();
+  });
+
+  it("relays it to the earliest peer right after that peer's peer.joined and names it in joined", async () => {
+    const { roomId } = await createMeeting(srv.http);
+    const first = await open();
+    await first.request({ v: 1, type: "join", roomId });
+    const second = await open();
+    await second.request({ v: 1, type: "join", roomId });
+    await first.nextOf("peer.joined", (m) => m.peer.peerId === second.sessionId);
+    const newcomer = await open();
+    const joined = await newcomer.request<"joined">({ v: 1, type: "join", roomId, offer: OFFER });
+    assert.equal(joined.offeredTo, first.sessionId);
+    assert.deepEqual(joined.peers.map((p) => p.peerId).sort(), [first.sessionId, second.sessionId].sort());
+
+    const signal = await first.nextOf("signal", (m) => m.from === newcomer.sessionId);
+    assert.equal(signal.roomId, roomId);
+    assert.deepEqual(signal.data, OFFER);
+    const at = first.received.indexOf(signal);
+    const before = first.received[at - 1];
+    assert.equal(before?.type, "peer.joined");
+    assert.equal(before.type === "peer.joined" && before.peer.peerId, newcomer.sessionId);
+
+    await second.nextOf("peer.joined", (m) => m.peer.peerId === newcomer.sessionId);
+    await settled(second);
+    assert.equal(signalsFrom(second, newcomer.sessionId).length, 0);
+    await settled(first);
+    assert.equal(signalsFrom(first, newcomer.sessionId).length, 1);
+  });
+
+  it("has nobody to give it to in an empty room, and an old client's join is as before", async () => {
+    const { roomId } = await createMeeting(srv.http);
+    const alone = await open();
+    const joined = await alone.request<"joined">({ v: 1, type: "join", roomId, offer: OFFER });
+    assert.equal(joined.offeredTo, undefined);
+    const old = await open();
+    const j2 = await old.request<"joined">({ v: 1, type: "join", roomId });
+    assert.equal(j2.offeredTo, undefined);
+    await settled(alone);
+    assert.equal(alone.all("signal").length, 0);
+  });
+
+  it("never delivers a lobby waiter's offer, before or after admission", async () => {
+    const { roomId, hostKey } = await createMeeting(srv.http, { settings: { requireApproval: true } });
+    const host = await open();
+    await host.request({ v: 1, type: "join", roomId, hostKey });
+    const guest = await open();
+    const waiting = await guest.request({ v: 1, type: "join", roomId, offer: OFFER });
+    assert.equal(waiting.type, "lobby.waiting");
+    await host.nextOf("lobby.request", (m) => m.peer.peerId === guest.sessionId);
+    await settled(host);
+    assert.equal(signalsFrom(host, guest.sessionId).length, 0);
+
+    await host.request({ v: 1, type: "lobby.admit", roomId, peerId: guest.sessionId });
+    const joined = await guest.nextOf("joined");
+    assert.equal(joined.offeredTo, undefined);
+    await host.nextOf("peer.joined", (m) => m.peer.peerId === guest.sessionId);
+    await settled(host);
+    assert.equal(signalsFrom(host, guest.sessionId).length, 0);
+  });
+
+  it("delivers nothing when the join is refused (locked room)", async () => {
+    const { roomId, hostKey } = await createMeeting(srv.http);
+    const host = await open();
+    await host.request({ v: 1, type: "join", roomId, hostKey });
+    await host.request({ v: 1, type: "room.lock", roomId, locked: true });
+    const late = await open();
+    assert.equal((await late.expectError({ v: 1, type: "join", roomId, offer: OFFER })).code, "room_locked");
+    await settled(host);
+    assert.equal(signalsFrom(host, late.sessionId).length, 0);
+  });
+
+  it("refuses a join whose offer is not an offer", async () => {
+    const { roomId } = await createMeeting(srv.http);
+    const c = await open();
+    const bad = { v: 1, type: "join", roomId, offer: { kind: "answer", sdp: "v=0" } };
+    assert.equal((await c.expectError(bad as never)).code, "invalid_message");
+  });
+});
