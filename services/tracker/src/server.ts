@@ -166,6 +166,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
         logger: logger.child({ component: "udp" }),
         backend: config.udpIo,
         bufferBytes: config.udpBufferBytes,
+        coalesceMs: config.udpCoalesceMs,
       })
     : undefined;
   registerAdminRoutes(app, {
