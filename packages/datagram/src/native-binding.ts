@@ -26,8 +26,6 @@ export interface NativeBinding {
   ): [number, number];
   close(id: number): void;
   ref(id: number, on: boolean): void;
-  /** Receive coalescing: pause the socket `ms` (0..1000; 0 = off) after a wake-up that drained less than a batch. */
-  coalesce(id: number, ms: number): void;
   /** Sends the first `count` queued datagrams; → how many could not be sent (each marked in its metadata). */
   flush(count: number): number;
 }

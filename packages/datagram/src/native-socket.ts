@@ -19,9 +19,6 @@ export class NativeDatagramSocket implements DatagramSocket {
 
   /** Binds at once (synchronously); throws the bind error (`code` EADDRINUSE, EADDRNOTAVAIL, …). */
   constructor(reactor: BatchReactor, opts: DatagramSocketOptions) {
-    const coalesceMs = opts.coalesceMs ?? 0;
-    if (!Number.isInteger(coalesceMs) || coalesceMs < 0 || coalesceMs > 1000)
-      throw new RangeError(`coalesceMs must be an integer 0..1000, got ${coalesceMs}`);
     const flags =
       (opts.reusePort === true ? FLAG_REUSEPORT : 0) | (opts.ipv6Only === true ? FLAG_IPV6ONLY : 0);
     const [id, port] = reactor.binding.open(
@@ -34,7 +31,6 @@ export class NativeDatagramSocket implements DatagramSocket {
     );
     this.#reactor = reactor;
     this.#id = id;
-    if (coalesceMs > 0) reactor.binding.coalesce(id, coalesceMs);
     this.family = opts.family;
     this.address = opts.address;
     this.port = port;

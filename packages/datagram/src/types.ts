@@ -36,13 +36,6 @@ export interface DatagramSocketOptions {
    * thrown by this hook is swallowed.
    */
   readonly onHandlerError?: (err: unknown) => void;
-  /**
-   * Receive coalescing, native backend only (node:dgram ignores it): after a wake-up that found fewer than 16
-   * datagrams, stop reading this socket for this many milliseconds so that the next wake-up finds a batch. Fewer
-   * wake-ups and calls per datagram, at the price of up to `coalesceMs` + 1 ms of added latency. 0 (the
-   * default) is off; at most 1000.
-   */
-  readonly coalesceMs?: number;
   /** "auto" (the default) takes the native backend when it is built for this platform. */
   readonly backend?: DatagramBackendChoice;
 }

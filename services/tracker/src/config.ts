@@ -39,13 +39,6 @@ export const trackerConfigSpec = {
     default: 4 << 20,
     min: 0,
   }),
-  udpCoalesceMs: int({
-    env: "TRACKER_UDP_COALESCE_MS",
-    doc: "receive coalescing (native UDP I/O only): after a wake-up that found fewer than 16 datagrams, pause reading this many ms so the next finds a batch (adds up to this + 1 ms of latency); 0 = off",
-    default: 0,
-    min: 0,
-    max: 50,
-  }),
   udpSecret: optionalStr({
     env: "TRACKER_UDP_SECRET",
     doc: "secret of UDP connection ids (give all instances behind one UDP balancer the same; random if unset)",

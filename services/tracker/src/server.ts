@@ -166,7 +166,6 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
         logger: logger.child({ component: "udp" }),
         backend: config.udpIo,
         bufferBytes: config.udpBufferBytes,
-        coalesceMs: config.udpCoalesceMs,
       })
     : undefined;
   registerAdminRoutes(app, {

@@ -13,11 +13,6 @@
  *
  * flush() marks each datagram it could not send with bit 16 of u32[3] of its metadata.
  *
- * Receive coalescing (opt-in per socket, coalesce()): when a wake-up drains fewer than COALESCE_BATCH datagrams
- * from a socket, polling of that socket stops and a timer resumes it some milliseconds later, so the next wake-up
- * finds a batch instead of one or two datagrams (as NICs moderate interrupts). It trades latency (at most the
- * delay plus libuv's 1 ms timer granularity) for fewer wake-ups, epoll_wait/recvmmsg calls and calls into JS.
- *
  * Contract with JavaScript: the receive arena is overwritten after the callback returns, so a datagram that
  * must outlive the callback is copied there. Sends that fail (EAGAIN on a full socket buffer, an address the
  * socket cannot reach, a closed socket) are dropped and counted, as UDP allows.
@@ -46,8 +41,6 @@
 #define MAX_SOCKETS (1u << INDEX_BITS)
 /* recvmmsg rounds per readable event before other sockets get their turn. */
 #define MAX_ROUNDS 4
-/* With coalescing on, a wake-up that drains fewer datagrams than this pauses the socket. */
-#define COALESCE_BATCH 16
 
 /* Set by flush() in u32[3] of a queued datagram that could not be sent. */
 #define SEND_FAILED (1u << 16)
@@ -59,10 +52,6 @@ typedef struct state state_t;
 
 typedef struct sock {
   uv_poll_t poll;
-  uv_timer_t resume; /* restarts polling after a coalescing pause; initialised with the poll handle */
-  uint32_t coalesce_ms; /* 0: off */
-  int paused;
-  int open_handles; /* handles still to be closed before the socket is freed */
   int fd;
   int family; /* AF_INET or AF_INET6 */
   uint32_t id;
@@ -194,22 +183,11 @@ static void record(state_t* st, sock_t* s, uint32_t slot) {
   }
 }
 
-static void on_readable(uv_poll_t* handle, int status, int events);
-
-static void on_resume(uv_timer_t* timer) {
-  sock_t* s = (sock_t*)timer->data;
-  if (!s->paused) return;
-  s->paused = 0;
-  /* A failure here (out of memory in libuv) leaves the socket deaf; it cannot happen for an fd polled before. */
-  uv_poll_start(&s->poll, UV_READABLE, on_readable);
-}
-
 static void on_readable(uv_poll_t* handle, int status, int events) {
   (void)events;
   sock_t* s = (sock_t*)handle->data;
   state_t* st = s->st;
   if (status < 0) return;
-  uint32_t drained = 0;
   for (int round = 0; round < MAX_ROUNDS; round++) {
     if (st->pending == RECV_SLOTS) deliver(st);
     /* JavaScript may have closed this socket during delivery. */
@@ -233,13 +211,7 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
     }
     for (uint32_t i = first; i < first + (uint32_t)n; i++) record(st, s, i);
     st->pending += (uint32_t)n;
-    drained += (uint32_t)n;
     if ((uint32_t)n < room) break;
-  }
-  if (s->coalesce_ms > 0 && drained < COALESCE_BATCH && !s->paused) {
-    s->paused = 1;
-    uv_poll_stop(&s->poll);
-    uv_timer_start(&s->resume, on_resume, s->coalesce_ms, 0);
   }
   if (st->pending > 0 && !st->check_active) {
     st->check_active = 1;
@@ -271,9 +243,8 @@ static int table_insert(state_t* st, sock_t* s) {
   return table_insert(st, s);
 }
 
-static void on_handle_closed(uv_handle_t* handle) {
+static void on_poll_closed(uv_handle_t* handle) {
   sock_t* s = (sock_t*)handle->data;
-  if (--s->open_handles > 0) return;
   close(s->fd);
   free(s);
 }
@@ -281,9 +252,7 @@ static void on_handle_closed(uv_handle_t* handle) {
 static void close_socket(state_t* st, sock_t* s) {
   st->table[s->id & INDEX_MASK] = NULL;
   uv_poll_stop(&s->poll);
-  uv_timer_stop(&s->resume);
-  uv_close((uv_handle_t*)&s->poll, on_handle_closed);
-  uv_close((uv_handle_t*)&s->resume, on_handle_closed);
+  uv_close((uv_handle_t*)&s->poll, on_poll_closed);
 }
 
 static int set_int(int fd, int level, int name, int value) {
@@ -367,24 +336,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   s->st = st;
   s->poll.data = s;
   int rc = uv_poll_init(st->loop, &s->poll, fd);
-  int initialised = rc == 0;
   if (rc == 0) rc = uv_poll_start(&s->poll, UV_READABLE, on_readable);
   if (rc != 0) {
     st->table[s->id & INDEX_MASK] = NULL;
-    if (initialised) {
-      /* An initialised handle belongs to the loop until libuv has closed it: the socket is freed then. */
-      s->open_handles = 1;
-      uv_close((uv_handle_t*)&s->poll, on_handle_closed);
-    } else {
-      close(fd);
-      free(s);
-    }
+    close(fd);
+    free(s);
     throw_errno(env, -rc, "uv_poll", address, port);
     return NULL;
   }
-  uv_timer_init(st->loop, &s->resume);
-  s->resume.data = s;
-  s->open_handles = 2;
   uint32_t bound_port = ntohs(af == AF_INET6 ? bound.sin6_port : ((struct sockaddr_in*)&bound)->sin_port);
   napi_value out, v;
   CHECK(napi_create_array_with_length(env, 2, &out));
@@ -422,38 +381,8 @@ static napi_value js_ref(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_bool(env, argv[1], &on));
   sock_t* s = lookup(st, id);
   if (s != NULL) {
-    if (on) {
-      uv_ref((uv_handle_t*)&s->poll);
-      uv_ref((uv_handle_t*)&s->resume);
-    } else {
-      uv_unref((uv_handle_t*)&s->poll);
-      uv_unref((uv_handle_t*)&s->resume);
-    }
-  }
-  return NULL;
-}
-
-/* coalesce(id, ms): pause a socket for `ms` milliseconds after a wake-up that drained less than a batch (0: off,
- * at most 1000). Turning it off resumes a paused socket at once. */
-static napi_value js_coalesce(napi_env env, napi_callback_info info) {
-  state_t* st = state_of(env);
-  size_t argc = 2;
-  napi_value argv[2];
-  uint32_t id, ms;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (st == NULL || argc < 2) return NULL;
-  CHECK(napi_get_value_uint32(env, argv[0], &id));
-  CHECK(napi_get_value_uint32(env, argv[1], &ms));
-  if (ms > 1000) {
-    napi_throw_range_error(env, "ERR_DATAGRAM_ARGS", "coalesce: ms must be 0..1000");
-    return NULL;
-  }
-  sock_t* s = lookup(st, id);
-  if (s == NULL) return NULL;
-  s->coalesce_ms = ms;
-  if (ms == 0 && s->paused) {
-    uv_timer_stop(&s->resume);
-    on_resume(&s->resume);
+    if (on) uv_ref((uv_handle_t*)&s->poll);
+    else uv_unref((uv_handle_t*)&s->poll);
   }
   return NULL;
 }
@@ -645,7 +574,6 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ref", NULL, js_ref, NULL, NULL, NULL, napi_enumerable, NULL},
       {"flush", NULL, js_flush, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"coalesce", NULL, js_coalesce, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

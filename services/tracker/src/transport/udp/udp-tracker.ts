@@ -33,8 +33,6 @@ export interface UdpTrackerOptions {
   backend?: DatagramBackendChoice;
   /** SO_RCVBUF / SO_SNDBUF to ask for; 0 leaves the OS default (default 4 MiB). */
   bufferBytes?: number;
-  /** Receive coalescing in ms (native backend only; see @switchboard/datagram `coalesceMs`); default 0, off. */
-  coalesceMs?: number;
 }
 
 /** Where a request's reply goes: the socket it came in on (`DatagramSocket` satisfies this). */
@@ -212,7 +210,6 @@ export class UdpTracker {
       recvBufferBytes: this.#opts.bufferBytes ?? 4 << 20,
       sendBufferBytes: this.#opts.bufferBytes ?? 4 << 20,
       backend: this.#opts.backend ?? "auto",
-      coalesceMs: this.#opts.coalesceMs ?? 0,
       onMessage: (data, address, fromPort) => this.#onMessage(data, address, fromPort),
       onSendError: () => logger.debug("udp reply not sent"),
       onHandlerError: (err) => {
