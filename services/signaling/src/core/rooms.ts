@@ -14,7 +14,6 @@ import { assertChatAllowed, assertStateAllowed } from "../state/feature-gates.js
 import type { RoomView } from "../state/room-view.js";
 import type { Session } from "../state/session-registry.js";
 import type { Member, SignalingStore, StoredMeeting } from "../store/store.js";
-import { signalFrame } from "../handlers/signal.js";
 import { newMeeting } from "./meeting-factory.js";
 import { offerTarget } from "./offer-target.js";
 import type { Router } from "./router.js";
@@ -123,7 +122,7 @@ export class Rooms {
     // locally by the broadcast above, so in order); with nobody here to take it the client offers as usual.
     const to = req.offer === undefined ? undefined : offerTarget(view.members(roomId), member);
     if (to && req.offer !== undefined) {
-      void router.toMember(to, signalFrame(roomId, member.peerId, req.offer));
+      void router.toMember(to, { roomId, from: member.peerId, data: req.offer });
       return { ...joined, offeredTo: to.peerId };
     }
     return joined;
