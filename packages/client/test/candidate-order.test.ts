@@ -8,9 +8,7 @@
  */
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
-import type { SwitchboardClient } from "../src/index.js";
-import { inbox, makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
-import { startWsRelay, type WsRelay } from "./ws-relay.js";
+import { inbox, roomCode, startRelayed, until, waitFor, type Relayed } from "./harness.js";
 
 interface Frame {
   readonly to: string;
@@ -18,30 +16,19 @@ interface Frame {
 }
 
 describe("the offerer's candidates go after the answer (node-datachannel)", () => {
-  let svc: Services;
-  let relay: WsRelay;
+  let env: Relayed;
   let frames: Frame[] = [];
-  const clients: SwitchboardClient[] = [];
-  const client = (name: string, extra = {}) => {
-    const c = makeClient(relay.url, { name, ...extra });
-    clients.push(c);
-    return c;
-  };
+  const client = (name: string, extra = {}) => env.client(name, extra);
   beforeAll(async () => {
-    svc = await startServices();
-    relay = await startWsRelay(svc.ws);
-    relay.tamper = (text) => {
+    env = await startRelayed();
+    env.relay.tamper = (text) => {
       const m = JSON.parse(text) as { type?: string; to?: string; offer?: unknown; data?: { kind?: string } };
       if (m.type === "signal" && m.to && m.data?.kind) frames.push({ to: m.to, kind: m.data.kind });
       if (m.type === "join" && m.offer) frames.push({ to: "*", kind: "offer" });
       return text;
     };
   }, 120_000);
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.disconnect()));
-    await relay.close();
-    await svc.close();
-  }, 120_000);
+  afterAll(() => env.close(), 120_000);
 
   /** In a meeting of two: `offerer`'s candidates (sent to `answerer`) all follow `answerer`'s answer to it. */
   const assertOrder = (offerer: string, answerer: string) => {

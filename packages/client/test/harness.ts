@@ -10,6 +10,7 @@ import { createTurnServer, loadTurnConfig, type TurnServer } from "@switchboard/
 import { freeUdpRange } from "@switchboard/test-support";
 import { SwitchboardClient, type ClientEventMap, type ClientOptions } from "../src/index.js";
 import { nodeRtc } from "../src/node.js";
+import { startWsRelay, type WsRelay } from "./ws-relay.js";
 
 const SECRET = "sdk-test-secret";
 const quiet = () =>
@@ -139,4 +140,33 @@ export function inbox(client: SwitchboardClient): Map<string, (string | Uint8Arr
 let roomSeq = 0;
 export function roomCode(tag: string): string {
   return `sdk-${tag}-${process.pid}-${++roomSeq}`;
+}
+
+/** Services behind a `WsRelay` (for tests that read or alter the client → server frames), and its clients. */
+export interface Relayed {
+  readonly svc: Services;
+  readonly relay: WsRelay;
+  /** A node-datachannel client connected through the relay, disconnected by `close`. */
+  client(name: string, opts?: Partial<ClientOptions>): SwitchboardClient;
+  close(): Promise<void>;
+}
+
+export async function startRelayed(): Promise<Relayed> {
+  const svc = await startServices();
+  const relay = await startWsRelay(svc.ws);
+  const clients: SwitchboardClient[] = [];
+  return {
+    svc,
+    relay,
+    client(name, opts = {}) {
+      const c = makeClient(relay.url, { name, ...opts });
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.disconnect()));
+      await relay.close();
+      await svc.close();
+    },
+  };
 }

@@ -6,9 +6,7 @@
  */
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
-import type { SwitchboardClient } from "../src/index.js";
-import { inbox, makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
-import { startWsRelay, type WsRelay } from "./ws-relay.js";
+import { inbox, roomCode, startRelayed, until, waitFor, type Relayed } from "./harness.js";
 
 interface Seen {
   joinOffers: string[];
@@ -17,19 +15,12 @@ interface Seen {
 }
 
 describe("the offer carried by join", () => {
-  let svc: Services;
-  let relay: WsRelay;
+  let env: Relayed;
   let seen: Seen;
-  const clients: SwitchboardClient[] = [];
-  const client = (name: string, extra = {}) => {
-    const c = makeClient(relay.url, { name, ...extra });
-    clients.push(c);
-    return c;
-  };
+  const client = (name: string, extra = {}) => env.client(name, extra);
   beforeAll(async () => {
-    svc = await startServices();
-    relay = await startWsRelay(svc.ws);
-    relay.tamper = (text) => {
+    env = await startRelayed();
+    env.relay.tamper = (text) => {
       const m = JSON.parse(text) as {
         type?: string;
         roomId?: string;
@@ -44,11 +35,7 @@ describe("the offer carried by join", () => {
       return text;
     };
   }, 120_000);
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.disconnect()));
-    await relay.close();
-    await svc.close();
-  }, 120_000);
+  afterAll(() => env.close(), 120_000);
 
   it("three signed peers: each join carries one offer, only the third sends a signal offer", async () => {
     seen = { joinOffers: [], signalOffersTo: [] };
@@ -84,7 +71,7 @@ describe("the offer carried by join", () => {
 
   it("lobby: the waiter's carried offer is dropped; after admission it offers by signal", async () => {
     seen = { joinOffers: [], signalOffersTo: [] };
-    const res = await fetch(`http://127.0.0.1:${svc.port}/api/meetings`, {
+    const res = await fetch(`http://127.0.0.1:${env.svc.port}/api/meetings`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ title: "lobby", settings: { requireApproval: true } }),

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
-import type { SwitchboardClient, SwitchboardError } from "../src/index.js";
-import { makeClient, roomCode, startServices, until, waitFor, type Services } from "./harness.js";
-import { startWsRelay, type WsRelay } from "./ws-relay.js";
+import type { SwitchboardError } from "../src/index.js";
+import { roomCode, startRelayed, until, waitFor, type Relayed } from "./harness.js";
 
 let tampered = 0;
 let carried = 0;
@@ -30,30 +29,22 @@ function tamperOffers(text: string): string {
 }
 
 describe("signed offers and answers (ES256) against a tampering relay", () => {
-  let svc: Services;
-  let relay: WsRelay;
-  const clients: SwitchboardClient[] = [];
+  let env: Relayed;
   const pair = async (signing: boolean) => {
     const room = roomCode(signing ? "signed" : "unsigned");
-    const a = makeClient(relay.url, { name: "sa", meetingCode: room, signing: { enabled: signing } });
-    const b = makeClient(relay.url, { name: "sb", meetingCode: room, signing: { enabled: signing } });
-    clients.push(a, b);
+    const a = env.client("sa", { meetingCode: room, signing: { enabled: signing } });
+    const b = env.client("sb", { meetingCode: room, signing: { enabled: signing } });
     await Promise.all([a.initializeNode(), b.initializeNode()]);
     await a.discoverPeers();
     return { a, b, joinB: () => b.discoverPeers() };
   };
   beforeAll(async () => {
-    svc = await startServices();
-    relay = await startWsRelay(svc.ws);
+    env = await startRelayed();
   }, 120_000);
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.disconnect()));
-    await relay.close();
-    await svc.close();
-  }, 120_000);
+  afterAll(() => env.close(), 120_000);
 
   it("signed and untouched: connects, the newcomer's offer carried by its join", async () => {
-    relay.tamper = countCarried;
+    env.relay.tamper = countCarried;
     const { a, joinB } = await pair(true);
     const est = waitFor(a, "connectionEstablished");
     const before = carried;
@@ -63,7 +54,7 @@ describe("signed offers and answers (ES256) against a tampering relay", () => {
   }, 60_000);
 
   it("signing on, offer altered in transit: the receiver refuses with signature_invalid, no connection", async () => {
-    relay.tamper = tamperOffers;
+    env.relay.tamper = tamperOffers;
     const { a, b, joinB } = await pair(true);
     const established: string[] = [];
     a.on("connectionEstablished", (c) => established.push(c.peerId));
@@ -80,7 +71,7 @@ describe("signed offers and answers (ES256) against a tampering relay", () => {
   }, 60_000);
 
   it("signing off, the same tampering: connects", async () => {
-    relay.tamper = tamperOffers;
+    env.relay.tamper = tamperOffers;
     const before = tampered;
     const { a, b, joinB } = await pair(false);
     const est = waitFor(a, "connectionEstablished");
