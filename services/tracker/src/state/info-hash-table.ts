@@ -43,6 +43,11 @@ export class InfoHashTable<V> {
     return (h ^ (h >>> 16)) & this.#mask;
   }
 
+  /** Home of the key stored at word `k` of `keys`. */
+  #homeOf(keys: Uint32Array, k: number): number {
+    return this.#home(keys[k] ?? 0, keys[k + 1] ?? 0, keys[k + 2] ?? 0, keys[k + 3] ?? 0, keys[k + 4] ?? 0);
+  }
+
   /** Entry holding `hash`, or of the free entry where it would go (then `#values[i]` is undefined). */
   #find(hash: Uint8Array): number {
     const w0 = word(hash, 0);
@@ -100,13 +105,7 @@ export class InfoHashTable<V> {
       j = (j + 1) & mask;
       if (values[j] === undefined) break;
       const k = j * WORDS;
-      const home = this.#home(
-        keys[k] ?? 0,
-        keys[k + 1] ?? 0,
-        keys[k + 2] ?? 0,
-        keys[k + 3] ?? 0,
-        keys[k + 4] ?? 0,
-      );
+      const home = this.#homeOf(keys, k);
       // Entry j may fill the hole at i unless its home lies cyclically in (i, j].
       const stays = i <= j ? home > i && home <= j : home > i || home <= j;
       if (stays) continue;
@@ -153,13 +152,7 @@ export class InfoHashTable<V> {
     for (let i = 0; i < values.length; i++) {
       if (values[i] === undefined) continue;
       const k = i * WORDS;
-      let j = this.#home(
-        keys[k] ?? 0,
-        keys[k + 1] ?? 0,
-        keys[k + 2] ?? 0,
-        keys[k + 3] ?? 0,
-        keys[k + 4] ?? 0,
-      );
+      let j = this.#homeOf(keys, k);
       while (this.#values[j] !== undefined) j = (j + 1) & this.#mask;
       this.#keys.set(keys.subarray(k, k + WORDS), j * WORDS);
       this.#values[j] = values[i];
