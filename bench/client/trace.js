@@ -27,6 +27,18 @@
       return r;
     };
   }
+  // a data channel's first send and first message (raw, before any library's handling)
+  const dcSend = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (data) {
+    if (!this.__sent) mark(`dc send ${this.label}`);
+    this.__sent = true;
+    return dcSend.call(this, data);
+  };
+  const firstMessage = (dc) =>
+    dc.addEventListener("message", () => {
+      if (!dc.__got) mark(`dc message ${dc.label}`);
+      dc.__got = true;
+    });
   const Orig = window.RTCPeerConnection;
   window.RTCPeerConnection = function (...args) {
     mark("new RTCPeerConnection");
@@ -41,11 +53,13 @@
     pc.createDataChannel = (label, init) => {
       const dc = cdc(label, init);
       dc.addEventListener("open", () => mark(`dc open ${label}`));
+      firstMessage(dc);
       return dc;
     };
-    pc.addEventListener("datachannel", (e) =>
-      e.channel.addEventListener("open", () => mark(`dc open ${e.channel.label} (remote)`)),
-    );
+    pc.addEventListener("datachannel", (e) => {
+      e.channel.addEventListener("open", () => mark(`dc open ${e.channel.label} (remote)`));
+      firstMessage(e.channel);
+    });
     return pc;
   };
   window.RTCPeerConnection.prototype = Orig.prototype;

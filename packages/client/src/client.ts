@@ -167,6 +167,7 @@ export class SwitchboardClient {
   /** Closes every connection and the signaling session. */
   async disconnect(): Promise<void> {
     this.#ctx.connections.closeAll("disconnect");
+    this.#parts.flushReports();
     await this.#ctx.session.close();
     sync.session(this.#ctx);
   }

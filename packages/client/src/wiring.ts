@@ -1,3 +1,4 @@
+import { DeferredReports } from "./analytics/deferred-reports.js";
 import { establishedReport, failedReport } from "./analytics/outcome-report.js";
 import { handleFrame } from "./channel/frame-handler.js";
 import { ChatLog } from "./chat/chat-log.js";
@@ -25,6 +26,8 @@ export interface ClientParts {
   readonly chat: ChatService;
   readonly host: HostControls;
   readonly media: LocalMedia;
+  /** Sends the waiting connection reports now (the session is about to close). */
+  flushReports(): void;
   setSigner(signer: SessionSigner | undefined): void;
 }
 
@@ -78,6 +81,7 @@ export function wireClient(opts: ClientOptions): ClientParts {
     if (m.stream) late.connections.addTracks(m.stream.getTracks(), m.stream);
     if (m.screen) late.connections.addTracks(m.screen.getTracks(), m.screen);
   };
+  const reports = new DeferredReports((m) => late.session.send(m));
   late.connections = new Connections({
     rtc: opts.rtc,
     selfId: () => late.session.welcome?.sessionId ?? "",
@@ -87,10 +91,10 @@ export function wireClient(opts: ClientOptions): ClientParts {
     signer: () => signer,
     sendSignal: (to, roomId, data) => late.session.send({ type: "signal", roomId, to, data }),
     onEstablished: (info, iceRestart) => {
-      late.session.send(establishedReport(info, iceRestart));
       sync.connections(ctx);
       sendMedia();
       events.emit("connectionEstablished", info);
+      reports.add(establishedReport(info, iceRestart)); // off the connection's first moments
     },
     onClosed: (peerId, reason, err, setupMs) => {
       if (err) {
@@ -122,6 +126,7 @@ export function wireClient(opts: ClientOptions): ClientParts {
     chat: late.chat,
     host: new HostControls((m) => late.session.request(m)),
     media,
+    flushReports: () => reports.flush(),
     setSigner: (s) => {
       signer = s;
     },
