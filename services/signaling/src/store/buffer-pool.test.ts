@@ -45,7 +45,7 @@ describe("BufferPool", () => {
       const got = decodeBusBatch(w.bytes());
       assert.equal(got.length, 5);
       assert.deepEqual(
-        got.map((m) => (m.kind === "peer" ? [m.to, Buffer.from(m.frame).toString()] : [])),
+        got.map((m) => (m.kind === "peer" ? [m.to, Buffer.from(m.frame as Uint8Array).toString()] : [])),
         Array.from({ length: 5 }, (_, i) => [`p${i}`, frame]),
       );
       used.push(w.buffer);
