@@ -1,5 +1,6 @@
 import { isSignalParts, signalJsonLength, writeSignalJson } from "../state/signal-json.js";
 import { putAscii } from "../state/text-frame.js";
+import type { BufferPool } from "./buffer-pool.js";
 import type { BusMessage, PeerFrame } from "./store.js";
 
 const TAB = 0x09;
@@ -16,16 +17,20 @@ const frameLength = (frame: PeerFrame): number =>
  * Builds one bus batch (the format is `encodeBusBatch`'s) in one growing buffer, a message at a time as it is
  * published: a relayed signal's JSON is written here once, straight from its parts, and nothing is kept per
  * message until the batch goes out. `headroom` bytes are left free before the batch (a RESP command header is
- * written there, so that the whole command is one buffer and one socket write).
+ * written there, so that the whole command is one buffer and one socket write). With a `pool`, its buffers come
+ * from there and a buffer it outgrows goes back; the caller gives the last one back once it is written.
  */
 export class BusBatchWriter {
   #buf: Buffer;
   readonly start: number;
   #end: number;
   #count = 0;
+  readonly #pool: BufferPool | undefined;
 
-  constructor(capacity: number, headroom = 0) {
-    this.#buf = Buffer.allocUnsafe(headroom + Math.max(64, capacity));
+  constructor(capacity: number, headroom = 0, pool?: BufferPool) {
+    const bytes = headroom + Math.max(64, capacity);
+    this.#pool = pool;
+    this.#buf = pool === undefined ? Buffer.allocUnsafe(bytes) : pool.take(bytes);
     this.start = this.#end = headroom;
   }
 
@@ -52,8 +57,10 @@ export class BusBatchWriter {
   reserve(n: number): void {
     const need = this.#end + n;
     if (need <= this.#buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(need, this.#buf.length * 2));
+    const bytes = Math.max(need, this.#buf.length * 2);
+    const grown = this.#pool === undefined ? Buffer.allocUnsafe(bytes) : this.#pool.take(bytes);
     this.#buf.copy(grown, 0, 0, this.#end);
+    this.#pool?.give(this.#buf);
     this.#buf = grown;
   }
 

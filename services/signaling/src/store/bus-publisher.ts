@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { StoreUnavailableError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
 import { BusBatchWriter } from "./bus-batch-writer.js";
+import { BufferPool } from "./buffer-pool.js";
 import type { RedisEndpoint } from "./redis-endpoint.js";
 import { RespConnection, encodeCommand } from "./resp-connection.js";
 import { RespError, type RespValue } from "./resp-reader.js";
@@ -71,6 +72,8 @@ export class BusPublisher {
   readonly #inFlight: InFlight[] = [];
   /** The size of the last batch per instance: the next one starts with room for it. */
   readonly #lastSize = new Map<string, number>();
+  /** Batch buffers, reused once written (see `BufferPool` for why). */
+  readonly #buffers = new BufferPool();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(opts: BusPublisherOptions) {
@@ -109,7 +112,11 @@ export class BusPublisher {
       const channel = this.#o.channel(instanceId);
       let settle: Settle | undefined;
       const done = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
-      const writer = new BusBatchWriter(this.#lastSize.get(instanceId) ?? 4096, headroom(channel));
+      const writer = new BusBatchWriter(
+        this.#lastSize.get(instanceId) ?? 4096,
+        headroom(channel),
+        this.#buffers,
+      );
       batch = { channel, writer, done, settle: settle! };
       this.#open.set(instanceId, batch);
     }
@@ -132,7 +139,9 @@ export class BusPublisher {
     this.#conn.cork();
     for (const [instanceId, b] of batches) {
       this.#lastSize.set(instanceId, b.writer.end - b.writer.start);
-      this.#send(this.#command(b), b.settle);
+      const command = this.#command(b);
+      const buf = b.writer.buffer;
+      this.#send(command, b.settle, () => this.#buffers.give(buf));
     }
     this.#conn.uncork();
   }
@@ -153,10 +162,10 @@ export class BusPublisher {
     return buf.subarray(from, w.end + tail.length);
   }
 
-  #send(command: Buffer, settle: Settle | undefined): void {
+  #send(command: Buffer, settle: Settle | undefined, written?: () => void): void {
     const observe = settle && this.#o.metrics.redisLatency.startTimer({ op: "publish" });
     this.#inFlight.push({ settle, sentAt: Date.now(), observe, settled: false });
-    this.#conn.write(command);
+    this.#conn.write(command, written);
     this.#timer ??= setTimeout(() => this.#expire(), this.#o.timeoutMs);
   }
 

@@ -58,9 +58,16 @@ export class RespConnection {
     if (this.#socket === undefined && !this.#closed) this.#connect();
   }
 
-  /** Writes bytes; the caller checks `ready` first (written while not ready, they are lost). */
-  write(bytes: Uint8Array): void {
-    this.#socket?.write(bytes);
+  /**
+   * Writes bytes; the caller checks `ready` first (written while not ready, they are lost). `written` is called
+   * once they are written (the socket holds no reference to them then); not after an error.
+   */
+  write(bytes: Uint8Array, written?: () => void): void {
+    if (written === undefined) this.#socket?.write(bytes);
+    else
+      this.#socket?.write(bytes, (err) => {
+        if (!err) written();
+      });
   }
 
   /** Writes made until `uncork` go out in one system call. */
