@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import type { OfferData } from "@switchboard/protocol";
 import type { Static } from "@sinclair/typebox";
-import { TestClient, createMeeting, startServer, type TestServer } from "./helpers.js";
+import {
+  closeAll,
+  createMeeting,
+  sessionOpener,
+  startServer,
+  type TestClient,
+  type TestServer,
+} from "./helpers.js";
 
 const OFFER: Static<typeof OfferData> = {
   kind: "offer",
@@ -22,18 +29,12 @@ function signalsFrom(c: TestClient, from: string) {
 describe("join-carried offer", () => {
   let srv: TestServer;
   const clients: TestClient[] = [];
-  const open = async () => {
-    const c = await TestClient.session(srv.ws);
-    clients.push(c);
-    return c;
-  };
+  const on = sessionOpener(clients);
+  const open = () => on(srv);
   beforeAll(async () => {
     srv = await startServer({ MAX_PARTICIPANTS: "50" });
   });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await srv.close();
-  });
+  afterAll(() => closeAll(clients, srv));
 
   it("relays it to the earliest peer right after that peer's peer.joined and names it in joined", async () => {
     const { roomId } = await createMeeting(srv.http);

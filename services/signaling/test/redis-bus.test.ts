@@ -64,7 +64,7 @@ async function listen(
 const frameOf = (i: number) =>
   `{"v":1,"type":"signal","roomId":"kxq-wmtb-pze","from":"peer-a","data":{"kind":"candidate","n":${i},"é":"ü"}}`;
 
-describe("the bus publisher's own Redis connection", () => {
+describe("the bus's own Redis connections", () => {
   let redis: RedisProcess;
   let admin: Redis;
   beforeAll(async () => {
@@ -76,170 +76,161 @@ describe("the bus publisher's own Redis connection", () => {
     await redis.dispose();
   });
 
-  it("publishes one turn's messages as one batch, in order, and tells every caller the subscriber count", async () => {
-    const got = await listen(redis.url, CHANNEL("b"));
-    const pub = publisher(redis.url);
-    try {
-      pub.start();
-      await until("publisher ready", () => pub.ready);
-      const outcomes = await Promise.all(Array.from({ length: 400 }, (_, i) => pub.publish("b", peer(i))));
-      assert.deepEqual(new Set(outcomes), new Set([1]));
-      assert.equal(await pub.publish("nobody", peer(0)), 0);
-      await until("all frames", () => got.frames.length === 400);
-      assert.deepEqual(
-        got.frames,
-        Array.from({ length: 400 }, (_, i) => frameOf(i)),
-      );
-      assert.equal(got.batches, 1);
-    } finally {
-      pub.close();
-      got.sub.disconnect();
-    }
-  });
-
-  it("authenticates with the URL's password or user, and reloads its script after SCRIPT FLUSH", async () => {
-    await admin.acl("SETUSER", "bus", "on", ">bus-pw", "+@all", "~*", "&*");
-    await admin.config("SET", "requirepass", "pw");
-    const authed = new Redis(`redis://:pw@127.0.0.1:${redis.port}`);
-    const got = await listen(`redis://:pw@127.0.0.1:${redis.port}`, CHANNEL("c"));
-    const byPassword = publisher(`redis://:pw@127.0.0.1:${redis.port}`);
-    const byUser = publisher(`redis://bus:bus-pw@127.0.0.1:${redis.port}`);
-    const wrong = publisher(`redis://:nope@127.0.0.1:${redis.port}`);
-    try {
-      for (const p of [byPassword, byUser, wrong]) p.start();
-      await until("publishers ready", () => byPassword.ready && byUser.ready);
-      assert.equal(await byPassword.publish("c", peer(1)), 1);
-      assert.equal(await byUser.publish("c", peer(2)), 1);
-      assert.equal(wrong.ready, false);
-      await assert.rejects(wrong.publish("c", peer(0)), StoreUnavailableError);
-      // The script gone (SCRIPT FLUSH): that publish is refused, not made; the next one works again.
-      await authed.script("FLUSH");
-      await assert.rejects(byPassword.publish("c", peer(3)), StoreUnavailableError);
-      assert.equal(await byPassword.publish("c", peer(4)), 1);
-      await until("frames", () => got.frames.length === 3);
-      assert.deepEqual(got.frames, [frameOf(1), frameOf(2), frameOf(4)]);
-    } finally {
-      for (const p of [byPassword, byUser, wrong]) p.close();
-      got.sub.disconnect();
-      await authed.config("SET", "requirepass", "");
-      authed.disconnect();
-      await admin.acl("DELUSER", "bus");
-    }
-  });
-
-  it("gives up on publishes a frozen Redis does not answer, and Redis never publishes them after", async () => {
-    const got = await listen(redis.url, CHANNEL("d"));
-    const pub = publisher(redis.url);
-    try {
-      pub.start();
-      await until("publisher ready", () => pub.ready);
-      redis.pause();
-      const started = Date.now();
-      const frozen = pub.publish("d", peer(1));
-      await assert.rejects(frozen, StoreUnavailableError);
-      const waited = Date.now() - started;
-      assert.ok(waited >= TIMEOUT_MS - 50 && waited < TIMEOUT_MS + 2000, `gave up after ${waited} ms`);
-      // Let the deadline (1 s after the publish) pass for sure before Redis runs the backlog.
-      await new Promise((r) => setTimeout(r, 200));
-      redis.resume();
-      assert.equal(await pub.publish("d", peer(2)), 1);
-      await until("the later frame", () => got.frames.length >= 1);
-      assert.deepEqual(got.frames, [frameOf(2)]);
-    } finally {
-      redis.resume();
-      pub.close();
-      got.sub.disconnect();
-    }
-  });
-
-  it("refuses publishes while Redis is gone and publishes again once it is back", async () => {
-    const pub = publisher(redis.url);
-    try {
-      pub.start();
-      await until("publisher ready", () => pub.ready);
-      await redis.stop();
-      await until("publisher down", () => !pub.ready);
-      await assert.rejects(pub.publish("e", peer(1)), StoreUnavailableError);
-      await redis.start();
-      await until("publisher back", () => pub.ready);
-      const got = await listen(redis.url, CHANNEL("e"));
-      assert.equal(await pub.publish("e", peer(2)), 1);
-      await until("frame", () => got.frames.length === 1);
-      got.sub.disconnect();
-    } finally {
-      pub.close();
-    }
-  }, 30_000);
-});
-
-describe("the bus subscription's own Redis connection", () => {
-  let redis: RedisProcess;
-  let admin: Redis;
-  beforeAll(async () => {
-    redis = await RedisProcess.start();
-    admin = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    admin.disconnect();
-    await redis.dispose();
-  });
-
-  it("hands over each batch byte for byte, large ones spanning socket reads too, and resubscribes after a restart", async () => {
-    const batches: Buffer[] = [];
-    const sub = new BusSubscriber({
-      endpoint: redisEndpoint(redis.url),
-      logger: silent,
-      channel: CHANNEL("s"),
-      onBatch: (raw) => batches.push(Buffer.from(raw)),
+  describe("the bus publisher's own Redis connection", () => {
+    it("publishes one turn's messages as one batch, in order, and tells every caller the subscriber count", async () => {
+      const got = await listen(redis.url, CHANNEL("b"));
+      const pub = publisher(redis.url);
+      try {
+        pub.start();
+        await until("publisher ready", () => pub.ready);
+        const outcomes = await Promise.all(Array.from({ length: 400 }, (_, i) => pub.publish("b", peer(i))));
+        assert.deepEqual(new Set(outcomes), new Set([1]));
+        assert.equal(await pub.publish("nobody", peer(0)), 0);
+        await until("all frames", () => got.frames.length === 400);
+        assert.deepEqual(
+          got.frames,
+          Array.from({ length: 400 }, (_, i) => frameOf(i)),
+        );
+        assert.equal(got.batches, 1);
+      } finally {
+        pub.close();
+        got.sub.disconnect();
+      }
     });
-    const pub = publisher(redis.url);
-    try {
-      await sub.start();
-      assert.equal(sub.subscribed, true);
-      const numsub = async () => Number((await admin.pubsub("NUMSUB", CHANNEL("s")))[1]);
-      assert.equal(await numsub(), 1);
-      pub.start();
-      await until("publisher ready", () => pub.ready);
-      // 1 small batch, then one of ≈ 1.2 MB (many socket reads), then another small one.
-      await pub.publish("s", peer(0));
-      await Promise.all(Array.from({ length: 12_000 }, (_, i) => pub.publish("s", peer(i))));
-      await pub.publish("s", peer(1));
-      await until("three batches", () => batches.length === 3);
-      const count = (b: Buffer) =>
-        decodeBusBatch(b).reduce((n, m) => n + (m.kind === "peers" ? m.frames.length : 1), 0);
-      assert.deepEqual(batches.map(count), [1, 12_000, 1]);
-      const big = decodeBusBatch(batches[1])[0];
-      assert.ok(big?.kind === "peers");
-      assert.equal(Buffer.from(big.frames[11_999]).toString(), frameOf(11_999));
-      // Redis restarted (empty): subscribed again by itself.
-      await redis.stop();
-      await until("unsubscribed", () => !sub.subscribed);
-      await redis.start();
-      await until("subscribed again", () => sub.subscribed);
-      await until("publisher back", () => pub.ready);
-      assert.equal(await pub.publish("s", peer(2)), 1);
-      await until("a fourth batch", () => batches.length === 4);
-    } finally {
-      sub.close();
-      pub.close();
-    }
-  }, 30_000);
 
-  it("starts even when Redis is not there yet, and subscribes once it is", async () => {
-    await redis.stop();
-    const sub = new BusSubscriber({
-      endpoint: redisEndpoint(redis.url),
-      logger: silent,
-      channel: CHANNEL("t"),
-      onBatch: () => undefined,
+    it("authenticates with the URL's password or user, and reloads its script after SCRIPT FLUSH", async () => {
+      await admin.acl("SETUSER", "bus", "on", ">bus-pw", "+@all", "~*", "&*");
+      await admin.config("SET", "requirepass", "pw");
+      const authed = new Redis(`redis://:pw@127.0.0.1:${redis.port}`);
+      const got = await listen(`redis://:pw@127.0.0.1:${redis.port}`, CHANNEL("c"));
+      const byPassword = publisher(`redis://:pw@127.0.0.1:${redis.port}`);
+      const byUser = publisher(`redis://bus:bus-pw@127.0.0.1:${redis.port}`);
+      const wrong = publisher(`redis://:nope@127.0.0.1:${redis.port}`);
+      try {
+        for (const p of [byPassword, byUser, wrong]) p.start();
+        await until("publishers ready", () => byPassword.ready && byUser.ready);
+        assert.equal(await byPassword.publish("c", peer(1)), 1);
+        assert.equal(await byUser.publish("c", peer(2)), 1);
+        assert.equal(wrong.ready, false);
+        await assert.rejects(wrong.publish("c", peer(0)), StoreUnavailableError);
+        // The script gone (SCRIPT FLUSH): that publish is refused, not made; the next one works again.
+        await authed.script("FLUSH");
+        await assert.rejects(byPassword.publish("c", peer(3)), StoreUnavailableError);
+        assert.equal(await byPassword.publish("c", peer(4)), 1);
+        await until("frames", () => got.frames.length === 3);
+        assert.deepEqual(got.frames, [frameOf(1), frameOf(2), frameOf(4)]);
+      } finally {
+        for (const p of [byPassword, byUser, wrong]) p.close();
+        got.sub.disconnect();
+        await authed.config("SET", "requirepass", "");
+        authed.disconnect();
+        await admin.acl("DELUSER", "bus");
+      }
     });
-    try {
-      await sub.start();
-      assert.equal(sub.subscribed, false);
-      await redis.start();
-      await until("subscribed", () => sub.subscribed);
-    } finally {
-      sub.close();
-    }
-  }, 30_000);
+
+    it("gives up on publishes a frozen Redis does not answer, and Redis never publishes them after", async () => {
+      const got = await listen(redis.url, CHANNEL("d"));
+      const pub = publisher(redis.url);
+      try {
+        pub.start();
+        await until("publisher ready", () => pub.ready);
+        redis.pause();
+        const started = Date.now();
+        const frozen = pub.publish("d", peer(1));
+        await assert.rejects(frozen, StoreUnavailableError);
+        const waited = Date.now() - started;
+        assert.ok(waited >= TIMEOUT_MS - 50 && waited < TIMEOUT_MS + 2000, `gave up after ${waited} ms`);
+        // Let the deadline (1 s after the publish) pass for sure before Redis runs the backlog.
+        await new Promise((r) => setTimeout(r, 200));
+        redis.resume();
+        assert.equal(await pub.publish("d", peer(2)), 1);
+        await until("the later frame", () => got.frames.length >= 1);
+        assert.deepEqual(got.frames, [frameOf(2)]);
+      } finally {
+        redis.resume();
+        pub.close();
+        got.sub.disconnect();
+      }
+    });
+
+    it("refuses publishes while Redis is gone and publishes again once it is back", async () => {
+      const pub = publisher(redis.url);
+      try {
+        pub.start();
+        await until("publisher ready", () => pub.ready);
+        await redis.stop();
+        await until("publisher down", () => !pub.ready);
+        await assert.rejects(pub.publish("e", peer(1)), StoreUnavailableError);
+        await redis.start();
+        await until("publisher back", () => pub.ready);
+        const got = await listen(redis.url, CHANNEL("e"));
+        assert.equal(await pub.publish("e", peer(2)), 1);
+        await until("frame", () => got.frames.length === 1);
+        got.sub.disconnect();
+      } finally {
+        pub.close();
+      }
+    }, 30_000);
+  });
+
+  describe("the bus subscription's own Redis connection", () => {
+    it("hands over each batch byte for byte, large ones spanning socket reads too, and resubscribes after a restart", async () => {
+      const batches: Buffer[] = [];
+      const sub = new BusSubscriber({
+        endpoint: redisEndpoint(redis.url),
+        logger: silent,
+        channel: CHANNEL("s"),
+        onBatch: (raw) => batches.push(Buffer.from(raw)),
+      });
+      const pub = publisher(redis.url);
+      try {
+        await sub.start();
+        assert.equal(sub.subscribed, true);
+        const numsub = async () => Number((await admin.pubsub("NUMSUB", CHANNEL("s")))[1]);
+        assert.equal(await numsub(), 1);
+        pub.start();
+        await until("publisher ready", () => pub.ready);
+        // 1 small batch, then one of ≈ 1.2 MB (many socket reads), then another small one.
+        await pub.publish("s", peer(0));
+        await Promise.all(Array.from({ length: 12_000 }, (_, i) => pub.publish("s", peer(i))));
+        await pub.publish("s", peer(1));
+        await until("three batches", () => batches.length === 3);
+        const count = (b: Buffer) =>
+          decodeBusBatch(b).reduce((n, m) => n + (m.kind === "peers" ? m.frames.length : 1), 0);
+        assert.deepEqual(batches.map(count), [1, 12_000, 1]);
+        const big = decodeBusBatch(batches[1])[0];
+        assert.ok(big?.kind === "peers");
+        assert.equal(Buffer.from(big.frames[11_999]).toString(), frameOf(11_999));
+        // Redis restarted (empty): subscribed again by itself.
+        await redis.stop();
+        await until("unsubscribed", () => !sub.subscribed);
+        await redis.start();
+        await until("subscribed again", () => sub.subscribed);
+        await until("publisher back", () => pub.ready);
+        assert.equal(await pub.publish("s", peer(2)), 1);
+        await until("a fourth batch", () => batches.length === 4);
+      } finally {
+        sub.close();
+        pub.close();
+      }
+    }, 30_000);
+
+    it("starts even when Redis is not there yet, and subscribes once it is", async () => {
+      await redis.stop();
+      const sub = new BusSubscriber({
+        endpoint: redisEndpoint(redis.url),
+        logger: silent,
+        channel: CHANNEL("t"),
+        onBatch: () => undefined,
+      });
+      try {
+        await sub.start();
+        assert.equal(sub.subscribed, false);
+        await redis.start();
+        await until("subscribed", () => sub.subscribed);
+      } finally {
+        sub.close();
+      }
+    }, 30_000);
+  });
 });
