@@ -51,6 +51,15 @@ export type PeerOutbound = SingleOutbound | SignalParts;
 const localFrame = (msg: PeerOutbound): SingleOutbound => (isSignalParts(msg) ? signalFrame(msg) : msg);
 const busFrame = (msg: PeerOutbound): PeerFrame => (isSignalParts(msg) ? msg : framePayload(msg));
 const typeOf = (msg: PeerOutbound) => (isSignalParts(msg) ? "signal" : msg.type);
+/** The bus message carrying `msg` to `member` on its instance. */
+const peerMessage = (member: Member, msg: PeerOutbound) =>
+  ({
+    kind: "peer",
+    to: member.peerId,
+    roomId: member.roomId,
+    type: typeOf(msg),
+    frame: busFrame(msg),
+  }) as const;
 
 function peerReached(receivers: number): void {
   if (receivers === 0) throw unreachable();
@@ -106,13 +115,7 @@ export class Router {
       return undefined;
     }
     this.#o.metrics.countBus("out");
-    const bus = {
-      kind: "peer",
-      to: member.peerId,
-      roomId: member.roomId,
-      type: typeOf(msg),
-      frame: busFrame(msg),
-    } as const;
+    const bus = peerMessage(member, msg);
     if (!receipt) return this.#checked(member.instanceId, this.#o.store.publish(member.instanceId, bus));
     const { id, done } = this.#pending.expect(member.roomId);
     const deliverBy = Math.round(this.#o.store.now() + DELIVER_WITHIN_MS);
@@ -137,13 +140,7 @@ export class Router {
     }
     this.#o.metrics.countBus("out");
     const instanceId = member.instanceId;
-    const published = this.#o.store.publish(instanceId, {
-      kind: "peer",
-      to: member.peerId,
-      roomId: member.roomId,
-      type: typeOf(msg),
-      frame: busFrame(msg),
-    });
+    const published = this.#o.store.publish(instanceId, peerMessage(member, msg));
     const last = this.#relayBatches.get(instanceId);
     if (last?.published === published) {
       last.senders.push(sender);

@@ -219,7 +219,8 @@ export class MemorySwarmStore implements SwarmStore {
 
 /**
  * Copies up to `want` records of `arena` from `start` (wrapping, skipping `self`) into `compact` from byte
- * `compactAt` (and their ids into `idsOut`) from record `at` on: contiguous runs of the address column (up to a page end) are copied whole.
+ * `compactAt` (and their ids into `idsOut`) from record `at` on: contiguous runs of the address column (up to a
+ * page end) are copied whole.
  * The caller asks for no more than the arena has besides `self`.
  */
 function takeRun(
