@@ -139,17 +139,9 @@ interface TargetFigures {
 
 interface Running {
   target: RunningTarget;
-  rss0: number;
-  rssCold: number;
-  /** Anonymous RSS at the cold and warm baselines. */
-  anonCold: number;
-  anon0: number;
-  /** RSS by kind of mapping at the cold and warm baselines. */
-  splitCold?: ResidentSplit;
-  split0?: ResidentSplit;
-  /** V8's committed heap at the cold and warm baselines (0 without V8). */
-  v8Cold: number;
-  v80: number;
+  /** The memory readings at the cold and warm baselines. */
+  cold: MemoryReading;
+  warm: MemoryReading;
   /** Peers held at the baseline reading (the warm-up's). */
   peers0: number;
   /** RSS and peers held after the fill. */
@@ -221,14 +213,27 @@ async function threadedLoad(
  * Resident memory of every running target once idle (`settledRssBytes`), after full GCs in the targets read at
  * forced GCs; with each one's anonymous RSS at the end of the wait.
  */
-async function readMemory(): Promise<{ rss: number[]; anon: number[]; split: ResidentSplit[] }> {
+/** One target's memory at a reading: RSS, anonymous RSS, RSS by kind of mapping, V8's committed heap (0 without V8). */
+interface MemoryReading {
+  rss: number;
+  anon: number;
+  split: ResidentSplit | undefined;
+  v8: number;
+}
+
+const NO_READING: MemoryReading = { rss: 0, anon: 0, split: undefined, v8: 0 };
+
+/** Every running target's memory, read at once (after forced GCs where the target has them, RSS settled). */
+async function readMemory(): Promise<MemoryReading[]> {
   await Promise.all(running.map((r) => r.target.collectGarbage?.() ?? Promise.resolve()));
   const rss = await settledRssBytes(running.map((r) => r.target.pid));
-  return {
-    rss,
-    anon: running.map((r) => rssAnonBytes(r.target.pid)),
-    split: running.map((r) => residentSplit(r.target.pid)),
-  };
+  const v8 = await v8Heaps();
+  return running.map((r, i) => ({
+    rss: rss[i] ?? 0,
+    anon: rssAnonBytes(r.target.pid),
+    split: residentSplit(r.target.pid),
+    v8: v8[i] ?? 0,
+  }));
 }
 
 /** (a − b) ÷ n, field by field, one decimal. */
@@ -272,12 +277,8 @@ try {
     const target = await start({ inspect: gcTargets.includes(name) });
     running.push({
       target,
-      rss0: 0,
-      rssCold: 0,
-      anonCold: 0,
-      anon0: 0,
-      v8Cold: 0,
-      v80: 0,
+      cold: NO_READING,
+      warm: NO_READING,
       peers0: 0,
       k: 0,
       rounds: { http: [], udp: [] },
@@ -285,13 +286,7 @@ try {
   }
   // Cold baseline: idle, before any traffic.
   const cold = await readMemory();
-  const cold8 = await v8Heaps();
-  running.forEach((r, i) => {
-    r.rssCold = cold.rss[i] ?? 0;
-    r.anonCold = cold.anon[i] ?? 0;
-    r.splitCold = cold.split[i];
-    r.v8Cold = cold8[i] ?? 0;
-  });
+  running.forEach((r, i) => (r.cold = cold[i] ?? NO_READING));
   // Warm baseline, in the state the final reading finds: every measured phase run once on the first
   // `--warm-peers` pairs of the walk only (code compiled, V8's heap and the allocator sized for the load,
   // connections made), then idle until RSS is steady (`settledRssBytes`, as at the end). Bytes per peer: RSS
@@ -307,13 +302,7 @@ try {
     console.log(`warm-up ${r.target.name}: ${r.peers0} peers`);
   }
   const warm = await readMemory();
-  const warm8 = await v8Heaps();
-  running.forEach((r, i) => {
-    r.rss0 = warm.rss[i] ?? 0;
-    r.anon0 = warm.anon[i] ?? 0;
-    r.split0 = warm.split[i];
-    r.v80 = warm8[i] ?? 0;
-  });
+  running.forEach((r, i) => (r.warm = warm[i] ?? NO_READING));
   // Fill: as many of the 1,000 × 1,000 peers as each tracker takes in the time (UDP, unmeasured), so the
   // measured announces meet populated swarms, as on a live tracker.
   for (const r of running) {
@@ -353,16 +342,14 @@ try {
       console.log(`round ${round} ${t.name}: ${JSON.stringify({ http, udp })}`);
     }
   }
-  const end = await readMemory();
-  const end8 = await v8Heaps();
+  const ends = await readMemory();
   for (const [i, r] of running.entries()) {
     const peersHeld = Math.min(r.k, TORRENTS * PEERS);
-    const rssEnd = end.rss[i] ?? 0;
-    const anonEnd = end.anon[i] ?? 0;
-    const splitEnd = end.split[i] ?? { v8Pages: 0, mallocHeap: 0, otherAnon: 0, file: 0 };
-    const growth = rssEnd - r.rss0;
-    const coldGrowth = rssEnd - r.rssCold;
-    const v8End = end8[i] ?? 0;
+    const end = ends[i] ?? NO_READING;
+    const rssEnd = end.rss;
+    const splitEnd = end.split ?? { v8Pages: 0, mallocHeap: 0, otherAnon: 0, file: 0 };
+    const growth = rssEnd - r.warm.rss;
+    const coldGrowth = rssEnd - r.cold.rss;
     const added = peersHeld - (r.afterFill?.peers ?? peersHeld);
     results.push({
       target: r.target.name,
@@ -371,21 +358,21 @@ try {
       peersHeld,
       peersAtBaseline: r.peers0,
       forcedGc: r.target.collectGarbage !== undefined,
-      coldRssBytes: r.rssCold,
+      coldRssBytes: r.cold.rss,
       rssGrowthBytes: growth,
-      anonBytesPerPeer: Number(((anonEnd - r.anon0) / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
-      anonColdBytesPerPeer: Number(((anonEnd - r.anonCold) / Math.max(1, peersHeld)).toFixed(1)),
+      anonBytesPerPeer: Number(((end.anon - r.warm.anon) / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
+      anonColdBytesPerPeer: Number(((end.anon - r.cold.anon) / Math.max(1, peersHeld)).toFixed(1)),
       splitBytesPerPeer: {
-        warm: splitPerPeer(splitEnd, r.split0, peersHeld - r.peers0),
-        cold: splitPerPeer(splitEnd, r.splitCold, peersHeld),
+        warm: splitPerPeer(splitEnd, r.warm.split, peersHeld - r.peers0),
+        cold: splitPerPeer(splitEnd, r.cold.split, peersHeld),
       },
       rssBytesPerPeer: Number((growth / Math.max(1, peersHeld - r.peers0)).toFixed(1)),
       coldRssBytesPerPeer: Number((coldGrowth / Math.max(1, peersHeld)).toFixed(1)),
       outsideHeapBytesPerPeer: Number(
-        ((growth - (v8End - r.v80)) / Math.max(1, peersHeld - r.peers0)).toFixed(1),
+        ((growth - (end.v8 - r.warm.v8)) / Math.max(1, peersHeld - r.peers0)).toFixed(1),
       ),
       outsideHeapColdBytesPerPeer: Number(
-        ((coldGrowth - (v8End - r.v8Cold)) / Math.max(1, peersHeld)).toFixed(1),
+        ((coldGrowth - (end.v8 - r.cold.v8)) / Math.max(1, peersHeld)).toFixed(1),
       ),
       marginalRssBytesPerPeer:
         added >= 100_000 ? Math.round((rssEnd - (r.afterFill?.rss ?? rssEnd)) / added) : undefined,
