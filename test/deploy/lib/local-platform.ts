@@ -25,11 +25,23 @@ export const PORT_VARS = [
 ] as const;
 export type PortVar = (typeof PORT_VARS)[number];
 
-/** Free ports for every service (UDP and TCP where the service uses both). */
+/**
+ * Free ports for every service (UDP and TCP where the service uses both), all different: each one is free when
+ * found but not held, so the kernel may hand the same number out twice in a row.
+ */
 export async function freePlatformPorts(): Promise<Record<PortVar, number>> {
   const both = new Set<PortVar>(["STUN_PORT", "TURN_PORT", "TRACKER_PORT"]);
   const ports = {} as Record<PortVar, number>;
-  for (const v of PORT_VARS) ports[v] = await freePort(both.has(v) ? { protocol: "both" } : {});
+  const taken = new Set<number>();
+  for (const v of PORT_VARS) {
+    let port = await freePort(both.has(v) ? { protocol: "both" } : {});
+    for (let tries = 1; taken.has(port); tries++) {
+      if (tries > 20) throw new Error(`no free port for ${v} apart from the others`);
+      port = await freePort(both.has(v) ? { protocol: "both" } : {});
+    }
+    taken.add(port);
+    ports[v] = port;
+  }
   return ports;
 }
 
