@@ -19,6 +19,18 @@ export interface RtcImplementation {
    * answerer still learns our address from our own checks (peer-reflexive), and gets the candidates right after.
    */
   readonly offerCandidatesAfterAnswer?: boolean;
+  /**
+   * With `offerCandidatesAfterAnswer`, when the answer makes the remote side the DTLS client (`a=setup:active`, as
+   * libdatachannel always answers): the candidates wait on, until this side's ICE is connected or this long has
+   * passed, ms (default 0: they go with the answer). libdatachannel 0.24 (OpenSSL build) loses a ClientHello that
+   * reaches the DTLS server before the server's own ICE is connected: the packet is buffered, replayed when the
+   * DTLS transport starts, and dropped by its receive thread if that runs before the transport is marked
+   * `connecting`; the handshake then waits for the client's retransmission, ~1 s later. The answerer is ICE-
+   * controlled: without our candidates it only answers our checks (and checks back), so our ICE is connected
+   * first and its ClientHello finds our DTLS transport started. The bound keeps paths on which only the
+   * answerer's checks can open the way (restrictive NATs) from waiting long.
+   */
+  readonly offerCandidatesAfterIceMs?: number;
   /** The WebSocket constructor, where the platform has no global one (Node 20: the `ws` package). */
   readonly WebSocket?: WebSocketConstructor;
   /** The mainline DHT wire for `discovery: "dht"` (Node only: UDP and TCP sockets). */
