@@ -555,8 +555,10 @@ export class PeerLink {
       this.#releaseCandidates();
       return;
     }
+    // this connection's own timer: a late event of a replaced connection must not clear the next one's
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const release = () => {
-      clearTimeout(this.#holdTimer);
+      clearTimeout(timer);
       pc.removeEventListener("iceconnectionstatechange", onState);
       if (pc === this.#pc && !this.#closed && !this.#candidatesGo) this.#releaseCandidates();
     };
@@ -565,7 +567,7 @@ export class PeerLink {
     };
     pc.addEventListener("iceconnectionstatechange", onState);
     clearTimeout(this.#holdTimer);
-    this.#holdTimer = setTimeout(release, holdMs);
+    this.#holdTimer = timer = setTimeout(release, holdMs);
   }
 
   /** Sends the candidates gathered so far; later ones go as they come. */
