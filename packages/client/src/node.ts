@@ -37,6 +37,7 @@ export function nodeRtc(): RtcImplementation {
     RTCPeerConnection: NodeRTCPeerConnection as unknown as RtcImplementation["RTCPeerConnection"],
     canRenegotiate: false,
     offerCandidatesAfterAnswer: true,
+    offerCandidatesAfterIceMs: 250,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     dhtWire: (o) => new DhtWire(o),
   };

@@ -25,12 +25,19 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
   }
 }
 
-/** Two connected peer connections with an open first channel (as the SDK's own channel is). */
+/**
+ * Two connected peer connections with an open first channel (as the SDK's own channel is). The offerer's
+ * candidates go as the SDK sends them on node-datachannel (`nodeRtc()`): once the answer is set and its own ICE is
+ * connected, else libdatachannel can fail the DTLS fingerprint check or lose the answerer's ClientHello (a 1 s stall).
+ */
 async function connectedPair(): Promise<[Pc, Pc]> {
   const a = newPc();
   const b = newPc();
   pcs.push(a, b);
-  a.onicecandidate = (e) => void (e.candidate && b.addIceCandidate(e.candidate).catch(() => undefined));
+  const held: RTCIceCandidate[] = [];
+  let release = false;
+  const give = (c: RTCIceCandidate) => void b.addIceCandidate(c).catch(() => undefined);
+  a.onicecandidate = (e) => void (e.candidate && (release ? give(e.candidate) : held.push(e.candidate)));
   b.onicecandidate = (e) => void (e.candidate && a.addIceCandidate(e.candidate).catch(() => undefined));
   const first = a.createDataChannel("sdk");
   const opened = new Promise((r) => first.addEventListener("open", r, { once: true }));
@@ -40,6 +47,10 @@ async function connectedPair(): Promise<[Pc, Pc]> {
   const answer = await b.createAnswer();
   await b.setLocalDescription(answer);
   await a.setRemoteDescription(answer);
+  const checking = () => a.iceConnectionState === "new" || a.iceConnectionState === "checking";
+  await until(() => !checking(), 250, "the offerer's ICE").catch(() => undefined); // bounded, as in the SDK
+  release = true;
+  held.splice(0).forEach(give);
   await opened;
   return [a, b];
 }

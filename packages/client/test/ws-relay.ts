@@ -3,8 +3,11 @@ import { WebSocket, WebSocketServer } from "ws";
 
 export interface WsRelay {
   readonly url: string;
-  /** Rewrites client → server text frames (default: as is). */
-  tamper: (text: string) => string;
+  /**
+   * Rewrites client → server text frames (default: as is); `null` drops the frame. A promise holds the frame (and
+   * the later ones of the same client, which keep their order) until it settles.
+   */
+  tamper: (text: string) => string | null | Promise<string | null>;
   /** Terminates every proxied connection (both sides), as a network cut would. */
   cutAll(): void;
   close(): Promise<void>;
@@ -34,10 +37,24 @@ export async function startWsRelay(target: string): Promise<WsRelay> {
     const pair: [WebSocket, WebSocket] = [client, upstream];
     pairs.add(pair);
     const early: string[] = [];
-    client.on("message", (data) => {
-      const text = relay.tamper((data as Buffer).toString("utf8"));
+    const forward = (text: string | null) => {
+      if (text === null) return;
       if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
       else early.push(text);
+    };
+    let held: Promise<void> | undefined; // frames wait behind a held one, in order
+    client.on("message", (data) => {
+      const text = (data as Buffer).toString("utf8");
+      if (held) {
+        held = held.then(async () => forward(await relay.tamper(text)));
+        return;
+      }
+      const out = relay.tamper(text);
+      if (typeof out === "string" || out === null) return forward(out);
+      const mine: Promise<void> = out.then(forward).finally(() => {
+        if (held === mine) held = undefined;
+      });
+      held = mine;
     });
     upstream.on("open", () => {
       for (const t of early.splice(0)) upstream.send(t);

@@ -2,8 +2,10 @@ import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { CandidateQueue } from "./candidate-queue.js";
 import {
+  answerIsDtlsClient,
   collisionResolution,
   decideOnOffer,
+  iceSettled,
   isPolite,
   nextRecovery,
   passiveAnswer,
@@ -47,6 +49,18 @@ describe("perfect negotiation decisions", () => {
     );
     assert.equal(passiveAnswer("a=setup:active\n"), "a=setup:passive\n");
     assert.equal(passiveAnswer("a=setup:actpass\r\n"), "a=setup:actpass\r\n");
+  });
+  it("tells an answer whose side is the DTLS client (setup:active) from a passive one", () => {
+    assert.equal(answerIsDtlsClient("v=0\r\nm=application 9\r\na=setup:active\r\n"), true);
+    assert.equal(answerIsDtlsClient("v=0\na=setup:active\n"), true);
+    assert.equal(answerIsDtlsClient("v=0\r\na=setup:passive\r\n"), false);
+    assert.equal(answerIsDtlsClient("v=0\r\na=setup:actpass\r\na=x-setup:active\r\n"), false);
+  });
+  it("tells when ICE checking is over", () => {
+    assert.deepEqual(
+      ["new", "checking", "connected", "completed", "failed", "disconnected", "closed"].map(iceSettled),
+      [false, false, true, true, true, true, true],
+    );
   });
   it("reads the DTLS fingerprint", () => {
     assert.equal(sdpFingerprint("v=0\r\na=fingerprint:sha-256 AB:CD\r\n"), "sha-256 ab:cd");

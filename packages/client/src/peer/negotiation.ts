@@ -49,6 +49,19 @@ export function passiveAnswer(sdp: string): string {
   return sdp.replace(/^a=setup:active(?=\r?$)/gm, "a=setup:passive");
 }
 
+/**
+ * The remote side of this answer is the DTLS client (`a=setup:active`): it sends the ClientHello as soon as its own
+ * ICE is connected, which may be before ours.
+ */
+export function answerIsDtlsClient(sdp: string): boolean {
+  return /^a=setup:active\r?$/m.test(sdp);
+}
+
+/** An ICE connection state in which checking is over (connected, or never will be). */
+export function iceSettled(state: string): boolean {
+  return state !== "new" && state !== "checking";
+}
+
 /** The next rung of the recovery ladder after `attempt` failed recoveries. */
 export type RecoveryStep = "restart-ice" | "recreate" | "recreate-relay" | "give-up";
 

@@ -13,8 +13,10 @@ import { directOnly, onDirectEvent } from "./direct-first.js";
 import { withoutTurn } from "./ice-servers.js";
 import { Lifetime, untilEnded } from "./until-replaced.js";
 import {
+  answerIsDtlsClient,
   collisionResolution,
   decideOnOffer,
+  iceSettled,
   nextRecovery,
   passiveAnswer,
   sdpFingerprint,
@@ -470,7 +472,7 @@ export class PeerLink {
         this.#settingRemoteAnswer = false;
       }
       if (pc !== this.#pc) return; // replaced meanwhile: the answer was for the old connection
-      this.#releaseCandidates();
+      this.#afterAnswer(pc, data.sdp);
       await this.#remoteSet();
       return;
     }
@@ -538,8 +540,39 @@ export class PeerLink {
     if (data.kind === "answer" || !this.#opts.rtc.offerCandidatesAfterAnswer) this.#releaseCandidates();
   }
 
+  /** Holds the offerer's candidates past the answer (see `RtcImplementation.offerCandidatesAfterIceMs`). */
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The answer is set: the candidates go now, or once our ICE is connected (bounded) when the peer is the DTLS client. */
+  #afterAnswer(pc: RTCPeerConnection, answerSdp: string): void {
+    const holdMs = this.#opts.rtc.offerCandidatesAfterIceMs ?? 0;
+    if (
+      this.#candidatesGo ||
+      holdMs <= 0 ||
+      !answerIsDtlsClient(answerSdp) ||
+      iceSettled(pc.iceConnectionState)
+    ) {
+      this.#releaseCandidates();
+      return;
+    }
+    // this connection's own timer: a late event of a replaced connection must not clear the next one's
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const release = () => {
+      clearTimeout(timer);
+      pc.removeEventListener("iceconnectionstatechange", onState);
+      if (pc === this.#pc && !this.#closed && !this.#candidatesGo) this.#releaseCandidates();
+    };
+    const onState = () => {
+      if (iceSettled(pc.iceConnectionState)) release();
+    };
+    pc.addEventListener("iceconnectionstatechange", onState);
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = timer = setTimeout(release, holdMs);
+  }
+
   /** Sends the candidates gathered so far; later ones go as they come. */
   #releaseCandidates(): void {
+    clearTimeout(this.#holdTimer);
     this.#candidatesGo = true;
     for (const candidate of this.#outgoing.splice(0)) this.#opts.sendSignal({ kind: "candidate", candidate });
   }
@@ -612,6 +645,7 @@ export class PeerLink {
 
   #teardown(): void {
     const pc = this.#pc;
+    clearTimeout(this.#holdTimer);
     this.#lifetime.end(); // its pending operations may never settle now
     pc.onicecandidate = pc.ondatachannel = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
     pc.ontrack = null;
