@@ -24,6 +24,20 @@ export interface RelayResult {
   readonly sideCpuSeconds?: number;
   /** How much `counter` (e.g. Redis's count of bus publishes) grew in the window. */
   readonly counted?: number;
+  /**
+   * Per process (servers, then side processes, then the generator): CPU µs, read and write system calls per
+   * relayed message, and bytes per read and per write — the average batch each process moves per system call.
+   */
+  readonly processes: readonly ProcessFigures[];
+}
+
+export interface ProcessFigures {
+  readonly name: string;
+  readonly cpuUsPerMessage: number;
+  readonly readsPerMessage: number;
+  readonly writesPerMessage: number;
+  readonly bytesPerRead: number;
+  readonly bytesPerWrite: number;
 }
 
 export interface Endpoint {
@@ -116,6 +130,43 @@ async function cpuSeconds(pids: readonly number[]): Promise<number> {
   return ticks / 100;
 }
 
+/** A process's CPU ticks and I/O counters so far (`/proc/PID/stat`, `/proc/PID/io`). */
+interface ProcessCounters {
+  readonly ticks: number;
+  readonly syscr: number;
+  readonly syscw: number;
+  readonly rchar: number;
+  readonly wchar: number;
+}
+
+async function processCounters(pid: number): Promise<ProcessCounters> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const io = await readFile(`/proc/${pid}/io`, "utf8").catch(() => "");
+  const field = (name: string) => Number(new RegExp(`${name}: (\\d+)`).exec(io)?.[1] ?? NaN);
+  return {
+    ticks: Number(fields[11]) + Number(fields[12]),
+    syscr: field("syscr"),
+    syscw: field("syscw"),
+    rchar: field("rchar"),
+    wchar: field("wchar"),
+  };
+}
+
+function figures(name: string, a: ProcessCounters, b: ProcessCounters, messages: number): ProcessFigures {
+  const reads = b.syscr - a.syscr;
+  const writes = b.syscw - a.syscw;
+  return {
+    name,
+    cpuUsPerMessage: ((b.ticks - a.ticks) * 1e4) / messages,
+    readsPerMessage: reads / messages,
+    writesPerMessage: writes / messages,
+    bytesPerRead: (b.rchar - a.rchar) / Math.max(1, reads),
+    bytesPerWrite: (b.wchar - a.wchar) / Math.max(1, writes),
+  };
+}
+
 /** Read and write system calls the processes made so far. */
 async function syscalls(pids: readonly number[]): Promise<{ reads: number; writes: number }> {
   const { readFile } = await import("node:fs/promises");
@@ -137,6 +188,8 @@ export async function runRelay(
     seconds: number;
     serverPids: readonly number[];
     sidePids?: readonly number[];
+    /** Called once in the middle of the window (e.g. to trace the processes for a while); awaited at the end. */
+    midway?: () => Promise<void>;
     counter?: () => Promise<number>;
   },
 ): Promise<RelayResult> {
@@ -172,18 +225,37 @@ export async function runRelay(
   const side0 = await cpuSeconds(opts.sidePids ?? []);
   const counted0 = await opts.counter?.();
   const io0 = await syscalls(opts.serverPids);
+  const named = [
+    ...opts.serverPids.map((pid, i) => ({
+      pid,
+      name: opts.serverPids.length > 1 ? `server ${i + 1}` : "server",
+    })),
+    ...(opts.sidePids ?? []).map((pid, i) => ({ pid, name: `side ${i + 1}` })),
+    { pid: process.pid, name: "generator" },
+  ];
+  const per0 = await Promise.all(named.map((p) => processCounters(p.pid)));
   const gen0 = process.cpuUsage();
   counting = true;
   const start = process.hrtime.bigint();
+  let midway: Promise<void> | undefined;
+  const midTimer = setTimeout(
+    () => {
+      midway = opts.midway?.();
+    },
+    (opts.seconds * 1000) / 2,
+  );
   await new Promise((r) => setTimeout(r, opts.seconds * 1000));
+  clearTimeout(midTimer);
   counting = false;
   stopped = true;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const gen = process.cpuUsage(gen0);
+  const per1 = await Promise.all(named.map((p) => processCounters(p.pid)));
   const serverCpuSeconds = (await cpuSeconds(opts.serverPids)) - cpu0;
   const io1 = await syscalls(opts.serverPids);
   const sideCpuSeconds = (await cpuSeconds(opts.sidePids ?? [])) - side0;
   const counted = counted0 === undefined ? undefined : (await opts.counter!()) - counted0;
+  await midway;
   const sorted = Float64Array.from(latencies).sort();
   for (const ws of clients) ws.close();
   return {
@@ -200,5 +272,6 @@ export async function runRelay(
     generatorCores: (gen.user + gen.system) / 1e6 / seconds,
     ...(opts.sidePids === undefined ? {} : { sideCpuSeconds }),
     ...(counted === undefined ? {} : { counted }),
+    processes: named.map((p, i) => figures(p.name, per0[i], per1[i], count)),
   };
 }

@@ -8,6 +8,8 @@
 //            --main FILE (the service entry to run instead of services/signaling/dist/main.js: compare builds)
 //            --baseline FILE (another build's entry: each round also runs the two-instance relay on it; ratio)
 //            --ids (our relays carry a request id, so each is acknowledged: across instances, after a receipt)
+//            --trace-syscalls DIR (two instances: `perf record` of both instances' and Redis's read/write system
+//            calls for 1 s in the middle of each round, to DIR/<round>.data; `perf script` shows fd and bytes)
 //            --layout one-way|both-ways (two instances: every sender on the first instance and every receiver on
 //            the second — the default — or senders alternating between them; see relay-load.ts)
 import { execFile, fork } from "node:child_process";
@@ -50,6 +52,28 @@ const PROFILE_DIR = strArg("profile");
 const MAIN = strArg("main");
 const BASELINE = strArg("baseline");
 const IDS = args.includes("--ids");
+const TRACE_DIR = strArg("trace-syscalls");
+const TRACED = ["read", "write", "writev", "readv", "recvfrom", "sendto", "sendmsg", "recvmsg"].flatMap(
+  (c) => [`syscalls:sys_enter_${c}`, `syscalls:sys_exit_${c}`],
+);
+
+/** `perf record` of the processes' read/write system calls for one second (needs root or perf rights). */
+async function traceSyscalls(file: string, pids: readonly number[]): Promise<void> {
+  mkdirSync(TRACE_DIR!, { recursive: true });
+  const events = TRACED.flatMap((e) => ["-e", e]);
+  await execFileAsync("perf", [
+    "record",
+    "-q",
+    ...events,
+    "-p",
+    pids.join(","),
+    "-o",
+    file,
+    "--",
+    "sleep",
+    "1",
+  ]);
+}
 const LAYOUT = (strArg("layout") ?? "one-way") as Layout;
 if (LAYOUT !== "both-ways" && LAYOUT !== "one-way") throw new Error("--layout is both-ways or one-way");
 const RUN: SignalingRun = {
@@ -137,6 +161,14 @@ const redisPart = (r: RelayResult): string =>
   r.sideCpuSeconds === undefined
     ? ""
     : `, Redis ${((r.sideCpuSeconds * 1e6) / r.messages).toFixed(2)} µs CPU/msg${r.counted ? `, ${(r.messages / r.counted).toFixed(1)} msg per publish` : ""}`;
+/** Per process: CPU µs, reads and writes per message, bytes per read/write (how large each one's batches are). */
+const procs = (r: RelayResult): string =>
+  r.processes
+    .map(
+      (p) =>
+        `${p.name} ${p.cpuUsPerMessage.toFixed(2)} µs, r ${p.readsPerMessage.toFixed(3)}/msg ${n(p.bytesPerRead)} B, w ${p.writesPerMessage.toFixed(3)}/msg ${n(p.bytesPerWrite)} B`,
+    )
+    .join("; ");
 const fmt = (r: RelayResult) =>
   `${n(r.perSecond)} msg/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${n(r.perServerCpuSecond)} msg per server CPU-second, server syscalls/msg ${r.readsPerMessage.toFixed(2)} read ${r.writesPerMessage.toFixed(2)} write, generator ${r.generatorCores.toFixed(2)} cores${redisPart(r)}, load avg ${r.loadAvg.toFixed(1)}`;
 
@@ -182,6 +214,7 @@ async function main(): Promise<void> {
         const r = await runRelay(switchboardEndpoint([s.port], IDS), relayOpts(s));
         ones.push(r);
         console.log(`round ${round + 1} relay, one instance: ${fmt(r)}`);
+        console.log(`  per process: ${procs(r)}`);
       } finally {
         await s.stop();
       }
@@ -206,6 +239,15 @@ async function main(): Promise<void> {
           ...relayOpts(a, b),
           sidePids: [redis.proc.pid!],
           counter: () => busPublishes(redis.port),
+          ...(TRACE_DIR === undefined
+            ? {}
+            : {
+                midway: () =>
+                  traceSyscalls(
+                    join(TRACE_DIR, `${round + 1}-${run.main === undefined ? "ours" : "baseline"}.data`),
+                    [a.proc.pid!, b.proc.pid!, redis.proc.pid!],
+                  ),
+              }),
         });
       } finally {
         await a.stop();
@@ -219,11 +261,13 @@ async function main(): Promise<void> {
       console.log(
         `round ${round + 1} relay, two instances over Redis (every message crosses, ${LAYOUT}): ${fmt(r)}`,
       );
+      console.log(`  per process: ${procs(r)}`);
     };
     const baseline = async () => {
       const r = await overRedis({ ...RUN, main: BASELINE });
       baseReds.push(r);
       console.log(`round ${round + 1} relay, two instances over Redis, baseline build: ${fmt(r)}`);
+      console.log(`  per process: ${procs(r)}`);
     };
     // With a baseline, the two builds take turns going first (a round's order is not always in one's favour).
     if (only.has("redis") && BASELINE !== undefined && round % 2 === 1) await baseline();

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLogger, createMetricsRegistry } from "@switchboard/runtime";
 import { RedisProcess } from "@switchboard/test-support";
 import { Redis } from "ioredis";
@@ -212,6 +216,46 @@ describe("the bus's own Redis connections", () => {
       } finally {
         sub.close();
         pub.close();
+      }
+    }, 30_000);
+
+    it("reads large batches over a Unix socket too (its read buffer reused from read to read)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "sb-redis-unix-"));
+      const path = join(dir, "redis.sock");
+      const server = spawn(
+        "redis-server",
+        ["--port", "0", "--unixsocket", path, "--save", "", "--appendonly", "no", "--dir", dir],
+        { stdio: "ignore" },
+      );
+      const batches: Buffer[] = [];
+      const sub = new BusSubscriber({
+        endpoint: redisEndpoint(path),
+        logger: silent,
+        channel: CHANNEL("u"),
+        onBatch: (raw) => batches.push(Buffer.from(raw)),
+      });
+      const pub = publisher(path);
+      try {
+        await until("the socket", () => existsSync(path));
+        await sub.start();
+        await until("subscribed", () => sub.subscribed);
+        pub.start();
+        await until("publisher ready", () => pub.ready);
+        for (let round = 0; round < 3; round++)
+          await Promise.all(Array.from({ length: 5_000 }, (_, i) => pub.publish("u", peer(i))));
+        await until("three batches", () => batches.length === 3);
+        for (const b of batches) {
+          const frames = decodeBusBatch(b).flatMap((m) => (m.kind === "peers" ? m.frames : []));
+          assert.equal(frames.length, 5_000);
+          assert.equal(Buffer.from(frames[4_999]).toString(), frameOf(4_999));
+          assert.equal(Buffer.from(frames[0]).toString(), frameOf(0));
+        }
+      } finally {
+        sub.close();
+        pub.close();
+        server.kill();
+        await new Promise((r) => server.once("exit", r));
+        rmSync(dir, { recursive: true, force: true });
       }
     }, 30_000);
 

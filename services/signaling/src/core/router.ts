@@ -10,6 +10,7 @@ import {
   type Outbound,
   type SingleOutbound,
 } from "../state/outbound.js";
+import { RunSlabs } from "../state/run-slabs.js";
 import { isSignalParts, signalFrame, type SignalParts } from "../state/signal-json.js";
 import { encodeTextFrame } from "../state/text-frame.js";
 import type { RoomView } from "../state/room-view.js";
@@ -65,9 +66,16 @@ function peerReached(receivers: number): void {
   if (receivers === 0) throw unreachable();
 }
 
-/** A peer message from the bus as its WebSocket frame (a copy: the bytes may be a view into the whole batch). */
-const received = (type: ServerMessageType, frame: PeerFrame): SerializedFrame =>
-  isSignalParts(frame) ? signalFrame(frame) : SerializedFrame.fromWire(type, encodeTextFrame(frame));
+/**
+ * A peer message from the bus as its WebSocket frame (a copy: the bytes may be a view into the whole batch);
+ * received bytes go into reused memory (`slabs`), as a run of one.
+ */
+const received = (type: ServerMessageType, frame: PeerFrame, slabs: RunSlabs): SingleOutbound | FrameRun =>
+  isSignalParts(frame)
+    ? signalFrame(frame)
+    : typeof frame === "string"
+      ? SerializedFrame.fromWire(type, encodeTextFrame(frame))
+      : FrameRun.of(type, [frame], slabs);
 
 /**
  * Delivers server messages to peers: straight to a local session, or over the store's bus to the instance
@@ -84,6 +92,8 @@ export class Router {
   readonly #relayBatches = new Map<string, { published: Promise<number>; senders: RelaySender[] }>();
   /** The ids of the receipt-asking relays in the last bus publish per instance (`#awaitReceipt`). */
   readonly #receiptBatches = new Map<string, { published: Promise<number>; ids: string[] }>();
+  /** Memory for the frames delivered from the bus, reused once written (`onBus`). */
+  readonly #slabs = new RunSlabs();
   constructor(opts: RouterOptions) {
     this.#o = opts;
   }
@@ -238,7 +248,7 @@ export class Router {
       // The frame is copied once into its WebSocket frame (it may be a view into the whole bus batch).
       const delivered =
         this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId &&
-        this.deliverLocal(msg.to, received(msg.type, msg.frame));
+        this.deliverLocal(msg.to, received(msg.type, msg.frame, this.#slabs));
       if (r !== undefined) this.#receipt(r.replyTo, r.id, delivered);
       return;
     }
@@ -246,7 +256,7 @@ export class Router {
       // A run of relays to one peer: checked once, copied into one buffer, written at once.
       this.#o.metrics.countBus("in", msg.frames.length - 1);
       if (this.#o.view.get(msg.roomId, msg.to)?.instanceId === this.#o.instanceId)
-        this.deliverLocal(msg.to, FrameRun.of(msg.type, msg.frames));
+        this.deliverLocal(msg.to, FrameRun.of(msg.type, msg.frames, this.#slabs));
       return;
     }
     if (msg.kind === "receipts") {

@@ -1,4 +1,5 @@
 import type { ServerMessage, ServerMessageType } from "@switchboard/protocol";
+import type { RunSlabs } from "./run-slabs.js";
 import {
   encodeTextFrame,
   textFrameHeaderLength,
@@ -53,18 +54,33 @@ export class FrameRun {
   /** The WebSocket frames, in order. */
   readonly wire: Buffer;
   readonly count: number;
+  /**
+   * For a run in reused memory (`RunSlabs`): the socket's write callback, after which `wire` may be overwritten.
+   * Whoever keeps the run instead of writing it keeps copies (`frames`).
+   */
+  readonly written: ((err?: Error | null) => void) | undefined;
 
-  private constructor(type: ServerMessageType, wire: Buffer, count: number) {
+  private constructor(
+    type: ServerMessageType,
+    wire: Buffer,
+    count: number,
+    written: ((err?: Error | null) => void) | undefined,
+  ) {
     this.type = type;
     this.wire = wire;
     this.count = count;
+    this.written = written;
   }
 
-  /** The frames of these JSON payloads (copied once, each behind its WebSocket header). */
-  static of(type: ServerMessageType, payloads: readonly Uint8Array[]): FrameRun {
+  /**
+   * The frames of these JSON payloads (copied once, each behind its WebSocket header), in memory from `slabs`
+   * when given (then write `wire` with `written` as the callback).
+   */
+  static of(type: ServerMessageType, payloads: readonly Uint8Array[], slabs?: RunSlabs): FrameRun {
     let length = 0;
     for (const p of payloads) length += textFrameHeaderLength(p.length) + p.length;
-    const wire = Buffer.allocUnsafe(length);
+    const piece = slabs?.take(length);
+    const wire = piece?.bytes ?? Buffer.allocUnsafe(length);
     let at = 0;
     for (const p of payloads) {
       const header = textFrameHeaderLength(p.length);
@@ -72,15 +88,17 @@ export class FrameRun {
       wire.set(p, at + header);
       at += header + p.length;
     }
-    return new FrameRun(type, wire, payloads.length);
+    return new FrameRun(type, wire, payloads.length, piece?.written);
   }
 
-  /** The frames one by one (views into `wire`). */
+  /** The frames one by one (views into `wire`; copies when `wire` is reused memory). */
   frames(): SerializedFrame[] {
     const out: SerializedFrame[] = [];
+    const reused = this.written !== undefined;
     for (let at = 0; at < this.wire.length;) {
       const end = at + textFrameLength(this.wire, at);
-      out.push(SerializedFrame.fromWire(this.type, this.wire.subarray(at, end)));
+      const view = this.wire.subarray(at, end);
+      out.push(SerializedFrame.fromWire(this.type, reused ? Buffer.from(view) : view));
       at = end;
     }
     return out;

@@ -34,6 +34,8 @@ export class BusSubscriber {
       onReady: () => this.#conn.write(encodeCommand(["SUBSCRIBE", opts.channel])),
       onClose: () => (this.#subscribed = false),
       onDown: () => this.#settleStart?.(),
+      // Several batches (tens of KiB each at full load) per read, into the same memory every time.
+      readBufferBytes: SUBSCRIBER_READ_BYTES,
     });
   }
 
@@ -68,5 +70,7 @@ export class BusSubscriber {
   }
 }
 
+/** The subscriber's read buffer: batches are tens of KiB at full load, several may wait together. */
+const SUBSCRIBER_READ_BYTES = 256 * 1024;
 const MESSAGE = Buffer.from("message");
 const SUBSCRIBE = Buffer.from("subscribe");

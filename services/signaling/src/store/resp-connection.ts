@@ -27,6 +27,11 @@ export interface RespConnectionOptions {
   readonly onClose: () => void;
   /** A connection attempt failed or a connection ended (ready or not). */
   readonly onDown?: () => void;
+  /**
+   * Bytes of the connection's one read buffer (default 16 KiB): every socket read goes into it (no new buffer
+   * per read) and reads at most this much. The subscriber's is large enough for several bus batches per read.
+   */
+  readonly readBufferBytes?: number;
 }
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -87,12 +92,32 @@ export class RespConnection {
 
   #connect(): void {
     const e = this.#o.endpoint;
+    const reader = new RespReader();
+    const read = (bytes: Buffer): void => {
+      try {
+        reader.feed(bytes, onReply);
+      } catch (err) {
+        this.#o.logger.warn({ err }, "unreadable reply from redis");
+        socket.destroy();
+      }
+    };
+    // Plain sockets read into one buffer of the connection's (no new buffer per read): replies are read out of
+    // it during the callback (`RespReader` copies the part of a reply it must keep for the next read).
+    const readBuffer = e.tls ? undefined : Buffer.allocUnsafeSlow(this.#o.readBufferBytes ?? 16 * 1024);
+    const onread = readBuffer && {
+      buffer: readBuffer,
+      callback: (n: number): boolean => {
+        read(readBuffer.subarray(0, n));
+        return true;
+      },
+    };
     const socket =
       e.path !== undefined
-        ? netConnect({ path: e.path })
+        ? netConnect({ path: e.path, onread })
         : e.tls
           ? tlsConnect({ host: e.host, port: e.port, servername: e.host })
-          : netConnect({ host: e.host, port: e.port });
+          : netConnect({ host: e.host, port: e.port, onread });
+    if (e.tls) socket.on("data", read);
     this.#socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error("connect timeout")));
@@ -100,8 +125,7 @@ export class RespConnection {
     const auth = authCommand(e);
     if (auth !== undefined) setup.unshift(auth);
     let waiting = setup.length;
-    const reader = new RespReader();
-    const onValue = (v: RespValue) => {
+    const onReply = (v: RespValue) => {
       if (waiting === 0) {
         this.#o.onReply(v);
         return;
@@ -120,14 +144,6 @@ export class RespConnection {
     socket.on(e.tls ? "secureConnect" : "connect", () => {
       socket.setTimeout(0);
       socket.write(Buffer.concat(setup.map(encodeCommand)));
-    });
-    socket.on("data", (chunk: Buffer) => {
-      try {
-        reader.feed(chunk, onValue);
-      } catch (err) {
-        this.#o.logger.warn({ err }, "unreadable reply from redis");
-        socket.destroy();
-      }
     });
     socket.on("error", (err: Error) =>
       this.#o.logger.debug({ err: err.message }, "redis bus connection error"),

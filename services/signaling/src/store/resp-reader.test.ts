@@ -52,6 +52,42 @@ describe("RESP reader", () => {
     assert.equal((got as Buffer).buffer, chunk.buffer);
   });
 
+  it("reads replies cut anywhere out of one read buffer that is overwritten between reads", () => {
+    const all = Buffer.from(STREAM);
+    // As a socket with one read buffer (`onread`) feeds it: the same bytes of memory on every read.
+    const readBuffer = Buffer.alloc(all.length);
+    for (const size of [1, 3, 7, 16, 41]) {
+      const reader = new RespReader();
+      const out: RespValue[] = [];
+      const keep = (v: RespValue): RespValue =>
+        Buffer.isBuffer(v) ? Buffer.from(v) : Array.isArray(v) ? v.map(keep) : v;
+      for (let at = 0; at < all.length; at += size) {
+        readBuffer.fill(0x3f);
+        const n = all.copy(readBuffer, 0, at, at + size);
+        reader.feed(readBuffer.subarray(0, n), (v) => out.push(keep(v)));
+      }
+      assert.deepEqual(out, EXPECTED, `reads of ${size} bytes`);
+    }
+  });
+
+  it("assembles replies that span reads in one buffer it reuses", () => {
+    const reply = (n: number) => Buffer.from(`$${n}\r\n${"x".repeat(n)}\r\n`);
+    const reader = new RespReader();
+    const seen: Buffer[] = [];
+    for (let i = 0; i < 3; i++) {
+      const bytes = reply(5000 + i);
+      reader.feed(bytes.subarray(0, 1000), () => assert.fail("incomplete"));
+      reader.feed(bytes.subarray(1000), (v) => {
+        assert.ok(Buffer.isBuffer(v));
+        assert.equal(v.length, 5000 + i);
+        seen.push(v);
+      });
+    }
+    assert.equal(seen.length, 3);
+    assert.equal(seen[1].buffer, seen[0].buffer);
+    assert.equal(seen[2].buffer, seen[0].buffer);
+  });
+
   it("throws on bytes that are not RESP", () => {
     for (const bad of ["?x\r\n", ":1\rx", ":abc\r\n", "$3\r\nabcd\r\n"])
       assert.throws(() => new RespReader().feed(Buffer.from(bad), () => undefined), Error, bad);

@@ -1,7 +1,8 @@
 /**
  * An incremental reader of RESP2 replies (the Redis protocol): integers, simple strings, errors, bulk strings
  * and arrays of them, as the bytes come off a socket in any chunking. Bulk strings are handed out as views into
- * the received bytes (copied only when a reply spans chunks): read them before the next `feed` or copy them.
+ * the bytes fed, or into the reader's own assembly buffer when a reply spans chunks: read them during the
+ * `emit` call or copy them (the assembly buffer is reused, and a socket read buffer may be too).
  */
 export type RespValue = number | string | Buffer | null | RespError | RespValue[];
 
@@ -14,40 +15,61 @@ export class RespError {
 }
 
 const CR = 0x0d;
+/** An assembly buffer larger than this is not kept once the reply it held has been read. */
+const KEEP_ASSEMBLY_BYTES = 4 << 20;
 
 /** A value and where the next one starts, or where a still incomplete value needs bytes up to (`need`). */
 type Parsed = { value: RespValue; next: number } | { need: number };
 
 export class RespReader {
-  /** Bytes of an incomplete reply, and how many it needs at least before parsing is worth trying again. */
-  #held: Buffer[] = [];
-  #heldLength = 0;
+  /**
+   * The bytes of an incomplete reply (from 0 to `#held`), copied out of the chunks they came in: one buffer
+   * reused from reply to reply, so that a reply spanning socket reads (a bus batch larger than a read) costs a
+   * copy, not a new buffer each time.
+   */
+  #assembly = Buffer.alloc(0);
+  #held = 0;
+  /** How many bytes the incomplete reply needs at least before parsing is worth trying again. */
   #need = 0;
 
   /** Reads the replies completed by `chunk`, in order; throws on bytes that are not RESP (a broken stream). */
   feed(chunk: Buffer, emit: (value: RespValue) => void): void {
     let buf = chunk;
-    if (this.#heldLength > 0) {
-      this.#held.push(chunk);
-      this.#heldLength += chunk.length;
-      if (this.#heldLength < this.#need) return;
-      buf = Buffer.concat(this.#held, this.#heldLength);
-      this.#held = [];
-      this.#heldLength = 0;
+    const assembled = this.#held > 0;
+    if (assembled) {
+      this.#append(chunk, 0);
+      if (this.#held < this.#need) return;
+      buf = this.#assembly.subarray(0, this.#held);
+      this.#held = 0;
     }
     let at = 0;
     while (at < buf.length) {
       const r = parse(buf, at);
       if ("need" in r) {
-        const rest = buf.subarray(at);
-        this.#held = [rest];
-        this.#heldLength = rest.length;
         this.#need = r.need - at;
+        if (assembled) {
+          // The rest of the assembly buffer moves to its front (its bytes before `at` are read).
+          this.#assembly.copyWithin(0, at, buf.length);
+          this.#held = buf.length - at;
+        } else this.#append(buf, at);
         return;
       }
       at = r.next;
       emit(r.value);
     }
+    if (this.#assembly.length > KEEP_ASSEMBLY_BYTES) this.#assembly = Buffer.alloc(0);
+  }
+
+  /** Copies `bytes` from `from` on behind the held bytes, growing the assembly buffer (doubling) if need be. */
+  #append(bytes: Buffer, from: number): void {
+    const total = this.#held + bytes.length - from;
+    if (total > this.#assembly.length) {
+      const grown = Buffer.allocUnsafe(Math.max(total, 2 * this.#assembly.length, 4096));
+      this.#assembly.copy(grown, 0, 0, this.#held);
+      this.#assembly = grown;
+    }
+    bytes.copy(this.#assembly, this.#held, from);
+    this.#held = total;
   }
 }
 

@@ -90,7 +90,9 @@ export class Connection {
       for (const one of msg instanceof FrameRun ? msg.frames() : [msg]) ws.send(frameText(one));
     } else {
       batchWrites(socket);
-      socket.write(frameWire(msg));
+      // A run in reused memory is given back once written (`RunSlabs`).
+      if (msg instanceof FrameRun && msg.written !== undefined) socket.write(msg.wire, msg.written);
+      else socket.write(frameWire(msg));
     }
     if (ws.bufferedAmount > this.#deps.maxBufferedBytes) {
       this.#deps.logger.warn({ session: this.session?.id }, "slow consumer cut off");
