@@ -44,6 +44,8 @@ export class BatchReactor {
   #queued = 0;
   #queuedBytes = 0;
   #flushScheduled = false;
+  /** Inside `#receive`, which flushes at its end: sends need no microtask of their own then. */
+  #receiving = false;
   readonly #flushTask = (): void => {
     this.#flushScheduled = false;
     this.flush();
@@ -99,7 +101,8 @@ export class BatchReactor {
     this.#sendData.set(data, this.#queuedBytes);
     this.#queued++;
     this.#queuedBytes += length;
-    if (!this.#flushScheduled) {
+    // Inside a receive callback the batch's own flush sends it; elsewhere a microtask does, once per turn.
+    if (!this.#flushScheduled && !this.#receiving) {
       this.#flushScheduled = true;
       queueMicrotask(this.#flushTask);
     }
@@ -122,6 +125,7 @@ export class BatchReactor {
   }
 
   #receive(count: number): void {
+    this.#receiving = true;
     const meta = this.#recvMeta;
     const data = this.#arenas.recvData;
     const slotBytes = this.#arenas.slotBytes;
@@ -148,6 +152,7 @@ export class BatchReactor {
     }
     // The next batch overwrites the metadata.
     this.#fromAddress = undefined;
+    this.#receiving = false;
     this.flush();
   }
 
