@@ -3,6 +3,8 @@
  * socket, and one send queue flushed once per turn (or when full). Sockets register a handler under the id the
  * addon gave them.
  */
+// Imported rather than the global: `globalThis.Buffer` is an accessor, a getter call at every use per datagram.
+import { Buffer } from "node:buffer";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "@switchboard/stun-codec";
 import {
   META_BYTES,

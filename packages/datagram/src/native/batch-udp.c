@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -127,6 +128,16 @@ static void throw_errno(napi_env env, int err, const char* syscall, const char* 
   napi_throw(env, error);
 }
 
+/* The two system calls made straight: glibc's wrappers are thread-cancellation points, which costs two calls
+ * (pthread async-cancel enable/disable) around each, and no thread ever cancels the event loop's. */
+static int recv_batch(int fd, struct mmsghdr* msgs, unsigned int n) {
+  return (int)syscall(SYS_recvmmsg, fd, msgs, n, MSG_DONTWAIT, NULL);
+}
+
+static int send_batch(int fd, struct mmsghdr* msgs, unsigned int n) {
+  return (int)syscall(SYS_sendmmsg, fd, msgs, n, MSG_DONTWAIT);
+}
+
 /* ---- receiving --------------------------------------------------------------------------------------------- */
 
 /* Points receive header i at slot i of the arena and at address buffer i, once per environment. */
@@ -211,7 +222,7 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
     uint32_t first = st->pending;
     uint32_t room = RECV_SLOTS - first;
     /* The headers were set up once (init_receive_headers) and are kept ready: see record(). */
-    int n = recvmmsg(s->fd, &st->rmsgs[first], room, MSG_DONTWAIT, NULL);
+    int n = recv_batch(s->fd, &st->rmsgs[first], room);
     if (n < 0) {
       if (errno == EINTR) continue;
       /* EAGAIN: drained. Anything else (an ICMP error queued on the socket) was consumed by this call. */
@@ -470,7 +481,7 @@ static napi_value js_flush(napi_env env, napi_callback_info info) {
     }
     uint32_t k = i;
     while (k < ready) {
-      int n = sendmmsg(s->fd, &st->smsgs[k], ready - k, MSG_DONTWAIT);
+      int n = send_batch(s->fd, &st->smsgs[k], ready - k);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         /* The datagram at k was refused (full buffer, unreachable, …): drop it and go on with the rest. */
