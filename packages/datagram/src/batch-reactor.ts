@@ -43,6 +43,12 @@ export class BatchReactor {
    */
   #fromAddress: string | undefined;
   #fromWord = 0;
+  /**
+   * The Buffer handed out for each receive slot, kept while datagrams of the same length arrive there (a view
+   * costs an object and a constructor call; most services see a few datagram sizes). The contract is unchanged: a
+   * datagram's bytes, and now its Buffer object too, are only the handler's during its call.
+   */
+  readonly #views: Array<Buffer | undefined>;
   #queued = 0;
   #queuedBytes = 0;
   #flushScheduled = false;
@@ -61,6 +67,7 @@ export class BatchReactor {
     this.#sendData = new Uint8Array(this.#arenas.sendData);
     this.#sendMeta = new Uint32Array(this.#arenas.sendMeta);
     this.#sendMetaBytes = new Uint8Array(this.#arenas.sendMeta);
+    this.#views = new Array<Buffer | undefined>(this.#arenas.slots).fill(undefined);
   }
 
   get binding(): NativeBinding {
@@ -140,14 +147,15 @@ export class BatchReactor {
       const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
       this.#fromAddress = address;
       this.#fromWord = base;
+      const length = meta[base + 1] ?? 0;
+      let view = this.#views[i];
+      if (view?.length !== length) {
+        view = Buffer.from(data, i * slotBytes, length);
+        this.#views[i] = view;
+      }
       // This runs inside the addon's callback: an exception escaping it would be fatal to the process.
       try {
-        socket.onDatagram(
-          Buffer.from(data, i * slotBytes, meta[base + 1]),
-          address,
-          meta[base + 2] ?? 0,
-          family,
-        );
+        socket.onDatagram(view, address, meta[base + 2] ?? 0, family);
       } catch (err) {
         socket.onHandlerError(err);
       }
