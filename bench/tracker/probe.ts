@@ -5,7 +5,9 @@
  * not a guess.
  *
  *   flock /tmp/sb-bench.lock node --conditions=source --import tsx bench/tracker/probe.ts \
- *     --target switchboard|opentracker|before:<git-rev> [--seconds 6] [--fill-seconds 20]
+ *     --target switchboard|opentracker|before:<git-rev> [--seconds 6] [--fill-seconds 20] [--record <file>]
+ *
+ * `--record <file>` also runs `perf record -g` on the target over the same window (read it with `perf report -i`).
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     "fill-seconds": { type: "string", default: "20" },
     "udp-sockets": { type: "string", default: "8" },
     "udp-window": { type: "string", default: "32" },
+    record: { type: "string" },
   },
 });
 
@@ -50,6 +53,19 @@ function threadCpu(pid: number): Map<string, [number, number]> {
     }
   }
   return out;
+}
+
+/** `perf record -g` of `pid` for `seconds` into `file`; false when perf could not. */
+function recordProfile(pid: number, seconds: number, file: string): Promise<boolean> {
+  const child = spawn(
+    "perf",
+    ["record", "-g", "-o", file, "-p", String(pid), "--", "sleep", String(seconds)],
+    { stdio: ["ignore", "ignore", "ignore"] },
+  );
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(false));
+    child.on("exit", (code) => resolve(code === 0));
+  });
 }
 
 /** Counts the datagram system calls of `pid` for `seconds` with perf; undefined when perf cannot. */
@@ -103,7 +119,13 @@ try {
   const seconds = Number(values.seconds);
   const cpu0 = threadCpu(target.pid);
   // The load's last second (its stragglers) falls outside the count.
-  const [r, calls] = await Promise.all([load(seconds), countSyscalls(target.pid, Math.max(1, seconds - 1))]);
+  const window = Math.max(1, seconds - 1);
+  const record = values.record;
+  const [r, calls, recorded] = await Promise.all([
+    load(seconds),
+    countSyscalls(target.pid, window),
+    record === undefined ? Promise.resolve(undefined) : recordProfile(target.pid, window, record),
+  ]);
   const cpu1 = threadCpu(target.pid);
   let total = 0;
   const rows: [string, number, number][] = [];
@@ -129,6 +151,8 @@ try {
     for (const [name, n] of calls)
       if (n > 0) console.log(`  ${name}: ${n} calls, ${(announces / n).toFixed(2)} announces per call`);
   }
+  if (recorded !== undefined)
+    console.log(recorded ? `  perf record: ${String(record)}` : "  (perf record failed here)");
 } finally {
   await target.stop();
 }

@@ -1,7 +1,7 @@
 /** The trackers under test, each started as its own process on free loopback ports and stopped afterwards. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@switchboard/test-support";
@@ -70,26 +70,43 @@ export async function startSwitchboardAt(rev: string, options: StartOptions = {}
   return startSwitchboardFrom(join(exportRevision(rev), "services/tracker"), "switchboard-before", options);
 }
 
-/** `services/tracker` as of git revision `rev`, exported once into bench/.before/<commit>; returns that directory. */
-export function exportRevision(rev: string): string {
+/**
+ * `services/tracker` as of git revision `rev`, exported once into bench/.before/<commit>; returns that directory.
+ * `BENCH_BEFORE_PACKAGES="datagram"` exports that revision's `packages/datagram` beside it (its addon built there)
+ * and makes the exported tracker load it: an A/B of the batched-UDP layer, which is otherwise this checkout's on
+ * both sides.
+ */
+export function exportRevision(rev: string, packages = beforePackages()): string {
   const commit = execFileSync("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root })
     .toString()
     .trim();
-  const dir = join(root, "bench/.before", commit);
+  const dir = join(root, "bench/.before", packages.length === 0 ? commit : `${commit}+${packages.join("+")}`);
+  const paths = ["services/tracker", "docker-compose.yml", ...packages.map((p) => `packages/${p}`)];
   // docker-compose.yml too: the before-state runs with the node flags deployed at that revision.
-  if (
-    !existsSync(join(dir, "services/tracker/src/main.ts")) ||
-    !existsSync(join(dir, "docker-compose.yml"))
-  ) {
+  if (!existsSync(join(dir, ".exported"))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const tar = execFileSync("git", ["archive", commit, "services/tracker", "docker-compose.yml"], {
-      cwd: root,
-      maxBuffer: 1 << 28,
-    });
+    const tar = execFileSync("git", ["archive", commit, ...paths], { cwd: root, maxBuffer: 1 << 28 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
+    for (const p of packages) {
+      // Found before this checkout's copy by the exported tracker's module resolution (bench/.before/<dir>/…).
+      const scope = join(dir, "node_modules/@switchboard");
+      mkdirSync(scope, { recursive: true });
+      symlinkSync(join(dir, "packages", p), join(scope, p));
+      const build = join(dir, "packages", p, "scripts/build-native.mjs");
+      if (existsSync(build)) execFileSync(process.execPath, [build], { stdio: "ignore" });
+    }
+    writeFileSync(join(dir, ".exported"), `${paths.join("\n")}\n`);
   }
   return dir;
+}
+
+/** Packages besides the tracker that the before-state takes from its revision (`BENCH_BEFORE_PACKAGES`). */
+function beforePackages(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = (env.BENCH_BEFORE_PACKAGES ?? "").split(/[\s,]+/).filter((p) => p !== "");
+  for (const p of names)
+    if (p !== "datagram") throw new Error(`BENCH_BEFORE_PACKAGES takes "datagram" only, not ${p}`);
+  return names;
 }
 
 /**

@@ -3,6 +3,8 @@
  * socket, and one send queue flushed once per turn (or when full). Sockets register a handler under the id the
  * addon gave them.
  */
+// Imported rather than the global: `globalThis.Buffer` is an accessor, a getter call at every use per datagram.
+import { Buffer } from "node:buffer";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "@switchboard/stun-codec";
 import {
   META_BYTES,
@@ -41,9 +43,17 @@ export class BatchReactor {
    */
   #fromAddress: string | undefined;
   #fromWord = 0;
+  /**
+   * The Buffer handed out for each receive slot, kept while datagrams of the same length arrive there (a view
+   * costs an object and a constructor call; most services see a few datagram sizes). The contract is unchanged: a
+   * datagram's bytes, and now its Buffer object too, are only the handler's during its call.
+   */
+  readonly #views: Array<Buffer | undefined>;
   #queued = 0;
   #queuedBytes = 0;
   #flushScheduled = false;
+  /** Inside `#receive`, which flushes at its end: sends need no microtask of their own then. */
+  #receiving = false;
   readonly #flushTask = (): void => {
     this.#flushScheduled = false;
     this.flush();
@@ -57,6 +67,7 @@ export class BatchReactor {
     this.#sendData = new Uint8Array(this.#arenas.sendData);
     this.#sendMeta = new Uint32Array(this.#arenas.sendMeta);
     this.#sendMetaBytes = new Uint8Array(this.#arenas.sendMeta);
+    this.#views = new Array<Buffer | undefined>(this.#arenas.slots).fill(undefined);
   }
 
   get binding(): NativeBinding {
@@ -99,7 +110,8 @@ export class BatchReactor {
     this.#sendData.set(data, this.#queuedBytes);
     this.#queued++;
     this.#queuedBytes += length;
-    if (!this.#flushScheduled) {
+    // Inside a receive callback the batch's own flush sends it; elsewhere a microtask does, once per turn.
+    if (!this.#flushScheduled && !this.#receiving) {
       this.#flushScheduled = true;
       queueMicrotask(this.#flushTask);
     }
@@ -122,6 +134,7 @@ export class BatchReactor {
   }
 
   #receive(count: number): void {
+    this.#receiving = true;
     const meta = this.#recvMeta;
     const data = this.#arenas.recvData;
     const slotBytes = this.#arenas.slotBytes;
@@ -134,20 +147,22 @@ export class BatchReactor {
       const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
       this.#fromAddress = address;
       this.#fromWord = base;
+      const length = meta[base + 1] ?? 0;
+      let view = this.#views[i];
+      if (view?.length !== length) {
+        view = Buffer.from(data, i * slotBytes, length);
+        this.#views[i] = view;
+      }
       // This runs inside the addon's callback: an exception escaping it would be fatal to the process.
       try {
-        socket.onDatagram(
-          Buffer.from(data, i * slotBytes, meta[base + 1]),
-          address,
-          meta[base + 2] ?? 0,
-          family,
-        );
+        socket.onDatagram(view, address, meta[base + 2] ?? 0, family);
       } catch (err) {
         socket.onHandlerError(err);
       }
     }
     // The next batch overwrites the metadata.
     this.#fromAddress = undefined;
+    this.#receiving = false;
     this.flush();
   }
 

@@ -9,7 +9,8 @@ export type DatagramBackendChoice = (typeof DATAGRAM_BACKEND_CHOICES)[number];
 
 /**
  * Called for every datagram received. `data` is only valid during the call with the native backend (its
- * memory is the next batch's): a handler that keeps the bytes past its return copies them first.
+ * memory, and the Buffer object itself, are the next batch's): a handler that keeps the bytes past its return
+ * copies them first.
  * `address` is an IP literal; IPv4 senders on a dual-stack socket arrive as plain IPv4 (`192.0.2.1`).
  */
 export type DatagramHandler = (data: Buffer, address: string, port: number, family: AddressFamily) => void;

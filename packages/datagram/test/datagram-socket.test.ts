@@ -352,6 +352,31 @@ for (const backend of ["native", "dgram"] as const) {
       assert.equal(gs.length, 9);
     });
 
+    it("receive slots an IPv4 socket used give a later IPv6 sender its whole address", async () => {
+      if (!ipv6) return skipTest("no IPv6 loopback here");
+      // The native backend sets its receive headers up once: the address length the kernel shortened for an
+      // IPv4 sender must be restored before an IPv6 one lands in the same slot.
+      const four = await collector(backend);
+      const six = await collector(backend, { family: 6, address: "::1", ipv6Only: true });
+      const v4 = await plainSocket("udp4", "127.0.0.1");
+      const v6 = await plainSocket("udp6", "::1");
+      open.push(four.socket, six.socket, { close: () => v4.close() }, { close: () => v6.close() });
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 5; i++) v4.send(Buffer.from(`four ${i}`), four.socket.port, "127.0.0.1");
+        const g4 = await four.next(5);
+        assert.deepEqual(
+          new Set(g4.map((g) => `${g.address} ${g.port}`)),
+          new Set([`127.0.0.1 ${v4.address().port}`]),
+        );
+        for (let i = 0; i < 5; i++) v6.send(Buffer.from(`six ${i}`), six.socket.port, "::1");
+        const g6 = await six.next(5);
+        assert.deepEqual(
+          g6.map((g) => [g.address, g.port, g.family, g.data.toString()]),
+          [0, 1, 2, 3, 4].map((i) => ["::1", v6.address().port, 6, `six ${i}`]),
+        );
+      }
+    });
+
     it("an IPv6-only socket", async () => {
       if (!ipv6) return skipTest("no IPv6 loopback here");
       const server = await collector(backend, { family: 6, address: "::1", ipv6Only: true });

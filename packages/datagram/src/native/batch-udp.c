@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -127,7 +128,30 @@ static void throw_errno(napi_env env, int err, const char* syscall, const char* 
   napi_throw(env, error);
 }
 
+/* The two system calls made straight: glibc's wrappers are thread-cancellation points, which costs two calls
+ * (pthread async-cancel enable/disable) around each, and no thread ever cancels the event loop's. */
+static int recv_batch(int fd, struct mmsghdr* msgs, unsigned int n) {
+  return (int)syscall(SYS_recvmmsg, fd, msgs, n, MSG_DONTWAIT, NULL);
+}
+
+static int send_batch(int fd, struct mmsghdr* msgs, unsigned int n) {
+  return (int)syscall(SYS_sendmmsg, fd, msgs, n, MSG_DONTWAIT);
+}
+
 /* ---- receiving --------------------------------------------------------------------------------------------- */
+
+/* Points receive header i at slot i of the arena and at address buffer i, once per environment. */
+static void init_receive_headers(state_t* st) {
+  for (uint32_t i = 0; i < RECV_SLOTS; i++) {
+    st->riov[i].iov_base = st->recv_data + (size_t)i * SLOT_BYTES;
+    st->riov[i].iov_len = SLOT_BYTES;
+    memset(&st->rmsgs[i], 0, sizeof st->rmsgs[i]);
+    st->rmsgs[i].msg_hdr.msg_iov = &st->riov[i];
+    st->rmsgs[i].msg_hdr.msg_iovlen = 1;
+    st->rmsgs[i].msg_hdr.msg_name = &st->raddr[i];
+    st->rmsgs[i].msg_hdr.msg_namelen = sizeof st->raddr[i];
+  }
+}
 
 static void deliver(state_t* st) {
   napi_env env = st->env;
@@ -163,6 +187,9 @@ static void record(state_t* st, sock_t* s, uint32_t slot) {
   uint8_t* addr = (uint8_t*)(meta + 4);
   const struct sockaddr* sa = (const struct sockaddr*)&st->raddr[slot];
   uint32_t truncated = (m->msg_hdr.msg_flags & MSG_TRUNC) ? 1u : 0u;
+  /* Of a receive header, the kernel rewrites only msg_namelen (msg_flags is output only): ready it for the next
+   * recvmmsg here, so the 64 headers need no set-up per wake-up. */
+  m->msg_hdr.msg_namelen = sizeof st->raddr[slot];
   meta[0] = s->id;
   meta[1] = m->msg_len;
   if (sa->sa_family == AF_INET) {
@@ -194,16 +221,8 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
     if (lookup(st, s->id) != s) return;
     uint32_t first = st->pending;
     uint32_t room = RECV_SLOTS - first;
-    for (uint32_t i = first; i < RECV_SLOTS; i++) {
-      st->riov[i].iov_base = st->recv_data + (size_t)i * SLOT_BYTES;
-      st->riov[i].iov_len = SLOT_BYTES;
-      memset(&st->rmsgs[i].msg_hdr, 0, sizeof st->rmsgs[i].msg_hdr);
-      st->rmsgs[i].msg_hdr.msg_iov = &st->riov[i];
-      st->rmsgs[i].msg_hdr.msg_iovlen = 1;
-      st->rmsgs[i].msg_hdr.msg_name = &st->raddr[i];
-      st->rmsgs[i].msg_hdr.msg_namelen = sizeof st->raddr[i];
-    }
-    int n = recvmmsg(s->fd, &st->rmsgs[first], room, MSG_DONTWAIT, NULL);
+    /* The headers were set up once (init_receive_headers) and are kept ready: see record(). */
+    int n = recv_batch(s->fd, &st->rmsgs[first], room);
     if (n < 0) {
       if (errno == EINTR) continue;
       /* EAGAIN: drained. Anything else (an ICMP error queued on the socket) was consumed by this call. */
@@ -462,7 +481,7 @@ static napi_value js_flush(napi_env env, napi_callback_info info) {
     }
     uint32_t k = i;
     while (k < ready) {
-      int n = sendmmsg(s->fd, &st->smsgs[k], ready - k, MSG_DONTWAIT);
+      int n = send_batch(s->fd, &st->smsgs[k], ready - k);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         /* The datagram at k was refused (full buffer, unreachable, …): drop it and go on with the rest. */
@@ -541,6 +560,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   v = buffer(env, st, 0, (size_t)RECV_SLOTS * SLOT_BYTES, &p);
   if (v == NULL) return NULL;
   st->recv_data = (uint8_t*)p;
+  init_receive_headers(st);
   CHECK(napi_set_named_property(env, out, "recvData", v));
   v = buffer(env, st, 1, (size_t)RECV_SLOTS * META_BYTES, &p);
   if (v == NULL) return NULL;

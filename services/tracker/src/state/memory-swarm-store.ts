@@ -14,6 +14,7 @@ import {
   type PeerArena,
 } from "./swarm.js";
 import { InfoHashTable } from "./info-hash-table.js";
+import { IntoViews } from "./into-views.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import { SlabAllocator } from "./slab-allocator.js";
 import {
@@ -55,6 +56,7 @@ export class MemorySwarmStore implements SwarmStore {
   #seeders = 0;
   #leechers = 0;
   #bytes = 0;
+  readonly #views = new IntoViews();
 
   constructor(opts: MemorySwarmStoreOptions) {
     this.#clock = opts.clock;
@@ -119,7 +121,7 @@ export class MemorySwarmStore implements SwarmStore {
     return {
       ok: true,
       counts: countsOf(swarm),
-      peers: selectPeers(swarm, this.#ids, target, slot, select, update.kind),
+      peers: selectPeers(swarm, this.#ids, target, slot, select, update.kind, this.#views),
     };
   }
 
@@ -277,6 +279,7 @@ export function selectPeers(
   self: number,
   select: PeerSelection,
   kind: "ip" | "ws",
+  views?: IntoViews,
 ): SelectedPeers {
   const wantWs = kind === "ws";
   const base = wantWs ? 2 : 0;
@@ -312,7 +315,7 @@ export function selectPeers(
       const a = want4 > 0 ? a4 : a6;
       const self_ = (want4 > 0 ? 0 : 1) === selfArena ? self : -1;
       if (a) takeRun(a, ids, randomStart(a.count), want4 + want6, self_, into, undefined, 0, at);
-      const view = into.subarray(at, end);
+      const view = views === undefined ? into.subarray(at, end) : views.get(into, at, end);
       return want4 > 0
         ? { compact4: view, compact6: EMPTY, ids4: undefined, ids6: undefined, wsPeerIds: EMPTY }
         : { compact4: EMPTY, compact6: view, ids4: undefined, ids6: undefined, wsPeerIds: EMPTY };

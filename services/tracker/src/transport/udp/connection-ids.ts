@@ -37,7 +37,12 @@ export class ConnectionIds {
     this.#secret = Buffer.from(secret);
   }
 
+  /** The last window asked for and its map (nearly every lookup is of the current window: no Map lookup). */
+  #lastWindow = NaN;
+  #lastIds: Map<string, Buffer> | undefined;
+
   #window(window: number): Map<string, Buffer> {
+    if (window === this.#lastWindow && this.#lastIds !== undefined) return this.#lastIds;
     let ids = this.#windows.get(window);
     if (ids === undefined) {
       for (const [w, old] of this.#windows) {
@@ -48,6 +53,8 @@ export class ConnectionIds {
       ids = new Map();
       this.#windows.set(window, ids);
     }
+    this.#lastWindow = window;
+    this.#lastIds = ids;
     return ids;
   }
 
@@ -59,6 +66,7 @@ export class ConnectionIds {
       if (this.#cached >= ConnectionIds.CACHE_LIMIT) {
         // Bounded whatever senders do: start afresh (ids are recomputed on demand).
         this.#windows.clear();
+        this.#lastIds = undefined;
         this.#cached = 0;
         ids = this.#window(window);
       }

@@ -123,4 +123,33 @@ describe("BEP 15 codec", () => {
     assert.equal(writeAnnounceReply(into, { ...fields, leechers: 2 ** 40, peers: new Uint8Array(0) }), 20);
     assert.equal(into.readUInt32BE(12), 0xffffffff, "counts above 32 bits are capped");
   });
+
+  it("copies peers that sit at the in-place offset of another buffer (the buffer the caller names decides)", () => {
+    const into = new Uint8Array(40);
+    const other = new Uint8Array(40).fill(9);
+    // Same byte offset as an in-place list, but of another buffer: copied.
+    assert.equal(writeAnnounceReply(into, { ...fields0, peers: other.subarray(20, 26) }, into.buffer), 26);
+    assert.deepEqual([...into.subarray(20, 26)], [9, 9, 9, 9, 9, 9]);
+    // A view of `into` itself, named by its buffer: left in place.
+    into.fill(4, 20, 26);
+    assert.equal(writeAnnounceReply(into, { ...fields0, peers: into.subarray(20, 26) }, into.buffer), 26);
+    assert.deepEqual([...into.subarray(20, 26)], [4, 4, 4, 4, 4, 4]);
+  });
+
+  it("decodes an announce's info-hash and peer id as views of the datagram", () => {
+    // At an offset inside a larger buffer, as the receive arena hands datagrams out.
+    const view = Buffer.alloc(98 + 8).subarray(8);
+    view.writeUInt32BE(1, 8);
+    view.fill(0x33, 16, 36);
+    view.fill(0x44, 36, 56);
+    const req = decodeUdpRequest(view.subarray(0, 98));
+    assert.equal(req?.action, "announce");
+    if (req?.action !== "announce") return;
+    assert.deepEqual([...req.infoHash], Array<number>(20).fill(0x33));
+    assert.deepEqual([...req.peerId], Array<number>(20).fill(0x44));
+    view[16] = 0x55;
+    assert.equal(req.infoHash[0], 0x55, "a view, not a copy (read before the receive memory is reused)");
+  });
 });
+
+const fields0 = { transactionId: 1, interval: 60, leechers: 0, seeders: 0 };

@@ -114,13 +114,16 @@ export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
     const event = UDP_EVENTS[u32(msg, 80)];
     const urlData = readUrlData(msg, 98);
     if (event === undefined || urlData === undefined) return undefined;
+    // Plain views made from the buffer once: Buffer's own subarray reads `.buffer` (a call into C++) per view.
+    const bytes = msg.buffer;
+    const at = msg.byteOffset;
     return {
       action: "announce",
       connectionIdHigh,
       connectionIdLow,
       transactionId,
-      infoHash: msg.subarray(16, 36),
-      peerId: msg.subarray(36, 56),
+      infoHash: new Uint8Array(bytes, at + 16, 20),
+      peerId: new Uint8Array(bytes, at + 36, 20),
       downloaded: u64(msg, 56),
       left: u64(msg, 64),
       uploaded: u64(msg, 72),
@@ -175,9 +178,14 @@ const putU32 = (b: Uint8Array, at: number, v: number): void => {
 
 /**
  * Writes an announce reply at the start of `into` and returns its length, or -1 when it does not fit. Peers
- * already in place (a view of `into` from `ANNOUNCE_REPLY_HEADER` on) are not copied.
+ * already in place (a view of `into` from `ANNOUNCE_REPLY_HEADER` on) are not copied; `intoBuffer`, when given, is
+ * `into.buffer` read once by the caller (each read of `.buffer` is a call into C++).
  */
-export function writeAnnounceReply(into: Uint8Array, r: AnnounceReplyFields): number {
+export function writeAnnounceReply(
+  into: Uint8Array,
+  r: AnnounceReplyFields,
+  intoBuffer: ArrayBufferLike = into.buffer,
+): number {
   const length = ANNOUNCE_REPLY_HEADER + r.peers.length;
   if (length > into.length) return -1;
   putU32(into, 0, ACTION_ANNOUNCE);
@@ -185,9 +193,10 @@ export function writeAnnounceReply(into: Uint8Array, r: AnnounceReplyFields): nu
   putU32(into, 8, r.interval);
   putU32(into, 12, Math.min(r.leechers, 0xffffffff));
   putU32(into, 16, Math.min(r.seeders, 0xffffffff));
+  if (r.peers.length === 0) return length;
   const inPlace =
-    r.peers.buffer === into.buffer && r.peers.byteOffset === into.byteOffset + ANNOUNCE_REPLY_HEADER;
-  if (!inPlace && r.peers.length > 0) into.set(r.peers, ANNOUNCE_REPLY_HEADER);
+    r.peers.byteOffset === into.byteOffset + ANNOUNCE_REPLY_HEADER && r.peers.buffer === intoBuffer;
+  if (!inPlace) into.set(r.peers, ANNOUNCE_REPLY_HEADER);
   return length;
 }
 

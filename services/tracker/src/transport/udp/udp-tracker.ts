@@ -40,9 +40,13 @@ export interface ReplyTo {
   send(body: Uint8Array, port: number, address: string): void;
   /**
    * A buffer an announce reply may be built in (the store writes the peers straight into it); only given where
-   * `send` copies the bytes before it returns (the native backend), so the next reply can reuse it.
+   * `send` copies the bytes before it returns (the native backend), so the next reply can reuse it. A plain
+   * `Uint8Array` (its views are made by V8's own `subarray`, not Buffer's), with `replyBytes` its `.buffer`.
    */
   readonly replyBuffer?: Uint8Array;
+  readonly replyBytes?: ArrayBufferLike;
+  /** Views of `replyBuffer` from its start, by length, made once each (most replies have one of a few lengths). */
+  readonly replyViews?: Array<Uint8Array | undefined>;
 }
 
 /** Room of the in-place reply buffer: the header and 452 IPv6 or 1,363 IPv4 peers (larger lists get their own). */
@@ -88,7 +92,7 @@ function replyFailure(
   );
 }
 
-function announceReply(transactionId: number, r: AnnounceResult, into: Uint8Array | undefined): Uint8Array {
+function announceReply(transactionId: number, r: AnnounceResult, to: ReplyTo | undefined): Uint8Array {
   const fields = {
     transactionId,
     interval: r.interval,
@@ -96,8 +100,18 @@ function announceReply(transactionId: number, r: AnnounceResult, into: Uint8Arra
     seeders: r.complete,
     peers: r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6,
   };
-  const length = into === undefined ? -1 : writeAnnounceReply(into, fields);
-  return length < 0 || into === undefined ? encodeAnnounceReply(fields) : into.subarray(0, length);
+  const into = to?.replyBuffer;
+  if (into === undefined) return encodeAnnounceReply(fields);
+  const length = writeAnnounceReply(into, fields, to?.replyBytes ?? into.buffer);
+  if (length < 0) return encodeAnnounceReply(fields);
+  const views = to?.replyViews;
+  if (views === undefined) return into.subarray(0, length);
+  let view = views[length];
+  if (view === undefined) {
+    view = into.subarray(0, length);
+    views[length] = view;
+  }
+  return view;
 }
 
 /**
@@ -134,7 +148,7 @@ export function handleUdpRequest(
       return undefined;
     }
     if (!(r instanceof Promise)) {
-      to.send(announceReply(transactionId, r, into), port, address);
+      to.send(announceReply(transactionId, r, to), port, address);
       return undefined;
     }
     // Answered later: other replies may have used the buffer meanwhile.
@@ -218,11 +232,14 @@ export class UdpTracker {
       },
     });
     this.#socket = socket;
+    const replyBuffer = new Uint8Array(REPLY_BUFFER_BYTES);
     this.#replyTo =
       socket.backend === "native"
         ? {
             send: (body, to, address) => socket.send(body, to, address),
-            replyBuffer: Buffer.allocUnsafe(REPLY_BUFFER_BYTES),
+            replyBuffer,
+            replyBytes: replyBuffer.buffer,
+            replyViews: new Array<Uint8Array | undefined>(REPLY_BUFFER_BYTES + 1).fill(undefined),
           }
         : socket;
     return { address: socket.address, port: socket.port };
