@@ -51,7 +51,9 @@
     pc.addEventListener("datachannel", (e) => mark(`datachannel ${e.channel.label}`));
     const cdc = pc.createDataChannel.bind(pc);
     pc.createDataChannel = (label, init) => {
+      mark(`createDataChannel ${label} >`);
       const dc = cdc(label, init);
+      mark(`createDataChannel ${label} <`);
       dc.addEventListener("open", () => mark(`dc open ${label}`));
       firstMessage(dc);
       return dc;

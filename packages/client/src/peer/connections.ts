@@ -67,6 +67,8 @@ export class Connections {
           ...(certificates ? { certificates } : {}),
         });
       },
+      // a stack that cannot renegotiate (node-datachannel's polyfill) would offer on its own for that channel
+      answererChannel: opts.rtc.canRenegotiate !== false,
     });
   }
 

@@ -2,14 +2,15 @@ import { SDK_CHANNEL_INIT, SDK_CHANNEL } from "./sdk-channel.js";
 
 /**
  * A peer connection made before it is needed, so that its set-up is off a connection's critical path: a plain one
- * (an answerer: one waits from `initializeNode()` on, more are made when peers join) or one with the SDK channel
- * and a local offer already set (made while `join` is in flight: the newcomer offers to the peers `joined`
- * lists). ICE candidates it gathers before it is taken are kept and replayed by its new owner.
+ * (an answerer: one waits from `initializeNode()` on, more are made when peers join; with the SDK channel already
+ * made where the stack allows it, see `SparesOptions.answererChannel`) or one with the SDK channel and a local
+ * offer already set (made while `join` is in flight: the newcomer offers to the peers `joined` lists). ICE
+ * candidates it gathers before it is taken are kept and replayed by its new owner.
  */
 export interface Spare {
   readonly pc: RTCPeerConnection;
   readonly relayOnly: boolean;
-  /** The SDK channel (negotiated), on a spare made with an offer. */
+  /** The SDK channel (negotiated), on a spare made with an offer, and on an answerer with `answererChannel`. */
   readonly sdk: RTCDataChannel | undefined;
   /** The local offer, set (resolves once `setLocalDescription` is done); absent on a plain spare. */
   readonly offer: Promise<RTCSessionDescriptionInit> | undefined;
@@ -28,6 +29,14 @@ export interface SparesOptions {
   readonly maxAgeMs?: number;
   /** At most this many spares of each kind wait at once. */
   readonly max?: number;
+  /**
+   * Answerers get the SDK channel when made, not once the remote offer is set: `createDataChannel` is a
+   * synchronous call into the stack (a blocking hop to its signaling thread in browsers, 0.1–0.6 ms measured in
+   * Chromium) that otherwise sits between `setRemoteDescription(offer)` and `createAnswer()`. Only for stacks that
+   * take a channel before any description without negotiating by themselves (not node-datachannel's polyfill,
+   * which makes an offer on its own).
+   */
+  readonly answererChannel?: boolean;
 }
 
 /** The waiting spares of one client. */
@@ -109,7 +118,10 @@ export class Spares {
     pc.onicecandidate = (ev) => {
       if (ev.candidate?.candidate) candidates.push(ev.candidate);
     };
-    const sdk = offering ? pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT) : undefined;
+    const sdk =
+      offering || this.#opts.answererChannel === true
+        ? pc.createDataChannel(SDK_CHANNEL, SDK_CHANNEL_INIT)
+        : undefined;
     const offer = offering
       ? (async () => {
           const o = await pc.createOffer();
