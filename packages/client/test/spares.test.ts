@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { RTCPeerConnection as NdcPeerConnection } from "node-datachannel/polyfill";
 import { Spares } from "../src/peer/spares.js";
 import { SDK_CHANNEL, SDK_CHANNEL_INIT } from "../src/peer/sdk-channel.js";
+import { until } from "./harness.js";
 
 const wrtc = createRequire(import.meta.url)("@roamhq/wrtc") as {
   RTCPeerConnection: new (config?: RTCConfiguration) => RTCPeerConnection;
@@ -24,14 +25,6 @@ afterEach(() => {
   for (const pc of made.splice(0)) pc.close();
 });
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe("spares", () => {
   it("keeps one idle answerer past the age limit; answerers made for joining peers expire", async () => {
     const s = (spares = new Spares({ create, maxAgeMs: 150 }));
@@ -42,7 +35,7 @@ describe("spares", () => {
     assert.equal(s.size, 1, "the idle one serves the first peer that joins");
     s.warm(false, 3);
     assert.equal(s.size, 3, "one answerer per peer that joined");
-    await until(() => s.size === 1, 10_000, "the extra answerers expired");
+    await until(() => s.size === 1, 10_000, "the extra answerers to expire");
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(s.size, 1, "the idle answerer stays");
     const taken = s.take(false, false);
