@@ -89,7 +89,7 @@ export class MemorySwarmStore implements SwarmStore {
     const target = arenaOf(update.kind === "ws", !isMappedIPv4(update.ip));
     let wasSeeder = false;
     let slot = -1;
-    const arena = swarm.arenas[target] ?? this.#newArena(swarm, target);
+    const arena = swarm.existing(target) ?? this.#newArena(swarm, target);
     if (found >= 0) {
       const from = swarm.arena(arenaAt(found));
       wasSeeder = (from.flags(slotAt(found)) & FLAG_SEEDER) !== 0;
@@ -160,7 +160,8 @@ export class MemorySwarmStore implements SwarmStore {
     const emptied: Buffer[] = [];
     this.#swarms.forEach((swarm, entry) => {
       const before = swarm.bytes;
-      for (const arena of swarm.arenas) {
+      for (let n = 0; n < 4; n++) {
+        const arena = swarm.existing(n);
         if (arena === undefined) continue;
         for (let slot = arena.count - 1; slot >= 0; slot--) {
           if (arena.expires(slot) <= now) {
@@ -172,7 +173,7 @@ export class MemorySwarmStore implements SwarmStore {
       // An emptied swarm is dropped whole after the walk (the table must not change under it); others give
       // back their spare room now.
       if (swarm.count === 0) emptied.push(this.#swarms.keyAt(entry));
-      else for (const arena of swarm.arenas) arena?.trim();
+      else for (let n = 0; n < 4; n++) swarm.existing(n)?.trim();
       this.#bytes += swarm.bytes - before;
     });
     for (const key of emptied) {
@@ -259,7 +260,7 @@ function takeRun(
 
 /** Peers of one arena on offer to the announcing peer (itself left out). */
 function available(swarm: Swarm, n: number, selfArena: number, self: number): number {
-  const a = swarm.arenas[n];
+  const a = swarm.existing(n);
   if (a === undefined) return 0;
   return a.count - (n === selfArena && self >= 0 ? 1 : 0);
 }
@@ -297,14 +298,14 @@ export function selectPeers(
       [base, want4],
       [base + 1, want6],
     ] as const) {
-      const a = swarm.arenas[n];
+      const a = swarm.existing(n);
       if (a === undefined || w === 0) continue;
       got += takeRun(a, ids, randomStart(a.count), w, n === selfArena ? self : -1, undefined, out, got, 0);
     }
     return { ...EMPTY_PEERS, wsPeerIds: out.subarray(0, got * 20) };
   }
-  const a4 = swarm.arenas[0];
-  const a6 = swarm.arenas[1];
+  const a4 = swarm.existing(0);
+  const a6 = swarm.existing(1);
   const into = select.into;
   if (into !== undefined && !select.withIds && (want4 === 0 || want6 === 0)) {
     // One family: written straight into the caller's buffer when it fits.

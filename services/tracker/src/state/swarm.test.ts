@@ -51,6 +51,21 @@ describe("PeerArena (packed peer records)", () => {
     assert.equal(arena.find(1), -1);
   });
 
+  it("finds every record at every size, across the index's entry widths", () => {
+    const arena = new PeerArena(false, 5, new SlabAllocator());
+    // 4,095 records fit 16-bit entries with a tag; an index built at 51,409 records holds up to 67,238 before
+    // its next rebuild (slot + 1 past 65,535: the width must be chosen for what it will hold, not for `count`).
+    const checks = new Set([4000, 4095, 4096, 4200, 5400, 51_408, 51_409, 65_535, 65_536, 67_000, 67_238]);
+    for (let ref = 1; ref <= 67_300; ref++) {
+      const slot = arena.add(ref * 7919);
+      assert.equal(arena.find(ref * 7919), slot);
+      if (!checks.has(ref)) continue;
+      for (let r = 1; r <= ref; r++)
+        assert.equal(arena.ref(arena.find(r * 7919)), r * 7919, `${r} of ${ref}`);
+      assert.equal(arena.find(7), -1);
+    }
+  });
+
   it("gives its pages and index back to the allocator, which reuses them", () => {
     const alloc = new SlabAllocator();
     const fill = (salt: number): PeerArena => {

@@ -1,15 +1,16 @@
 /**
  * One torrent's peers, packed without a JS object per peer. Peers live in up to four arenas by kind (TCP/uTP or
- * WebRTC) and address family; an arena is a set of columns indexed by slot, in pages of 128 records carved from
- * the store's slabs (see `SlabAllocator`; a page is a handle, not an object):
+ * WebRTC) and address family; an arena holds its records in pages of 128 carved from the store's slabs (see
+ * `SlabAllocator`; a page is a handle, not an object), each page a column of rows and a column of addresses:
  *
- *   ref (4)  interned peer id (see PeerIdTable)   | key (4)  BEP 7/15 key
- *   meta (4) flags (top 4 bits) + expiry (low 28 bits: seconds since the store's epoch, 8 years)
+ *   row (12)  ref (4) interned peer id (see PeerIdTable), key (4) BEP 7/15 key,
+ *             meta (4) flags (top 4 bits) + expiry (low 28 bits: seconds since the store's epoch, 8 years)
  *   addr (6 or 18) the compact form itself: IPv4 (4) or IPv6 (16) address, then the port (2, big-endian)
  *
  * so an IPv4 peer costs 18 bytes plus its share of the index (an open-addressing table from peer-id reference to
- * slot), and handing out N peers of one family is one or two contiguous copies of the addr column. Removal moves
- * the last record into the freed slot: records stay dense.
+ * slot), an announce reads and writes one row (one cache line, not three), and handing out N peers of one family
+ * is one or two contiguous copies of the addr column. Removal moves the last record into the freed slot: records
+ * stay dense.
  */
 import { isMappedIPv4 } from "./peer-address.js";
 import { byteIndex, SLAB_SHIFT, u16Index, u32Index, type SlabAllocator } from "./slab-allocator.js";
@@ -47,17 +48,26 @@ const FIRST_CAPACITIES = [2, 8, 32, PAGE] as const;
 
 /** Index entries per chunk: the index is a list of fixed-size blocks, grown and rebuilt in place. */
 const CHUNK = 64;
+/**
+ * Bits of an index entry holding slot + 1; the bits above hold a tag of the reference's hash, so a probe past
+ * another peer's entry rarely reads that peer's row. 16-bit entries: 4-bit tag, up to 4,095 records; 32-bit:
+ * 8-bit tag up to 16,777,215 records, 1-bit beyond.
+ */
+const NARROW_SLOT_BITS = 12;
+const WIDE_SLOT_BITS = 24;
+const HUGE_SLOT_BITS = 31;
 const CHUNK_SHIFT = 6;
 const CHUNK_MASK = CHUNK - 1;
 
 /**
  * A set of peer records of one kind and family, in pages of the store's `SlabAllocator` (handles in `#pages`).
- * A page of capacity c holds the id references in 32-bit words [0, c), keys [c, 2c), meta words [2c, 3c), then the
- * compact addresses from byte 12c on. Only while there is one page can its capacity be below `PAGE`.
+ * A page of capacity c holds the rows in 32-bit words [0, 3c) (slot s: ref at 3s, key at 3s + 1, meta at 3s + 2),
+ * then the compact addresses from byte 12c on. Only while there is one page can its capacity be below `PAGE`.
  *
- * The index (open addressing, linear probing, salted multiply-shift home) maps an id reference to slot + 1; it
- * lives in chunks of `CHUNK` entries (16-bit while slots fit, else 32-bit), so growing it adds chunks and rehashes
- * in place instead of freeing a smaller array. Arenas of up to `LINEAR_MAX` records have no index.
+ * The index (open addressing, linear probing, salted multiply-shift home) maps an id reference to slot + 1 with a
+ * few bits of the reference's hash above it (see `NARROW_SLOT_BITS`); it lives in chunks of `CHUNK` entries
+ * (16-bit while slots fit in 12 bits, else 32-bit), so growing it adds chunks and rehashes in place instead of
+ * freeing a smaller array. Arenas of up to `LINEAR_MAX` records have no index.
  */
 export class PeerArena {
   /** Bytes of address + port per peer: 6 (IPv4) or 18 (IPv6). */
@@ -71,8 +81,12 @@ export class PeerArena {
   #chunks: number[] = [];
   /** Index entries (0: no index). */
   #size = 0;
-  /** 32-bit index entries (more than 65,534 records). */
+  /** 32-bit index entries (more than 4,094 records). */
   #wide = false;
+  /** Bits of an entry holding slot + 1, their mask, and the mask of the tag above them. */
+  #slotBits = NARROW_SLOT_BITS;
+  #slotMask = (1 << NARROW_SLOT_BITS) - 1;
+  #tagMask = 0xf;
   #bytes = 0;
   readonly #salt: number;
 
@@ -127,9 +141,9 @@ export class PeerArena {
     return this.#a.u32[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
   }
 
-  /** Index of `slot`'s id reference in `#words(slot)` (key at + capacity, meta at + 2 × capacity). */
+  /** Index of `slot`'s row (its id reference; key at + 1, meta at + 2) in `#words(slot)`. */
   #at(slot: number): number {
-    return u32Index(this.#pages[slot >>> PAGE_SHIFT] ?? 0) + (slot & PAGE_MASK);
+    return u32Index(this.#pages[slot >>> PAGE_SHIFT] ?? 0) + (slot & PAGE_MASK) * 3;
   }
 
   /** Index of `slot`'s compact address in its page's bytes view. */
@@ -143,9 +157,19 @@ export class PeerArena {
     return this.#a.u8[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
   }
 
-  /** Home position of a reference in an index of `size` entries (multiply-shift, salted). */
-  #home(ref: number, size: number): number {
-    return Math.floor(((Math.imul(ref ^ this.#salt, 0x9e3779b1) >>> 0) * size) / 0x1_0000_0000);
+  /** Salted multiply-shift hash of a reference: its top bits give the home, bits 8.. the tag. */
+  #hash(ref: number): number {
+    return Math.imul(ref ^ this.#salt, 0x9e3779b1) >>> 0;
+  }
+
+  /** Home position of a hash in an index of `size` entries. */
+  #home(hash: number, size: number): number {
+    return Math.floor((hash * size) / 0x1_0000_0000);
+  }
+
+  /** The tag of a hash (compared with `entry >>> #slotBits`). */
+  #tag(hash: number): number {
+    return (hash >>> 8) & this.#tagMask;
   }
 
   #entry(i: number): number {
@@ -177,12 +201,16 @@ export class PeerArena {
       }
       return -1;
     }
-    let i = this.#home(ref, size);
+    const hash = this.#hash(ref);
+    const tag = this.#tag(hash);
+    const bits = this.#slotBits;
+    const mask = this.#slotMask;
+    let i = this.#home(hash, size);
     for (;;) {
       const v = this.#entry(i);
       if (v === 0) return -1;
-      const slot = v - 1;
-      if (this.ref(slot) === ref) {
+      const slot = (v & mask) - 1;
+      if (v >>> bits === tag && this.ref(slot) === ref) {
         if (sameFamily && this.sameAddress(slot, ip)) return slot;
         if (this.flags(slot) & FLAG_HAS_KEY) tally.keyed = slot;
         tally.same++;
@@ -198,11 +226,14 @@ export class PeerArena {
       for (let slot = 0; slot < this.count; slot++) if (this.ref(slot) === ref) return slot;
       return -1;
     }
-    let i = this.#home(ref, size);
+    const hash = this.#hash(ref);
+    const tag = this.#tag(hash);
+    let i = this.#home(hash, size);
     for (;;) {
       const v = this.#entry(i);
       if (v === 0) return -1;
-      if (this.ref(v - 1) === ref) return v - 1;
+      const slot = (v & this.#slotMask) - 1;
+      if (v >>> this.#slotBits === tag && this.ref(slot) === ref) return slot;
       i = i + 1 === size ? 0 : i + 1;
     }
   }
@@ -212,11 +243,11 @@ export class PeerArena {
   }
 
   key(slot: number): number {
-    return this.#words(slot)[this.#at(slot) + this.#cap] ?? 0;
+    return this.#words(slot)[this.#at(slot) + 1] ?? 0;
   }
 
   #meta(slot: number): number {
-    return this.#words(slot)[this.#at(slot) + 2 * this.#cap] ?? 0;
+    return this.#words(slot)[this.#at(slot) + 2] ?? 0;
   }
 
   flags(slot: number): number {
@@ -282,8 +313,8 @@ export class PeerArena {
     }
     const words = this.#words(slot);
     const at = this.#at(slot);
-    words[at + this.#cap] = key >>> 0;
-    words[at + 2 * this.#cap] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
+    words[at + 1] = key >>> 0;
+    words[at + 2] = (((flags & 0xf) << 28) | (expires & EXPIRES_MASK)) >>> 0;
   }
 
   /** Removes the record in `slot`, moving the last record into it. */
@@ -293,14 +324,13 @@ export class PeerArena {
     const last = this.count - 1;
     if (slot !== last) {
       if (indexed) this.#deleteIndexOf(last);
-      const cap = this.#cap;
       const to = this.#words(slot);
       const from = this.#words(last);
       const a = this.#at(slot);
       const b = this.#at(last);
       to[a] = from[b] ?? 0;
-      to[a + cap] = from[b + cap] ?? 0;
-      to[a + 2 * cap] = from[b + 2 * cap] ?? 0;
+      to[a + 1] = from[b + 1] ?? 0;
+      to[a + 2] = from[b + 2] ?? 0;
       const toBytes = this.#bytesOf(slot);
       const fromBytes = this.#bytesOf(last);
       const x = this.#addrAt(slot);
@@ -343,10 +373,7 @@ export class PeerArena {
     const n = Math.min(this.count, capacity);
     const fromWords = a.u32[old >>> SLAB_SHIFT];
     const toWords = a.u32[next >>> SLAB_SHIFT];
-    for (let c = 0; c < 3; c++) {
-      const from = u32Index(old) + c * oldCap;
-      toWords.set(fromWords.subarray(from, from + n), u32Index(next) + c * capacity);
-    }
+    toWords.set(fromWords.subarray(u32Index(old), u32Index(old) + 3 * n), u32Index(next));
     const w = this.addrLength;
     const fromAddr = byteIndex(old) + 12 * oldCap;
     a.u8[next >>> SLAB_SHIFT].set(
@@ -360,22 +387,24 @@ export class PeerArena {
 
   #insert(slot: number): void {
     const size = this.#size;
-    let i = this.#home(this.ref(slot), size);
+    const hash = this.#hash(this.ref(slot));
+    let i = this.#home(hash, size);
     while (this.#entry(i) !== 0) i = i + 1 === size ? 0 : i + 1;
-    this.#setEntry(i, slot + 1);
+    this.#setEntry(i, ((this.#tag(hash) << this.#slotBits) | (slot + 1)) >>> 0);
   }
 
   /** Backward-shift deletion of the index entry pointing at `slot`. */
   #deleteIndexOf(slot: number): void {
     const size = this.#size;
-    let i = this.#home(this.ref(slot), size);
-    while (this.#entry(i) !== slot + 1) i = i + 1 === size ? 0 : i + 1;
+    const mask = this.#slotMask;
+    let i = this.#home(this.#hash(this.ref(slot)), size);
+    while ((this.#entry(i) & mask) !== slot + 1) i = i + 1 === size ? 0 : i + 1;
     let j = i;
     for (;;) {
       j = j + 1 === size ? 0 : j + 1;
       const v = this.#entry(j);
       if (v === 0) break;
-      const k = this.#home(this.ref(v - 1), size);
+      const k = this.#home(this.#hash(this.ref((v & mask) - 1)), size);
       const movable = i <= j ? k <= i || k > j : k <= i && k > j;
       if (movable) {
         this.#setEntry(i, v);
@@ -396,14 +425,19 @@ export class PeerArena {
   /** The index sized for `count` records at the rebuild load: chunks added or freed, cleared, refilled. */
   #rebuildIndex(count: number): void {
     const a = this.#a;
-    // slot + 1 ≤ count fits 16 bits up to 65,535 records.
-    const wide = count > 0xffff;
+    const chunks = Math.max(1, Math.ceil(count / REBUILD_LOAD / CHUNK));
+    // Entries must hold slot + 1 of every record the index takes before `add` rebuilds it again.
+    const most = Math.floor(chunks * CHUNK * MAX_LOAD);
+    const bits = most <= 0xfff ? NARROW_SLOT_BITS : most <= 0xffffff ? WIDE_SLOT_BITS : HUGE_SLOT_BITS;
+    const wide = bits !== NARROW_SLOT_BITS;
     if (wide !== this.#wide) {
       this.#dropIndex();
       this.#wide = wide;
     }
+    this.#slotBits = bits;
+    this.#slotMask = bits === HUGE_SLOT_BITS ? 0x7fffffff : (1 << bits) - 1;
+    this.#tagMask = (1 << ((wide ? 32 : 16) - bits)) - 1;
     const bytes = this.#chunkBytes();
-    const chunks = Math.max(1, Math.ceil(count / REBUILD_LOAD / CHUNK));
     while (this.#chunks.length < chunks) this.#chunks.push(a.alloc(bytes));
     while (this.#chunks.length > chunks) a.free(this.#chunks.pop() ?? 0, bytes);
     for (const h of this.#chunks) {
@@ -421,17 +455,24 @@ export const locationOf = (arena: number, slot: number): number => slot * 4 + ar
 export const arenaAt = (location: number): number => location & 3;
 export const slotAt = (location: number): number => Math.floor(location / 4);
 
+/** Scratch of `Swarm.match` (one for all swarms: no allocation per announce, and a line that stays cached). */
+const tally = { same: 0, keyed: -1 };
+
+/**
+ * One torrent: its counts and its four arenas. The arenas are fields, not an array (an array is two more objects
+ * to reach an arena through, each a likely cache miss when the swarm was not used lately).
+ */
 export class Swarm {
-  /** Arenas by `arenaOf(ws, v6)`, made when first needed. */
-  readonly arenas: Array<PeerArena | undefined> = [undefined, undefined, undefined, undefined];
   count = 0;
   seeders = 0;
   leechers = 0;
   downloaded = 0;
+  #a0: PeerArena | undefined = undefined;
+  #a1: PeerArena | undefined = undefined;
+  #a2: PeerArena | undefined = undefined;
+  #a3: PeerArena | undefined = undefined;
   readonly #salt: number;
   readonly #alloc: SlabAllocator;
-  /** Scratch of `match` (no allocation per announce). */
-  readonly #tally = { same: 0, keyed: -1 };
 
   constructor(salt: number, alloc: SlabAllocator) {
     this.#salt = salt;
@@ -440,24 +481,32 @@ export class Swarm {
 
   /** Gives every arena's memory back to the allocator (the swarm is being dropped). */
   release(): void {
-    for (const a of this.arenas) a?.release();
-    this.arenas.fill(undefined);
+    for (let n = 0; n < 4; n++) this.existing(n)?.release();
+    this.#a0 = this.#a1 = this.#a2 = this.#a3 = undefined;
   }
 
   /** Bytes held by this swarm's arrays. */
   get bytes(): number {
-    let n = 0;
-    for (const a of this.arenas) if (a) n += a.bytes;
-    return n;
+    let bytes = 0;
+    for (let n = 0; n < 4; n++) bytes += this.existing(n)?.bytes ?? 0;
+    return bytes;
   }
 
+  /** Arena `n` (see `arenaOf`) if it was made. */
+  existing(n: number): PeerArena | undefined {
+    return n === 0 ? this.#a0 : n === 1 ? this.#a1 : n === 2 ? this.#a2 : this.#a3;
+  }
+
+  /** Arena `n` (see `arenaOf`), made when first needed. */
   arena(n: number): PeerArena {
-    let a = this.arenas[n];
-    if (a === undefined) {
-      a = new PeerArena((n & 1) === 1, this.#salt, this.#alloc);
-      this.arenas[n] = a;
-    }
-    return a;
+    const a = this.existing(n);
+    if (a !== undefined) return a;
+    const made = new PeerArena((n & 1) === 1, this.#salt, this.#alloc);
+    if (n === 0) this.#a0 = made;
+    else if (n === 1) this.#a1 = made;
+    else if (n === 2) this.#a2 = made;
+    else this.#a3 = made;
+    return made;
   }
 
   /**
@@ -471,10 +520,9 @@ export class Swarm {
     if (ref === 0) return MATCH_NONE;
     const v6 = !isMappedIPv4(ip);
     let keyed = -1;
-    const tally = this.#tally;
     tally.same = 0;
     for (let n = 0; n < 4; n++) {
-      const a = this.arenas[n];
+      const a = this.existing(n);
       if (a === undefined || a.count === 0) continue;
       tally.keyed = -1;
       const exact = a.scan(ref, ip, ((n & 1) === 1) === v6, tally);
@@ -483,7 +531,7 @@ export class Swarm {
     }
     const same = tally.same;
     if (keyed >= 0) {
-      const a = this.arenas[arenaAt(keyed)] as PeerArena;
+      const a = this.existing(arenaAt(keyed)) as PeerArena;
       return key !== undefined && key >>> 0 === a.key(slotAt(keyed)) ? keyed : MATCH_KEY_MISMATCH;
     }
     return same >= MAX_ADDRESSES_PER_ID ? MATCH_CROWDED : MATCH_NONE;
