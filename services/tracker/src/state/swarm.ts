@@ -81,7 +81,7 @@ export class PeerArena {
   #chunks: number[] = [];
   /** Index entries (0: no index). */
   #size = 0;
-  /** 32-bit index entries (more than 4,094 records). */
+  /** 32-bit index entries (the index may come to hold more than 4,095 records before its next rebuild). */
   #wide = false;
   /** Bits of an entry holding slot + 1, their mask, and the mask of the tag above them. */
   #slotBits = NARROW_SLOT_BITS;
