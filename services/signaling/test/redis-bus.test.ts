@@ -20,7 +20,7 @@ const CHANNEL = (id: string) => `sb:bus:${id}`;
 const silent = createLogger({ name: "redis-bus-test", level: "silent" });
 const TIMEOUT_MS = 1500;
 
-function publisher(url: string, offset = { ms: 0 }): BusPublisher {
+function publisher(url: string, offset = { ms: 0 }, timeoutMs = TIMEOUT_MS): BusPublisher {
   return new BusPublisher({
     endpoint: redisEndpoint(url),
     logger: silent,
@@ -28,7 +28,7 @@ function publisher(url: string, offset = { ms: 0 }): BusPublisher {
     channel: CHANNEL,
     guardKey: `sb:busguard:test-${Math.random().toString(36).slice(2)}`,
     deadline: () => Date.now() + offset.ms + 1000,
-    timeoutMs: TIMEOUT_MS,
+    timeoutMs,
   });
 }
 
@@ -161,7 +161,7 @@ describe("the bus's own Redis connections", () => {
     it("publishes nothing when Redis reaches the transaction's EXEC after the deadline, though its guard ran in time", async () => {
       // A proxy on loopback passes everything to Redis at once, except a publish's bytes from its PUBLISH on,
       // which it holds past the deadline: SET, WATCH and the guard script run in time, EXEC too late.
-      const HOLD_MS = 1250; // the deadline is 1 s after the publish, the publisher waits 1.5 s
+      const HOLD_MS = 1250; // the deadline is 1 s after the publish; this publisher waits up to 5 s for EXEC
       let held = 0;
       const proxy: Server = createServer((client) => {
         const upstream = connect(redis.port, "127.0.0.1");
@@ -184,7 +184,7 @@ describe("the bus's own Redis connections", () => {
       });
       await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
       const got = await listen(redis.url, CHANNEL("h"));
-      const pub = publisher(`redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+      const pub = publisher(`redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`, { ms: 0 }, 5000);
       try {
         pub.start();
         await until("publisher ready", () => pub.ready);
