@@ -119,17 +119,24 @@ describe("the bus's own Redis connections", () => {
         assert.equal(await byUser.publish("c", peer(2)), 1);
         assert.equal(wrong.ready, false);
         await assert.rejects(wrong.publish("c", peer(0)), StoreUnavailableError);
+        // A user that may not MULTI: Redis runs the PUBLISH at once, and the publisher says it was published.
+        await admin.acl("SETUSER", "nomulti", "on", ">nm-pw", "+@all", "-multi", "~*", "&*");
+        const noMulti = publisher(`redis://nomulti:nm-pw@127.0.0.1:${redis.port}`);
+        noMulti.start();
+        await until("publisher without MULTI ready", () => noMulti.ready);
+        assert.equal(await noMulti.publish("c", peer(5)), 1);
+        noMulti.close();
         // Scripts flushed (SCRIPT FLUSH): the guard goes with each publish (EVAL), so nothing is refused.
         await authed.script("FLUSH");
         assert.equal(await byPassword.publish("c", peer(3)), 1);
-        await until("frames", () => got.frames.length === 3);
-        assert.deepEqual(got.frames, [frameOf(1), frameOf(2), frameOf(3)]);
+        await until("frames", () => got.frames.length === 4);
+        assert.deepEqual(got.frames, [frameOf(1), frameOf(2), frameOf(5), frameOf(3)]);
       } finally {
         for (const p of [byPassword, byUser, wrong]) p.close();
         got.sub.disconnect();
         await authed.config("SET", "requirepass", "");
         authed.disconnect();
-        await admin.acl("DELUSER", "bus");
+        await admin.acl("DELUSER", "bus", "nomulti");
       }
     });
 

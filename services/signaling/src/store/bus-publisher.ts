@@ -87,6 +87,8 @@ export class BusPublisher {
   readonly #buffers = new BufferPool();
   #timer: NodeJS.Timeout | undefined;
   #warned = false;
+  /** A `PUBLISH` Redis ran at once instead of queueing it (`MULTI` refused): its count, for the `EXEC` after it. */
+  #ranAtOnce: number | undefined;
 
   constructor(opts: BusPublisherOptions) {
     this.#o = opts;
@@ -201,17 +203,26 @@ export class BusPublisher {
       return;
     }
     if (f.settle === undefined) {
-      // A step refused (e.g. an ACL without SET or EVAL): `EXEC`'s own reply still tells what happened.
+      // The step right before `EXEC` is the `PUBLISH`: a count instead of `QUEUED` means it was published.
+      if (typeof v === "number" && this.#inFlight[0]?.settle !== undefined) this.#ranAtOnce = v;
+      // A step refused (e.g. an ACL without SET or MULTI): `EXEC`'s own reply still tells what happened.
       if (v instanceof RespError && !this.#warned) {
         this.#warned = true;
         this.#o.logger.warn({ err: v.message }, "redis refused a step of the bus publish");
       }
       return;
     }
+    const ranAtOnce = this.#ranAtOnce;
+    this.#ranAtOnce = undefined;
     if (f.settled) return; // given up on already: its deadline kept Redis from publishing it
     f.settled = true;
     f.observe?.();
-    const receivers = Array.isArray(v) && v.length === 1 ? v[0] : v;
+    const receivers =
+      Array.isArray(v) && v.length === 1
+        ? v[0]
+        : v instanceof RespError && ranAtOnce !== undefined
+          ? ranAtOnce
+          : v;
     if (typeof receivers === "number" && receivers >= 0) {
       this.#o.metrics.redisRoundTrips.inc({ op: "publish", result: "ok" });
       f.settle.resolve(receivers);
