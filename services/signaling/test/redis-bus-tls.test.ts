@@ -92,6 +92,7 @@ const pub = new BusPublisher({
   logger: createLogger({ name: "tls", level: "silent" }),
   metrics: createSignalingMetrics(createMetricsRegistry()),
   channel: (id) => "sb:bus:" + id,
+  guardKey: "sb:busguard:tls-test",
   deadline: () => Date.now() + 1000,
   timeoutMs: 2000,
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, createMetricsRegistry } from "@switchboard/runtime";
@@ -19,14 +20,15 @@ const CHANNEL = (id: string) => `sb:bus:${id}`;
 const silent = createLogger({ name: "redis-bus-test", level: "silent" });
 const TIMEOUT_MS = 1500;
 
-function publisher(url: string, offset = { ms: 0 }): BusPublisher {
+function publisher(url: string, offset = { ms: 0 }, timeoutMs = TIMEOUT_MS): BusPublisher {
   return new BusPublisher({
     endpoint: redisEndpoint(url),
     logger: silent,
     metrics: createSignalingMetrics(createMetricsRegistry()),
     channel: CHANNEL,
+    guardKey: `sb:busguard:test-${Math.random().toString(36).slice(2)}`,
     deadline: () => Date.now() + offset.ms + 1000,
-    timeoutMs: TIMEOUT_MS,
+    timeoutMs,
   });
 }
 
@@ -102,7 +104,7 @@ describe("the bus's own Redis connections", () => {
       }
     });
 
-    it("authenticates with the URL's password or user, and reloads its script after SCRIPT FLUSH", async () => {
+    it("authenticates with the URL's password or user, and publishes after SCRIPT FLUSH", async () => {
       await admin.acl("SETUSER", "bus", "on", ">bus-pw", "+@all", "~*", "&*");
       await admin.config("SET", "requirepass", "pw");
       const authed = new Redis(`redis://:pw@127.0.0.1:${redis.port}`);
@@ -117,18 +119,24 @@ describe("the bus's own Redis connections", () => {
         assert.equal(await byUser.publish("c", peer(2)), 1);
         assert.equal(wrong.ready, false);
         await assert.rejects(wrong.publish("c", peer(0)), StoreUnavailableError);
-        // The script gone (SCRIPT FLUSH): that publish is refused, not made; the next one works again.
+        // A user that may not MULTI: Redis runs the PUBLISH at once, and the publisher says it was published.
+        await admin.acl("SETUSER", "nomulti", "on", ">nm-pw", "+@all", "-multi", "~*", "&*");
+        const noMulti = publisher(`redis://nomulti:nm-pw@127.0.0.1:${redis.port}`);
+        noMulti.start();
+        await until("publisher without MULTI ready", () => noMulti.ready);
+        assert.equal(await noMulti.publish("c", peer(5)), 1);
+        noMulti.close();
+        // Scripts flushed (SCRIPT FLUSH): the guard goes with each publish (EVAL), so nothing is refused.
         await authed.script("FLUSH");
-        await assert.rejects(byPassword.publish("c", peer(3)), StoreUnavailableError);
-        assert.equal(await byPassword.publish("c", peer(4)), 1);
-        await until("frames", () => got.frames.length === 3);
-        assert.deepEqual(got.frames, [frameOf(1), frameOf(2), frameOf(4)]);
+        assert.equal(await byPassword.publish("c", peer(3)), 1);
+        await until("frames", () => got.frames.length === 4);
+        assert.deepEqual(got.frames, [frameOf(1), frameOf(2), frameOf(5), frameOf(3)]);
       } finally {
         for (const p of [byPassword, byUser, wrong]) p.close();
         got.sub.disconnect();
         await authed.config("SET", "requirepass", "");
         authed.disconnect();
-        await admin.acl("DELUSER", "bus");
+        await admin.acl("DELUSER", "bus", "nomulti");
       }
     });
 
@@ -154,6 +162,57 @@ describe("the bus's own Redis connections", () => {
         redis.resume();
         pub.close();
         got.sub.disconnect();
+      }
+    });
+
+    it("publishes nothing when Redis reaches the transaction's EXEC after the deadline, though its guard ran in time", async () => {
+      // A proxy on loopback passes everything to Redis at once, except a publish's bytes from its PUBLISH on,
+      // which it holds past the deadline: SET, WATCH and the guard script run in time, EXEC too late.
+      const HOLD_MS = 1250; // the deadline is 1 s after the publish; this publisher waits up to 5 s for EXEC
+      let held = 0;
+      const proxy: Server = createServer((client) => {
+        const upstream = connect(redis.port, "127.0.0.1");
+        upstream.on("data", (b) => client.write(b));
+        client.on("data", (b: Buffer) => {
+          const at = b.indexOf("*3\r\n$7\r\nPUBLISH");
+          if (at < 0) {
+            upstream.write(b);
+            return;
+          }
+          held++;
+          upstream.write(b.subarray(0, at));
+          const rest = Buffer.from(b.subarray(at));
+          setTimeout(() => upstream.write(rest), HOLD_MS);
+        });
+        client.on("close", () => upstream.destroy());
+        upstream.on("close", () => client.destroy());
+        client.on("error", () => undefined);
+        upstream.on("error", () => undefined);
+      });
+      await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+      const got = await listen(redis.url, CHANNEL("h"));
+      const pub = publisher(`redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`, { ms: 0 }, 5000);
+      try {
+        pub.start();
+        await until("publisher ready", () => pub.ready);
+        const started = Date.now();
+        await assert.rejects(pub.publish("h", peer(1)), /too late/);
+        assert.equal(held, 1);
+        assert.ok(Date.now() - started >= HOLD_MS - 50, "answered before Redis ran it");
+        // Published straight after: the publisher and Redis are fine, only the late one was left out.
+        held = 0;
+        const direct = publisher(redis.url);
+        direct.start();
+        await until("direct publisher ready", () => direct.ready);
+        assert.equal(await direct.publish("h", peer(2)), 1);
+        direct.close();
+        await until("the later frame", () => got.frames.length >= 1);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(got.frames, [frameOf(2)]);
+      } finally {
+        pub.close();
+        got.sub.disconnect();
+        await new Promise((r) => proxy.close(r));
       }
     });
 

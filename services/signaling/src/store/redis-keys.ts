@@ -8,4 +8,6 @@ export const redisKeys = {
   /** Sorted set: instance id → presence expiry (ms since epoch). */
   instances: "sb:instances",
   bus: (instanceId: string) => `sb:bus:${instanceId}`,
+  /** A bus publisher's guard (expires with its last publish's deadline; see `BusPublisher`). */
+  busGuard: (publisherId: string) => `sb:busguard:${publisherId}`,
 } as const;

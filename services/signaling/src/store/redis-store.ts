@@ -1,6 +1,7 @@
 import type { ChatEntry, MeetingStatus } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import { Redis } from "ioredis";
+import { randomUUID } from "node:crypto";
 import { StoreUnavailableError } from "../errors.js";
 import type { SignalingMetrics } from "../metrics.js";
 import { meetingStatus, withCurrentSettings } from "../core/meeting-factory.js";
@@ -29,7 +30,7 @@ export const HUNG_AFTER_MS = 1000;
 /**
  * A bus publish must run in Redis within this long of being issued (Redis's clock, offset measured by the
  * probe), else it is dropped there; the caller gives up at `COMMAND_TIMEOUT_MS`, later, so a publish it answers
- * `unavailable` was never made (`PUBLISH_SCRIPT`).
+ * `unavailable` was never made (`BusPublisher`).
  */
 export const PUBLISH_DEADLINE_MS = 1500;
 export const COMMAND_TIMEOUT_MS = 2000;
@@ -84,6 +85,7 @@ export class RedisStore implements SignalingStore {
       logger: opts.logger,
       metrics: opts.metrics,
       channel: K.bus,
+      guardKey: K.busGuard(randomUUID()),
       deadline: () => Date.now() + this.#clockOffset + PUBLISH_DEADLINE_MS,
       timeoutMs: COMMAND_TIMEOUT_MS,
     });
