@@ -8,6 +8,7 @@ import {
   type OfferData,
 } from "@switchboard/protocol";
 import type { Static } from "@sinclair/typebox";
+import { RedisProcess } from "@switchboard/test-support";
 import {
   TestClient,
   closeAll,
@@ -197,4 +198,49 @@ describe("join-carried offer", () => {
     const signal = await back.nextOf("signal", (m) => m.from === newcomer.sessionId);
     assert.deepEqual(signal.data, OFFER);
   });
+});
+
+describe("offer inside peer.joined across instances (Redis)", () => {
+  let redis: RedisProcess;
+  let one: TestServer;
+  let two: TestServer;
+  const clients: TestClient[] = [];
+  const openNew = async (srv: TestServer) => {
+    const c = await TestClient.session(withFeatures(srv.ws, [FEATURE_PEER_JOINED_OFFER]));
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    redis = await RedisProcess.start();
+    const env = { REDIS_URL: redis.url, SIGNALING_RATE_LIMIT: "100000", SIGNALING_RATE_BURST: "100000" };
+    one = await startServer(env);
+    two = await startServer(env);
+  }, 30_000);
+  afterAll(async () => {
+    await closeAll(clients, one, two);
+    await redis.dispose();
+  }, 30_000);
+
+  it("goes only to a peer on the newcomer's instance; a peer elsewhere gets a plain peer.joined", async () => {
+    const { roomId } = await createMeeting(one.http);
+    const a = await openNew(one);
+    await a.request({ v: 1, type: "join", roomId });
+    const b = await openNew(two);
+    const jb = await b.request<"joined">({ v: 1, type: "join", roomId, offer: OFFER });
+    assert.equal(jb.offeredTo, undefined, "nobody on b's instance: b offers by signal");
+    const seenB = await a.nextOf("peer.joined", (m) => m.peer.peerId === b.sessionId);
+    assert.equal(seenB.offer, undefined);
+
+    const c = await openNew(one);
+    const jc = await c.request<"joined">({ v: 1, type: "join", roomId, offer: OFFER });
+    assert.equal(jc.offeredTo, a.sessionId);
+    const merged = await a.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
+    assert.deepEqual(merged.offer, OFFER);
+    const plain = await b.nextOf("peer.joined", (m) => m.peer.peerId === c.sessionId);
+    assert.equal(plain.offer, undefined, "b, on the other instance, gets no offer");
+    await settled(a);
+    await settled(b);
+    assert.equal(signalsFrom(a, b.sessionId).length + signalsFrom(a, c.sessionId).length, 0);
+    assert.equal(signalsFrom(b, c.sessionId).length, 0);
+  }, 30_000);
 });
