@@ -8,6 +8,14 @@ export interface WsRelay {
    * the later ones of the same client, which keep their order) until it settles.
    */
   tamper: (text: string) => string | null | Promise<string | null>;
+  /** Sees each server → client text frame (default: nothing). */
+  observe: (text: string) => void;
+  /**
+   * Forwards the client's URL query (the protocol features it asks for) to the server: true by default, as any
+   * proxy would; false makes the server see a client that asked for nothing (what a server of before those
+   * features does with any client).
+   */
+  keepQuery: boolean;
   /** Terminates every proxied connection (both sides), as a network cut would. */
   cutAll(): void;
   close(): Promise<void>;
@@ -20,6 +28,8 @@ export async function startWsRelay(target: string): Promise<WsRelay> {
   const relay: WsRelay = {
     url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/ws`,
     tamper: (t) => t,
+    observe: () => undefined,
+    keepQuery: true,
     cutAll() {
       for (const [a, b] of pairs) {
         a.terminate();
@@ -32,8 +42,9 @@ export async function startWsRelay(target: string): Promise<WsRelay> {
       await new Promise<void>((r) => wss.close(() => r()));
     },
   };
-  wss.on("connection", (client) => {
-    const upstream = new WebSocket(target);
+  wss.on("connection", (client, req) => {
+    const q = (req.url ?? "").indexOf("?");
+    const upstream = new WebSocket(relay.keepQuery && q >= 0 ? target + (req.url ?? "").slice(q) : target);
     const pair: [WebSocket, WebSocket] = [client, upstream];
     pairs.add(pair);
     const early: string[] = [];
@@ -60,7 +71,9 @@ export async function startWsRelay(target: string): Promise<WsRelay> {
       for (const t of early.splice(0)) upstream.send(t);
     });
     upstream.on("message", (data) => {
-      if (client.readyState === WebSocket.OPEN) client.send((data as Buffer).toString("utf8"));
+      const text = (data as Buffer).toString("utf8");
+      relay.observe(text);
+      if (client.readyState === WebSocket.OPEN) client.send(text);
     });
     const end = () => {
       pairs.delete(pair);

@@ -95,6 +95,7 @@ export function createSignalingServer(opts: SignalingServerOptions): SignalingSe
     store,
     view,
     router,
+    sessions,
     clock,
     logger: logger.child({ component: "rooms" }),
     chatHistorySize: config.chatHistorySize,

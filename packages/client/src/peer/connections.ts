@@ -155,9 +155,12 @@ export class Connections {
     return this.#wait(c, timeoutMs);
   }
 
-  /** A relayed signal from a peer: creates the connection on its first offer. */
-  handleSignal(from: string, roomId: string, data: SignalData): void {
-    const joinRoom = this.#joinOffers.get(from);
+  /**
+   * A relayed signal from a peer: creates the connection on its first offer. `joinCarried`: the offer came
+   * inside the peer's `peer.joined` (its join-carried one, signed for any peer of the room).
+   */
+  handleSignal(from: string, roomId: string, data: SignalData, joinCarried = false): void {
+    const joinRoom = joinCarried ? roomId : this.#joinOffers.get(from);
     this.#joinOffers.delete(from); // only its first signal
     let c = this.#byPeer.get(from);
     if (!c) {

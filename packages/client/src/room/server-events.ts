@@ -25,10 +25,13 @@ export function handleServerMessage(
       ctx.connections.settleCarried(m.roomId, m.offeredTo);
       meetings.connectListed(m.roomId, m.peers, m.offeredTo);
       return;
-    case "peer.joined":
-      if (ctx.roster.upsert(m.roomId, m.peer)) {
-        // the newcomer's offer is on its way (maybe right behind, carried by its join): an answerer gathers now
-        ctx.connections.peerJoined(m.peer.peerId, m.roomId);
+    case "peer.joined": {
+      const fresh = ctx.roster.upsert(m.roomId, m.peer);
+      // The newcomer's join-carried offer, inside its `peer.joined` (FEATURE_PEER_JOINED_OFFER): answered first.
+      if (m.offer !== undefined) ctx.connections.handleSignal(m.peer.peerId, m.roomId, m.offer, true);
+      // Else its offer is on its way (maybe right behind, carried by its join): an answerer gathers now.
+      else if (fresh) ctx.connections.peerJoined(m.peer.peerId, m.roomId);
+      if (fresh) {
         sync.peers(ctx);
         ev.emit("peerDiscovered", { ...m.peer, roomId: m.roomId });
       }
@@ -36,6 +39,7 @@ export function handleServerMessage(
       if (ctx.opts.autoConnect !== false && ctx.session.initiatesTo?.(m.peer.peerId) === true)
         meetings.connectNow(m.roomId, m.peer.peerId);
       return;
+    }
     case "peer.updated":
       ctx.roster.upsert(m.roomId, m.peer);
       sync.peers(ctx);

@@ -1,9 +1,21 @@
-import type { ClientMessage, ServerMessage, ServerMessageOf } from "@switchboard/protocol";
+import {
+  FEATURE_PEER_JOINED_OFFER,
+  withFeatures,
+  type ClientMessage,
+  type ServerMessage,
+  type ServerMessageOf,
+} from "@switchboard/protocol";
 import { SwitchboardError } from "../errors.js";
 import { exponentialBackoff, type BackoffPolicy } from "./backoff.js";
 import { canTransition, type SignalingState } from "./state.js";
 import { frameText, type WebSocketConstructor, type WebSocketLike } from "./websocket.js";
 import type { SignalingTransport } from "./transport.js";
+
+/**
+ * What the client asks the server for on the URL (servers that do not know one ignore it, and the client
+ * handles both behaviours): `peer.joined` carrying the newcomer's offer.
+ */
+const FEATURES = [FEATURE_PEER_JOINED_OFFER];
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A client message as callers write it: the session adds `v` and, for requests, `id`. */
@@ -137,7 +149,7 @@ export class SignalingSession implements SignalingTransport {
     return new Promise((resolve, reject) => {
       let ws: WebSocketLike;
       try {
-        ws = new this.#opts.WebSocket(this.#opts.url);
+        ws = new this.#opts.WebSocket(withFeatures(this.#opts.url, FEATURES));
       } catch (err) {
         reject(new SwitchboardError("signaling_unreachable", String(err)));
         return;

@@ -2,7 +2,8 @@ import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { Value } from "@sinclair/typebox/value";
 import { CLIENT_MESSAGE_SCHEMAS, ClientMessage } from "./client-messages.js";
-import { ServerMessage } from "./server-messages.js";
+import { PeerJoinedMessage, ServerMessage } from "./server-messages.js";
+import { FEATURE_PEER_JOINED_OFFER, requestedFeatures, withFeatures } from "./features.js";
 import type { ERROR_CODES } from "./error-codes.js";
 import { ERROR_CODE_LIST, isRetryable } from "./error-codes.js";
 
@@ -140,5 +141,42 @@ describe("signaling schemas", () => {
     ]) {
       assert.ok(ERROR_CODE_LIST.includes(code as keyof typeof ERROR_CODES));
     }
+  });
+
+  it("lets peer.joined carry an offer, and only an offer", () => {
+    const joined = {
+      v: 1,
+      type: "peer.joined",
+      roomId: "abc",
+      peer: {
+        peerId: "p2",
+        name: "B",
+        role: "guest",
+        state: { audio: false, video: false, screen: false },
+        joinedAt: 2,
+      },
+    };
+    const signature = { alg: "ES256", publicKey: "k", signature: "s", nonce: "n0nce-0123456789ab" };
+    assert.ok(Value.Check(PeerJoinedMessage, joined));
+    assert.ok(Value.Check(ServerMessage, { ...joined, offer: { kind: "offer", sdp: "v=0" } }));
+    assert.ok(Value.Check(ServerMessage, { ...joined, offer: { kind: "offer", sdp: "v=0", signature } }));
+    assert.ok(!Value.Check(ServerMessage, { ...joined, offer: { kind: "answer", sdp: "v=0" } }));
+    assert.ok(!Value.Check(ServerMessage, { ...joined, offer: { kind: "offer", sdp: "" } }));
+    assert.ok(!Value.Check(ServerMessage, { ...joined, signal: { kind: "offer", sdp: "v=0" } }));
+  });
+
+  it("asks for features on the WebSocket URL, readable back by the server", () => {
+    const f = [FEATURE_PEER_JOINED_OFFER];
+    assert.equal(withFeatures("ws://h:1/ws", f), "ws://h:1/ws?features=peer-joined-offer");
+    assert.equal(withFeatures("ws://h/ws?token=x", f), "ws://h/ws?token=x&features=peer-joined-offer");
+    assert.equal(withFeatures("ws://h/ws?", f), "ws://h/ws?features=peer-joined-offer");
+    assert.equal(withFeatures("ws://h/ws#x", f), "ws://h/ws?features=peer-joined-offer#x");
+    assert.equal(withFeatures("ws://h/ws", []), "ws://h/ws");
+    for (const url of ["ws://h/ws?features=peer-joined-offer", "/ws?a=1&features=x,peer-joined-offer,"])
+      assert.ok(requestedFeatures(url).has(FEATURE_PEER_JOINED_OFFER), url);
+    assert.deepEqual([...requestedFeatures("/ws")], []);
+    assert.deepEqual([...requestedFeatures("/ws?feature=peer-joined-offer")], []);
+    assert.deepEqual([...requestedFeatures("/ws?features=")], []);
+    assert.deepEqual([...requestedFeatures("/ws?features=a&features=b")].sort(), ["a", "b"]);
   });
 });

@@ -2,7 +2,7 @@ import { Type, type Static, type TProperties } from "@sinclair/typebox";
 import { MeetingSettings } from "../meetings/settings.js";
 import { ChatEntry, IceServer, PeerId, PeerInfo, RequestId, RoomId, Version } from "./common.js";
 import { ERROR_CODE_LIST } from "./error-codes.js";
-import { SignalData } from "./signal-data.js";
+import { OfferData, SignalData } from "./signal-data.js";
 
 /** Every server message: `{v, type, id?, …}`; `id` echoes the request it answers. */
 function serverMessage<T extends string, P extends TProperties>(type: T, props: P, description: string) {
@@ -87,7 +87,16 @@ export const LobbyDeniedMessage = serverMessage("lobby.denied", { roomId: RoomId
 /** A peer entered the room. */
 export const PeerJoinedMessage = serverMessage(
   "peer.joined",
-  { roomId: RoomId, peer: PeerInfo },
+  {
+    roomId: RoomId,
+    peer: PeerInfo,
+    /**
+     * The newcomer's join-carried offer (`join.offer`), in place of the `signal` that would follow: only to a
+     * client that asked for `FEATURE_PEER_JOINED_OFFER` (see `features.ts`), and only to the peer the offer goes
+     * to. The client handles it as a `signal {from: peer.peerId, data: offer}` after this message.
+     */
+    offer: Type.Optional(OfferData),
+  },
   "peer joined",
 );
 

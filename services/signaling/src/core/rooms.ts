@@ -1,18 +1,20 @@
-import type {
-  MeetingSettings,
-  MeetingSettingsPatch,
-  PeerInfo,
-  PeerLeftReason,
-  PeerState,
-  PeerStatePatch,
-  ServerMessageOf,
+import {
+  FEATURE_PEER_JOINED_OFFER,
+  type MeetingSettings,
+  type MeetingSettingsPatch,
+  type PeerInfo,
+  type PeerLeftReason,
+  type PeerState,
+  type PeerStatePatch,
+  type ServerMessageOf,
+  type SignalData,
 } from "@switchboard/protocol";
 import type { Clock, Logger } from "@switchboard/runtime";
 import { SignalingError } from "../errors.js";
 import { decideAdmission } from "../state/admission.js";
 import { assertChatAllowed, assertStateAllowed } from "../state/feature-gates.js";
 import type { RoomView } from "../state/room-view.js";
-import type { Session } from "../state/session-registry.js";
+import type { Session, SessionRegistry } from "../state/session-registry.js";
 import type { Member, SignalingStore, StoredMeeting } from "../store/store.js";
 import { newMeeting } from "./meeting-factory.js";
 import { offerTarget } from "./offer-target.js";
@@ -23,6 +25,8 @@ export interface RoomsOptions {
   store: SignalingStore;
   view: RoomView;
   router: Router;
+  /** This instance's sessions: whether a member's client asked for a protocol feature. */
+  sessions: SessionRegistry;
   clock: Clock;
   logger: Logger;
   chatHistorySize: number;
@@ -37,8 +41,8 @@ export interface JoinRequest {
   name?: string | undefined;
   state?: PeerState | undefined;
   hostKey?: string | undefined;
-  /** The join-carried offer (`join.offer`), as JSON text: relayed to one peer (`offerTarget`). */
-  offer?: string | undefined;
+  /** The join-carried offer (`join.offer`): relayed to one peer (`offerTarget`). */
+  offer?: Extract<SignalData, { kind: "offer" }> | undefined;
 }
 
 const NO_MEDIA: PeerState = { audio: false, video: false, screen: false };
@@ -116,16 +120,26 @@ export class Rooms {
       return { v: 1, type: "lobby.waiting", roomId };
     }
     const msg = { v: 1, type: "peer.joined", roomId, peer: peerInfo(member) } as const;
-    await router.broadcast(roomId, { msg, except: member.peerId, upsert: member });
+    // The join-carried offer goes to one peer on this instance (with nobody here to take it the client offers
+    // as usual): inside its `peer.joined` when its client asked for that, else as a `signal` right behind it.
+    const offer = req.offer;
+    const to = offer === undefined ? undefined : offerTarget(view.members(roomId), member);
+    const merged =
+      to !== undefined && this.#o.sessions.get(to.peerId)?.features.has(FEATURE_PEER_JOINED_OFFER);
+    const instead = merged ? { peerId: to.peerId, msg: { ...msg, offer } } : undefined;
+    // Local members get the `peer.joined` as the broadcast starts, before it waits for other instances.
+    const announced = router.broadcast(roomId, {
+      msg,
+      except: member.peerId,
+      upsert: member,
+      ...(instead && { instead }),
+    });
+    if (to !== undefined && offer !== undefined && !merged)
+      // delivered locally like that `peer.joined`: in order, right behind it
+      void router.toMember(to, { roomId, from: member.peerId, data: JSON.stringify(offer) });
+    await announced;
     const joined = await this.#joined(member);
-    // The join-carried offer goes to one peer on this instance, right behind its `peer.joined` (delivered
-    // locally by the broadcast above, so in order); with nobody here to take it the client offers as usual.
-    const to = req.offer === undefined ? undefined : offerTarget(view.members(roomId), member);
-    if (to && req.offer !== undefined) {
-      void router.toMember(to, { roomId, from: member.peerId, data: req.offer });
-      return { ...joined, offeredTo: to.peerId };
-    }
-    return joined;
+    return to === undefined ? joined : { ...joined, offeredTo: to.peerId };
   }
 
   /** Leaves a room; local clean-up happens at once even when the store is unreachable. */

@@ -27,6 +27,11 @@ export interface BroadcastOptions {
   readonly remove?: string;
   readonly meeting?: StoredMeeting;
   readonly ended?: boolean;
+  /**
+   * One local member gets this message in place of `msg` (a `peer.joined` carrying the newcomer's offer), even
+   * if `msg` itself is a repeat and goes to nobody (the offer in it is not). Never sent over the bus.
+   */
+  readonly instead?: { readonly peerId: string; readonly msg: ServerMessage };
 }
 
 export interface RouterOptions {
@@ -230,7 +235,8 @@ export class Router {
     if (opts.upsert && opts.upsert.instanceId !== this.#o.instanceId) targets.add(opts.upsert.instanceId);
     this.#apply(roomId, opts);
     if (targets.size === 0) return;
-    const bus: BusMessage = { kind: "room", roomId, audience: opts.audience ?? "joined", ...opts };
+    const { instead: _local, ...shared } = opts;
+    const bus: BusMessage = { kind: "room", roomId, audience: opts.audience ?? "joined", ...shared };
     const results = await Promise.allSettled([...targets].map((id) => this.#o.store.publish(id, bus)));
     this.#o.metrics.countBus("out", targets.size);
     const failed = results.find((r) => r.status === "rejected");
@@ -307,14 +313,17 @@ export class Router {
       (opts.msg?.type === "peer.left" && removed === undefined);
     if (opts.upsert) view.upsert(opts.upsert);
     if (opts.meeting) view.setMeeting(opts.meeting);
+    const instead = opts.instead;
     if (opts.msg && !duplicate) {
       const hostsOnly = opts.audience === "hosts";
       for (const m of view.members(roomId)) {
         if (m.instanceId !== instanceId || m.peerId === opts.except) continue;
         if (m.status !== "joined" && !opts.ended) continue;
         if (hostsOnly && m.role !== "host") continue;
-        this.deliverLocal(m.peerId, opts.msg);
+        this.deliverLocal(m.peerId, m.peerId === instead?.peerId ? instead.msg : opts.msg);
       }
+    } else if (instead !== undefined) {
+      this.deliverLocal(instead.peerId, instead.msg);
     }
     if (opts.remove !== undefined) {
       view.remove(roomId, opts.remove);

@@ -33,6 +33,7 @@ export async function handleHello(
   ctx: HelloContext,
   msg: MessageOf<"hello">,
   sink: Sink,
+  features: ReadonlySet<string> = new Set(),
 ): Promise<HelloResult> {
   const identity = await ctx.verifyToken(msg.token);
   let session: Session;
@@ -50,6 +51,8 @@ export async function handleHello(
   } else {
     session = ctx.sessions.create(identity, sink);
   }
+  // The connection's features: a resumed session may be on a client of another version now.
+  session.features = features;
   const welcome: ServerMessageOf<"welcome"> = {
     v: 1,
     type: "welcome",

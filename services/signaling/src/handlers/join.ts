@@ -7,7 +7,7 @@ export const handleJoin: Handler<"join"> = async (ctx, msg) => {
     name: msg.name,
     state: msg.state,
     hostKey: msg.hostKey,
-    offer: msg.offer === undefined ? undefined : JSON.stringify(msg.offer),
+    offer: msg.offer,
   });
   return msg.id === undefined ? reply : { ...reply, id: msg.id };
 };

@@ -21,6 +21,8 @@ export interface Session {
   buffer: Outbound[];
   /** The buffer overflowed: the session can no longer be resumed faithfully. */
   overflowed: boolean;
+  /** Protocol features its connection asked for (`FEATURES_PARAM`, known ones only); set again on a resume. */
+  features: ReadonlySet<string>;
 }
 
 export interface SessionRegistryOptions {
@@ -28,6 +30,8 @@ export interface SessionRegistryOptions {
   graceMs: number;
   bufferSize: number;
 }
+
+const NO_FEATURES: ReadonlySet<string> = new Set();
 
 const newId = (bytes: number): string => randomBytes(bytes).toString("base64url");
 
@@ -60,6 +64,7 @@ export class SessionRegistry {
       disconnectedAt: undefined,
       buffer: [],
       overflowed: false,
+      features: NO_FEATURES,
     };
     this.#sessions.set(session.id, session);
     return session;

@@ -62,9 +62,12 @@ export class Connection {
   #ctx: HandlerContext | undefined;
   #strikes = 0;
   #ended = false;
+  /** The protocol features the client asked for on the URL (`knownFeatures`). */
+  readonly #features: ReadonlySet<string> | undefined;
 
-  constructor(ws: WebSocket, deps: ConnectionDeps) {
+  constructor(ws: WebSocket, deps: ConnectionDeps, features?: ReadonlySet<string>) {
     this.#ws = ws;
+    this.#features = features;
     this.#socket = socketOf(ws);
     this.#deps = deps;
     this.openedAt = this.#lastSeen = deps.clock.now();
@@ -250,7 +253,7 @@ export class Connection {
 
   async #hello(msg: ClientMessage): Promise<void> {
     if (msg.type !== "hello") throw new SignalingError("hello_required", "say hello first");
-    const result = await handleHello(this.#deps.hello, msg, this.send);
+    const result = await handleHello(this.#deps.hello, msg, this.send, this.#features);
     this.session = result.session;
     if (result.tookOver) this.#deps.onTakeover(result.session, this);
     this.send(result.welcome);

@@ -1,9 +1,19 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { FEATURE_PEER_JOINED_OFFER, requestedFeatures } from "@switchboard/protocol";
 import type { Clock, Logger } from "@switchboard/runtime";
 import type { SignalingMetrics } from "../metrics.js";
 import { Connection, type ConnectionDeps } from "./connection.js";
+
+/** The features this server implements (`FEATURES_PARAM`); any other name a client asks for is ignored. */
+const SUPPORTED = [FEATURE_PEER_JOINED_OFFER];
+
+/** The supported features the upgrade request's URL asks for. */
+function knownFeatures(url: string): ReadonlySet<string> {
+  const asked = url.includes("?") ? requestedFeatures(url) : undefined;
+  return new Set(SUPPORTED.filter((f) => asked?.has(f) === true));
+}
 
 export interface WsServerOptions {
   readonly server: Server;
@@ -44,7 +54,8 @@ export class WsServer {
         socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
         return;
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+      const features = knownFeatures(req.url ?? "");
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, features));
     };
     opts.server.on("upgrade", this.#onUpgrade);
     const every = Math.max(250, Math.min(opts.idleTimeoutMs, opts.helloTimeoutMs) / 4);
@@ -66,8 +77,8 @@ export class WsServer {
     }
   }
 
-  #accept(ws: WebSocket): void {
-    const conn = new Connection(ws, this.#opts.deps);
+  #accept(ws: WebSocket, features: ReadonlySet<string>): void {
+    const conn = new Connection(ws, this.#opts.deps, features);
     this.#conns.add(conn);
     this.#opts.metrics.connections.inc();
     this.#opts.metrics.connectionsTotal.inc();
