@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { SwitchboardClient, nodeRtc } from "@switchboard/client/node";
 import nodeDataChannel from "node-datachannel";
 import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
+import { median } from "../median.js";
 
 const RUNS = Number(process.env.NODE_STALL_RUNS ?? 60);
 const STALL_MS = Number(process.env.NODE_STALL_MS ?? 500);
@@ -21,12 +22,6 @@ let t0 = 0;
 /** The current trial's start, epoch ms (to find it in a capture). */
 let startedAt = 0;
 if (LOG) nodeDataChannel.initLogger(LOG, (_level, message) => lines.push([performance.now() - t0, message]));
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 
 const AB = process.env.NODE_STALL_AB === "1";
 

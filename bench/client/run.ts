@@ -22,6 +22,7 @@ import { chromiumLaunchOptions, freePort } from "@switchboard/test-support";
 import { issueTurnCredentials } from "@switchboard/turn-credentials";
 import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
 import { bareThroughput, sdkThroughput } from "./throughput.js";
+import { median } from "../median.js";
 
 const RUNS = Number(process.env.CLIENT_BENCH_RUNS ?? 9);
 /** CLIENT_BENCH_ONLY=chromium,node,throughput runs only those parts (default: all). */
@@ -34,11 +35,6 @@ const PEERJS = root("bench/.peers/node_modules/peerjs/dist/peerjs.min.js");
 const PEER_SERVER = root("bench/.peers/node_modules/peer/dist/bin/peerjs.js");
 const SECRET = "client-bench-secret";
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const log = (line: string) => process.stderr.write(`# ${line}\n`);
 /** Every trial is bounded: a stuck connection fails the run with what it was doing. */

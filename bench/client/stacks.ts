@@ -6,6 +6,7 @@ import { RTCPeerConnection as NdcPeerConnection } from "node-datachannel/polyfil
 import { SwitchboardClient, type RtcImplementation } from "@switchboard/client";
 import { nodeRtc } from "@switchboard/client/node";
 import { roomCode, startServices, type Services } from "../../packages/client/test/harness.js";
+import { median } from "../median.js";
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const BYTES = 5 * 1024 * 1024;
@@ -13,7 +14,6 @@ const CHUNK = 60 * 1024;
 const require = createRequire(import.meta.url);
 const wrtc = require("@roamhq/wrtc") as { RTCPeerConnection: RtcImplementation["RTCPeerConnection"] };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const mib = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
 
 function stack(name: string): RtcImplementation {

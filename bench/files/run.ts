@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
+import { median } from "../median.js";
 
 const CLI = fileURLToPath(new URL("../../packages/cli/dist/main.js", import.meta.url));
 const PUMP = fileURLToPath(new URL("./pump.ts", import.meta.url));
@@ -92,7 +93,6 @@ async function until(check: () => boolean, what: string, ms = 120_000): Promise<
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 let n = 0;
 
 /** CPU seconds per MiB moved, both processes together, per figure. */

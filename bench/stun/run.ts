@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BELOW_EPHEMERAL, freePort } from "@switchboard/test-support";
 import { treeCpuSeconds } from "./proc-cpu.js";
+import { median } from "../median.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const arg = (name: string, fallback: number): number => {
@@ -88,12 +89,6 @@ function loadgen(bin: string, t: Target): { rps: number; timeouts: number } {
   );
   return JSON.parse(out) as { rps: number; timeouts: number };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 async function main(): Promise<void> {
   const bin = join(root, "bench/.peers/bin/stun-loadgen");

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { createLogger, createMetricsRegistry, systemClock } from "@switchboard/runtime";
 import { infoHash, pairOf, peerId, peerLeft, peerPort, PEERS, TORRENTS } from "./population.js";
 import { exportRevision } from "./targets.js";
+import { median } from "../median.js";
 
 const { values } = parseArgs({
   options: {
@@ -214,7 +215,6 @@ for (let round = 1; round <= Number(values.rounds); round++) {
     `round ${round}: ${builds.map((b) => `${b.name} ${b.cpuNsPerAnnounce.at(-1)?.toFixed(0)} ns`).join(", ")}`,
   );
 }
-const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1] ?? NaN;
 for (const b of builds)
   console.log(`${b.name}: median ${median(b.cpuNsPerAnnounce).toFixed(0)} ns CPU per announce`);
 if (builds.length === 2) {

@@ -19,6 +19,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { chromiumLaunchOptions } from "@switchboard/test-support";
 import { issueTurnCredentials } from "@switchboard/turn-credentials";
 import { startCoturn, startSwitchboard, type RunningServer } from "./servers.js";
+import { median } from "../median.js";
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -230,12 +231,6 @@ async function relayedBytes(server: RunningServer): Promise<number | undefined> 
     .find((l) => l.startsWith('turn_relayed_bytes_total{direction="client_to_peer"}'));
   return Number(line?.split(" ")[1] ?? 0);
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 const mb = (bps: number): string => (bps / 1e6).toFixed(1);
 
