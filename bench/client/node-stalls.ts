@@ -8,10 +8,11 @@
  * and with `offerCandidatesAfterIceMs: 0` ("before": the offerer's candidates go with the answer), in one run.
  */
 import { performance } from "node:perf_hooks";
-import { SwitchboardClient, nodeRtc } from "@switchboard/client/node";
+import { nodeRtc } from "@switchboard/client/node";
 import nodeDataChannel from "node-datachannel";
 import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
 import { median } from "../median.js";
+import { nodeConnectTime } from "./node-pair.js";
 
 const RUNS = Number(process.env.NODE_STALL_RUNS ?? 60);
 const STALL_MS = Number(process.env.NODE_STALL_MS ?? 500);
@@ -25,30 +26,16 @@ if (LOG) nodeDataChannel.initLogger(LOG, (_level, message) => lines.push([perfor
 
 const AB = process.env.NODE_STALL_AB === "1";
 
-async function trial(signalingUrl: string, n: number, before = false): Promise<number> {
-  const meetingCode = `stall-${process.pid}-${n}`;
-  const rtc = before ? { ...nodeRtc(), offerCandidatesAfterIceMs: 0 } : nodeRtc();
-  const a = new SwitchboardClient({ signalingUrl, meetingCode, rtc });
-  const b = new SwitchboardClient({ signalingUrl, meetingCode, rtc });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    a.on("connectionEstablished", (c) => void a.send(c.peerId, "ping"));
-    await a.initializeNode();
-    await a.discoverPeers();
-    await b.initializeNode();
-    const first = new Promise<number>((resolve) => b.on("message", () => resolve(performance.now())));
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`trial ${n} took over 30 s`)), 30_000);
-    });
-    lines = [];
-    startedAt = Date.now();
-    t0 = performance.now();
-    await b.discoverPeers();
-    return (await Promise.race([first, deadline])) - t0;
-  } finally {
-    clearTimeout(timer);
-    await Promise.all([a.disconnect(), b.disconnect()]);
-  }
+function trial(signalingUrl: string, n: number, before = false): Promise<number> {
+  return nodeConnectTime(signalingUrl, `stall-${process.pid}-${n}`, {
+    rtc: before ? { ...nodeRtc(), offerCandidatesAfterIceMs: 0 } : nodeRtc(),
+    timeoutMs: 30_000,
+    atStart: () => {
+      lines = [];
+      startedAt = Date.now();
+      t0 = performance.now();
+    },
+  });
 }
 
 async function main(): Promise<void> {

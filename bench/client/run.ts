@@ -17,11 +17,11 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "playwright-core";
-import { SwitchboardClient, nodeRtc } from "@switchboard/client/node";
 import { chromiumLaunchOptions, freePort } from "@switchboard/test-support";
 import { issueTurnCredentials } from "@switchboard/turn-credentials";
 import { startLocalPlatform } from "../../test/deploy/lib/local-platform.js";
 import { bareThroughput, sdkThroughput } from "./throughput.js";
+import { nodeConnectTime } from "./node-pair.js";
 import { median } from "../median.js";
 
 const RUNS = Number(process.env.CLIENT_BENCH_RUNS ?? 9);
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     }
     const nodeMs: number[] = [];
     if (ONLY.has("node")) {
-      const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl));
+      const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl, code("node")));
       await node(); // warm-up
       for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
       log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
@@ -237,25 +237,6 @@ async function main(): Promise<void> {
     http.close();
     peerServer.kill("SIGTERM");
     await platform.stop();
-  }
-}
-
-/** Two SDK clients in this process: the time from B's discoverPeers() to A's first message at B. */
-async function nodeConnectTime(signalingUrl: string): Promise<number> {
-  const meetingCode = code("node");
-  const a = new SwitchboardClient({ signalingUrl, meetingCode, rtc: nodeRtc() });
-  const b = new SwitchboardClient({ signalingUrl, meetingCode, rtc: nodeRtc() });
-  try {
-    a.on("connectionEstablished", (c) => void a.send(c.peerId, "ping"));
-    await a.initializeNode();
-    await a.discoverPeers();
-    await b.initializeNode();
-    const first = new Promise<number>((resolve) => b.on("message", () => resolve(performance.now())));
-    const t0 = performance.now();
-    await b.discoverPeers();
-    return (await first) - t0;
-  } finally {
-    await Promise.all([a.disconnect(), b.disconnect()]);
   }
 }
 
