@@ -2,17 +2,8 @@ import { randomInt } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
 import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
 import { PeerIdTable } from "./peer-id-table.js";
-import {
-  arenaAt,
-  arenaOf,
-  FLAG_HAS_KEY,
-  FLAG_SEEDER,
-  MATCH_CROWDED,
-  MATCH_KEY_MISMATCH,
-  slotAt,
-  Swarm,
-  type PeerArena,
-} from "./swarm.js";
+import { FLAG_HAS_KEY, FLAG_SEEDER, type PeerArena } from "./peer-arena.js";
+import { arenaAt, arenaOf, MATCH_CROWDED, MATCH_KEY_MISMATCH, slotAt, Swarm } from "./swarm.js";
 import { InfoHashTable } from "./info-hash-table.js";
 import { IntoViews } from "./into-views.js";
 import { isMappedIPv4 } from "./peer-address.js";

@@ -5,7 +5,7 @@ import type { Clock, Logger } from "@switchboard/runtime";
 import { TrackerRefusal } from "../errors.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import { ANNOUNCE_SCRIPT, SWEEP_SCRIPT } from "./redis-scripts.js";
-import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS } from "./swarm.js";
+import { FLAG_HAS_KEY, FLAG_SEEDER, FLAG_V6, FLAG_WS } from "./peer-arena.js";
 import type {
   PeerSelection,
   PeerUpdate,

@@ -3,16 +3,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { addressToBytes } from "./peer-address.js";
 import { SlabAllocator } from "./slab-allocator.js";
-import {
-  PAGE,
-  PeerArena,
-  Swarm,
-  FLAG_HAS_KEY,
-  MATCH_CROWDED,
-  MATCH_KEY_MISMATCH,
-  MATCH_NONE,
-  slotAt,
-} from "./swarm.js";
+import { FLAG_HAS_KEY, PAGE, PeerArena } from "./peer-arena.js";
+import { MATCH_CROWDED, MATCH_KEY_MISMATCH, MATCH_NONE, slotAt, Swarm } from "./swarm.js";
 
 const v4 = (text: string): Uint8Array => addressToBytes(text) ?? new Uint8Array(16);
 
