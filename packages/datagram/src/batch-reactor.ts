@@ -23,11 +23,32 @@ export interface ReactorSocket {
   onHandlerError(err: unknown): void;
 }
 
+/**
+ * A reply to the datagram being handled, built in place in the send queue: `reserveReply` gives where it may be
+ * written, `commitReply` queues it to that datagram's sender from its socket. Saves the copy `send` makes of a
+ * reply built elsewhere. Only inside a receive callback of the native backend.
+ */
+export interface InPlaceReplies {
+  /** The send arena, a plain `Uint8Array` (the bytes `reserveReply`'s offsets are in). */
+  readonly arena: Uint8Array;
+  /**
+   * Room for a reply of up to `maxLength` bytes (at most 65535) to the datagram being handled → its offset in
+   * `arena`, or -1 when there is no such datagram (outside a receive callback, its socket closed, sender port 0).
+   * Flushes the queue first when it is full. The room is the caller's until it commits or anything else is sent.
+   */
+  reserveReply(maxLength: number): number;
+  /**
+   * Queues the reserved reply, its first `length` bytes (≤ the reserved room); false (nothing queued) when the
+   * room is no longer reserved: a send or a flush came in between, or `length` is larger than reserved.
+   */
+  commitReply(length: number): boolean;
+}
+
 /** Sender texts kept before the cache starts over (bounded memory whatever senders do). */
 const CACHE_MAX = 16_384;
 const WORDS = META_BYTES / 4;
 
-export class BatchReactor {
+export class BatchReactor implements InPlaceReplies {
   readonly #binding: NativeBinding;
   readonly #arenas: NativeArenas;
   readonly #recvMeta: Uint32Array;
@@ -51,6 +72,8 @@ export class BatchReactor {
   readonly #views: Array<Buffer | undefined>;
   #queued = 0;
   #queuedBytes = 0;
+  /** Bytes reserved by `reserveReply` at `#queuedBytes`; -1 when nothing is. */
+  #reserved = -1;
   #flushScheduled = false;
   /** Inside `#receive`, which flushes at its end: sends need no microtask of their own then. */
   #receiving = false;
@@ -74,6 +97,10 @@ export class BatchReactor {
     return this.#binding;
   }
 
+  get arena(): Uint8Array {
+    return this.#sendData;
+  }
+
   register(id: number, socket: ReactorSocket): void {
     this.#sockets.set(id, socket);
   }
@@ -87,6 +114,7 @@ export class BatchReactor {
    * when the destination is not an address of any family.
    */
   enqueue(id: number, data: Uint8Array, port: number, address: string): boolean {
+    this.#reserved = -1;
     const length = data.length;
     if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + length > this.#arenas.sendBytes)
       this.flush();
@@ -118,8 +146,42 @@ export class BatchReactor {
     return true;
   }
 
+  reserveReply(maxLength: number): number {
+    this.#reserved = -1;
+    if (this.#fromAddress === undefined || maxLength > 0xffff) return -1;
+    const from = this.#recvMeta;
+    const w = this.#fromWord;
+    if ((from[w + 2] ?? 0) === 0 || !this.#sockets.has(from[w] ?? 0)) return -1;
+    if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + maxLength > this.#arenas.sendBytes)
+      this.flush();
+    this.#reserved = maxLength;
+    return this.#queuedBytes;
+  }
+
+  commitReply(length: number): boolean {
+    const reserved = this.#reserved;
+    this.#reserved = -1;
+    if (reserved < 0 || length > reserved || this.#fromAddress === undefined) return false;
+    const base = this.#queued * WORDS;
+    const meta = this.#sendMeta;
+    const from = this.#recvMeta;
+    const w = this.#fromWord;
+    meta[base] = from[w] ?? 0;
+    meta[base + 1] = length;
+    meta[base + 2] = from[w + 2] ?? 0;
+    meta[base + 3] = (from[w + 3] ?? 0) & 0xff;
+    meta[base + 4] = from[w + 4] ?? 0;
+    meta[base + 5] = from[w + 5] ?? 0;
+    meta[base + 6] = from[w + 6] ?? 0;
+    meta[base + 7] = from[w + 7] ?? 0;
+    this.#queued++;
+    this.#queuedBytes += length;
+    return true;
+  }
+
   /** Hands every queued datagram to the kernel now. */
   flush(): void {
+    this.#reserved = -1;
     const count = this.#queued;
     if (count === 0) return;
     this.#queued = 0;
@@ -147,6 +209,7 @@ export class BatchReactor {
       const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
       this.#fromAddress = address;
       this.#fromWord = base;
+      this.#reserved = -1;
       const length = meta[base + 1] ?? 0;
       let view = this.#views[i];
       if (view?.length !== length) {
@@ -162,6 +225,7 @@ export class BatchReactor {
     }
     // The next batch overwrites the metadata.
     this.#fromAddress = undefined;
+    this.#reserved = -1;
     this.#receiving = false;
     this.flush();
   }
@@ -185,6 +249,14 @@ export class BatchReactor {
 }
 
 let reactor: BatchReactor | undefined;
+
+/**
+ * In-place replies through this environment's reactor, once a native socket has made it (see `InPlaceReplies`):
+ * a service asks for it after opening a socket whose backend is "native".
+ */
+export function inPlaceReplies(): InPlaceReplies | undefined {
+  return reactor;
+}
 
 /** The one reactor of this JavaScript environment (the addon keeps one receive arena per environment). */
 export function reactorFor(binding: NativeBinding): BatchReactor {
