@@ -57,6 +57,9 @@ export class BatchReactor implements InPlaceReplies {
   readonly #sendMeta: Uint32Array;
   readonly #sendMetaBytes: Uint8Array;
   readonly #sockets = new Map<number, ReactorSocket>();
+  /** The socket of the last datagram delivered, and its id (-1: none; ids are unsigned). */
+  #lastId = -1;
+  #lastSocket: ReactorSocket | undefined;
   readonly #v4Text = new Map<number, string>();
   /**
    * The sender of the datagram being handled and the word of its metadata: a reply to it (the usual send) takes
@@ -103,10 +106,14 @@ export class BatchReactor implements InPlaceReplies {
 
   register(id: number, socket: ReactorSocket): void {
     this.#sockets.set(id, socket);
+    this.#lastId = -1;
+    this.#lastSocket = undefined;
   }
 
   unregister(id: number): void {
     this.#sockets.delete(id);
+    this.#lastId = -1;
+    this.#lastSocket = undefined;
   }
 
   /**
@@ -151,7 +158,9 @@ export class BatchReactor implements InPlaceReplies {
     if (this.#fromAddress === undefined || maxLength > 0xffff) return -1;
     const from = this.#recvMeta;
     const w = this.#fromWord;
-    if ((from[w + 2] ?? 0) === 0 || !this.#sockets.has(from[w] ?? 0)) return -1;
+    // The datagram's socket is the last one looked up, unless it closed since (which forgets it).
+    if ((from[w + 2] ?? 0) === 0 || this.#lastSocket === undefined || this.#lastId !== (from[w] ?? 0))
+      return -1;
     if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + maxLength > this.#arenas.sendBytes)
       this.flush();
     this.#reserved = maxLength;
@@ -202,7 +211,13 @@ export class BatchReactor implements InPlaceReplies {
     const slotBytes = this.#arenas.slotBytes;
     for (let i = 0; i < count; i++) {
       const base = i * WORDS;
-      const socket = this.#sockets.get(meta[base] ?? 0);
+      // Most datagrams of a batch are for the socket of the one before: no Map lookup for those.
+      const id = meta[base] ?? 0;
+      if (id !== this.#lastId) {
+        this.#lastId = id;
+        this.#lastSocket = this.#sockets.get(id);
+      }
+      const socket = this.#lastSocket;
       const kind = meta[base + 3] ?? 0;
       if (socket === undefined || kind & RECV_TRUNCATED) continue; // closed meanwhile, or cannot be whole
       const family: AddressFamily = (kind & 0xff) === 6 ? 6 : 4;
