@@ -95,12 +95,18 @@ async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: H
   const udp = (await import(join(src, "transport/udp/udp-tracker.ts"))) as Record<string, unknown>;
   if (udp.UdpAnnouncer === undefined) {
     // Before round eight: one handler for every action; the native backend's socket copies each reply before
-    // `send` returns, so the tracker built replies in a buffer of its own and `send` copied them.
-    const replyBuffer = Buffer.allocUnsafe(8192);
+    // `send` returns, so the tracker built replies in a buffer of its own (a plain Uint8Array with its `.buffer`
+    // and views by length, as that UdpTracker.listen made it) and `send` copied them.
+    const replyBuffer = new Uint8Array(8192);
+    const replyTo = {
+      replyBuffer,
+      replyBytes: replyBuffer.buffer,
+      replyViews: new Array<Uint8Array | undefined>(8192 + 1).fill(undefined),
+    };
     return {
       handleHttp,
       handle: (msg, address, port, send) => {
-        handleUdpRequest(opts, decode(msg), address, port, { send, replyBuffer });
+        handleUdpRequest(opts, decode(msg), address, port, { send, ...replyTo });
       },
     };
   }
@@ -122,8 +128,8 @@ async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: H
   const inPlace = {
     arena: sendArena,
     reserveReply(max: number): number {
-      if ((sentBytes & 0x7ffff) + max > sendArena.length) sentBytes = 0;
-      reserved = sentBytes & 0x7ffff;
+      if (sentBytes + max > sendArena.length) sentBytes = 0;
+      reserved = sentBytes;
       return reserved;
     },
     commitReply(length: number): boolean {
@@ -171,7 +177,8 @@ let sentBytes = 0;
 let replies = 0;
 const send: Send = (body) => {
   // The native backend copies each reply into its send arena.
-  sendArena.set(body, sentBytes & 0x7ffff);
+  if (sentBytes + body.length > sendArena.length) sentBytes = 0;
+  sendArena.set(body, sentBytes);
   sentBytes += body.length;
   if (body[3] === 1) replies++;
 };
@@ -216,6 +223,8 @@ function announces(b: Build, n: number): void {
       arena.writeInt32BE(50, at + 92);
       arena.writeUInt16BE(peerPort(p), at + 96);
     }
+    // The reactor's queue starts over at each batch's flush: replies land in the same first kilobytes.
+    sentBytes = 0;
     for (let i = 0; i < batch; i++) {
       const address = ADDRESSES[i & 7] ?? "127.0.0.1";
       b.handle(Buffer.from(arena.buffer, arena.byteOffset + i * 128, 98), address, 40_000 + (i & 7), send);
