@@ -92,12 +92,61 @@ async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: H
         handleUdpRequest(opts, decode(msg), address, (body: Uint8Array) => send(body, port, address));
       },
     };
-  // The native backend's socket copies each reply before `send` returns: the tracker may build replies in place.
-  const replyBuffer = Buffer.allocUnsafe(8192);
+  const udp = (await import(join(src, "transport/udp/udp-tracker.ts"))) as Record<string, unknown>;
+  if (udp.UdpAnnouncer === undefined) {
+    // Before round eight: one handler for every action; the native backend's socket copies each reply before
+    // `send` returns, so the tracker built replies in a buffer of its own (a plain Uint8Array with its `.buffer`
+    // and views by length, as that UdpTracker.listen made it) and `send` copied them.
+    const replyBuffer = new Uint8Array(8192);
+    const replyTo = {
+      replyBuffer,
+      replyBytes: replyBuffer.buffer,
+      replyViews: new Array<Uint8Array | undefined>(8192 + 1).fill(undefined),
+    };
+    return {
+      handleHttp,
+      handle: (msg, address, port, send) => {
+        handleUdpRequest(opts, decode(msg), address, port, { send, ...replyTo });
+      },
+    };
+  }
+  // Since round eight: announces through `UdpAnnouncer`, their replies built in place in the send queue (this
+  // stand-in of the reactor's: a reservation in `sendArena`, committed as the reactor queues it).
+  const UdpAnnouncer = udp.UdpAnnouncer as new (
+    ctx: object,
+    to: { send: Send },
+    inPlace: object,
+  ) => { handle(msg: Buffer, address: string, port: number): unknown };
+  let sendTo: Send = send;
+  let reserved = -1;
+  const to = {
+    send: (body: Uint8Array, port: number, address: string): void => {
+      reserved = -1;
+      sendTo(body, port, address);
+    },
+  };
+  const inPlace = {
+    arena: sendArena,
+    reserveReply(max: number): number {
+      if (sentBytes + max > sendArena.length) sentBytes = 0;
+      reserved = sentBytes;
+      return reserved;
+    },
+    commitReply(length: number): boolean {
+      if (reserved < 0) return false;
+      if (sendArena[reserved + 3] === 1) replies++;
+      sentBytes += length;
+      reserved = -1;
+      return true;
+    },
+  };
+  const announcer = new UdpAnnouncer(opts, to, inPlace);
   return {
     handleHttp,
     handle: (msg, address, port, send) => {
-      handleUdpRequest(opts, decode(msg), address, port, { send, replyBuffer });
+      sendTo = send;
+      if (msg.length >= 16 && msg[11] === 1) announcer.handle(msg, address, port);
+      else handleUdpRequest(opts, decode(msg), address, port, to);
     },
   };
 }
@@ -121,13 +170,15 @@ interface Build {
 
 /** A receive-arena stand-in: requests are written into one buffer and handed over as views, as the reactor does. */
 const arena = Buffer.alloc(64 * 128);
-const sendArena = Buffer.alloc(1 << 20);
+/** A plain Uint8Array, as the reactor's send arena is. */
+const sendArena = new Uint8Array(1 << 20);
 let sentBytes = 0;
 /** Announce replies (action 1) of the build being run. */
 let replies = 0;
 const send: Send = (body) => {
   // The native backend copies each reply into its send arena.
-  sendArena.set(body, sentBytes & 0x7ffff);
+  if (sentBytes + body.length > sendArena.length) sentBytes = 0;
+  sendArena.set(body, sentBytes);
   sentBytes += body.length;
   if (body[3] === 1) replies++;
 };
@@ -172,6 +223,8 @@ function announces(b: Build, n: number): void {
       arena.writeInt32BE(50, at + 92);
       arena.writeUInt16BE(peerPort(p), at + 96);
     }
+    // The reactor's queue starts over at each batch's flush: replies land in the same first kilobytes.
+    sentBytes = 0;
     for (let i = 0; i < batch; i++) {
       const address = ADDRESSES[i & 7] ?? "127.0.0.1";
       b.handle(Buffer.from(arena.buffer, arena.byteOffset + i * 128, 98), address, 40_000 + (i & 7), send);

@@ -11,12 +11,13 @@
  * memory or compiled code sits beside the other's. Printed: ns of CPU per announce, medians, and the ratio.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { exportRevision } from "./targets.js";
 import { infoHash, peerId, peerLeft, peerPort, PEERS, TORRENTS } from "./population.js";
 import type * as StoreModuleNs from "../../services/tracker/src/state/memory-swarm-store.js";
+import type { PeerSelection } from "../../services/tracker/src/state/swarm-store.js";
 
 const { values } = parseArgs({
   options: {
@@ -51,12 +52,18 @@ async function measure(serviceDir: string, n: number, torrents: number, strided:
   ip[12] = 127;
   ip[15] = 1;
   const into = new Uint8Array(2048);
-  const select = { numwant: 50, family: "v4" as const, withIds: false, into, intoAt: 20 };
+  // Before round eight the store took `into` and `intoAt` and gave a view of it; now a target it reports into.
+  const target = { bytes: into, at: 20, end: into.length, written: -1 };
+  const oldContract = existsSync(join(serviceDir, "src/state/into-views.ts"));
+  const select = oldContract
+    ? ({ numwant: 50, family: "v4" as const, withIds: false, into, intoAt: 20 } as unknown as PeerSelection)
+    : { numwant: 50, family: "v4" as const, withIds: false, into: target };
   let bytes = 0;
   const run = (from: number, count: number, order: (p: number) => number): void => {
     for (let k = from; k < from + count; k++) {
       const t = k % torrents;
       const p = order(Math.floor(k / torrents) % PEERS);
+      target.written = -1;
       const out = store.announce(
         {
           infoHash: infoHash(t),
@@ -72,7 +79,7 @@ async function measure(serviceDir: string, n: number, torrents: number, strided:
         select,
       );
       if (!out.ok) throw new Error(`announce ${k} refused: ${out.failure}`);
-      bytes += out.peers.compact4.length;
+      bytes += oldContract ? out.peers.compact4.length : target.written;
     }
   };
   const filled = torrents * PEERS;

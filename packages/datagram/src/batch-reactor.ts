@@ -23,11 +23,32 @@ export interface ReactorSocket {
   onHandlerError(err: unknown): void;
 }
 
+/**
+ * A reply to the datagram being handled, built in place in the send queue: `reserveReply` gives where it may be
+ * written, `commitReply` queues it to that datagram's sender from its socket. Saves the copy `send` makes of a
+ * reply built elsewhere. Only inside a receive callback of the native backend.
+ */
+export interface InPlaceReplies {
+  /** The send arena, a plain `Uint8Array` (the bytes `reserveReply`'s offsets are in). */
+  readonly arena: Uint8Array;
+  /**
+   * Room for a reply of up to `maxLength` bytes (at most 65535) to the datagram being handled → its offset in
+   * `arena`, or -1 when there is no such datagram (outside a receive callback, its socket closed, sender port 0).
+   * Flushes the queue first when it is full. The room is the caller's until it commits or anything else is sent.
+   */
+  reserveReply(maxLength: number): number;
+  /**
+   * Queues the reserved reply, its first `length` bytes (≤ the reserved room); false (nothing queued) when the
+   * room is no longer reserved: a send or a flush came in between, or `length` is larger than reserved.
+   */
+  commitReply(length: number): boolean;
+}
+
 /** Sender texts kept before the cache starts over (bounded memory whatever senders do). */
 const CACHE_MAX = 16_384;
 const WORDS = META_BYTES / 4;
 
-export class BatchReactor {
+export class BatchReactor implements InPlaceReplies {
   readonly #binding: NativeBinding;
   readonly #arenas: NativeArenas;
   readonly #recvMeta: Uint32Array;
@@ -36,6 +57,9 @@ export class BatchReactor {
   readonly #sendMeta: Uint32Array;
   readonly #sendMetaBytes: Uint8Array;
   readonly #sockets = new Map<number, ReactorSocket>();
+  /** The socket of the last datagram delivered, and its id (-1: none; ids are unsigned). */
+  #lastId = -1;
+  #lastSocket: ReactorSocket | undefined;
   readonly #v4Text = new Map<number, string>();
   /**
    * The sender of the datagram being handled and the word of its metadata: a reply to it (the usual send) takes
@@ -51,6 +75,8 @@ export class BatchReactor {
   readonly #views: Array<Buffer | undefined>;
   #queued = 0;
   #queuedBytes = 0;
+  /** Bytes reserved by `reserveReply` at `#queuedBytes`; -1 when nothing is. */
+  #reserved = -1;
   #flushScheduled = false;
   /** Inside `#receive`, which flushes at its end: sends need no microtask of their own then. */
   #receiving = false;
@@ -74,12 +100,20 @@ export class BatchReactor {
     return this.#binding;
   }
 
+  get arena(): Uint8Array {
+    return this.#sendData;
+  }
+
   register(id: number, socket: ReactorSocket): void {
     this.#sockets.set(id, socket);
+    this.#lastId = -1;
+    this.#lastSocket = undefined;
   }
 
   unregister(id: number): void {
     this.#sockets.delete(id);
+    this.#lastId = -1;
+    this.#lastSocket = undefined;
   }
 
   /**
@@ -87,6 +121,7 @@ export class BatchReactor {
    * when the destination is not an address of any family.
    */
   enqueue(id: number, data: Uint8Array, port: number, address: string): boolean {
+    this.#reserved = -1;
     const length = data.length;
     if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + length > this.#arenas.sendBytes)
       this.flush();
@@ -118,8 +153,44 @@ export class BatchReactor {
     return true;
   }
 
+  reserveReply(maxLength: number): number {
+    this.#reserved = -1;
+    if (this.#fromAddress === undefined || maxLength > 0xffff) return -1;
+    const from = this.#recvMeta;
+    const w = this.#fromWord;
+    // The datagram's socket is the last one looked up, unless it closed since (which forgets it).
+    if ((from[w + 2] ?? 0) === 0 || this.#lastSocket === undefined || this.#lastId !== (from[w] ?? 0))
+      return -1;
+    if (this.#queued === this.#arenas.sendSlots || this.#queuedBytes + maxLength > this.#arenas.sendBytes)
+      this.flush();
+    this.#reserved = maxLength;
+    return this.#queuedBytes;
+  }
+
+  commitReply(length: number): boolean {
+    const reserved = this.#reserved;
+    this.#reserved = -1;
+    if (reserved < 0 || length > reserved || this.#fromAddress === undefined) return false;
+    const base = this.#queued * WORDS;
+    const meta = this.#sendMeta;
+    const from = this.#recvMeta;
+    const w = this.#fromWord;
+    meta[base] = from[w] ?? 0;
+    meta[base + 1] = length;
+    meta[base + 2] = from[w + 2] ?? 0;
+    meta[base + 3] = (from[w + 3] ?? 0) & 0xff;
+    meta[base + 4] = from[w + 4] ?? 0;
+    meta[base + 5] = from[w + 5] ?? 0;
+    meta[base + 6] = from[w + 6] ?? 0;
+    meta[base + 7] = from[w + 7] ?? 0;
+    this.#queued++;
+    this.#queuedBytes += length;
+    return true;
+  }
+
   /** Hands every queued datagram to the kernel now. */
   flush(): void {
+    this.#reserved = -1;
     const count = this.#queued;
     if (count === 0) return;
     this.#queued = 0;
@@ -140,13 +211,20 @@ export class BatchReactor {
     const slotBytes = this.#arenas.slotBytes;
     for (let i = 0; i < count; i++) {
       const base = i * WORDS;
-      const socket = this.#sockets.get(meta[base] ?? 0);
+      // Most datagrams of a batch are for the socket of the one before: no Map lookup for those.
+      const id = meta[base] ?? 0;
+      if (id !== this.#lastId) {
+        this.#lastId = id;
+        this.#lastSocket = this.#sockets.get(id);
+      }
+      const socket = this.#lastSocket;
       const kind = meta[base + 3] ?? 0;
       if (socket === undefined || kind & RECV_TRUNCATED) continue; // closed meanwhile, or cannot be whole
       const family: AddressFamily = (kind & 0xff) === 6 ? 6 : 4;
       const address = family === 4 ? this.#ipv4Text(base * 4 + 16) : this.#ipv6Text(base * 4 + 16);
       this.#fromAddress = address;
       this.#fromWord = base;
+      this.#reserved = -1;
       const length = meta[base + 1] ?? 0;
       let view = this.#views[i];
       if (view?.length !== length) {
@@ -162,6 +240,7 @@ export class BatchReactor {
     }
     // The next batch overwrites the metadata.
     this.#fromAddress = undefined;
+    this.#reserved = -1;
     this.#receiving = false;
     this.flush();
   }
@@ -185,6 +264,14 @@ export class BatchReactor {
 }
 
 let reactor: BatchReactor | undefined;
+
+/**
+ * In-place replies through this environment's reactor, once a native socket has made it (see `InPlaceReplies`):
+ * a service asks for it after opening a socket whose backend is "native".
+ */
+export function inPlaceReplies(): InPlaceReplies | undefined {
+  return reactor;
+}
 
 /** The one reactor of this JavaScript environment (the addon keeps one receive arena per environment). */
 export function reactorFor(binding: NativeBinding): BatchReactor {

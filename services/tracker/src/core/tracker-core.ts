@@ -12,7 +12,12 @@ import type { AccessPolicy } from "../access/access-policy.js";
 import { TrackerRefusal } from "../errors.js";
 import type { AnnounceTally, TrackerMetrics } from "../metrics.js";
 import { addressToBytes, isMappedIPv4 } from "../state/peer-address.js";
-import type { PeerSelection, StoreAnnounceOutcome, SwarmStore } from "../state/swarm-store.js";
+import type {
+  PeerListTarget,
+  PeerSelection,
+  StoreAnnounceOutcome,
+  SwarmStore,
+} from "../state/swarm-store.js";
 
 export interface TrackerCoreOptions {
   store: SwarmStore;
@@ -76,10 +81,13 @@ export class TrackerCore {
    * Serves an announce in this turn when the store is synchronous (memory): the result itself, or a refusal
    * thrown (and counted) at once. With an asynchronous store (Redis) a promise. Datagram transports use this
    * so a reply joins the batch of the datagram that asked for it; with `into` (see `PeerSelection.into`) a
-   * synchronous store may write the compact peers there from byte `intoAt` on.
+   * synchronous store may write the compact peers there (`into.written` says; it is -1 otherwise). `req` is only
+   * read during the call: a caller may reuse the object for its next request.
    */
-  announceNow(req: AnnounceRequest, into?: Uint8Array, intoAt = 0): AnnounceResult | Promise<AnnounceResult> {
+  announceNow(req: AnnounceRequest, into?: PeerListTarget): AnnounceResult | Promise<AnnounceResult> {
     const o = this.#o;
+    const transport = req.transport;
+    if (into !== undefined) into.written = -1;
     try {
       if (req.infoHash.length !== INFO_HASH_LENGTH) throw new TrackerRefusal("INVALID_INFO_HASH");
       if (req.peerId.length !== PEER_ID_LENGTH) throw new TrackerRefusal("INVALID_PEER_ID");
@@ -100,7 +108,6 @@ export class TrackerCore {
         family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",
         withIds: !req.compact,
         into,
-        intoAt,
       };
       const outcome = o.store.announce(
         {
@@ -118,14 +125,14 @@ export class TrackerCore {
       );
       if (outcome instanceof Promise) {
         return outcome
-          .then((out) => this.#finish(req, out))
+          .then((out) => this.#finish(transport, out))
           .catch((err: unknown) => {
-            throw this.#refused(req, err);
+            throw this.#refused(transport, err);
           });
       }
-      return this.#finish(req, outcome);
+      return this.#finish(transport, outcome);
     } catch (err) {
-      throw this.#refused(req, err);
+      throw this.#refused(transport, err);
     }
   }
 
@@ -144,9 +151,9 @@ export class TrackerCore {
     return ip;
   }
 
-  #finish(req: AnnounceRequest, outcome: StoreAnnounceOutcome): AnnounceResult {
+  #finish(transport: TrackerTransport, outcome: StoreAnnounceOutcome): AnnounceResult {
     if (!outcome.ok) throw new TrackerRefusal(outcome.failure);
-    this.#announced[req.transport]++;
+    this.#announced[transport]++;
     const counts = outcome.counts;
     return {
       complete: counts.complete,
@@ -159,9 +166,8 @@ export class TrackerCore {
   }
 
   /** Counts a refusal (once) and gives back the error to throw. */
-  #refused(req: AnnounceRequest, err: unknown): Error {
-    if (err instanceof TrackerRefusal)
-      this.#o.metrics.refusals.inc({ transport: req.transport, code: err.code });
+  #refused(transport: TrackerTransport, err: unknown): Error {
+    if (err instanceof TrackerRefusal) this.#o.metrics.refusals.inc({ transport, code: err.code });
     return err instanceof Error ? err : new Error(String(err));
   }
 

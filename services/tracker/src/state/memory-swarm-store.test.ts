@@ -158,51 +158,51 @@ describe("MemorySwarmStore", () => {
     assert.ok(whole.ok);
     const everyone = new Set(listed(whole.peers.compact4, 6));
     assert.equal(everyone.size, 299, "every IPv4 peer but the announcing one");
-    const into = Buffer.alloc(20 + 200 * 6, 0xee);
+    const bytes = Buffer.alloc(40 + 200 * 6, 0xee);
+    // The list goes at `at`, below `end`: bytes before and after stay as they were.
+    const target = { bytes, at: 20, end: 20 + 200 * 6, written: -1 };
     for (let round = 0; round < 20; round++) {
+      target.written = -1;
       const out = store.announce(update(7, v4(7)), {
         numwant: 200,
         family: "v4",
         withIds: false,
-        into,
-        intoAt: 20,
+        into: target,
       });
       assert.ok(out.ok);
-      const peers = out.peers.compact4;
-      assert.equal(peers.length, 200 * 6);
-      assert.equal(peers.buffer, into.buffer, "written in place");
-      assert.equal(peers.byteOffset, into.byteOffset + 20);
+      assert.equal(out.peers.compact4.length, 0, "the list is in place, not in `peers`");
+      assert.equal(target.written, 200 * 6);
       assert.ok(
-        into.subarray(0, 20).every((x) => x === 0xee),
-        "nothing written before intoAt",
+        bytes.subarray(0, 20).every((x) => x === 0xee),
+        "nothing written before `at`",
       );
-      const got = listed(peers, 6);
+      assert.ok(
+        bytes.subarray(20 + 200 * 6).every((x) => x === 0xee),
+        "nothing written from `end` on",
+      );
+      const got = listed(bytes.subarray(20, 20 + 200 * 6), 6);
       assert.equal(new Set(got).size, 200, "no peer twice");
       for (const p of got) assert.ok(everyone.has(p), `${p} is a listed peer, not the announcing one`);
     }
-    const six = store.announce(update(1, v6(1)), {
-      numwant: 50,
-      family: "v6",
-      withIds: false,
-      into,
-      intoAt: 20,
-    });
+    target.written = -1;
+    const six = store.announce(update(1, v6(1)), { numwant: 50, family: "v6", withIds: false, into: target });
     assert.ok(six.ok);
-    assert.equal(six.peers.compact6.buffer, into.buffer);
-    assert.deepEqual(listed(six.peers.compact6, 18).sort(), [
+    assert.equal(target.written, 2 * 18);
+    assert.deepEqual(listed(bytes.subarray(20, 20 + 36), 18).sort(), [
       "20010db80000000000000000000000021772",
       "20010db80000000000000000000000031773",
     ]);
-    // Too many for the buffer: a list of its own, the buffer untouched.
+    // Too many for the room: a list of its own, the buffer untouched.
     const small = Buffer.alloc(20 + 10 * 6, 0xee);
+    const smallTarget = { bytes: small, at: 20, end: small.length, written: -1 };
     const big = store.announce(update(7, v4(7)), {
       numwant: 50,
       family: "v4",
       withIds: false,
-      into: small,
-      intoAt: 20,
+      into: smallTarget,
     });
     assert.ok(big.ok);
+    assert.equal(smallTarget.written, -1);
     assert.equal(big.peers.compact4.length, 50 * 6);
     assert.notEqual(big.peers.compact4.buffer, small.buffer);
     assert.ok(small.every((x) => x === 0xee));

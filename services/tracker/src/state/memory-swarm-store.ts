@@ -5,7 +5,6 @@ import { PeerIdTable } from "./peer-id-table.js";
 import { FLAG_HAS_KEY, FLAG_SEEDER, type PeerArena } from "./peer-arena.js";
 import { arenaAt, arenaOf, MATCH_CROWDED, MATCH_KEY_MISMATCH, slotAt, Swarm } from "./swarm.js";
 import { InfoHashTable } from "./info-hash-table.js";
-import { IntoViews } from "./into-views.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import { SlabAllocator } from "./slab-allocator.js";
 import {
@@ -47,7 +46,6 @@ export class MemorySwarmStore implements SwarmStore {
   #seeders = 0;
   #leechers = 0;
   #bytes = 0;
-  readonly #views = new IntoViews();
 
   constructor(opts: MemorySwarmStoreOptions) {
     this.#clock = opts.clock;
@@ -112,7 +110,7 @@ export class MemorySwarmStore implements SwarmStore {
     return {
       ok: true,
       counts: countsOf(swarm),
-      peers: selectPeers(swarm, this.#ids, target, slot, select, update.kind, this.#views),
+      peers: selectPeers(swarm, this.#ids, target, slot, select, update.kind),
     };
   }
 
@@ -271,7 +269,6 @@ export function selectPeers(
   self: number,
   select: PeerSelection,
   kind: "ip" | "ws",
-  views?: IntoViews,
 ): SelectedPeers {
   const wantWs = kind === "ws";
   const base = wantWs ? 2 : 0;
@@ -300,17 +297,14 @@ export function selectPeers(
   const into = select.into;
   if (into !== undefined && !select.withIds && (want4 === 0 || want6 === 0)) {
     // One family: written straight into the caller's buffer when it fits.
-    const at = select.intoAt ?? 0;
-    const w = want4 > 0 ? 6 : 18;
-    const end = at + (want4 + want6) * w;
-    if (end <= into.length) {
+    const at = into.at;
+    const bytes = (want4 + want6) * (want4 > 0 ? 6 : 18);
+    if (at + bytes <= into.end && into.end <= into.bytes.length) {
       const a = want4 > 0 ? a4 : a6;
       const self_ = (want4 > 0 ? 0 : 1) === selfArena ? self : -1;
-      if (a) takeRun(a, ids, randomStart(a.count), want4 + want6, self_, into, undefined, 0, at);
-      const view = views === undefined ? into.subarray(at, end) : views.get(into, at, end);
-      return want4 > 0
-        ? { compact4: view, compact6: EMPTY, ids4: undefined, ids6: undefined, wsPeerIds: EMPTY }
-        : { compact4: EMPTY, compact6: view, ids4: undefined, ids6: undefined, wsPeerIds: EMPTY };
+      if (a) takeRun(a, ids, randomStart(a.count), want4 + want6, self_, into.bytes, undefined, 0, at);
+      into.written = bytes;
+      return EMPTY_PEERS;
     }
   }
   // takeRun always fills what it is asked for (want4 ≤ have4, want6 ≤ have6): no trimming afterwards.

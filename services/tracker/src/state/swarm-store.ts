@@ -28,11 +28,21 @@ export interface PeerSelection {
   readonly withIds: boolean;
   /**
    * Where a store that answers synchronously may write the compact peers of a one-family selection (`family`
-   * "v4" or "v6", no ids), from byte `intoAt` on, when they fit: the reply's `compact4`/`compact6` is then a view
-   * of it. Lets a datagram transport build its reply in place (no buffer per list, no copy into the reply).
+   * "v4" or "v6", no ids). Lets a datagram transport build its reply in place, in the datagram that goes out.
    */
-  readonly into?: Uint8Array;
-  readonly intoAt?: number;
+  readonly into?: PeerListTarget;
+}
+
+/**
+ * A caller's buffer for an in-place peer list (reused from announce to announce). The store writes the list at
+ * `bytes[at…]` when it fits below `end` and sets `written` to its length in bytes, its outcome's `peers` then
+ * being empty; otherwise it leaves the bytes alone and `written` at -1, and the list is in `peers` as usual.
+ */
+export interface PeerListTarget {
+  bytes: Uint8Array;
+  at: number;
+  end: number;
+  written: number;
 }
 
 export type StoreAnnounceOutcome =

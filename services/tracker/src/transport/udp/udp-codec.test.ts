@@ -5,6 +5,8 @@ import {
   encodeAnnounceReply,
   encodeErrorReply,
   encodeScrapeReply,
+  newUdpAnnounce,
+  readUdpAnnounce,
   writeAnnounceReply,
 } from "./udp-codec.js";
 
@@ -110,7 +112,7 @@ describe("BEP 15 codec", () => {
     assert.equal(encodeErrorReply(1, "no").toString("hex"), "00000003" + "00000001" + "6e6f");
   });
 
-  it("writes an announce reply into a buffer: peers already in place stay, others are copied, too long is -1", () => {
+  it("writes an announce reply into a buffer: peers copied after the header, too long is -1", () => {
     const header = "00000001" + "ffffffff" + "0000003c" + "00000002" + "00000003";
     const fields = { transactionId: 0xffffffff, interval: 60, leechers: 2, seeders: 3 };
     const into = Buffer.alloc(40, 0xaa);
@@ -124,32 +126,32 @@ describe("BEP 15 codec", () => {
     assert.equal(into.readUInt32BE(12), 0xffffffff, "counts above 32 bits are capped");
   });
 
-  it("copies peers that sit at the in-place offset of another buffer (the buffer the caller names decides)", () => {
-    const into = new Uint8Array(40);
-    const other = new Uint8Array(40).fill(9);
-    // Same byte offset as an in-place list, but of another buffer: copied.
-    assert.equal(writeAnnounceReply(into, { ...fields0, peers: other.subarray(20, 26) }, into.buffer), 26);
-    assert.deepEqual([...into.subarray(20, 26)], [9, 9, 9, 9, 9, 9]);
-    // A view of `into` itself, named by its buffer: left in place.
-    into.fill(4, 20, 26);
-    assert.equal(writeAnnounceReply(into, { ...fields0, peers: into.subarray(20, 26) }, into.buffer), 26);
-    assert.deepEqual([...into.subarray(20, 26)], [4, 4, 4, 4, 4, 4]);
-  });
-
-  it("decodes an announce's info-hash and peer id as views of the datagram", () => {
+  it("reads an announce into a reused object: info-hash and peer id copied out of the datagram", () => {
     // At an offset inside a larger buffer, as the receive arena hands datagrams out.
     const view = Buffer.alloc(98 + 8).subarray(8);
     view.writeUInt32BE(1, 8);
+    view.writeUInt32BE(0xdeadbeef, 12);
     view.fill(0x33, 16, 36);
     view.fill(0x44, 36, 56);
-    const req = decodeUdpRequest(view.subarray(0, 98));
-    assert.equal(req?.action, "announce");
-    if (req?.action !== "announce") return;
+    view.writeInt32BE(-1, 92);
+    view.writeUInt16BE(6881, 96);
+    const req = newUdpAnnounce();
+    const infoHash = req.infoHash;
+    assert.ok(readUdpAnnounce(view.subarray(0, 98), req));
+    assert.equal(req.transactionId, 0xdeadbeef);
+    assert.equal(req.numwant, -1);
+    assert.equal(req.port, 6881);
+    assert.equal(req.urlData, "");
     assert.deepEqual([...req.infoHash], Array<number>(20).fill(0x33));
     assert.deepEqual([...req.peerId], Array<number>(20).fill(0x44));
     view[16] = 0x55;
-    assert.equal(req.infoHash[0], 0x55, "a view, not a copy (read before the receive memory is reused)");
+    assert.equal(req.infoHash[0], 0x33, "a copy: the receive memory may be reused at once");
+    assert.equal(req.infoHash, infoHash, "the object's own array, reused");
+    view.writeUInt32BE(9, 80);
+    assert.equal(readUdpAnnounce(view.subarray(0, 98), req), false, "unknown event");
+    view.writeUInt32BE(0, 80);
+    assert.equal(readUdpAnnounce(view.subarray(0, 97), req), false, "short");
+    view.writeUInt32BE(2, 8);
+    assert.equal(readUdpAnnounce(view.subarray(0, 98), req), false, "not an announce");
   });
 });
-
-const fields0 = { transactionId: 1, interval: 60, leechers: 0, seeders: 0 };

@@ -21,25 +21,7 @@ const UDP_EVENTS: readonly AnnounceEvent[] = ["none", "completed", "started", "s
 
 export type UdpRequest =
   | { readonly action: "connect"; readonly transactionId: number }
-  | {
-      readonly action: "announce";
-      /** The 64-bit connection id as two 32-bit words (no view of the datagram per request). */
-      readonly connectionIdHigh: number;
-      readonly connectionIdLow: number;
-      readonly transactionId: number;
-      readonly infoHash: Uint8Array;
-      readonly peerId: Uint8Array;
-      readonly downloaded: number;
-      readonly left: number;
-      readonly uploaded: number;
-      readonly event: AnnounceEvent;
-      readonly key: number;
-      /** -1 = tracker default. */
-      readonly numwant: number;
-      readonly port: number;
-      /** BEP 41 URL data (e.g. `/passkey/announce`), "" when absent. */
-      readonly urlData: string;
-    }
+  | ({ readonly action: "announce" } & Readonly<UdpAnnounce>)
   | {
       readonly action: "scrape";
       readonly connectionIdHigh: number;
@@ -49,6 +31,46 @@ export type UdpRequest =
       /** BEP 41 URL data (e.g. `/passkey/scrape`), "" when absent. */
       readonly urlData: string;
     };
+
+/**
+ * An announce's fields, read by `readUdpAnnounce` into an object the caller reuses from datagram to datagram (the
+ * hot path makes no object per announce). The info-hash and peer id are the object's own 20-byte arrays, copied
+ * from the datagram: nothing of it refers to the receive memory.
+ */
+export interface UdpAnnounce {
+  /** The 64-bit connection id as two 32-bit words. */
+  connectionIdHigh: number;
+  connectionIdLow: number;
+  transactionId: number;
+  readonly infoHash: Uint8Array;
+  readonly peerId: Uint8Array;
+  downloaded: number;
+  left: number;
+  uploaded: number;
+  event: AnnounceEvent;
+  key: number;
+  /** -1 = tracker default. */
+  numwant: number;
+  port: number;
+  /** BEP 41 URL data (e.g. `/passkey/announce`), "" when absent. */
+  urlData: string;
+}
+
+export const newUdpAnnounce = (): UdpAnnounce => ({
+  connectionIdHigh: 0,
+  connectionIdLow: 0,
+  transactionId: 0,
+  infoHash: new Uint8Array(20),
+  peerId: new Uint8Array(20),
+  downloaded: 0,
+  left: 0,
+  uploaded: 0,
+  event: "none",
+  key: 0,
+  numwant: -1,
+  port: 0,
+  urlData: "",
+});
 
 /**
  * Big-endian reads by index (callers check the length first). Element loads, unlike Buffer's read methods, need
@@ -97,6 +119,35 @@ function splitScrape(msg: Buffer): { n: number; urlData: string } | undefined {
   return Number.isInteger(n) && n >= 1 && n <= MAX_UDP_SCRAPE ? { n, urlData: "" } : undefined;
 }
 
+/**
+ * Reads an announce datagram (action 1) into `out`; false when it is not a well-formed one (`out` is then
+ * partly written). The one announce decoder: `decodeUdpRequest` calls it too.
+ */
+export function readUdpAnnounce(msg: Buffer, out: UdpAnnounce): boolean {
+  if (msg.length < 98 || msg.length > MAX_UDP_REQUEST || u32(msg, 8) !== ACTION_ANNOUNCE) return false;
+  const event = UDP_EVENTS[u32(msg, 80)];
+  const urlData = msg.length === 98 ? "" : readUrlData(msg, 98);
+  if (event === undefined || urlData === undefined) return false;
+  out.connectionIdHigh = u32(msg, 0);
+  out.connectionIdLow = u32(msg, 4);
+  out.transactionId = u32(msg, 12);
+  const infoHash = out.infoHash;
+  const peerId = out.peerId;
+  for (let i = 0; i < 20; i++) {
+    infoHash[i] = msg[16 + i] ?? 0;
+    peerId[i] = msg[36 + i] ?? 0;
+  }
+  out.downloaded = u64(msg, 56);
+  out.left = u64(msg, 64);
+  out.uploaded = u64(msg, 72);
+  out.event = event;
+  out.key = u32(msg, 88);
+  out.numwant = u32(msg, 92) | 0;
+  out.port = u16(msg, 96);
+  out.urlData = urlData;
+  return true;
+}
+
 /** Decodes one datagram; undefined when it is not a well-formed BEP 15 request (no reply is sent). */
 export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
   if (msg.length < 16 || msg.length > MAX_UDP_REQUEST) return undefined;
@@ -110,29 +161,8 @@ export function decodeUdpRequest(msg: Buffer): UdpRequest | undefined {
   const connectionIdHigh = u32(msg, 0);
   const connectionIdLow = u32(msg, 4);
   if (action === ACTION_ANNOUNCE) {
-    if (msg.length < 98) return undefined;
-    const event = UDP_EVENTS[u32(msg, 80)];
-    const urlData = readUrlData(msg, 98);
-    if (event === undefined || urlData === undefined) return undefined;
-    // Plain views made from the buffer once: Buffer's own subarray reads `.buffer` (a call into C++) per view.
-    const bytes = msg.buffer;
-    const at = msg.byteOffset;
-    return {
-      action: "announce",
-      connectionIdHigh,
-      connectionIdLow,
-      transactionId,
-      infoHash: new Uint8Array(bytes, at + 16, 20),
-      peerId: new Uint8Array(bytes, at + 36, 20),
-      downloaded: u64(msg, 56),
-      left: u64(msg, 64),
-      uploaded: u64(msg, 72),
-      event,
-      key: u32(msg, 88),
-      numwant: u32(msg, 92) | 0,
-      port: u16(msg, 96),
-      urlData,
-    };
+    const req = newUdpAnnounce();
+    return readUdpAnnounce(msg, req) ? { action: "announce", ...req } : undefined;
   }
   if (action === ACTION_SCRAPE) {
     const split = splitScrape(msg);
@@ -161,11 +191,15 @@ export function encodeConnectReply(transactionId: number, connectionId: Uint8Arr
 /** Bytes of an announce reply before its compact peers. */
 export const ANNOUNCE_REPLY_HEADER = 20;
 
-export interface AnnounceReplyFields {
+/** An announce reply's header fields. */
+export interface AnnounceReplyHeader {
   transactionId: number;
   interval: number;
   leechers: number;
   seeders: number;
+}
+
+export interface AnnounceReplyFields extends AnnounceReplyHeader {
   peers: Uint8Array;
 }
 
@@ -176,27 +210,21 @@ const putU32 = (b: Uint8Array, at: number, v: number): void => {
   b[at + 3] = v;
 };
 
-/**
- * Writes an announce reply at the start of `into` and returns its length, or -1 when it does not fit. Peers
- * already in place (a view of `into` from `ANNOUNCE_REPLY_HEADER` on) are not copied; `intoBuffer`, when given, is
- * `into.buffer` read once by the caller (each read of `.buffer` is a call into C++).
- */
-export function writeAnnounceReply(
-  into: Uint8Array,
-  r: AnnounceReplyFields,
-  intoBuffer: ArrayBufferLike = into.buffer,
-): number {
+/** Writes an announce reply's 20-byte header at `into[at…]` (the caller checks the room); counts capped at 2^32 − 1. */
+export function writeAnnounceHeader(into: Uint8Array, at: number, h: AnnounceReplyHeader): void {
+  putU32(into, at, ACTION_ANNOUNCE);
+  putU32(into, at + 4, h.transactionId);
+  putU32(into, at + 8, h.interval);
+  putU32(into, at + 12, Math.min(h.leechers, 0xffffffff));
+  putU32(into, at + 16, Math.min(h.seeders, 0xffffffff));
+}
+
+/** Writes an announce reply at the start of `into` and returns its length, or -1 when it does not fit. */
+export function writeAnnounceReply(into: Uint8Array, r: AnnounceReplyFields): number {
   const length = ANNOUNCE_REPLY_HEADER + r.peers.length;
   if (length > into.length) return -1;
-  putU32(into, 0, ACTION_ANNOUNCE);
-  putU32(into, 4, r.transactionId);
-  putU32(into, 8, r.interval);
-  putU32(into, 12, Math.min(r.leechers, 0xffffffff));
-  putU32(into, 16, Math.min(r.seeders, 0xffffffff));
-  if (r.peers.length === 0) return length;
-  const inPlace =
-    r.peers.byteOffset === into.byteOffset + ANNOUNCE_REPLY_HEADER && r.peers.buffer === intoBuffer;
-  if (!inPlace) into.set(r.peers, ANNOUNCE_REPLY_HEADER);
+  writeAnnounceHeader(into, 0, r);
+  if (r.peers.length > 0) into.set(r.peers, ANNOUNCE_REPLY_HEADER);
   return length;
 }
 

@@ -1,28 +1,33 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import {
+  inPlaceReplies,
   openDatagramSocket,
   type DatagramBackend,
   type DatagramBackendChoice,
   type DatagramSocket,
 } from "@switchboard/datagram";
-import type { AnnounceRequest, AnnounceResult } from "@switchboard/protocol";
 import type { Logger } from "@switchboard/runtime";
 import type { TrackerCore } from "../../core/tracker-core.js";
-import { TrackerRefusal } from "../../errors.js";
 import type { TrackerMetrics } from "../../metrics.js";
-import { routeTrackerPath } from "../http/http-tracker.js";
 import type { ConnectionIds } from "./connection-ids.js";
 import {
-  ANNOUNCE_REPLY_HEADER,
+  passkeyOf,
+  replyFailure,
+  UdpAnnouncer,
+  type ReplyTo,
+  type UdpRequestContext,
+} from "./udp-announcer.js";
+import {
+  ACTION_ANNOUNCE,
   decodeUdpRequest,
-  encodeAnnounceReply,
   encodeConnectReply,
   encodeErrorReply,
   encodeScrapeReply,
-  writeAnnounceReply,
   type UdpRequest,
 } from "./udp-codec.js";
+
+export { UdpAnnouncer, type ReplyTo } from "./udp-announcer.js";
 
 export interface UdpTrackerOptions {
   core: TrackerCore;
@@ -35,135 +40,39 @@ export interface UdpTrackerOptions {
   bufferBytes?: number;
 }
 
-/** Where a request's reply goes: the socket it came in on (`DatagramSocket` satisfies this). */
-export interface ReplyTo {
-  send(body: Uint8Array, port: number, address: string): void;
-  /**
-   * A buffer an announce reply may be built in (the store writes the peers straight into it); only given where
-   * `send` copies the bytes before it returns (the native backend), so the next reply can reuse it. A plain
-   * `Uint8Array` (its views are made by V8's own `subarray`, not Buffer's), with `replyBytes` its `.buffer`.
-   */
-  readonly replyBuffer?: Uint8Array;
-  readonly replyBytes?: ArrayBufferLike;
-  /** Views of `replyBuffer` from its start, by length, made once each (most replies have one of a few lengths). */
-  readonly replyViews?: Array<Uint8Array | undefined>;
-}
-
-/** Room of the in-place reply buffer: the header and 452 IPv6 or 1,363 IPv4 peers (larger lists get their own). */
-const REPLY_BUFFER_BYTES = 8192;
-
-/** Passkey from BEP 41 URL data (`/<passkey>/announce`). */
-const passkeyOf = (urlData: string): string | undefined =>
-  urlData === "" ? undefined : routeTrackerPath(urlData.split("?")[0] ?? "")?.passkey;
-
-function toAnnounce(req: Extract<UdpRequest, { action: "announce" }>, address: string): AnnounceRequest {
-  return {
-    transport: "udp",
-    infoHash: req.infoHash,
-    peerId: req.peerId,
-    address,
-    port: req.port,
-    uploaded: req.uploaded,
-    downloaded: req.downloaded,
-    left: req.left,
-    event: req.event,
-    numwant: req.numwant < 0 ? undefined : req.numwant,
-    key: req.key,
-    passkey: passkeyOf(req.urlData),
-    compact: true,
-  };
-}
-
-/** Sends a failure reply for a refused or failed request. */
-function replyFailure(
-  opts: UdpTrackerOptions,
-  transactionId: number,
-  err: unknown,
-  to: ReplyTo,
-  address: string,
-  port: number,
-): void {
-  if (err instanceof TrackerRefusal) opts.logger.debug({ code: err.code }, "udp request refused");
-  else opts.logger.error({ err }, "udp request failed");
-  to.send(
-    encodeErrorReply(transactionId, err instanceof TrackerRefusal ? err.reason : "internal error"),
-    port,
-    address,
-  );
-}
-
-function announceReply(transactionId: number, r: AnnounceResult, to: ReplyTo | undefined): Uint8Array {
-  const fields = {
-    transactionId,
-    interval: r.interval,
-    leechers: r.incomplete,
-    seeders: r.complete,
-    peers: r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6,
-  };
-  const into = to?.replyBuffer;
-  if (into === undefined) return encodeAnnounceReply(fields);
-  const length = writeAnnounceReply(into, fields, to?.replyBytes ?? into.buffer);
-  if (length < 0) return encodeAnnounceReply(fields);
-  const views = to?.replyViews;
-  if (views === undefined) return into.subarray(0, length);
-  let view = views[length];
-  if (view === undefined) {
-    view = into.subarray(0, length);
-    views[length] = view;
-  }
-  return view;
-}
+/** A decoded connect or scrape (announces go through `UdpAnnouncer`). */
+export type UdpOtherRequest = Exclude<UdpRequest, { action: "announce" }>;
 
 /**
- * Handles one decoded datagram from `address`:`port`; the reply goes out through `to`. With a synchronous
- * store an announce is answered before this returns (so the reply joins the batch of its request; no closure
- * or promise per datagram); otherwise the returned promise settles once the reply is sent.
+ * Handles one decoded connect or scrape from `address`:`port`; the reply goes out through `to`. A connect is
+ * answered before this returns; a scrape's returned promise settles once its reply is sent.
  */
 export function handleUdpRequest(
-  opts: UdpTrackerOptions,
-  req: UdpRequest,
+  ctx: UdpRequestContext,
+  req: UdpOtherRequest,
   address: string,
   port: number,
   to: ReplyTo,
 ): Promise<void> | undefined {
   if (req.action === "connect") {
-    opts.logger.debug({ address }, "udp connect");
-    to.send(encodeConnectReply(req.transactionId, opts.connectionIds.issue(address)), port, address);
+    ctx.logger.debug({ address }, "udp connect");
+    to.send(encodeConnectReply(req.transactionId, ctx.connectionIds.issue(address)), port, address);
     return undefined;
   }
-  if (!opts.connectionIds.verifyWords(req.connectionIdHigh, req.connectionIdLow, address)) {
-    opts.metrics.malformed.inc({ transport: "udp" });
-    opts.logger.debug({ action: req.action, address }, "udp connection id refused");
+  if (!ctx.connectionIds.verifyWords(req.connectionIdHigh, req.connectionIdLow, address)) {
+    ctx.metrics.malformed.inc({ transport: "udp" });
+    ctx.logger.debug({ action: req.action, address }, "udp connection id refused");
     to.send(encodeErrorReply(req.transactionId, "invalid connection id"), port, address);
     return undefined;
   }
   const transactionId = req.transactionId;
-  if (req.action === "announce") {
-    let r: AnnounceResult | Promise<AnnounceResult>;
-    const into = to.replyBuffer;
-    try {
-      r = opts.core.announceNow(toAnnounce(req, address), into, ANNOUNCE_REPLY_HEADER);
-    } catch (err) {
-      replyFailure(opts, transactionId, err, to, address, port);
-      return undefined;
-    }
-    if (!(r instanceof Promise)) {
-      to.send(announceReply(transactionId, r, to), port, address);
-      return undefined;
-    }
-    // Answered later: other replies may have used the buffer meanwhile.
-    return r.then(
-      (done) => to.send(announceReply(transactionId, done, undefined), port, address),
-      (err: unknown) => replyFailure(opts, transactionId, err, to, address, port),
-    );
-  }
-  return scrape(opts, req, address, port, to).catch((err: unknown) =>
-    replyFailure(opts, transactionId, err, to, address, port),
+  return scrape(ctx, req, address, port, to).catch((err: unknown) =>
+    replyFailure(ctx, transactionId, err, { to, address, port }),
   );
 }
 
 async function scrape(
-  opts: UdpTrackerOptions,
+  opts: UdpRequestContext,
   req: Extract<UdpRequest, { action: "scrape" }>,
   address: string,
   port: number,
@@ -203,8 +112,7 @@ async function bindAddress(host: string): Promise<{ address: string; family: 4 |
 export class UdpTracker {
   readonly #opts: UdpTrackerOptions;
   #socket: DatagramSocket | undefined;
-  /** Where replies go: the socket, with an in-place reply buffer when its `send` copies (native backend). */
-  #replyTo: ReplyTo | undefined;
+  #announcer: UdpAnnouncer | undefined;
   constructor(opts: UdpTrackerOptions) {
     this.#opts = opts;
   }
@@ -232,38 +140,42 @@ export class UdpTracker {
       },
     });
     this.#socket = socket;
-    const replyBuffer = new Uint8Array(REPLY_BUFFER_BYTES);
-    this.#replyTo =
-      socket.backend === "native"
-        ? {
-            send: (body, to, address) => socket.send(body, to, address),
-            replyBuffer,
-            replyBytes: replyBuffer.buffer,
-            replyViews: new Array<Uint8Array | undefined>(REPLY_BUFFER_BYTES + 1).fill(undefined),
-          }
-        : socket;
+    // The native backend's replies are built in its send queue; node:dgram's go through `send`.
+    this.#announcer = new UdpAnnouncer(
+      this.#opts,
+      socket,
+      socket.backend === "native" ? inPlaceReplies() : undefined,
+    );
     return { address: socket.address, port: socket.port };
   }
 
   #onMessage(msg: Buffer, address: string, port: number): void {
-    const to = this.#replyTo;
-    if (to === undefined) return;
+    const socket = this.#socket;
+    const announcer = this.#announcer;
+    if (socket === undefined || announcer === undefined) return;
+    if (
+      msg.length >= 16 &&
+      msg[11] === ACTION_ANNOUNCE &&
+      ((msg[8] ?? 1) | (msg[9] ?? 1) | (msg[10] ?? 1)) === 0
+    ) {
+      void announcer.handle(msg, address, port);
+      return;
+    }
     const req = decodeUdpRequest(msg);
-    if (req === undefined) {
+    if (req === undefined || req.action === "announce") {
       this.#opts.metrics.malformed.inc({ transport: "udp" });
       return;
     }
-    // The native backend's `msg` is only valid during this call. An announce's bytes are read before
-    // `announceNow` returns (the SwarmStore contract); a scrape, answered after awaits, gets copies.
+    // The native backend's `msg` is only valid during this call: a scrape, answered after awaits, gets copies.
     const detached =
       req.action === "scrape" ? { ...req, infoHashes: req.infoHashes.map((h) => Buffer.from(h)) } : req;
-    void handleUdpRequest(this.#opts, detached, address, port, to);
+    void handleUdpRequest(this.#opts, detached, address, port, socket);
   }
 
   close(): Promise<void> {
     const socket = this.#socket;
     this.#socket = undefined;
-    this.#replyTo = undefined;
+    this.#announcer = undefined;
     socket?.close();
     return Promise.resolve();
   }
