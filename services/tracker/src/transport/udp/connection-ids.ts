@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
+import { u32 } from "./udp-codec.js";
 
 /** Length of one window of connection ids. */
 export const CONNECTION_ID_WINDOW_MS = 30_000;
@@ -12,13 +13,9 @@ const PAST_WINDOWS = 4;
 export const CONNECTION_ID_LIFETIME_MIN_MS = PAST_WINDOWS * CONNECTION_ID_WINDOW_MS;
 export const CONNECTION_ID_LIFETIME_MAX_MS = (PAST_WINDOWS + 1) * CONNECTION_ID_WINDOW_MS;
 
-/** A big-endian word by element loads (a Buffer method is a property lookup and a call per packet). */
-const word = (b: Uint8Array, at: number): number =>
-  ((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0);
-
 /** Whether `id` holds the two words, compared without an early exit (no timing hint of a partial match). */
 function sameId(id: Uint8Array, high: number, low: number): boolean {
-  return ((word(id, 0) ^ high) | (word(id, 4) ^ low)) === 0;
+  return ((u32(id, 0) ^ high) | (u32(id, 4) ^ low)) === 0;
 }
 
 /**

@@ -76,7 +76,7 @@ export const newUdpAnnounce = (): UdpAnnounce => ({
  * Big-endian reads by index (callers check the length first). Element loads, unlike Buffer's read methods, need
  * no property lookup per call on the hot path.
  */
-const u32 = (b: Uint8Array, at: number): number =>
+export const u32 = (b: Uint8Array, at: number): number =>
   (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
 const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 /** A 64-bit count as a number (exact up to 2^53, which no torrent size reaches). */
