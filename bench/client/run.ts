@@ -9,6 +9,9 @@
  *  3. Throughput Node↔Node: the SDK's `send()` against a bare RTCDataChannel pump on node-datachannel (same chunk
  *     size, same high/low water marks), 32 MiB each.
  *  4. The browser build's size, minified and min+gzip.
+ * A connection trial is bounded (CLIENT_BENCH_TRIAL_MS, default 60 s): one that does not finish is counted as stuck
+ * (in the log and in RESULT), left out of its kind's median, the pages reload and the run goes on; the run fails
+ * when more than a quarter of one kind's trials got stuck. Throughput trials still fail the run when stuck.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -25,6 +28,8 @@ import { nodeConnectTime } from "./node-pair.js";
 import { median } from "../median.js";
 
 const RUNS = Number(process.env.CLIENT_BENCH_RUNS ?? 9);
+/** CLIENT_BENCH_TRIAL_MS: the bound of one connection trial (default 60 s; a small one exercises the stuck path). */
+const TRIAL_MS = Number(process.env.CLIENT_BENCH_TRIAL_MS ?? 60_000);
 /** CLIENT_BENCH_ONLY=chromium,node,throughput runs only those parts (default: all). */
 /** CLIENT_BENCH_TRACE=1 prints each Chromium trial's steps (trace.js) on stderr, ms from B's start. */
 const TRACE = process.env.CLIENT_BENCH_TRACE === "1";
@@ -37,15 +42,44 @@ const SECRET = "client-bench-secret";
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const log = (line: string) => process.stderr.write(`# ${line}\n`);
-/** Every trial is bounded: a stuck connection fails the run with what it was doing. */
+/** Every trial is bounded: past `ms` it is given up with what it was doing (the late outcome is ignored). */
 function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  p.catch(() => undefined); // a trial given up may still settle (or fail as its page reloads): not unhandled
   return Promise.race([
     p,
     new Promise<never>(
-      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)),
+      (_, reject) => (timer = setTimeout(() => reject(new TrialTimeout(`timed out: ${what}`)), ms)),
     ),
   ]).finally(() => clearTimeout(timer));
+}
+class TrialTimeout extends Error {}
+/**
+ * A connection that never completes is a result, not a crash: a kind's stuck trials are counted, reported and
+ * left out of its median, and the run goes on (after `recover`). A run fails when more than a quarter of any kind's
+ * trials got stuck (a median over the rest would hide a broken client), or on any other error.
+ */
+const STUCK_MAX_SHARE = 0.25;
+async function trial(
+  what: string,
+  run: () => Promise<number>,
+  into: number[],
+  stuck: Map<string, number>,
+  recover: () => Promise<void>,
+): Promise<void> {
+  try {
+    into.push(await run());
+  } catch (err) {
+    if (!(err instanceof TrialTimeout)) throw err;
+    stuck.set(what, (stuck.get(what) ?? 0) + 1);
+    log(`${err.message} (stuck trial ${stuck.get(what)} of ${what}; pages reloaded, run goes on)`);
+    await recover();
+  }
+}
+function checkStuck(stuck: Map<string, number>, trials: number): void {
+  for (const [what, n] of stuck)
+    if (n > trials * STUCK_MAX_SHARE)
+      throw new Error(`${what}: ${n} of ${trials} trials stuck past their bound; no median reported`);
 }
 let seq = 0;
 const code = (label: string) => `bench-${label}-${process.pid}-${++seq}`;
@@ -99,18 +133,26 @@ async function main(): Promise<void> {
     const context = await browser.newContext();
     if (TRACE) await context.addInitScript({ path: fileURLToPath(new URL("./trace.js", import.meta.url)) });
     await context.grantPermissions(["microphone", "camera"], { origin });
-    const pages: Page[] = [];
-    for (let i = 0; i < 2; i++) {
-      const page = await context.newPage();
-      await page.goto(origin);
+    const ready = async (page: Page): Promise<void> => {
       await page.waitForFunction(() => "sb" in globalThis && "bench" in globalThis && "peerjs" in globalThis);
       // A granted microphone lets Chromium offer loopback host candidates (as a call would).
       await page.evaluate(
         "navigator.mediaDevices.getUserMedia({ audio: true }).then((s) => s.getTracks().forEach((t) => t.stop()))",
       );
+    };
+    const pages: Page[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await context.newPage();
+      await page.goto(origin);
+      await ready(page);
       pages.push(page);
     }
     const [a, b] = pages as [Page, Page];
+    /** After a stuck trial: both pages start over (whatever the trial left open goes with them). */
+    const reloadPages = async (): Promise<void> => {
+      await Promise.all(pages.map((p) => p.reload().then(() => ready(p))));
+    };
+    const stuck = new Map<string, number>();
     const call = <T>(page: Page, fn: string, arg: unknown): Promise<T> =>
       page.evaluate<T>(`window.bench.${fn}(${JSON.stringify(arg)})`);
 
@@ -150,19 +192,32 @@ async function main(): Promise<void> {
     const peerjsMs: number[] = [];
     if (ONLY.has("chromium")) {
       log("chromium: warm-up");
-      await within(60_000, "chromium warm-up (ours)", ours(true)); // page JIT, first TURN allocations
-      await within(60_000, "chromium warm-up (PeerJS)", peerjs());
+      // page JIT, first TURN allocations (a stuck warm-up is not counted: the pages start over)
+      await trial(
+        "warm-up",
+        () => within(TRIAL_MS, "chromium warm-up (ours)", ours(true)),
+        [],
+        new Map(),
+        reloadPages,
+      );
+      await trial(
+        "warm-up",
+        () => within(TRIAL_MS, "chromium warm-up (PeerJS)", peerjs()),
+        [],
+        new Map(),
+        reloadPages,
+      );
       log("chromium: trials");
       // Three kinds per round, the order rotated each round: ours (defaults), ours without prepared connections, PeerJS.
-      const kinds: [() => Promise<number>, number[]][] = [
-        [() => within(60_000, "chromium trial (ours, defaults)", ours(true)), preparedMs],
-        [() => within(60_000, "chromium trial (ours, prepareConnections false)", ours()), oursMs],
-        [() => within(60_000, "chromium trial (PeerJS)", peerjs()), peerjsMs],
+      const kinds: [string, () => Promise<number>, number[]][] = [
+        ["chromium (ours, defaults)", () => ours(true), preparedMs],
+        ["chromium (ours, prepareConnections false)", () => ours(), oursMs],
+        ["chromium (PeerJS)", () => peerjs(), peerjsMs],
       ];
       for (let i = 0; i < RUNS; i++)
         for (let k = 0; k < kinds.length; k++) {
-          const [run, into] = kinds[(i + k) % kinds.length] as [() => Promise<number>, number[]];
-          into.push(await run());
+          const [what, run, into] = kinds[(i + k) % kinds.length];
+          await trial(what, () => within(TRIAL_MS, `${what} trial`, run()), into, stuck, reloadPages);
         }
 
       log(
@@ -171,9 +226,10 @@ async function main(): Promise<void> {
     }
     const nodeMs: number[] = [];
     if (ONLY.has("node")) {
-      const node = () => within(60_000, "node trial", nodeConnectTime(platform.signalingUrl, code("node")));
-      await node(); // warm-up
-      for (let i = 0; i < RUNS; i++) nodeMs.push(await node());
+      const node = () => within(TRIAL_MS, "node trial", nodeConnectTime(platform.signalingUrl, code("node")));
+      const none = () => Promise.resolve();
+      await trial("warm-up", node, [], new Map(), none);
+      for (let i = 0; i < RUNS; i++) await trial("node", node, nodeMs, stuck, none);
       log(`node: ${nodeMs.map((x) => fmt(x)).join(" ")}`);
     }
 
@@ -193,6 +249,10 @@ async function main(): Promise<void> {
         `throughput: SDK ${sdkRate.map((x) => fmt(x)).join(" ")}; bare ${bareRate.map((x) => fmt(x)).join(" ")}`,
       );
     }
+
+    checkStuck(stuck, RUNS);
+    if (stuck.size > 0)
+      log(`stuck trials (left out of the medians): ${[...stuck].map(([w, n]) => `${w} ${n}`).join("; ")}`);
 
     const bundle = readFileSync(BUNDLE);
     const gz = gzipSync(bundle, { level: 9 }).length;
@@ -230,7 +290,7 @@ async function main(): Promise<void> {
     ];
     for (const r of rows) console.log(`| ${r.join(" | ")} |`);
     console.log(
-      `RESULT ${JSON.stringify({ runs: RUNS, oursMs, preparedMs, peerjsMs, nodeMs, sdkRate, bareRate, bundleBytes: bundle.length, gzipBytes: gz })}`,
+      `RESULT ${JSON.stringify({ runs: RUNS, stuck: Object.fromEntries(stuck), oursMs, preparedMs, peerjsMs, nodeMs, sdkRate, bareRate, bundleBytes: bundle.length, gzipBytes: gz })}`,
     );
   } finally {
     await browser.close();
