@@ -248,10 +248,12 @@ export class PeerArena {
     return this.#meta(slot) & EXPIRES_MASK;
   }
 
-  /** The compact address + port of `n` records from `slot` on (all within one page: see `runEnd`). */
-  addressRun(slot: number, n: number): Uint8Array {
-    const at = this.#addrAt(slot);
-    return this.#bytesOf(slot).subarray(at, at + n * this.addrLength);
+  /** Copies the compact address + port of `n` records from `slot` on (one page: see `runEnd`) into `out` at `to`. */
+  copyAddresses(slot: number, n: number, out: Uint8Array, to: number): void {
+    const from = this.#addrAt(slot);
+    const src = this.#bytesOf(slot);
+    const end = from + n * this.addrLength;
+    out.set(src.subarray(from, end), to);
   }
 
   /** End (exclusive) of the page holding `slot`: records up to there are contiguous in memory. */
