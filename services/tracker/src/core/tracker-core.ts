@@ -15,7 +15,6 @@ import { addressToBytes, isMappedIPv4 } from "../state/peer-address.js";
 import type {
   PeerListTarget,
   PeerSelection,
-  PeerUpdate,
   StoreAnnounceOutcome,
   SwarmStore,
 } from "../state/swarm-store.js";
@@ -36,9 +35,6 @@ export interface TrackerCoreOptions {
   scrapeAll: boolean;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-const EMPTY = new Uint8Array(0);
-
 /** Client addresses whose parsed bytes are kept before the cache starts over (bounded whatever clients do). */
 const ADDRESS_CACHE_MAX = 16_384;
 
@@ -51,18 +47,6 @@ export class TrackerCore {
   /** Announces served, by transport: plain numbers the metrics registry collects when read. */
   readonly #announced: AnnounceTally;
   readonly #addresses = new Map<string, Uint8Array>();
-  readonly #select: Mutable<PeerSelection> = { numwant: 0, family: "both", withIds: false, into: undefined };
-  readonly #update: Mutable<PeerUpdate> = {
-    infoHash: EMPTY,
-    peerId: EMPTY,
-    ip: EMPTY,
-    port: 0,
-    seeder: false,
-    key: undefined,
-    kind: "ip",
-    remove: false,
-    completed: false,
-  };
   constructor(opts: TrackerCoreOptions) {
     this.#o = opts;
     this.#announced = opts.metrics.announced;
@@ -119,23 +103,26 @@ export class TrackerCore {
       if (denied) throw new TrackerRefusal(denied);
       const ip = this.#addressBytes(req.address);
       if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
-      // One update and one selection for every announce: stores read them only during `announce` (its contract).
-      const select = this.#select;
-      select.numwant = Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax));
-      select.family = req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both";
-      select.withIds = !req.compact;
-      select.into = into;
-      const update = this.#update;
-      update.infoHash = req.infoHash;
-      update.peerId = req.peerId;
-      update.ip = ip;
-      update.port = req.port;
-      update.seeder = req.left === 0;
-      update.key = req.key;
-      update.kind = req.transport === "websocket" ? "ws" : "ip";
-      update.remove = req.event === "stopped";
-      update.completed = req.event === "completed";
-      const outcome = o.store.announce(update, select);
+      const select: PeerSelection = {
+        numwant: Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax)),
+        family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",
+        withIds: !req.compact,
+        into,
+      };
+      const outcome = o.store.announce(
+        {
+          infoHash: req.infoHash,
+          peerId: req.peerId,
+          ip,
+          port: req.port,
+          seeder: req.left === 0,
+          key: req.key,
+          kind: req.transport === "websocket" ? "ws" : "ip",
+          remove: req.event === "stopped",
+          completed: req.event === "completed",
+        },
+        select,
+      );
       if (outcome instanceof Promise) {
         return outcome
           .then((out) => this.#finish(transport, out))

@@ -109,9 +109,6 @@ export class RedisSwarmStore implements SwarmStore {
   }
 
   async announce(update: PeerUpdate, select: PeerSelection): Promise<StoreAnnounceOutcome> {
-    // What is needed after the script's reply is copied now: the caller may reuse `update` and `select`.
-    const kind = update.kind;
-    const picked: PeerSelection = { numwant: select.numwant, family: select.family, withIds: select.withIds };
     const hex = Buffer.from(update.infoHash).toString("hex");
     const rec = Buffer.alloc(RECORD);
     rec.set(update.ip, 0);
@@ -137,7 +134,7 @@ export class RedisSwarmStore implements SwarmStore {
     ])) as Array<number | Buffer>;
     if (reply[0] === -1) return { ok: false, failure: "KEY_MISMATCH" };
     const counts = { complete: Number(reply[0]), incomplete: Number(reply[1]), downloaded: Number(reply[2]) };
-    return { ok: true, counts, peers: pickPeers(reply.slice(3) as Buffer[], picked, kind) };
+    return { ok: true, counts, peers: pickPeers(reply.slice(3) as Buffer[], select, update.kind) };
   }
 
   async scrape(infoHashes: readonly Uint8Array[]): Promise<readonly SwarmCounts[]> {

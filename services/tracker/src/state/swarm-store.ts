@@ -64,9 +64,8 @@ export interface StoreTotals {
  */
 export interface SwarmStore {
   /**
-   * Reads `update` (every byte of it) and `select` before it returns: the UDP listener hands in views of a receive
-   * buffer that the next batch overwrites, and the core reuses both objects from announce to announce; a promise
-   * must not look at either again.
+   * Reads every byte of `update` before it returns (the UDP listener hands in views of a receive buffer that the
+   * next batch overwrites); a promise must not look at `update` again.
    */
   announce(update: PeerUpdate, select: PeerSelection): StoreAnnounceOutcome | Promise<StoreAnnounceOutcome>;
   /** Counts of the given torrents (zeros for unknown ones), in order. */
