@@ -248,16 +248,10 @@ export class PeerArena {
     return this.#meta(slot) & EXPIRES_MASK;
   }
 
-  /** Copies the compact address + port of `n` records from `slot` on (one page: see `runEnd`) into `out` at `to`. */
+  /** Copies `n` records' addresses + ports from `slot` on (one page) into `out` at `to`: no `subarray` view. */
   copyAddresses(slot: number, n: number, out: Uint8Array, to: number): void {
-    // A view made from the slab's buffer: `subarray` would also look up the species constructor (a generic
-    // property load) and cost ≈ 10 % of the store's time here (bench/tracker/store-path.ts); a byte or word loop
-    // in JavaScript is slower than either for 300 bytes.
-    const page = this.#pages[slot >>> PAGE_SHIFT] ?? 0;
-    out.set(
-      new Uint8Array(this.#a.buffers[page >>> SLAB_SHIFT], this.#addrAt(slot), n * this.addrLength),
-      to,
-    );
+    const slab = this.#a.buffers[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
+    out.set(new Uint8Array(slab, this.#addrAt(slot), n * this.addrLength), to);
   }
 
   /** End (exclusive) of the page holding `slot`: records up to there are contiguous in memory. */
