@@ -1,12 +1,13 @@
 import { randomInt } from "node:crypto";
 import type { Clock } from "@switchboard/runtime";
-import type { SelectedPeers, SwarmCounts } from "@switchboard/protocol";
+import type { SwarmCounts } from "@switchboard/protocol";
 import { PeerIdTable } from "./peer-id-table.js";
 import { FLAG_HAS_KEY, FLAG_SEEDER, type PeerArena } from "./peer-arena.js";
 import { arenaAt, arenaOf, MATCH_CROWDED, MATCH_KEY_MISMATCH, slotAt, Swarm } from "./swarm.js";
 import { InfoHashTable } from "./info-hash-table.js";
 import { isMappedIPv4 } from "./peer-address.js";
 import { SlabAllocator } from "./slab-allocator.js";
+import { selectPeers, type SelectionOrigin } from "./peer-selection.js";
 import {
   EMPTY_PEERS,
   type PeerSelection,
@@ -46,6 +47,8 @@ export class MemorySwarmStore implements SwarmStore {
   #seeders = 0;
   #leechers = 0;
   #bytes = 0;
+  /** The announcing peer's record for `selectPeers` (reused: `announce` is synchronous). */
+  readonly #origin: SelectionOrigin = { arena: 0, slot: -1 };
 
   constructor(opts: MemorySwarmStoreOptions) {
     this.#clock = opts.clock;
@@ -107,10 +110,13 @@ export class MemorySwarmStore implements SwarmStore {
       update.key ?? 0,
       this.#nowSeconds() + this.#ttl,
     );
+    const origin = this.#origin;
+    origin.arena = target;
+    origin.slot = slot;
     return {
       ok: true,
       counts: countsOf(swarm),
-      peers: selectPeers(swarm, this.#ids, target, slot, select, update.kind),
+      peers: selectPeers(swarm, this.#ids, origin, select, update.kind),
     };
   }
 
@@ -207,114 +213,4 @@ export class MemorySwarmStore implements SwarmStore {
     this.#seeders += seeders;
     this.#leechers += leechers;
   }
-}
-
-/**
- * Copies up to `want` records of `arena` from `start` (wrapping, skipping `self`) into `compact` from byte
- * `compactAt` (and their ids into `idsOut`) from record `at` on: contiguous runs of the address column (up to a
- * page end) are copied whole.
- * The caller asks for no more than the arena has besides `self`.
- */
-function takeRun(
-  arena: PeerArena,
-  ids: PeerIdTable,
-  start: number,
-  want: number,
-  self: number,
-  compact: Uint8Array | undefined,
-  idsOut: Uint8Array | undefined,
-  at: number,
-  compactAt: number,
-): number {
-  const n = arena.count;
-  const w = arena.addrLength;
-  let k = 0;
-  let j = start;
-  while (k < want) {
-    if (j >= n) j = 0;
-    if (j === self) {
-      j++;
-      continue;
-    }
-    let end = Math.min(n, arena.runEnd(j));
-    if (self > j && self < end) end = self;
-    const take = Math.min(end - j, want - k);
-    if (compact) compact.set(arena.addressRun(j, take), compactAt + (at + k) * w);
-    if (idsOut) for (let t = 0; t < take; t++) ids.copyId(arena.ref(j + t), idsOut, (at + k + t) * 20);
-    k += take;
-    j += take;
-  }
-  return k;
-}
-
-/** Peers of one arena on offer to the announcing peer (itself left out). */
-function available(swarm: Swarm, n: number, selfArena: number, self: number): number {
-  const a = swarm.existing(n);
-  if (a === undefined) return 0;
-  return a.count - (n === selfArena && self >= 0 ? 1 : 0);
-}
-
-const EMPTY = new Uint8Array(0);
-
-const randomStart = (n: number): number => (n > 1 ? Math.floor(Math.random() * n) : 0);
-
-/**
- * Up to `numwant` peers of the same kind as the announcing one, never itself, starting from a random slot
- * so every peer gets handed out in turn; with both families, each gets its share of `numwant`.
- */
-export function selectPeers(
-  swarm: Swarm,
-  ids: PeerIdTable,
-  selfArena: number,
-  self: number,
-  select: PeerSelection,
-  kind: "ip" | "ws",
-): SelectedPeers {
-  const wantWs = kind === "ws";
-  const base = wantWs ? 2 : 0;
-  const have4 = select.family === "v6" ? 0 : available(swarm, base, selfArena, self);
-  const have6 = select.family === "v4" ? 0 : available(swarm, base + 1, selfArena, self);
-  const want = Math.min(select.numwant, have4 + have6);
-  if (want <= 0) return EMPTY_PEERS;
-  // Each family's share, in proportion to what it has.
-  const want4 = have6 === 0 ? want : Math.min(have4, Math.round((want * have4) / (have4 + have6)));
-  const want6 = Math.min(have6, want - want4);
-  if (wantWs) {
-    const out = Buffer.allocUnsafe((want4 + want6) * 20);
-    let got = 0;
-    for (const [n, w] of [
-      [base, want4],
-      [base + 1, want6],
-    ] as const) {
-      const a = swarm.existing(n);
-      if (a === undefined || w === 0) continue;
-      got += takeRun(a, ids, randomStart(a.count), w, n === selfArena ? self : -1, undefined, out, got, 0);
-    }
-    return { ...EMPTY_PEERS, wsPeerIds: out.subarray(0, got * 20) };
-  }
-  const a4 = swarm.existing(0);
-  const a6 = swarm.existing(1);
-  const into = select.into;
-  if (into !== undefined && !select.withIds && (want4 === 0 || want6 === 0)) {
-    // One family: written straight into the caller's buffer when it fits.
-    const at = into.at;
-    const bytes = (want4 + want6) * (want4 > 0 ? 6 : 18);
-    if (at + bytes <= into.end && into.end <= into.bytes.length) {
-      const a = want4 > 0 ? a4 : a6;
-      const self_ = (want4 > 0 ? 0 : 1) === selfArena ? self : -1;
-      if (a) takeRun(a, ids, randomStart(a.count), want4 + want6, self_, into.bytes, undefined, 0, at);
-      into.written = bytes;
-      return EMPTY_PEERS;
-    }
-  }
-  // takeRun always fills what it is asked for (want4 ≤ have4, want6 ≤ have6): no trimming afterwards.
-  const c4 = want4 > 0 ? Buffer.allocUnsafe(want4 * 6) : EMPTY;
-  const c6 = want6 > 0 ? Buffer.allocUnsafe(want6 * 18) : EMPTY;
-  const i4 = select.withIds ? Buffer.allocUnsafe(want4 * 20) : undefined;
-  const i6 = select.withIds ? Buffer.allocUnsafe(want6 * 20) : undefined;
-  if (a4 && want4 > 0)
-    takeRun(a4, ids, randomStart(a4.count), want4, selfArena === 0 ? self : -1, c4, i4, 0, 0);
-  if (a6 && want6 > 0)
-    takeRun(a6, ids, randomStart(a6.count), want6, selfArena === 1 ? self : -1, c6, i6, 0, 0);
-  return { compact4: c4, compact6: c6, ids4: i4, ids6: i6, wsPeerIds: EMPTY };
 }

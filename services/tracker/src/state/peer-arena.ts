@@ -248,10 +248,10 @@ export class PeerArena {
     return this.#meta(slot) & EXPIRES_MASK;
   }
 
-  /** The compact address + port of `n` records from `slot` on (all within one page: see `runEnd`). */
-  addressRun(slot: number, n: number): Uint8Array {
-    const at = this.#addrAt(slot);
-    return this.#bytesOf(slot).subarray(at, at + n * this.addrLength);
+  /** Copies `n` records' addresses + ports from `slot` on (one page) into `out` at `to`: no `subarray` view. */
+  copyAddresses(slot: number, n: number, out: Uint8Array, to: number): void {
+    const slab = this.#a.buffers[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
+    out.set(new Uint8Array(slab, this.#addrAt(slot), n * this.addrLength), to);
   }
 
   /** End (exclusive) of the page holding `slot`: records up to there are contiguous in memory. */
