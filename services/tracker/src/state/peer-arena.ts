@@ -8,11 +8,12 @@
  *   addr (6 or 18) the compact form itself: IPv4 (4) or IPv6 (16) address, then the port (2, big-endian)
  *
  * so an IPv4 peer costs 18 bytes plus its share of the index (an open-addressing table from peer-id reference to
- * slot), an announce reads and writes one row (one cache line, not three), and handing out N peers of one family
+ * slot, `ArenaIndex`), an announce reads and writes one row (one cache line, not three), and handing out N peers of one family
  * is one or two contiguous copies of the addr column. Removal moves the last record into the freed slot: records
  * stay dense.
  */
-import { byteIndex, SLAB_SHIFT, u16Index, u32Index, type SlabAllocator } from "./slab-allocator.js";
+import { ArenaIndex, MAX_LOAD, REBUILD_LOAD } from "./arena-index.js";
+import { byteIndex, SLAB_SHIFT, u32Index, type SlabAllocator } from "./slab-allocator.js";
 
 export const FLAG_SEEDER = 1;
 export const FLAG_V6 = 2;
@@ -20,9 +21,6 @@ export const FLAG_WS = 4;
 export const FLAG_HAS_KEY = 8;
 const EXPIRES_MASK = 0x0fffffff;
 
-/** Index load above which it grows, and the load it is rebuilt to. */
-const MAX_LOAD = 0.85;
-const REBUILD_LOAD = 0.65;
 /** Records an arena matches by scanning their ids, without an index; past this it builds one. */
 const LINEAR_MAX = 32;
 /** `trim` drops the index again at or below this many records. */
@@ -36,28 +34,13 @@ const PAGE_MASK = PAGE - 1;
 const FIRST_GROWTH = 4;
 const FIRST_CAPACITIES = [2, 8, 32, PAGE] as const;
 
-/** Index entries per chunk: the index is a list of fixed-size blocks, grown and rebuilt in place. */
-const CHUNK = 64;
-/**
- * Bits of an index entry holding slot + 1; the bits above hold a tag of the reference's hash, so a probe past
- * another peer's entry rarely reads that peer's row. 16-bit entries: 4-bit tag, up to 4,095 records; 32-bit:
- * 8-bit tag up to 16,777,215 records, 1-bit beyond.
- */
-const NARROW_SLOT_BITS = 12;
-const WIDE_SLOT_BITS = 24;
-const HUGE_SLOT_BITS = 31;
-const CHUNK_SHIFT = 6;
-const CHUNK_MASK = CHUNK - 1;
-
 /**
  * A set of peer records of one kind and family, in pages of the store's `SlabAllocator` (handles in `#pages`).
  * A page of capacity c holds the rows in 32-bit words [0, 3c) (slot s: ref at 3s, key at 3s + 1, meta at 3s + 2),
  * then the compact addresses from byte 12c on. Only while there is one page can its capacity be below `PAGE`.
  *
- * The index (open addressing, linear probing, salted multiply-shift home) maps an id reference to slot + 1 with a
- * few bits of the reference's hash above it (see `NARROW_SLOT_BITS`); it lives in chunks of `CHUNK` entries
- * (16-bit while slots fit in 12 bits, else 32-bit), so growing it adds chunks and rehashes in place instead of
- * freeing a smaller array. Arenas of up to `LINEAR_MAX` records have no index.
+ * Past `LINEAR_MAX` records an `ArenaIndex` maps an id reference to its slot; smaller arenas have none and scan
+ * their rows.
  */
 export class PeerArena {
   /** Bytes of address + port per peer: 6 (IPv4) or 18 (IPv6). */
@@ -68,15 +51,8 @@ export class PeerArena {
   #pages: number[] = [];
   /** Capacity of every page (below `PAGE` only while there is one page). */
   #cap: number;
-  #chunks: number[] = [];
-  /** Index entries (0: no index). */
-  #size = 0;
-  /** 32-bit index entries (the index may come to hold more than 4,095 records before its next rebuild). */
-  #wide = false;
-  /** Bits of an entry holding slot + 1, their mask, and the mask of the tag above them. */
-  #slotBits = NARROW_SLOT_BITS;
-  #slotMask = (1 << NARROW_SLOT_BITS) - 1;
-  #tagMask = 0xf;
+  /** Made past `LINEAR_MAX` records, dropped again at `LINEAR_BACK` (see `trim`). */
+  #index: ArenaIndex | undefined = undefined;
   #bytes = 0;
   readonly #salt: number;
 
@@ -101,7 +77,7 @@ export class PeerArena {
 
   /** Whether `find` and `scan` go through an index (else they scan the records). */
   get indexed(): boolean {
-    return this.#size > 0;
+    return this.#index !== undefined;
   }
 
   /** Gives every page and index chunk back to the allocator; the arena is unusable afterwards. */
@@ -118,12 +94,8 @@ export class PeerArena {
     return (capacity * this.#record + 7) & ~7;
   }
 
-  #chunkBytes(): number {
-    return this.#wide ? CHUNK * 4 : CHUNK * 2;
-  }
-
   #recount(): void {
-    this.#bytes = this.#pages.length * this.#pageBytes(this.#cap) + this.#chunks.length * this.#chunkBytes();
+    this.#bytes = this.#pages.length * this.#pageBytes(this.#cap) + (this.#index?.bytes ?? 0);
   }
 
   /** Words view of the page holding `slot`. */
@@ -147,42 +119,14 @@ export class PeerArena {
     return this.#a.u8[(this.#pages[slot >>> PAGE_SHIFT] ?? 0) >>> SLAB_SHIFT];
   }
 
-  /** Salted multiply-shift hash of a reference: its top bits give the home, bits 8.. the tag. */
-  #hash(ref: number): number {
-    return Math.imul(ref ^ this.#salt, 0x9e3779b1) >>> 0;
-  }
-
-  /** Home position of a hash in an index of `size` entries. */
-  #home(hash: number, size: number): number {
-    return Math.floor((hash * size) / 0x1_0000_0000);
-  }
-
-  /** The tag of a hash (compared with `entry >>> #slotBits`). */
-  #tag(hash: number): number {
-    return (hash >>> 8) & this.#tagMask;
-  }
-
-  #entry(i: number): number {
-    const h = this.#chunks[i >>> CHUNK_SHIFT] ?? 0;
-    return this.#wide
-      ? (this.#a.u32[h >>> SLAB_SHIFT][u32Index(h) + (i & CHUNK_MASK)] ?? 0)
-      : (this.#a.u16[h >>> SLAB_SHIFT][u16Index(h) + (i & CHUNK_MASK)] ?? 0);
-  }
-
-  #setEntry(i: number, v: number): void {
-    const h = this.#chunks[i >>> CHUNK_SHIFT] ?? 0;
-    if (this.#wide) this.#a.u32[h >>> SLAB_SHIFT][u32Index(h) + (i & CHUNK_MASK)] = v;
-    else this.#a.u16[h >>> SLAB_SHIFT][u16Index(h) + (i & CHUNK_MASK)] = v;
-  }
-
   /**
    * Walks the records of peer id `ref` (all sit in one probe run, or all records when there is no index): the slot
    * of the one at address `ip` (when `sameFamily`) as `found`, else -1; how many there are, and the last keyed one,
    * in `tally`.
    */
   scan(ref: number, ip: Uint8Array, sameFamily: boolean, tally: { same: number; keyed: number }): number {
-    const size = this.#size;
-    if (size === 0) {
+    const index = this.#index;
+    if (index === undefined) {
       for (let slot = 0; slot < this.count; slot++) {
         if (this.ref(slot) !== ref) continue;
         if (sameFamily && this.sameAddress(slot, ip)) return slot;
@@ -191,13 +135,14 @@ export class PeerArena {
       }
       return -1;
     }
-    const hash = this.#hash(ref);
-    const tag = this.#tag(hash);
-    const bits = this.#slotBits;
-    const mask = this.#slotMask;
-    let i = this.#home(hash, size);
+    const size = index.size;
+    const hash = index.hash(ref);
+    const tag = index.tag(hash);
+    const bits = index.slotBits;
+    const mask = index.slotMask;
+    let i = index.home(hash);
     for (;;) {
-      const v = this.#entry(i);
+      const v = index.entry(i);
       if (v === 0) return -1;
       const slot = (v & mask) - 1;
       if (v >>> bits === tag && this.ref(slot) === ref) {
@@ -211,19 +156,20 @@ export class PeerArena {
 
   /** First slot holding `ref`, or -1. */
   find(ref: number): number {
-    const size = this.#size;
-    if (size === 0) {
+    const index = this.#index;
+    if (index === undefined) {
       for (let slot = 0; slot < this.count; slot++) if (this.ref(slot) === ref) return slot;
       return -1;
     }
-    const hash = this.#hash(ref);
-    const tag = this.#tag(hash);
-    let i = this.#home(hash, size);
+    const size = index.size;
+    const hash = index.hash(ref);
+    const tag = index.tag(hash);
+    let i = index.home(hash);
     for (;;) {
-      const v = this.#entry(i);
+      const v = index.entry(i);
       if (v === 0) return -1;
-      const slot = (v & this.#slotMask) - 1;
-      if (v >>> this.#slotBits === tag && this.ref(slot) === ref) return slot;
+      const slot = (v & index.slotMask) - 1;
+      if (v >>> index.slotBits === tag && this.ref(slot) === ref) return slot;
       i = i + 1 === size ? 0 : i + 1;
     }
   }
@@ -279,10 +225,11 @@ export class PeerArena {
   add(ref: number): number {
     if (this.count === this.capacity) this.#grow();
     const next = this.count + 1;
-    if (this.#size === 0 ? next > LINEAR_MAX : next > this.#size * MAX_LOAD) this.#rebuildIndex(next);
+    const index = this.#index;
+    if (index === undefined ? next > LINEAR_MAX : next > index.size * MAX_LOAD) this.#rebuildIndex(next);
     const slot = this.count++;
     this.#words(slot)[this.#at(slot)] = ref;
-    if (this.#size > 0) this.#insert(slot);
+    this.#index?.insert(slot, ref);
     return slot;
   }
 
@@ -309,11 +256,11 @@ export class PeerArena {
 
   /** Removes the record in `slot`, moving the last record into it. */
   remove(slot: number): void {
-    const indexed = this.#size > 0;
-    if (indexed) this.#deleteIndexOf(slot);
+    const index = this.#index;
+    index?.delete(slot, this.ref(slot), this);
     const last = this.count - 1;
     if (slot !== last) {
-      if (indexed) this.#deleteIndexOf(last);
+      index?.delete(last, this.ref(last), this);
       const to = this.#words(slot);
       const from = this.#words(last);
       const a = this.#at(slot);
@@ -326,7 +273,7 @@ export class PeerArena {
       const x = this.#addrAt(slot);
       const y = this.#addrAt(last);
       for (let i = 0; i < this.addrLength; i++) toBytes[x + i] = fromBytes[y + i] ?? 0;
-      if (indexed) this.#insert(slot);
+      index?.insert(slot, this.ref(slot));
     }
     this.count--;
   }
@@ -340,9 +287,9 @@ export class PeerArena {
       const fit = FIRST_CAPACITIES.find((c) => c >= this.count * 2) ?? PAGE;
       if (fit < this.#cap) this.#resizeFirst(fit);
     }
-    if (this.#size > 0) {
+    if (this.#index !== undefined) {
       if (this.count <= LINEAR_BACK) this.#dropIndex();
-      else if (this.count < this.#size * (REBUILD_LOAD / 2)) this.#rebuildIndex(this.count);
+      else if (this.count < this.#index.size * (REBUILD_LOAD / 2)) this.#rebuildIndex(this.count);
     }
     this.#recount();
   }
@@ -375,67 +322,15 @@ export class PeerArena {
     this.#cap = capacity;
   }
 
-  #insert(slot: number): void {
-    const size = this.#size;
-    const hash = this.#hash(this.ref(slot));
-    let i = this.#home(hash, size);
-    while (this.#entry(i) !== 0) i = i + 1 === size ? 0 : i + 1;
-    this.#setEntry(i, ((this.#tag(hash) << this.#slotBits) | (slot + 1)) >>> 0);
-  }
-
-  /** Backward-shift deletion of the index entry pointing at `slot`. */
-  #deleteIndexOf(slot: number): void {
-    const size = this.#size;
-    const mask = this.#slotMask;
-    let i = this.#home(this.#hash(this.ref(slot)), size);
-    while ((this.#entry(i) & mask) !== slot + 1) i = i + 1 === size ? 0 : i + 1;
-    let j = i;
-    for (;;) {
-      j = j + 1 === size ? 0 : j + 1;
-      const v = this.#entry(j);
-      if (v === 0) break;
-      const k = this.#home(this.#hash(this.ref((v & mask) - 1)), size);
-      const movable = i <= j ? k <= i || k > j : k <= i && k > j;
-      if (movable) {
-        this.#setEntry(i, v);
-        i = j;
-      }
-    }
-    this.#setEntry(i, 0);
-  }
-
   #dropIndex(): void {
-    const bytes = this.#chunkBytes();
-    for (const h of this.#chunks) this.#a.free(h, bytes);
-    this.#chunks = [];
-    this.#size = 0;
-    this.#wide = false;
+    this.#index?.release();
+    this.#index = undefined;
   }
 
-  /** The index sized for `count` records at the rebuild load: chunks added or freed, cleared, refilled. */
+  /** The index sized for `count` records (made when there is none) and refilled from the rows. */
   #rebuildIndex(count: number): void {
-    const a = this.#a;
-    const chunks = Math.max(1, Math.ceil(count / REBUILD_LOAD / CHUNK));
-    // Entries must hold slot + 1 of every record the index takes before `add` rebuilds it again.
-    const most = Math.floor(chunks * CHUNK * MAX_LOAD);
-    const bits = most <= 0xfff ? NARROW_SLOT_BITS : most <= 0xffffff ? WIDE_SLOT_BITS : HUGE_SLOT_BITS;
-    const wide = bits !== NARROW_SLOT_BITS;
-    if (wide !== this.#wide) {
-      this.#dropIndex();
-      this.#wide = wide;
-    }
-    this.#slotBits = bits;
-    this.#slotMask = bits === HUGE_SLOT_BITS ? 0x7fffffff : (1 << bits) - 1;
-    this.#tagMask = (1 << ((wide ? 32 : 16) - bits)) - 1;
-    const bytes = this.#chunkBytes();
-    while (this.#chunks.length < chunks) this.#chunks.push(a.alloc(bytes));
-    while (this.#chunks.length > chunks) a.free(this.#chunks.pop() ?? 0, bytes);
-    for (const h of this.#chunks) {
-      if (wide) a.u32[h >>> SLAB_SHIFT].fill(0, u32Index(h), u32Index(h) + CHUNK);
-      else a.u16[h >>> SLAB_SHIFT].fill(0, u16Index(h), u16Index(h) + CHUNK);
-    }
-    this.#size = chunks * CHUNK;
-    for (let s = 0; s < this.count; s++) this.#insert(s);
+    this.#index ??= new ArenaIndex(this.#salt, this.#a);
+    this.#index.rebuild(count, this.count, this);
     this.#recount();
   }
 }
