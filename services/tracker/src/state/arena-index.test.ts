@@ -6,18 +6,8 @@ import { SlabAllocator } from "./slab-allocator.js";
 /** Rows as a plain array: slot → reference. */
 const rowsOf = (refs: number[]) => ({ ref: (slot: number) => refs[slot] ?? 0 });
 
-/** The slot the index finds for `ref` by probing from its home (-1 when none). */
-function lookup(index: ArenaIndex, refs: number[], ref: number): number {
-  const hash = index.hash(ref);
-  let i = index.home(hash);
-  for (;;) {
-    const v = index.entry(i);
-    if (v === 0) return -1;
-    const slot = (v & index.slotMask) - 1;
-    if (v >>> index.slotBits === index.tag(hash) && refs[slot] === ref) return slot;
-    i = i + 1 === index.size ? 0 : i + 1;
-  }
-}
+/** The slot the index finds for `ref` (-1 when none). */
+const lookup = (index: ArenaIndex, refs: number[], ref: number): number => index.find(ref, rowsOf(refs));
 
 describe("ArenaIndex", () => {
   it("finds every slot after inserts and backward-shift deletes, chunks given back on release", () => {

@@ -82,6 +82,21 @@ export class ArenaIndex {
     else this.#a.u16[h >>> SLAB_SHIFT][u16Index(h) + (i & CHUNK_MASK)] = v;
   }
 
+  /** The first slot whose entry's tag matches and whose row holds `ref`, or -1. */
+  find(ref: number, rows: RefSource): number {
+    const size = this.size;
+    const hash = this.hash(ref);
+    const tag = this.tag(hash);
+    let i = this.home(hash);
+    for (;;) {
+      const v = this.entry(i);
+      if (v === 0) return -1;
+      const slot = (v & this.slotMask) - 1;
+      if (v >>> this.slotBits === tag && rows.ref(slot) === ref) return slot;
+      i = i + 1 === size ? 0 : i + 1;
+    }
+  }
+
   /** Adds the entry of `slot`, which holds `ref`. */
   insert(slot: number, ref: number): void {
     const size = this.size;

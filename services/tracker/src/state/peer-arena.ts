@@ -161,17 +161,7 @@ export class PeerArena {
       for (let slot = 0; slot < this.count; slot++) if (this.ref(slot) === ref) return slot;
       return -1;
     }
-    const size = index.size;
-    const hash = index.hash(ref);
-    const tag = index.tag(hash);
-    let i = index.home(hash);
-    for (;;) {
-      const v = index.entry(i);
-      if (v === 0) return -1;
-      const slot = (v & index.slotMask) - 1;
-      if (v >>> index.slotBits === tag && this.ref(slot) === ref) return slot;
-      i = i + 1 === size ? 0 : i + 1;
-    }
+    return index.find(ref, this);
   }
 
   ref(slot: number): number {
