@@ -72,7 +72,7 @@ async function trial(
   } catch (err) {
     if (!(err instanceof TrialTimeout)) throw err;
     stuck.set(what, (stuck.get(what) ?? 0) + 1);
-    log(`${err.message} (stuck trial ${stuck.get(what)} of ${what}; pages reloaded, run goes on)`);
+    log(`${err.message} (stuck trial ${stuck.get(what)} of ${what}; the run goes on)`);
     await recover();
   }
 }
@@ -151,6 +151,7 @@ async function main(): Promise<void> {
     /** After a stuck trial: both pages start over (whatever the trial left open goes with them). */
     const reloadPages = async (): Promise<void> => {
       await Promise.all(pages.map((p) => p.reload().then(() => ready(p))));
+      log("pages reloaded");
     };
     const stuck = new Map<string, number>();
     const call = <T>(page: Page, fn: string, arg: unknown): Promise<T> =>
