@@ -128,15 +128,8 @@ export class BatchReactor implements InPlaceReplies {
     const base = this.#queued * WORDS;
     const meta = this.#sendMeta;
     const at = base * 4 + 16;
-    if (address === this.#fromAddress) {
-      const from = this.#recvMeta;
-      const w = this.#fromWord;
-      meta[base + 3] = (from[w + 3] ?? 0) & 0xff;
-      meta[base + 4] = from[w + 4] ?? 0;
-      meta[base + 5] = from[w + 5] ?? 0;
-      meta[base + 6] = from[w + 6] ?? 0;
-      meta[base + 7] = from[w + 7] ?? 0;
-    } else if (parseIPv4(address, this.#sendMetaBytes, at)) meta[base + 3] = 4;
+    if (address === this.#fromAddress) this.#copySender(base);
+    else if (parseIPv4(address, this.#sendMetaBytes, at)) meta[base + 3] = 4;
     else if (parseIPv6(address, this.#sendMetaBytes, at)) meta[base + 3] = 6;
     else return false;
     meta[base] = id;
@@ -178,14 +171,22 @@ export class BatchReactor implements InPlaceReplies {
     meta[base] = from[w] ?? 0;
     meta[base + 1] = length;
     meta[base + 2] = from[w + 2] ?? 0;
+    this.#copySender(base);
+    this.#queued++;
+    this.#queuedBytes += length;
+    return true;
+  }
+
+  /** Copies the family and address of the datagram being handled into the send metadata at word `base`. */
+  #copySender(base: number): void {
+    const meta = this.#sendMeta;
+    const from = this.#recvMeta;
+    const w = this.#fromWord;
     meta[base + 3] = (from[w + 3] ?? 0) & 0xff;
     meta[base + 4] = from[w + 4] ?? 0;
     meta[base + 5] = from[w + 5] ?? 0;
     meta[base + 6] = from[w + 6] ?? 0;
     meta[base + 7] = from[w + 7] ?? 0;
-    this.#queued++;
-    this.#queuedBytes += length;
-    return true;
   }
 
   /** Hands every queued datagram to the kernel now. */

@@ -58,6 +58,25 @@ export function replyFailure(
   );
 }
 
+/**
+ * Whether a request's connection id is one this tracker issued to `address`; if not, the request is counted as
+ * malformed and answered with an error.
+ */
+export function connectionIdAccepted(
+  ctx: UdpRequestContext,
+  action: "announce" | "scrape",
+  req: { transactionId: number; connectionIdHigh: number; connectionIdLow: number },
+  to: ReplyTo,
+  address: string,
+  port: number,
+): boolean {
+  if (ctx.connectionIds.verifyWords(req.connectionIdHigh, req.connectionIdLow, address)) return true;
+  ctx.metrics.malformed.inc({ transport: "udp" });
+  ctx.logger.debug({ action, address }, "udp connection id refused");
+  to.send(encodeErrorReply(req.transactionId, "invalid connection id"), port, address);
+  return false;
+}
+
 const peersOf = (r: AnnounceResult): Uint8Array =>
   r.peers.compact4.length > 0 ? r.peers.compact4 : r.peers.compact6;
 
@@ -121,12 +140,7 @@ export class UdpAnnouncer {
       return undefined;
     }
     const transactionId = f.transactionId;
-    if (!ctx.connectionIds.verifyWords(f.connectionIdHigh, f.connectionIdLow, address)) {
-      ctx.metrics.malformed.inc({ transport: "udp" });
-      ctx.logger.debug({ action: "announce", address }, "udp connection id refused");
-      this.#to.send(encodeErrorReply(transactionId, "invalid connection id"), port, address);
-      return undefined;
-    }
+    if (!connectionIdAccepted(ctx, "announce", f, this.#to, address, port)) return undefined;
     const req = this.#req;
     req.address = address;
     req.port = f.port;

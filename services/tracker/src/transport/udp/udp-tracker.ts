@@ -12,6 +12,7 @@ import type { TrackerCore } from "../../core/tracker-core.js";
 import type { TrackerMetrics } from "../../metrics.js";
 import type { ConnectionIds } from "./connection-ids.js";
 import {
+  connectionIdAccepted,
   passkeyOf,
   replyFailure,
   UdpAnnouncer,
@@ -22,8 +23,8 @@ import {
   ACTION_ANNOUNCE,
   decodeUdpRequest,
   encodeConnectReply,
-  encodeErrorReply,
   encodeScrapeReply,
+  u32,
   type UdpRequest,
 } from "./udp-codec.js";
 
@@ -59,12 +60,7 @@ export function handleUdpRequest(
     to.send(encodeConnectReply(req.transactionId, ctx.connectionIds.issue(address)), port, address);
     return undefined;
   }
-  if (!ctx.connectionIds.verifyWords(req.connectionIdHigh, req.connectionIdLow, address)) {
-    ctx.metrics.malformed.inc({ transport: "udp" });
-    ctx.logger.debug({ action: req.action, address }, "udp connection id refused");
-    to.send(encodeErrorReply(req.transactionId, "invalid connection id"), port, address);
-    return undefined;
-  }
+  if (!connectionIdAccepted(ctx, req.action, req, to, address, port)) return undefined;
   const transactionId = req.transactionId;
   return scrape(ctx, req, address, port, to).catch((err: unknown) =>
     replyFailure(ctx, transactionId, err, { to, address, port }),
@@ -153,11 +149,7 @@ export class UdpTracker {
     const socket = this.#socket;
     const announcer = this.#announcer;
     if (socket === undefined || announcer === undefined) return;
-    if (
-      msg.length >= 16 &&
-      msg[11] === ACTION_ANNOUNCE &&
-      ((msg[8] ?? 1) | (msg[9] ?? 1) | (msg[10] ?? 1)) === 0
-    ) {
+    if (msg.length >= 16 && u32(msg, 8) === ACTION_ANNOUNCE) {
       void announcer.handle(msg, address, port);
       return;
     }
