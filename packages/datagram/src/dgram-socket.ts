@@ -101,4 +101,9 @@ export class DgramDatagramSocket implements DatagramSocket {
   unref(): void {
     this.#socket.unref();
   }
+
+  /** node:dgram has no native side to attach to. */
+  attachNativeHandler(): boolean {
+    return false;
+  }
 }

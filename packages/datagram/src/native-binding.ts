@@ -28,7 +28,19 @@ export interface NativeBinding {
   ref(id: number, on: boolean): void;
   /** Sends the first `count` queued datagrams; → how many could not be sent (each marked in its metadata). */
   flush(count: number): number;
+  /**
+   * Offers socket `id`'s datagrams to a C handler first (an external made by another addon, see
+   * src/native/datagram-handler.h), or stops (undefined); → false when there is no such open socket.
+   */
+  attachNativeHandler(id: number, handler: NativeHandler | undefined): boolean;
+  /** [datagrams native handlers answered or consumed, their replies the kernel refused], process-wide. */
+  nativeHandlerCounts(): [number, number];
+  /** The package's test handler: answers "echo:<x>" with "echoed:<x>", consumes "drop", passes the rest. */
+  testEchoHandler(): NativeHandler;
 }
+
+/** An external wrapping a `sb_datagram_handler_t*` (src/native/datagram-handler.h); opaque to JavaScript. */
+export type NativeHandler = object;
 
 export const FLAG_REUSEPORT = 1;
 export const FLAG_IPV6ONLY = 2;

@@ -72,4 +72,8 @@ export class NativeDatagramSocket implements DatagramSocket {
   unref(): void {
     if (this.#open) this.#reactor.binding.ref(this.#id, false);
   }
+
+  attachNativeHandler(handler: object | undefined): boolean {
+    return this.#open && this.#reactor.binding.attachNativeHandler(this.#id, handler);
+  }
 }

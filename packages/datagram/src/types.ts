@@ -58,4 +58,10 @@ export interface DatagramSocket {
   close(): void;
   /** Lets the process exit while this socket is open. */
   unref(): void;
+  /**
+   * Native backend only: offers every datagram to a C handler of another addon first (an external wrapping an
+   * `sb_datagram_handler_t*`, see src/native/datagram-handler.h); what it does not answer reaches `onMessage` as
+   * before. `undefined` detaches. → false when this socket cannot (node:dgram backend, or closed).
+   */
+  attachNativeHandler(handler: object | undefined): boolean;
 }

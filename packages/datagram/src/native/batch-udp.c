@@ -31,6 +31,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "datagram-handler.h"
+
 #define RECV_SLOTS 64
 #define SLOT_BYTES 65536
 #define META_BYTES 32
@@ -57,6 +59,9 @@ typedef struct sock {
   int family; /* AF_INET or AF_INET6 */
   uint32_t id;
   state_t* st;
+  /* A C handler offered each datagram first (attachNativeHandler), and the reference keeping it alive. */
+  const sb_datagram_handler_t* handler;
+  napi_ref handler_ref;
 } sock_t;
 
 struct state {
@@ -84,6 +89,14 @@ struct state {
   struct iovec siov[SEND_SLOTS];
   struct sockaddr_in6 saddr[SEND_SLOTS];
   uint32_t sorigin[SEND_SLOTS];
+  /* Replies of native handlers, sent at the end of each receive round (allocated on first attach). */
+  uint8_t* reply_data;
+  struct mmsghdr qmsgs[RECV_SLOTS];
+  struct iovec qiov[RECV_SLOTS];
+  struct sockaddr_in6 qaddr[RECV_SLOTS];
+  /* Datagrams native handlers answered or consumed, and their replies the kernel refused. */
+  double handled;
+  double reply_failures;
 };
 
 #define CHECK(call)                                                    \
@@ -210,6 +223,71 @@ static void record(state_t* st, sock_t* s, uint32_t slot) {
   }
 }
 
+/* Sends the first `count` replies native handlers queued for socket `s`; a refused one is dropped and counted. */
+static void send_replies(state_t* st, sock_t* s, uint32_t count) {
+  uint32_t k = 0;
+  while (k < count) {
+    int n = send_batch(s->fd, &st->qmsgs[k], count - k);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      st->reply_failures++;
+      k++;
+    } else {
+      k += (uint32_t)n;
+    }
+  }
+}
+
+/*
+ * Offers received slots [first, first + n) of socket `s` to its native handler: answered ones are done with (their
+ * replies sent before this returns), the others are moved down to stay contiguous from `first` and recorded for
+ * JavaScript. → the new number of pending slots.
+ */
+static uint32_t offer(state_t* st, sock_t* s, uint32_t first, uint32_t n) {
+  const sb_datagram_handler_t* h = s->handler;
+  uint32_t kept = first;
+  uint32_t replies = 0;
+  for (uint32_t i = first; i < first + n; i++) {
+    struct mmsghdr* m = &st->rmsgs[i];
+    uint8_t* data = st->recv_data + (size_t)i * SLOT_BYTES;
+    if ((m->msg_hdr.msg_flags & MSG_TRUNC) == 0) {
+      uint8_t* reply = st->reply_data + (size_t)replies * SB_DATAGRAM_REPLY_BYTES;
+      int32_t r = h->handle(h->ctx, data, m->msg_len, (const struct sockaddr*)&st->raddr[i], m->msg_hdr.msg_namelen,
+                            reply, SB_DATAGRAM_REPLY_BYTES);
+      if (r >= 0) {
+        st->handled++;
+        if (r > 0 && r <= SB_DATAGRAM_REPLY_BYTES) {
+          memcpy(&st->qaddr[replies], &st->raddr[i], m->msg_hdr.msg_namelen);
+          st->qiov[replies].iov_base = reply;
+          st->qiov[replies].iov_len = (size_t)r;
+          memset(&st->qmsgs[replies].msg_hdr, 0, sizeof st->qmsgs[replies].msg_hdr);
+          st->qmsgs[replies].msg_hdr.msg_iov = &st->qiov[replies];
+          st->qmsgs[replies].msg_hdr.msg_iovlen = 1;
+          st->qmsgs[replies].msg_hdr.msg_name = &st->qaddr[replies];
+          st->qmsgs[replies].msg_hdr.msg_namelen = m->msg_hdr.msg_namelen;
+          replies++;
+        }
+        m->msg_hdr.msg_namelen = sizeof st->raddr[i];
+        continue;
+      }
+    }
+    if (kept != i) {
+      /* Rare (what the handler passes on): moved down so JavaScript still reads slots 0..pending-1. */
+      struct mmsghdr* to = &st->rmsgs[kept];
+      memcpy(st->recv_data + (size_t)kept * SLOT_BYTES, data, m->msg_len);
+      st->raddr[kept] = st->raddr[i];
+      to->msg_len = m->msg_len;
+      to->msg_hdr.msg_flags = m->msg_hdr.msg_flags;
+      to->msg_hdr.msg_namelen = m->msg_hdr.msg_namelen;
+      m->msg_hdr.msg_namelen = sizeof st->raddr[i];
+    }
+    record(st, s, kept);
+    kept++;
+  }
+  if (replies > 0) send_replies(st, s, replies);
+  return kept;
+}
+
 static void on_readable(uv_poll_t* handle, int status, int events) {
   (void)events;
   sock_t* s = (sock_t*)handle->data;
@@ -228,8 +306,12 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
       /* EAGAIN: drained. Anything else (an ICMP error queued on the socket) was consumed by this call. */
       break;
     }
-    for (uint32_t i = first; i < first + (uint32_t)n; i++) record(st, s, i);
-    st->pending += (uint32_t)n;
+    if (s->handler != NULL) {
+      st->pending = offer(st, s, first, (uint32_t)n);
+    } else {
+      for (uint32_t i = first; i < first + (uint32_t)n; i++) record(st, s, i);
+      st->pending += (uint32_t)n;
+    }
     if ((uint32_t)n < room) break;
   }
   if (st->pending > 0 && !st->check_active) {
@@ -383,8 +465,99 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   if (st == NULL || argc < 1) return NULL;
   CHECK(napi_get_value_uint32(env, argv[0], &id));
   sock_t* s = lookup(st, id);
-  if (s != NULL) close_socket(st, s);
+  if (s != NULL) {
+    if (s->handler_ref != NULL) napi_delete_reference(env, s->handler_ref);
+    s->handler_ref = NULL;
+    s->handler = NULL;
+    close_socket(st, s);
+  }
   return NULL;
+}
+
+/* attachNativeHandler(id, handler: external | undefined) → whether the socket now has that handler (false: no such
+ * open socket). The external's data is an sb_datagram_handler_t* of SB_DATAGRAM_HANDLER_ABI (else TypeError). */
+static napi_value js_attach(napi_env env, napi_callback_info info) {
+  state_t* st = state_of(env);
+  size_t argc = 2;
+  napi_value argv[2], result;
+  uint32_t id;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (st == NULL || argc < 2) {
+    napi_throw_type_error(env, "ERR_DATAGRAM_ARGS", "attachNativeHandler(id, handler)");
+    return NULL;
+  }
+  CHECK(napi_get_value_uint32(env, argv[0], &id));
+  napi_valuetype type;
+  CHECK(napi_typeof(env, argv[1], &type));
+  const sb_datagram_handler_t* handler = NULL;
+  if (type == napi_external) {
+    void* data = NULL;
+    CHECK(napi_get_value_external(env, argv[1], &data));
+    handler = (const sb_datagram_handler_t*)data;
+    if (handler == NULL || handler->abi != SB_DATAGRAM_HANDLER_ABI || handler->handle == NULL) {
+      napi_throw_type_error(env, "ERR_DATAGRAM_HANDLER", "not a datagram handler of this ABI");
+      return NULL;
+    }
+  } else if (type != napi_undefined && type != napi_null) {
+    napi_throw_type_error(env, "ERR_DATAGRAM_ARGS", "attachNativeHandler(id, handler: external | undefined)");
+    return NULL;
+  }
+  sock_t* s = lookup(st, id);
+  if (s != NULL && handler != NULL && st->reply_data == NULL) {
+    st->reply_data = (uint8_t*)malloc((size_t)RECV_SLOTS * SB_DATAGRAM_REPLY_BYTES);
+    if (st->reply_data == NULL) {
+      napi_throw_error(env, "ERR_DATAGRAM_INIT", "out of memory");
+      return NULL;
+    }
+  }
+  if (s != NULL) {
+    if (s->handler_ref != NULL) napi_delete_reference(env, s->handler_ref);
+    s->handler_ref = NULL;
+    s->handler = NULL;
+    if (handler != NULL) {
+      CHECK(napi_create_reference(env, argv[1], 1, &s->handler_ref));
+      s->handler = handler;
+    }
+  }
+  CHECK(napi_get_boolean(env, s != NULL, &result));
+  return result;
+}
+
+/* nativeHandlerCounts() → [datagrams native handlers answered or consumed, replies the kernel refused]. */
+static napi_value js_handler_counts(napi_env env, napi_callback_info info) {
+  (void)info;
+  state_t* st = state_of(env);
+  napi_value out, v;
+  CHECK(napi_create_array_with_length(env, 2, &out));
+  CHECK(napi_create_double(env, st == NULL ? 0 : st->handled, &v));
+  CHECK(napi_set_element(env, out, 0, v));
+  CHECK(napi_create_double(env, st == NULL ? 0 : st->reply_failures, &v));
+  CHECK(napi_set_element(env, out, 1, v));
+  return out;
+}
+
+/* A handler for the package's own tests: answers "echo:<x>" with "echoed:<x>", consumes "drop" without a reply,
+ * passes everything else on to JavaScript. */
+static int32_t test_echo(void* ctx, const uint8_t* data, uint32_t length, const struct sockaddr* from,
+                         socklen_t from_length, uint8_t* reply, uint32_t room) {
+  (void)ctx;
+  (void)from;
+  (void)from_length;
+  if (length == 4 && memcmp(data, "drop", 4) == 0) return 0;
+  if (length < 5 || memcmp(data, "echo:", 5) != 0 || length + 2 > room) return SB_DATAGRAM_PASS;
+  memcpy(reply, "echoed:", 7);
+  memcpy(reply + 7, data + 5, length - 5);
+  return (int32_t)(length + 2);
+}
+
+static const sb_datagram_handler_t test_echo_handler = {SB_DATAGRAM_HANDLER_ABI, NULL, test_echo};
+
+/* testEchoHandler() → the external of the test handler above. */
+static napi_value js_test_echo_handler(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_external(env, (void*)&test_echo_handler, NULL, NULL, &out));
+  return out;
 }
 
 /* ref(id, on): whether an open socket keeps the event loop alive (it does by default). */
@@ -594,6 +767,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ref", NULL, js_ref, NULL, NULL, NULL, napi_enumerable, NULL},
       {"flush", NULL, js_flush, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"attachNativeHandler", NULL, js_attach, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"nativeHandlerCounts", NULL, js_handler_counts, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"testEchoHandler", NULL, js_test_echo_handler, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
