@@ -30,7 +30,7 @@ function runtime(name: string): string | undefined {
 const scratch = mkdtempSync(join(tmpdir(), "datagram-asan-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-it("the socket tests pass against an ASan + UBSan build of the addon, with no report", async () => {
+it("the socket and native-handler tests pass against an ASan + UBSan build of the addon, with no report", async () => {
   const asan = runtime("libasan.so");
   const ubsan = runtime("libubsan.so");
   if (process.platform !== "linux") return skipTest("the addon is Linux-only");
@@ -82,28 +82,31 @@ it("the socket tests pass against an ASan + UBSan build of the addon, with no re
     baseProject: (root: string) => object;
     TEST_TIMEOUT: number;
   };
-  const config = {
-    ...baseProject(scratch),
-    testMatch: ["<rootDir>/test/datagram-socket.test.ts"],
-    testTimeout: TEST_TIMEOUT,
-  };
-  const results = join(scratch, "results.json");
-  const run = spawnSync(
-    process.execPath,
-    [
-      ...["--experimental-vm-modules", "--disable-warning=ExperimentalWarning"],
-      join(repo, "node_modules/jest/bin/jest.js"),
-      ...["--config", JSON.stringify(config), "--runInBand", "--ci", "--json", "--outputFile", results],
-    ],
-    { cwd: scratch, env, encoding: "utf8", timeout: 240_000 },
-  );
-  const output = `${run.stdout}\n${run.stderr}`;
-  assert.doesNotMatch(output, /AddressSanitizer|runtime error:/, output.slice(-4000));
-  assert.equal(run.status, 0, output.slice(-4000));
-  const summary = JSON.parse(readFileSync(results, "utf8")) as {
-    numFailedTests: number;
-    numPassedTests: number;
-  };
-  assert.equal(summary.numFailedTests, 0);
-  assert.ok(summary.numPassedTests > 0, "the socket tests ran");
+  // One jest process per file: the addon's state is per process (its init() runs once per environment).
+  for (const file of ["datagram-socket.test.ts", "native-handler.test.ts"]) {
+    const config = {
+      ...baseProject(scratch),
+      testMatch: [`<rootDir>/test/${file}`],
+      testTimeout: TEST_TIMEOUT,
+    };
+    const results = join(scratch, `${file}.results.json`);
+    const run = spawnSync(
+      process.execPath,
+      [
+        ...["--experimental-vm-modules", "--disable-warning=ExperimentalWarning"],
+        join(repo, "node_modules/jest/bin/jest.js"),
+        ...["--config", JSON.stringify(config), "--runInBand", "--ci", "--json", "--outputFile", results],
+      ],
+      { cwd: scratch, env, encoding: "utf8", timeout: 240_000 },
+    );
+    const output = `${run.stdout}\n${run.stderr}`;
+    assert.doesNotMatch(output, /AddressSanitizer|runtime error:/, output.slice(-4000));
+    assert.equal(run.status, 0, output.slice(-4000));
+    const summary = JSON.parse(readFileSync(results, "utf8")) as {
+      numFailedTests: number;
+      numPassedTests: number;
+    };
+    assert.equal(summary.numFailedTests, 0);
+    assert.ok(summary.numPassedTests > 0, `the tests of ${file} ran`);
+  }
 });
