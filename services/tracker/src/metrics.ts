@@ -12,6 +12,11 @@ export type AnnounceTally = Record<TrackerTransport, number>;
 export interface TrackerMetrics {
   /** Count an announce with `announced[transport]++`; read through the registry (`tracker_announces_total`). */
   readonly announced: AnnounceTally;
+  /**
+   * Adds a source of announces counted elsewhere (the C announce path): `take` gives those served since its last
+   * call, and is called whenever the registry is read.
+   */
+  countAnnouncesFrom(transport: TrackerTransport, take: () => number): void;
   readonly announces: Counter<"transport">;
   readonly scrapes: Counter<"transport">;
   readonly refusals: Counter<"transport" | "code">;
@@ -35,14 +40,19 @@ export function createTrackerMetrics(registry: Registry, totals: () => StoreTota
   gauge("tracker_seeders", "Peers with the whole torrent", (t) => t.seeders);
   gauge("tracker_leechers", "Peers still downloading", (t) => t.leechers);
   const announced: AnnounceTally = { http: 0, udp: 0, websocket: 0 };
+  const sources: Array<{ transport: TrackerTransport; take: () => number }> = [];
   return {
     announced,
+    countAnnouncesFrom(transport, take) {
+      sources.push({ transport, take });
+    },
     announces: new Counter({
       name: "tracker_announces_total",
       help: "Announces served, by transport",
       labelNames: ["transport"],
       registers: [registry],
       collect() {
+        for (const s of sources) announced[s.transport] += s.take();
         for (const transport of ["http", "udp", "websocket"] as const) {
           const n = announced[transport];
           if (n === 0) continue;

@@ -20,6 +20,11 @@ export class AccessPolicy {
     return this.#rules;
   }
 
+  /** Whether every request is served whatever its torrent and passkey (open mode, no passkeys). */
+  get servesAll(): boolean {
+    return this.#rules.mode === "open" && this.#rules.passkeys.size === 0;
+  }
+
   replace(rules: AccessRules): void {
     this.#rules = rules;
   }

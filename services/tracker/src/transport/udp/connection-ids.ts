@@ -77,6 +77,11 @@ export class ConnectionIds {
     return id;
   }
 
+  /** The HMAC key, for the C announce path that verifies these ids (udp-fast.c); never logged. */
+  get secret(): Uint8Array {
+    return this.#secret;
+  }
+
   /** Ids held in the cache (at most CACHE_LIMIT). */
   get cached(): number {
     return this.#cached;

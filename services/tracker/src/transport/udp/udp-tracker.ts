@@ -11,6 +11,7 @@ import type { Logger } from "@switchboard/runtime";
 import type { TrackerCore } from "../../core/tracker-core.js";
 import type { TrackerMetrics } from "../../metrics.js";
 import type { ConnectionIds } from "./connection-ids.js";
+import type { UdpFastPath } from "./udp-fast-path.js";
 import {
   connectionIdAccepted,
   passkeyOf,
@@ -39,6 +40,12 @@ export interface UdpTrackerOptions {
   backend?: DatagramBackendChoice;
   /** SO_RCVBUF / SO_SNDBUF to ask for; 0 leaves the OS default (default 4 MiB). */
   bufferBytes?: number;
+  /**
+   * The C announce path over the native store, attached when the socket is native; it answers announces only
+   * while `fastPathAllowed()` (read at listen and at every `refreshFastPath()`).
+   */
+  fastPath?: UdpFastPath;
+  fastPathAllowed?: () => boolean;
 }
 
 /** A decoded connect or scrape (announces go through `UdpAnnouncer`). */
@@ -109,6 +116,7 @@ export class UdpTracker {
   readonly #opts: UdpTrackerOptions;
   #socket: DatagramSocket | undefined;
   #announcer: UdpAnnouncer | undefined;
+  #fastAttached = false;
   constructor(opts: UdpTrackerOptions) {
     this.#opts = opts;
   }
@@ -116,6 +124,23 @@ export class UdpTracker {
   /** Which I/O the socket uses ("native" or "dgram"), once listening. */
   get backend(): DatagramBackend | undefined {
     return this.#socket?.backend;
+  }
+
+  /** The C announce path this listener was given, if any. */
+  get fastPath(): UdpFastPath | undefined {
+    return this.#opts.fastPath;
+  }
+
+  /** Whether announces are being answered by the C path (attached and allowed). */
+  get fastPathActive(): boolean {
+    return this.#fastAttached && (this.#opts.fastPath?.enabled ?? false);
+  }
+
+  /** Switches the C path on or off after what `fastPathAllowed` depends on changed (access rules reloaded). */
+  refreshFastPath(): void {
+    const fast = this.#opts.fastPath;
+    if (fast === undefined) return;
+    fast.enable(this.#fastAttached && (this.#opts.fastPathAllowed?.() ?? false));
   }
 
   async listen(port: number, host: string): Promise<{ address: string; port: number }> {
@@ -136,6 +161,12 @@ export class UdpTracker {
       },
     });
     this.#socket = socket;
+    const fast = this.#opts.fastPath;
+    if (fast !== undefined && socket.attachNativeHandler(fast.handler)) {
+      this.#fastAttached = true;
+      metrics.countAnnouncesFrom("udp", () => fast.take());
+      this.refreshFastPath();
+    }
     // The native backend's replies are built in its send queue; node:dgram's go through `send`.
     this.#announcer = new UdpAnnouncer(
       this.#opts,
@@ -168,6 +199,11 @@ export class UdpTracker {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#announcer = undefined;
+    if (this.#fastAttached) {
+      this.#fastAttached = false;
+      this.refreshFastPath();
+      socket?.attachNativeHandler(undefined);
+    }
     socket?.close();
     return Promise.resolve();
   }
