@@ -14,7 +14,9 @@ const hash = (n: number): Buffer => Buffer.alloc(20, n);
 const peer = (n: number): Buffer => Buffer.alloc(20, 0x40 + n);
 
 /** The announce reply's fields (action 1), or the error text (action 3). */
-function parse(reply: Buffer): { interval: number; leechers: number; seeders: number; peers: string[] } | string {
+function parse(
+  reply: Buffer,
+): { interval: number; leechers: number; seeders: number; peers: string[] } | string {
   if (reply.readUInt32BE(0) === 3) return reply.subarray(8).toString("utf8");
   assert.equal(reply.readUInt32BE(0), 1);
   const peers: string[] = [];
@@ -77,12 +79,17 @@ describe("UDP announces answered in C", () => {
       peers: ["127.0.0.1:7001", "127.0.0.1:7002"],
     });
     // numwant 1 of two others; stopped leaves; completed counts a download.
-    const one = parse(await c.announce({ infoHash: hash(1), peerId: peer(3), port: 7003, left: 5, numwant: 1 }));
+    const one = parse(
+      await c.announce({ infoHash: hash(1), peerId: peer(3), port: 7003, left: 5, numwant: 1 }),
+    );
     assert.equal(typeof one === "string" ? -1 : one.peers.length, 1);
     await c.announce({ infoHash: hash(1), peerId: peer(2), port: 7002, event: "stopped" });
     await c.announce({ infoHash: hash(1), peerId: peer(3), port: 7003, left: 0, event: "completed" });
     const scraped = await c.scrape([hash(1)]);
-    assert.deepEqual([scraped.readUInt32BE(8), scraped.readUInt32BE(12), scraped.readUInt32BE(16)], [2, 1, 0]);
+    assert.deepEqual(
+      [scraped.readUInt32BE(8), scraped.readUInt32BE(12), scraped.readUInt32BE(16)],
+      [2, 1, 0],
+    );
     assert.equal(fast()?.answered, state.answered + 6);
   });
 
