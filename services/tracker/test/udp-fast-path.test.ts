@@ -103,16 +103,16 @@ describe("UDP announces answered in C", () => {
       peerId: peer(1),
       port: 7001,
     });
-    assert.match(String(parse(await c.request(forged))), /connection id/);
+    assert.match(errorOf(await c.request(forged)), /connection id/);
     const cid = await c.connect();
     const port0 = UdpTrackerClient.announcePacket(cid, { infoHash: hash(2), peerId: peer(1), port: 0 });
-    assert.equal(typeof parse(await c.request(port0)), "string");
+    errorOf(await c.request(port0));
     const keyed = (key32: number, id: Buffer): Buffer =>
       UdpTrackerClient.announcePacket(id, { infoHash: hash(2), peerId: peer(9), port: 7009, key32 });
-    assert.equal(typeof parse(await c.request(keyed(11, cid))), "object");
+    parse(await c.request(keyed(11, cid)));
     const elsewhere = client("127.0.0.2");
     const otherCid = await elsewhere.connect();
-    assert.match(String(parse(await elsewhere.request(keyed(12, otherCid)))), /key/i);
+    assert.match(errorOf(await elsewhere.request(keyed(12, otherCid))), /key/i);
     // Only the one good announce was answered in C.
     assert.equal(fast()?.answered, state.answered + 1);
   });
@@ -128,9 +128,9 @@ describe("the C path stands aside", () => {
         assert.equal(udp.fastPathActive, false, JSON.stringify(overrides));
         const c = new UdpTrackerClient("127.0.0.1", t.udpPort);
         try {
-          const reply = parse(await c.announce({ infoHash: hash(3), peerId: peer(1), port: 7001 }));
-          if ("passkeys" in overrides) assert.match(String(reply), /passkey/i);
-          else assert.equal(typeof reply, "object");
+          const reply = await c.announce({ infoHash: hash(3), peerId: peer(1), port: 7001 });
+          if ("passkeys" in overrides) assert.match(errorOf(reply), /passkey/i);
+          else parse(reply);
         } finally {
           c.close();
         }
