@@ -8,8 +8,8 @@
 #            tracker 8000/tcp 8000/udp
 
 ARG NODE_IMAGE=node:24-bookworm-slim
-# The build stage compiles the batched-UDP addon of @switchboard/datagram (stun, turn, tracker): an image with a
-# C compiler and Node's headers (the full node image has both); the runtime image only needs glibc, which both share.
+# The build stage compiles the batched-UDP addon of @switchboard/datagram (stun, turn, tracker) and the tracker's
+# addon (its C swarm store, services/tracker/native): an image with a C compiler and Node's headers (the full node image has both); the runtime image only needs glibc, which both share.
 ARG BUILD_IMAGE=node:24-bookworm
 
 # 1. Only the workspaces this service needs (turbo prune), split into manifests (json/) and sources (full/).

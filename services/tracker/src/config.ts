@@ -1,4 +1,5 @@
 import { DATAGRAM_BACKEND_CHOICES } from "@switchboard/datagram";
+import { MEMORY_STORE_CHOICES } from "./state/memory-store.js";
 import {
   bool,
   cidrList,
@@ -150,6 +151,12 @@ export const trackerConfigSpec = {
     env: "REDIS_URL",
     doc: "keep swarms in Redis (shared by several instances)",
     secret: true,
+  }),
+  memoryStore: oneOf({
+    env: "TRACKER_MEMORY_STORE",
+    doc: "in-memory swarm store (without REDIS_URL): native = the C store (the tracker addon), js = the TypeScript one, auto = native where built",
+    default: "auto",
+    values: MEMORY_STORE_CHOICES,
   }),
   redisPrefix: str({
     env: "TRACKER_REDIS_PREFIX",

@@ -18,7 +18,7 @@ import type { TrackerConfig } from "./config.js";
 import { TrackerCore } from "./core/tracker-core.js";
 import { TurnClock } from "./core/turn-clock.js";
 import { createTrackerMetrics } from "./metrics.js";
-import { MemorySwarmStore } from "./state/memory-swarm-store.js";
+import { createMemoryStore, type ChosenMemoryStore } from "./state/memory-store.js";
 import { RedisSwarmStore } from "./state/redis-swarm-store.js";
 import type { SwarmStore } from "./state/swarm-store.js";
 import { createClientAddress, trustedProxies } from "./transport/http/client-address.js";
@@ -60,6 +60,16 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
   const logger = deps.logger;
   const registry = deps.registry ?? createMetricsRegistry();
   const health = new Health();
+  const memory: ChosenMemoryStore | undefined =
+    config.redisUrl === undefined
+      ? createMemoryStore(config.memoryStore, { clock, peerTtlSeconds: config.peerTtl })
+      : undefined;
+  const storeKind = memory?.kind ?? "redis";
+  if (memory !== undefined)
+    logger.info(
+      { store: memory.kind, choice: config.memoryStore, reason: memory.reason },
+      `memory store: ${memory.kind === "native" ? "C (tracker addon)" : "TypeScript"}`,
+    );
   const store: SwarmStore =
     config.redisUrl !== undefined
       ? new RedisSwarmStore({
@@ -70,7 +80,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
           logger: logger.child({ component: "redis" }),
           onStatus: (ok) => health.set("redis", ok),
         })
-      : new MemorySwarmStore({ clock, peerTtlSeconds: config.peerTtl });
+      : (memory as ChosenMemoryStore).store;
   const metrics = createTrackerMetrics(registry, () => store.totals());
   const access = new AccessPolicy({ mode: "open", hashes: new Set(), passkeys: new Set(config.passkeys) });
   const limiter =
@@ -172,7 +182,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     health,
     registry,
     service: "tracker",
-    stats: () => ({ ...store.totals(), websocketConnections: ws.connections }),
+    stats: () => ({ ...store.totals(), store: storeKind, websocketConnections: ws.connections }),
   });
   health.set("http", false);
   if (config.redisUrl !== undefined && !health.report().parts.redis) health.set("redis", false);

@@ -1,6 +1,6 @@
 /**
  * Peers that announce without `key` are known by peer id and address: a request from another address that
- * knows the id (compact=0 replies hand ids out) can neither move nor remove them. Memory and Redis alike.
+ * knows the id (compact=0 replies hand ids out) can neither move nor remove them. Memory (TypeScript and C) and Redis alike.
  */
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { createLogger, ManualClock } from "@switchboard/runtime";
 import { sharedRedis, type SharedRedis } from "@switchboard/test-support";
-import { MemorySwarmStore } from "../src/state/memory-swarm-store.js";
+import { MEMORY_STORES } from "./memory-stores.js";
 import { RedisSwarmStore } from "../src/state/redis-swarm-store.js";
 import { addressToBytes } from "../src/state/peer-address.js";
 import type { PeerUpdate, SwarmStore } from "../src/state/swarm-store.js";
@@ -100,8 +100,8 @@ function scenario(make: () => SwarmStore): void {
   });
 }
 
-describe("keyless peers: memory store", () => {
-  scenario(() => new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 }));
+describe.each(MEMORY_STORES)("keyless peers: $name", ({ make }) => {
+  scenario(() => make({ clock: new ManualClock(), peerTtlSeconds: 60 }));
 });
 
 describe("keyless peers: Redis store", () => {

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
 import { MemorySwarmStore } from "./memory-swarm-store.js";
 import { addressToBytes } from "./peer-address.js";
-import type { PeerUpdate } from "./swarm-store.js";
+import type { PeerUpdate, SwarmStore } from "./swarm-store.js";
+import { MEMORY_STORES } from "../../test/memory-stores.js";
 
 const hash = Buffer.alloc(20, 1);
 const id = (n: number): Buffer => Buffer.alloc(20, n);
@@ -20,14 +21,14 @@ const update = (n: number, over: Partial<PeerUpdate> = {}): PeerUpdate => ({
   ...over,
 });
 const all = { numwant: 50, family: "both", withIds: true } as const;
-const figures = (store: MemorySwarmStore): { torrents: number; seeders: number; leechers: number } => {
+const figures = (store: SwarmStore): { torrents: number; seeders: number; leechers: number } => {
   const { torrents, seeders, leechers } = store.totals();
   return { torrents, seeders, leechers };
 };
 
-describe("MemorySwarmStore", () => {
+describe.each(MEMORY_STORES)("$name", ({ make }) => {
   it("lists other peers, never the announcing one, compact IPv4 and IPv6", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     store.announce(update(1), all);
     store.announce(update(2, { ip: addressToBytes("2001:db8::2") ?? new Uint8Array(16), seeder: true }), all);
     const out = store.announce(update(3), all);
@@ -41,7 +42,7 @@ describe("MemorySwarmStore", () => {
   });
 
   it("keeps counts incrementally through completed and stopped, and drops empty swarms", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     store.announce(update(1), all);
     const done = store.announce(update(1, { seeder: true, completed: true }), all);
     assert.ok(done.ok);
@@ -53,7 +54,7 @@ describe("MemorySwarmStore", () => {
 
   it("expires peers that stop announcing", () => {
     const clock = new ManualClock();
-    const store = new MemorySwarmStore({ clock, peerTtlSeconds: 60 });
+    const store = make({ clock, peerTtlSeconds: 60 });
     store.announce(update(1), all);
     clock.advance(30_000);
     store.announce(update(2), all);
@@ -68,7 +69,7 @@ describe("MemorySwarmStore", () => {
   });
 
   it("honours key: a new address needs the same key", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     store.announce(update(1, { key: 42 }), all);
     const moved = addressToBytes("10.9.9.9") ?? new Uint8Array(16);
     assert.deepEqual(store.announce(update(1, { ip: moved, key: 7 }), all), {
@@ -83,7 +84,7 @@ describe("MemorySwarmStore", () => {
   });
 
   it("lists a keyless peer id from at most four addresses (one probe chain stays short)", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     for (let n = 1; n <= 4; n++)
       assert.ok(
         store.announce(update(1, { ip: addressToBytes(`10.0.1.${n}`) ?? new Uint8Array(16) }), all).ok,
@@ -95,7 +96,7 @@ describe("MemorySwarmStore", () => {
   });
 
   it("keeps WebSocket peers apart from TCP peers", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     store.announce(update(1), all);
     store.announce(update(2, { kind: "ws", port: 0 }), all);
     const ws = store.announce(update(3, { kind: "ws", port: 0 }), all);
@@ -107,26 +108,8 @@ describe("MemorySwarmStore", () => {
     assert.equal(tcp.peers.compact4.length, 6);
   });
 
-  it("reuses the memory of dropped swarms for new ones", () => {
-    const clock = new ManualClock();
-    const store = new MemorySwarmStore({ clock, peerTtlSeconds: 60 });
-    const fill = (round: number): void => {
-      for (let t = 0; t < 25; t++)
-        for (let p = 1; p <= 250; p++)
-          assert.ok(store.announce(update(p, { infoHash: Buffer.alloc(20, round * 25 + t + 1) }), all).ok);
-    };
-    fill(0);
-    const carved = store.slabs().carvedBytes;
-    clock.advance(61_000);
-    assert.equal(store.sweep(), 6250);
-    assert.equal(store.slabs().freeBytes, carved, "every block freed");
-    fill(1);
-    assert.equal(store.slabs().carvedBytes, carved, "refilled from freed blocks");
-    assert.deepEqual(figures(store), { torrents: 25, seeders: 0, leechers: 6250 });
-  });
-
   it("caps numwant and hands peers out from a random start", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     for (let i = 1; i <= 100; i++) store.announce(update(i), all);
     const seen = new Set<string>();
     for (let i = 0; i < 50; i++) {
@@ -139,7 +122,7 @@ describe("MemorySwarmStore", () => {
   });
 
   it("writes a one-family selection into the caller's buffer when it fits, the same peers as its own lists", () => {
-    const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 60 });
+    const store = make({ clock: new ManualClock(), peerTtlSeconds: 60 });
     // 300 IPv4 peers (three pages: runs wrap and cross page ends) and 3 IPv6 ones.
     const v4 = (i: number): Partial<PeerUpdate> => ({
       peerId: Buffer.alloc(20, `p${i}`),
@@ -206,5 +189,25 @@ describe("MemorySwarmStore", () => {
     assert.equal(big.peers.compact4.length, 50 * 6);
     assert.notEqual(big.peers.compact4.buffer, small.buffer);
     assert.ok(small.every((x) => x === 0xee));
+  });
+});
+
+describe("MemorySwarmStore (TypeScript) memory", () => {
+  it("reuses the memory of dropped swarms for new ones", () => {
+    const clock = new ManualClock();
+    const store = new MemorySwarmStore({ clock, peerTtlSeconds: 60 });
+    const fill = (round: number): void => {
+      for (let t = 0; t < 25; t++)
+        for (let p = 1; p <= 250; p++)
+          assert.ok(store.announce(update(p, { infoHash: Buffer.alloc(20, round * 25 + t + 1) }), all).ok);
+    };
+    fill(0);
+    const carved = store.slabs().carvedBytes;
+    clock.advance(61_000);
+    assert.equal(store.sweep(), 6250);
+    assert.equal(store.slabs().freeBytes, carved, "every block freed");
+    fill(1);
+    assert.equal(store.slabs().carvedBytes, carved, "refilled from freed blocks");
+    assert.deepEqual(figures(store), { torrents: 25, seeders: 0, leechers: 6250 });
   });
 });

@@ -1,11 +1,11 @@
 import { describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
 import { ManualClock } from "@switchboard/runtime";
-import { MemorySwarmStore } from "./memory-swarm-store.js";
 import { PAGE } from "./peer-arena.js";
 import { addressToBytes } from "./peer-address.js";
 import { randomBelow } from "./peer-selection.js";
 import type { PeerUpdate } from "./swarm-store.js";
+import { MEMORY_STORES } from "../../test/memory-stores.js";
 
 const hash = Buffer.alloc(20, 3);
 /** Peer n (0-based): a distinct id, address and port; joined in order n, so it holds slot n of its arena. */
@@ -42,10 +42,10 @@ function isRunFromSomeStart(got: number[], count: number, self: number): boolean
   return true;
 }
 
-describe("peer selection", () => {
+describe.each(MEMORY_STORES)("peer selection: $name", ({ make }) => {
   for (const v6 of [false, true]) {
     it(`hands out consecutive records from a random start, across page ends and the wrap, never the announcing peer (${v6 ? "IPv6" : "IPv4"})`, () => {
-      const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 600 });
+      const store = make({ clock: new ManualClock(), peerTtlSeconds: 600 });
       const count = 2 * PAGE + 44;
       for (let n = 0; n < count; n++)
         assert.ok(store.announce(update(n, v6), { numwant: 0, family: "both", withIds: false }).ok);
@@ -90,7 +90,9 @@ describe("peer selection", () => {
       assert.ok(wrapped > 0 && crossed > 0, "some lists wrapped around, some crossed a page end");
     });
   }
+});
 
+describe("peer selection", () => {
   it("draws start offsets below the bound, spread over it", () => {
     for (const n of [1, 2, 7, 1000, 2 ** 31]) {
       for (let i = 0; i < 1000; i++) {

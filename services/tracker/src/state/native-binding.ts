@@ -1,0 +1,71 @@
+/** Loads the tracker's compiled addon (dist/tracker-native.node, built by scripts/build-native.mjs) when there is one. */
+import { createRequire } from "node:module";
+
+/** Where the addon's reply block holds each list (byte offsets), and the sizes of both blocks. */
+export interface NativeLayout {
+  readonly requestBytes: number;
+  readonly replyBytes: number;
+  /** Most peers one announce hands back (numwant is capped to it). */
+  readonly maxPeers: number;
+  readonly compact4: number;
+  readonly compact6: number;
+  readonly ids4: number;
+  readonly ids6: number;
+  readonly wsIds: number;
+}
+
+/** A store handle of the addon (native/binding.c describes the request and reply blocks). */
+export interface NativeStoreHandle {
+  readonly request: ArrayBuffer;
+  readonly reply: ArrayBuffer;
+  /** → SS_* status; with a target, a one-family list may go to target[at…end) (reply word 7: bytes written). */
+  announce(target?: Uint8Array, at?: number, end?: number): number;
+  /** Counts of one torrent into reply words 1–3. */
+  scrape(infoHash: Uint8Array): void;
+  /** 32-byte records: info-hash (20), u32 complete, incomplete, downloaded. */
+  scrapeAll(limit: number): ArrayBuffer;
+  sweep(now: number): number;
+  /** Doubles at reply bytes 0, 8, 16, 24: torrents, seeders, leechers, peer bytes. */
+  totals(): void;
+  /** Empties the store; every later call throws. */
+  close(): void;
+}
+
+export interface TrackerNativeBinding {
+  readonly SwarmStore: new (ttlSeconds: number, salt: number, epochMs: number) => NativeStoreHandle;
+  readonly layout: NativeLayout;
+}
+
+/** Request flags (byte 72 of the request block). */
+export const REQ_HAS_KEY = 1;
+export const REQ_SEEDER = 2;
+export const REQ_WS = 4;
+export const REQ_REMOVE = 8;
+export const REQ_COMPLETED = 16;
+export const REQ_WITH_IDS = 32;
+
+/** Statuses of announce() (SS_* in native/swarm-store.h). */
+export const SS_OK = 0;
+export const SS_KEY_MISMATCH = 1;
+export const SS_PEER_ID_CROWDED = 2;
+
+let loaded: { binding?: TrackerNativeBinding; reason?: string } | undefined;
+
+/** The addon, or why there is none (not Linux, not built, failed to load). */
+export function loadTrackerNative(): { binding?: TrackerNativeBinding; reason?: string } {
+  if (loaded !== undefined) return loaded;
+  if (process.platform !== "linux") {
+    loaded = { reason: `the tracker addon is built on Linux only (this is ${process.platform})` };
+    return loaded;
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    // src/state/ and dist/state/ both sit two levels below the package root.
+    loaded = { binding: require("../../dist/tracker-native.node") as TrackerNativeBinding };
+  } catch (err) {
+    loaded = {
+      reason: `dist/tracker-native.node did not load (${(err as Error).message.split("\n")[0]}); build it with npm run build (Linux, a C compiler, SWITCHBOARD_NATIVE unset)`,
+    };
+  }
+  return loaded;
+}
