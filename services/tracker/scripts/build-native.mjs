@@ -33,6 +33,15 @@ if (headers === undefined) {
   process.exit(1);
 }
 
+// The datagram addon's handler interface (udp-fast.c is a handler of its sockets): the package sits beside us.
+const datagramHeaders = join(root, "../../packages/datagram/src/native");
+if (!existsSync(join(datagramHeaders, "datagram-handler.h"))) {
+  console.error(
+    `tracker: ${datagramHeaders}/datagram-handler.h not found (the @switchboard/datagram sources)`,
+  );
+  process.exit(1);
+}
+
 const sources = readdirSync(sourceDir)
   .filter((f) => f.endsWith(".c"))
   .sort()
@@ -40,6 +49,14 @@ const sources = readdirSync(sourceDir)
 mkdirSync(dirname(output), { recursive: true });
 const cc = process.env.CC ?? "cc";
 const args = ["-std=c11", "-O2", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"];
-args.push(`-I${headers}`, `-I${sourceDir}`, "-DNAPI_VERSION=8", "-o", output, ...sources);
+args.push(
+  `-I${headers}`,
+  `-I${sourceDir}`,
+  `-I${datagramHeaders}`,
+  "-DNAPI_VERSION=8",
+  "-o",
+  output,
+  ...sources,
+);
 execFileSync(cc, args, { stdio: "inherit" });
 console.log(`tracker: built ${output} from ${sources.length} sources`);

@@ -19,12 +19,15 @@ import { TrackerCore } from "./core/tracker-core.js";
 import { TurnClock } from "./core/turn-clock.js";
 import { createTrackerMetrics } from "./metrics.js";
 import { createMemoryStore, type ChosenMemoryStore } from "./state/memory-store.js";
+import { loadTrackerNative } from "./state/native-binding.js";
+import { NativeSwarmStore } from "./state/native-swarm-store.js";
 import { RedisSwarmStore } from "./state/redis-swarm-store.js";
 import type { SwarmStore } from "./state/swarm-store.js";
 import { createClientAddress, trustedProxies } from "./transport/http/client-address.js";
 import { createFrontServer } from "./transport/http/front-server.js";
 import { createTrackerRequestHandler, routeTrackerPath } from "./transport/http/http-tracker.js";
 import { ConnectionIds } from "./transport/udp/connection-ids.js";
+import { UdpFastPath } from "./transport/udp/udp-fast-path.js";
 import { UdpTracker } from "./transport/udp/udp-tracker.js";
 import { WsTracker } from "./transport/websocket/ws-tracker.js";
 
@@ -46,6 +49,8 @@ export interface TrackerServer {
   readonly store: SwarmStore;
   readonly health: Health;
   readonly registry: Registry;
+  /** The BEP 15 listener (undefined when UDP is off). */
+  readonly udp: UdpTracker | undefined;
   /** Opens the HTTP/WebSocket and UDP listeners (after loading the access lists). */
   listen(): Promise<TrackerAddresses>;
   /** Re-reads the allow/deny list and passkey files; on failure the previous rules stay. */
@@ -165,24 +170,46 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     maxSwarmsPerSocket: 100,
     clientAddress,
   });
+  const connectionIds = new ConnectionIds(
+    clock,
+    config.udpSecret === undefined ? undefined : Buffer.from(config.udpSecret, "utf8"),
+  );
+  // Announces answered in C (native/udp-fast.c) when the store is the C one on the system clock; switched on only
+  // while the core would serve every announce alike (no access rules, no rate limiter).
+  const native = loadTrackerNative().binding;
+  const fastPath =
+    config.udp && native !== undefined && store instanceof NativeSwarmStore && deps.clock === undefined
+      ? new UdpFastPath({
+          binding: native,
+          store: store.nativeHandle,
+          secret: connectionIds.secret,
+          intervalSeconds: config.interval,
+          numwantDefault: config.numwantDefault,
+          numwantMax: config.numwantMax,
+        })
+      : undefined;
   const udp = config.udp
     ? new UdpTracker({
         core,
-        connectionIds: new ConnectionIds(
-          clock,
-          config.udpSecret === undefined ? undefined : Buffer.from(config.udpSecret, "utf8"),
-        ),
+        connectionIds,
         metrics,
         logger: logger.child({ component: "udp" }),
         backend: config.udpIo,
         bufferBytes: config.udpBufferBytes,
+        fastPath,
+        fastPathAllowed: () => limiter === undefined && access.servesAll,
       })
     : undefined;
   registerAdminRoutes(app, {
     health,
     registry,
     service: "tracker",
-    stats: () => ({ ...store.totals(), store: storeKind, websocketConnections: ws.connections }),
+    stats: () => ({
+      ...store.totals(),
+      store: storeKind,
+      udpFastPath: udp?.fastPathActive ?? false,
+      websocketConnections: ws.connections,
+    }),
   });
   health.set("http", false);
   if (config.redisUrl !== undefined && !health.report().parts.redis) health.set("redis", false);
@@ -191,6 +218,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
 
   const reloadAccess = async (): Promise<void> => {
     access.replace(await loadAccessRules(config));
+    udp?.refreshFastPath();
     const rules = access.rules;
     logger.info(
       { mode: rules.mode, hashes: rules.hashes.size, passkeys: rules.passkeys.size },
@@ -203,6 +231,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     store,
     health,
     registry,
+    udp,
     reloadAccess,
     async listen() {
       await reloadAccess();

@@ -31,7 +31,22 @@ export interface NativeStoreHandle {
   close(): void;
 }
 
-export interface TrackerNativeBinding {
+/** The UDP announce path in C (native/udp-fast.c; see transport/udp/udp-fast-path.ts). */
+export interface UdpFastBinding {
+  /** → a datagram handler external over `store`'s C store (disabled until enabled). */
+  udpFastCreate(
+    store: NativeStoreHandle,
+    secret: Uint8Array,
+    intervalSeconds: number,
+    numwantDefault: number,
+    numwantMax: number,
+  ): object;
+  udpFastEnable(handler: object, on: boolean): void;
+  /** Announces the handler answered since the last call. */
+  udpFastTake(handler: object): number;
+}
+
+export interface TrackerNativeBinding extends UdpFastBinding {
   readonly SwarmStore: new (ttlSeconds: number, salt: number, epochMs: number) => NativeStoreHandle;
   readonly layout: NativeLayout;
 }

@@ -5,23 +5,12 @@
  * Unix clock. What it does not answer reaches `UdpTracker` as before.
  */
 
-/** What the tracker addon exports for the fast path (udp-fast.c). */
-export interface UdpFastBinding {
-  udpFastCreate(
-    store: object,
-    secret: Uint8Array,
-    intervalSeconds: number,
-    numwantDefault: number,
-    numwantMax: number,
-  ): object;
-  udpFastEnable(handler: object, on: boolean): void;
-  udpFastTake(handler: object): number;
-}
+import type { NativeStoreHandle, UdpFastBinding } from "../../state/native-binding.js";
 
 export interface UdpFastPathOptions {
   binding: UdpFastBinding;
-  /** The native store's handle (what `NativeSwarmStore` wraps). */
-  store: object;
+  /** The native store's handle (`NativeSwarmStore.nativeHandle`); its clock must be the system clock. */
+  store: NativeStoreHandle;
   /** The connection-id secret (`ConnectionIds.secret`): the C path verifies the ids JavaScript issues. */
   secret: Uint8Array;
   intervalSeconds: number;
