@@ -55,6 +55,22 @@ function threadCpu(pid: number): Map<string, [number, number]> {
   return out;
 }
 
+/** Context switches of all of `pid`'s threads so far: [voluntary (it slept), involuntary (it was preempted)]. */
+function contextSwitches(pid: number): [number, number] {
+  let voluntary = 0;
+  let involuntary = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return [voluntary, involuntary];
+}
+
 /** `perf record -g` of `pid` for `seconds` into `file`; false when perf could not. */
 function recordProfile(pid: number, seconds: number, file: string): Promise<boolean> {
   const child = spawn(
@@ -118,6 +134,7 @@ try {
   console.log(`fill: ${fill.requests} announces`);
   const seconds = Number(values.seconds);
   const cpu0 = threadCpu(target.pid);
+  const switches0 = contextSwitches(target.pid);
   // The load's last second (its stragglers) falls outside the count.
   const window = Math.max(1, seconds - 1);
   const record = values.record;
@@ -127,6 +144,7 @@ try {
     record === undefined ? Promise.resolve(undefined) : recordProfile(target.pid, window, record),
   ]);
   const cpu1 = threadCpu(target.pid);
+  const switches1 = contextSwitches(target.pid);
   let total = 0;
   const rows: [string, number, number][] = [];
   for (const [key, [user1, system1]] of cpu1) {
@@ -144,6 +162,10 @@ try {
     console.log(
       `  thread ${key}: ${used.toFixed(2)} s (${((used / total) * 100).toFixed(1)} %; system ${((system / used) * 100).toFixed(0)} %)`,
     );
+  const slept = switches1[0] - switches0[0];
+  console.log(
+    `  context switches: ${slept} voluntary (${(r.requests / Math.max(1, slept)).toFixed(2)} announces per sleep), ${switches1[1] - switches0[1]} involuntary`,
+  );
   if (calls === undefined) console.log("  (perf could not count system calls here)");
   else {
     // Calls are counted over seconds - 1; scale the announces to that window.
