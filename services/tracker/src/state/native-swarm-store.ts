@@ -102,10 +102,14 @@ export class NativeSwarmStore implements SwarmStore {
       (select.withIds ? REQ_WITH_IDS : 0);
     q[73] = FAMILY[select.family];
     const into = select.into;
-    const status =
-      into === undefined || select.withIds
-        ? this.#handle.announce()
-        : this.#handle.announce(into.bytes, into.at, into.end);
+    let status: number;
+    if (into === undefined || select.withIds) {
+      status = this.#handle.announce();
+    } else {
+      w.setUint32(76, Math.max(0, Math.min(into.at, 0xffffffff)), true);
+      w.setUint32(80, Math.max(0, Math.min(into.end, 0xffffffff)), true);
+      status = this.#handle.announce(into.bytes);
+    }
     if (status !== SS_OK) return status === SS_KEY_MISMATCH ? KEY_MISMATCH : PEER_ID_CROWDED;
     const r = this.#replyWords;
     const counts: SwarmCounts = { complete: r[1] ?? 0, incomplete: r[2] ?? 0, downloaded: r[3] ?? 0 };
