@@ -53,7 +53,7 @@ export class NativeSwarmStore implements SwarmStore {
   readonly #layout: NativeLayout;
   readonly #request: Uint8Array;
   readonly #requestWords: DataView;
-  readonly #reply: Uint8Array;
+  readonly #reply: ArrayBuffer;
   readonly #replyWords: Uint32Array;
   readonly #replyTotals: Float64Array;
   #closed = false;
@@ -65,7 +65,7 @@ export class NativeSwarmStore implements SwarmStore {
     this.#layout = opts.binding.layout;
     this.#request = new Uint8Array(this.#handle.request);
     this.#requestWords = new DataView(this.#handle.request);
-    this.#reply = new Uint8Array(this.#handle.reply);
+    this.#reply = this.#handle.reply;
     this.#replyWords = new Uint32Array(this.#handle.reply, 0, 8);
     this.#replyTotals = new Float64Array(this.#handle.reply, 0, 4);
   }
@@ -139,9 +139,14 @@ export class NativeSwarmStore implements SwarmStore {
     };
   }
 
-  /** A Buffer of its own with `length` bytes of the reply block from `offset`. */
+  /**
+   * A Buffer of its own with `length` bytes of the reply block from `offset`: from Buffer's pool, filled through a
+   * view (`Buffer.copyBytesFrom` makes an ArrayBuffer of its own each time: ≈ 5× the cost for a 300-byte list).
+   */
   #copy(offset: number, length: number): Buffer {
-    return Buffer.copyBytesFrom(this.#reply, offset, length);
+    const out = Buffer.allocUnsafe(length);
+    out.set(new Uint8Array(this.#reply, offset, length));
+    return out;
   }
 
   scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] {
@@ -159,7 +164,7 @@ export class NativeSwarmStore implements SwarmStore {
     const out: Array<{ infoHash: Uint8Array; counts: SwarmCounts }> = [];
     for (let i = 0; i < records.byteLength / 32; i++)
       out.push({
-        infoHash: Buffer.copyBytesFrom(new Uint8Array(records), i * 32, 20),
+        infoHash: Buffer.from(records, i * 32, 20),
         counts: {
           complete: words[i * 8 + 5] ?? 0,
           incomplete: words[i * 8 + 6] ?? 0,
