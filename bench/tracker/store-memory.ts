@@ -10,8 +10,9 @@
  * generation sized) and then `gc()` three times with a turn of the event loop between (V8 sweeps ArrayBuffers
  * concurrently). The same after the fill. Printed per peer held, medians over the fills: RSS growth, ArrayBuffers,
  * heap used and committed, the store's own `peerBytes`, and RSS growth read before the final `gc()` (what a live
- * process shows between collections). `--before <rev>` fills the store as of that revision in the same run,
- * alternating with ours, for ratios. `--inspector-check` adds ours once more with the inspector open
+ * process shows between collections). Where the tracker addon is built, the C store (`NativeSwarmStore`) is
+ * filled too ("ours, C store"; `--no-native` leaves it out). `--before <rev>` fills the store as of that revision in
+ * the same run, alternating with ours, for ratios. `--inspector-check` adds ours once more with the inspector open
  * (`--inspect=127.0.0.1:0`, as `run.ts --memory-gc` starts the service; no session attached): the same readings
  * with and without it show what the inspector itself adds to the growth. `--env NAME=value` (repeatable) adds ours
  * once more with those environment variables (e.g. `GLIBC_TUNABLES=…`, `MALLOC_ARENA_MAX=…`): an A/B of allocator
@@ -19,14 +20,19 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
 import { INSPECT_FLAG } from "./inspector-gc.js";
 import { exportRevision } from "./targets.js";
+import { loadTrackerNative } from "../../services/tracker/src/state/native-binding.js";
 import type * as StoreModuleNs from "../../services/tracker/src/state/memory-swarm-store.js";
+import type * as NativeBindingNs from "../../services/tracker/src/state/native-binding.js";
+import type * as NativeStoreNs from "../../services/tracker/src/state/native-swarm-store.js";
 
 type StoreModule = typeof StoreModuleNs;
+type MemorySwarmStoreLike =
+  InstanceType<StoreModule["MemorySwarmStore"]> | InstanceType<typeof NativeStoreNs.NativeSwarmStore>;
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -79,12 +85,26 @@ async function settle(): Promise<Reading> {
   return read();
 }
 
-/** Child: one fill of the store whose module is `modulePath`; prints one JSON line. */
-async function fill(modulePath: string): Promise<void> {
-  const { MemorySwarmStore } = (await import(modulePath)) as StoreModule;
+/** The store to fill: `MemorySwarmStore` from `modulePath`, or the C store (`NativeSwarmStore` beside it). */
+async function makeStore(modulePath: string, kind: string): Promise<MemorySwarmStoreLike> {
   const { ManualClock } = await import("@switchboard/runtime");
+  const opts = { clock: new ManualClock(), peerTtlSeconds: 3600 };
+  if (kind === "native") {
+    const dir = dirname(modulePath);
+    const { loadTrackerNative } = (await import(join(dir, "native-binding.ts"))) as typeof NativeBindingNs;
+    const { NativeSwarmStore } = (await import(join(dir, "native-swarm-store.ts"))) as typeof NativeStoreNs;
+    const { binding, reason } = loadTrackerNative();
+    if (binding === undefined) throw new Error(`the C store is not built: ${reason}`);
+    return new NativeSwarmStore({ ...opts, binding });
+  }
+  const { MemorySwarmStore } = (await import(modulePath)) as StoreModule;
+  return new MemorySwarmStore(opts);
+}
+
+/** Child: one fill of the store whose module is `modulePath`; prints one JSON line. */
+async function fill(modulePath: string, kind: string): Promise<void> {
   const { TORRENTS, PEERS, infoHash, pairOf, peerId, peerLeft, peerPort } = await import("./population.js");
-  const store = new MemorySwarmStore({ clock: new ManualClock(), peerTtlSeconds: 3600 });
+  const store = await makeStore(modulePath, kind);
   const ip = new Uint8Array(16);
   ip.set([0xff, 0xff, 127, 0, 0, 1], 10);
   const select = { numwant: 50, family: "v4", withIds: false } as const;
@@ -140,6 +160,7 @@ async function fill(modulePath: string): Promise<void> {
 
 function runChild(
   modulePath: string,
+  store: string,
   extraFlags: readonly string[],
   env: Readonly<Record<string, string>>,
 ): FillResult {
@@ -156,6 +177,8 @@ function runChild(
       new URL(import.meta.url).pathname,
       "--child",
       modulePath,
+      "--store",
+      store,
     ],
     {
       cwd: root,
@@ -181,11 +204,15 @@ async function main(): Promise<void> {
       fills: { type: "string", default: "5" },
       before: { type: "string" },
       child: { type: "string" },
+      /** Internal: which store the child fills (js or native). */
+      store: { type: "string", default: "js" },
+      /** Leave out the C store (on by default where the tracker addon is built). */
+      "no-native": { type: "boolean", default: false },
       "inspector-check": { type: "boolean", default: false },
       env: { type: "string", multiple: true, default: [] },
     },
   });
-  if (values.child !== undefined) return fill(values.child);
+  if (values.child !== undefined) return fill(values.child, values.store);
   const rel = "services/tracker/src/state/memory-swarm-store.ts";
   const env: Record<string, string> = {};
   for (const pair of values.env) {
@@ -194,8 +221,17 @@ async function main(): Promise<void> {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const withEnv = values.env.length > 0 ? `, ${values.env.join(" ")}` : "";
-  const targets: Array<{ name: string; module: string; flags: string[]; env: Record<string, string> }> = [
+  const targets: Array<{
+    name: string;
+    module: string;
+    store?: string;
+    flags: string[];
+    env: Record<string, string>;
+  }> = [
     { name: "ours", module: join(root, rel), flags: [], env: {} },
+    ...(values["no-native"] || loadTrackerNative().binding === undefined
+      ? []
+      : [{ name: "ours, C store", module: join(root, rel), store: "native", flags: [], env: {} }]),
   ];
   if (values.env.length > 0)
     targets.push({ name: `ours${withEnv}`, module: join(root, rel), flags: [], env });
@@ -220,7 +256,7 @@ async function main(): Promise<void> {
   const results = new Map<string, FillResult[]>(targets.map((t) => [t.name, []]));
   for (let i = 0; i < fills; i++) {
     for (const t of targets) {
-      const r = runChild(t.module, t.flags, t.env);
+      const r = runChild(t.module, t.store ?? "js", t.flags, t.env);
       results.get(t.name)?.push(r);
       const pp = (n: number): string => (n / r.peers).toFixed(1);
       console.log(

@@ -1,14 +1,15 @@
 /**
  * CPU time of the memory store alone per UDP-style announce: the benchmark's 1,000 torrents × 1,000 peers filled
- * into a `MemorySwarmStore`, then announces walked as run.ts's load does (a torrent after another, the same peer
- * for 1,000 announces: every announce finds its swarm's records cold), each writing 50 IPv4 peers into a reply
- * buffer as the UDP listener asks. No decoding, sockets or core: only what the store's layout costs.
+ * into a `MemorySwarmStore` (and the C store behind `NativeSwarmStore`, the tracker addon's), then announces walked
+ * as run.ts's load does (a torrent after another, the same peer for 1,000 announces: every announce finds its
+ * swarm's records cold), each writing 50 IPv4 peers into a reply buffer as the UDP listener asks. No decoding, sockets or core: only what the store's layout costs.
  *
  *   flock /tmp/sb-bench.lock node --conditions=source --import tsx bench/tracker/store-path.ts \
- *     [--before <git-rev>] [--rounds 6] [--announces 2000000]
+ *     [--before <git-rev>] [--rounds 6] [--announces 2000000] [--stores js,native]
  *
  * Every (build, round) runs in a fresh process (rounds alternate which build goes first), so neither build's
- * memory or compiled code sits beside the other's. Printed: ns of CPU per announce, medians, and the ratio.
+ * memory or compiled code sits beside the other's. Printed: ns of CPU per announce, medians, and the ratios to the
+ * first build (ours with the TypeScript store).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -17,7 +18,9 @@ import { parseArgs } from "node:util";
 import { exportRevision } from "./targets.js";
 import { infoHash, peerId, peerLeft, peerPort, PEERS, TORRENTS } from "./population.js";
 import type * as StoreModuleNs from "../../services/tracker/src/state/memory-swarm-store.js";
-import type { PeerSelection } from "../../services/tracker/src/state/swarm-store.js";
+import type * as NativeBindingNs from "../../services/tracker/src/state/native-binding.js";
+import type * as NativeStoreNs from "../../services/tracker/src/state/native-swarm-store.js";
+import type { PeerSelection, SwarmStore } from "../../services/tracker/src/state/swarm-store.js";
 
 const { values } = parseArgs({
   options: {
@@ -32,19 +35,45 @@ const { values } = parseArgs({
     order: { type: "string", default: "sequential" },
     /** Torrents of the population (1,000 as run.ts; 10 keeps every swarm in the CPU's caches: the misses' share). */
     torrents: { type: "string", default: String(TORRENTS) },
+    /** Our stores to measure: js (MemorySwarmStore), native (NativeSwarmStore, the C store). */
+    stores: { type: "string", default: "js,native" },
     /** Internal: run one measurement of the store under this service directory and print its figure. */
     child: { type: "string" },
+    /** Internal: which store the child measures. */
+    store: { type: "string", default: "js" },
   },
 });
 
 const root = new URL("../../", import.meta.url).pathname;
 
-async function measure(serviceDir: string, n: number, torrents: number, strided: boolean): Promise<number> {
+/** The store to measure: the TypeScript one, or the C one (its wrapper has the same announce). */
+async function makeStore(serviceDir: string, kind: string): Promise<Pick<SwarmStore, "announce">> {
+  const { systemClock } = await import("@switchboard/runtime");
+  if (kind === "native") {
+    const { loadTrackerNative } = (await import(
+      join(serviceDir, "src/state/native-binding.ts")
+    )) as typeof NativeBindingNs;
+    const { NativeSwarmStore } = (await import(
+      join(serviceDir, "src/state/native-swarm-store.ts")
+    )) as typeof NativeStoreNs;
+    const { binding, reason } = loadTrackerNative();
+    if (binding === undefined) throw new Error(`the C store is not built: ${reason}`);
+    return new NativeSwarmStore({ clock: systemClock, peerTtlSeconds: 3600, binding });
+  }
   const { MemorySwarmStore } = (await import(
     join(serviceDir, "src/state/memory-swarm-store.ts")
   )) as typeof StoreModuleNs;
-  const { systemClock } = await import("@switchboard/runtime");
-  const store = new MemorySwarmStore({ clock: systemClock, peerTtlSeconds: 3600 });
+  return new MemorySwarmStore({ clock: systemClock, peerTtlSeconds: 3600 });
+}
+
+async function measure(
+  serviceDir: string,
+  kind: string,
+  n: number,
+  torrents: number,
+  strided: boolean,
+): Promise<number> {
+  const store = await makeStore(serviceDir, kind);
   const ids = Array.from({ length: PEERS }, (_, p) => peerId(p));
   const ip = new Uint8Array(16);
   ip[10] = 0xff;
@@ -78,6 +107,7 @@ async function measure(serviceDir: string, n: number, torrents: number, strided:
         },
         select,
       );
+      if (out instanceof Promise) throw new Error("the store answered asynchronously");
       if (!out.ok) throw new Error(`announce ${k} refused: ${out.failure}`);
       bytes += oldContract ? out.peers.compact4.length : target.written;
     }
@@ -100,6 +130,7 @@ if (values.order !== "sequential" && values.order !== "strided")
 if (values.child !== undefined) {
   const ns = await measure(
     values.child,
+    values.store,
     Number(values.announces),
     Number(values.torrents),
     values.order === "strided",
@@ -107,11 +138,20 @@ if (values.child !== undefined) {
   const huge = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync("/proc/self/smaps_rollup", "utf8"))?.[1];
   console.log(JSON.stringify({ ns, hugeKiB: Number(huge ?? 0) }));
 } else {
-  const builds = [{ name: "switchboard", dir: join(root, "services/tracker"), ns: [] as number[] }];
+  const stores = values.stores.split(",").filter((x) => x !== "");
+  for (const kind of stores)
+    if (kind !== "js" && kind !== "native") throw new Error(`--stores lists js and/or native, not ${kind}`);
+  const builds = stores.map((kind) => ({
+    name: `switchboard-${kind}`,
+    dir: join(root, "services/tracker"),
+    store: kind,
+    ns: [] as number[],
+  }));
   if (values.before !== undefined)
     builds.push({
       name: "switchboard-before",
       dir: join(exportRevision(values.before), "services/tracker"),
+      store: "js",
       ns: [],
     });
   const self = new URL(import.meta.url).pathname;
@@ -126,6 +166,8 @@ if (values.child !== undefined) {
           self,
           "--child",
           b.dir,
+          "--store",
+          b.store,
           "--announces",
           String(values.announces),
           "--torrents",
@@ -142,8 +184,9 @@ if (values.child !== undefined) {
   }
   const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1] ?? NaN;
   for (const b of builds) console.log(`${b.name}: median ${median(b.ns).toFixed(0)} ns CPU per announce`);
-  if (builds.length === 2) {
-    const [a, z] = builds.map((b) => median(b.ns));
-    console.log(`switchboard / before: ${((z ?? NaN) / (a ?? NaN)).toFixed(2)}× announces per CPU-second`);
-  }
+  const first = builds[0];
+  for (const b of builds.slice(1))
+    console.log(
+      `${b.name} / ${first?.name}: ${(median(first?.ns ?? []) / median(b.ns)).toFixed(2)}× announces per CPU-second`,
+    );
 }

@@ -5,7 +5,8 @@
  *
  * request (REQUEST_BYTES):
  *   0 info-hash (20)  20 peer id (20)  40 address (16, IPv4 as IPv4-mapped)
- *   u32 at 56 port, 60 key, 64 numwant, 68 now (seconds since epochMs); u8 at 72 flags (FLAG_*), 73 family (0, 4, 6)
+ *   u32 at 56 port, 60 key, 64 numwant, 68 now (seconds since epochMs); u8 at 72 flags (FLAG_*), 73 family (0, 4, 6);
+ *   u32 at 76 and 80: where announce()'s target may take the list (at, end)
  * reply (REPLY_BYTES):
  *   u32 words 0 status (SS_*), 1 complete, 2 incomplete, 3 downloaded, 4 got4, 5 got6, 6 got_ws,
  *   7 bytes written into announce()'s target (0xffffffff: none); then the lists at the offsets in `layout`:
@@ -103,12 +104,17 @@ ss_store_t* sb_store_from_value(napi_env env, napi_value value) {
   return st == NULL || st->closed ? NULL : st->store;
 }
 
-/* `this` of a method, its state and up to `*argc` arguments; throws (→ NULL) when not usable. */
+/*
+ * `this` of a method, its state and up to `*argc` arguments; throws (→ NULL) when not usable. The class's methods
+ * are only called on its instances (V8 checks the receiver: "Illegal invocation" otherwise), each wrapped by the
+ * constructor, so unwrapping is enough here (the type tag is for sb_store_from_value, which takes any value).
+ */
 static state_t* open_this(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
   napi_value self;
   size_t none = 0;
   if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
-  state_t* st = state_of(env, self);
+  void* data = NULL;
+  state_t* st = napi_unwrap(env, self, &data) == napi_ok ? data : NULL;
   if (st == NULL) {
     throw_error(env, "not a swarm store handle");
     return NULL;
@@ -192,35 +198,34 @@ static napi_value store_new(napi_env env, napi_callback_info info) {
 }
 
 /*
- * announce([target, at, end]) → status. Reads the request block; writes counts and lists to the reply block. With
- * a target (a Uint8Array) and a one-family compact list without ids, the list goes to target[at…] when it fits
- * below `end` (reply word 7: its length in bytes), as PeerListTarget in swarm-store.ts.
+ * announce([target]) → status. Reads the request block; writes counts and lists to the reply block. With a target
+ * (a Uint8Array) and a one-family compact list without ids, the list goes to target[at…] when it fits below `end`
+ * (request words at 76 and 80; reply word 7: its length in bytes), as PeerListTarget in swarm-store.ts.
  */
 static napi_value store_announce(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 1;
+  napi_value argv[1];
   state_t* st = open_this(env, info, &argc, argv);
   if (st == NULL) return NULL;
   const uint8_t* q = st->request;
   uint8_t* r = st->reply;
   uint8_t* target = NULL;
   size_t target_length = 0;
-  uint32_t at = 0, end = 0;
+  const uint32_t at = rd(q, 76), end = rd(q, 80);
   if (argc >= 1) {
-    napi_valuetype t;
-    CHECK(napi_typeof(env, argv[0], &t));
-    if (t != napi_undefined) {
-      bool is_typed = false;
-      napi_typedarray_type type;
-      void* data = NULL;
-      CHECK(napi_is_typedarray(env, argv[0], &is_typed));
-      if (!is_typed || argc < 3 || get_u32(env, argv[1], &at) != 0 || get_u32(env, argv[2], &end) != 0)
-        return throw_error(env, "announce(target, at, end): a Uint8Array and two offsets");
-      CHECK(napi_get_typedarray_info(env, argv[0], &type, &target_length, &data, NULL, NULL));
-      if (type != napi_uint8_array && type != napi_uint8_clamped_array)
-        return throw_error(env, "announce(target, at, end): a Uint8Array and two offsets");
-      target = data;
+    napi_typedarray_type type;
+    void* data = NULL;
+    if (napi_get_typedarray_info(env, argv[0], &type, &target_length, &data, NULL, NULL) != napi_ok ||
+        (type != napi_uint8_array && type != napi_uint8_clamped_array)) {
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (pending) {
+        napi_value ignored;
+        napi_get_and_clear_last_exception(env, &ignored);
+      }
+      return throw_error(env, "announce(target): a Uint8Array (its room: request words 76 and 80)");
     }
+    target = data;
   }
   const uint8_t flags = q[72];
   const uint8_t family = q[73];

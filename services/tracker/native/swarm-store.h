@@ -1,7 +1,8 @@
 /*
  * The tracker's in-memory swarm store in C (the same swarm rules as the TypeScript store in
  * services/tracker/src/state/, which stays as the fallback when the addon is not built). Used by the N-API binding
- * (HTTP, WebSocket, the UDP slow path) and by the UDP fast path in C (udp-fast.c), both in the one tracker addon. Not thread-safe: one event loop.
+ * (HTTP, WebSocket, the UDP slow path) and by the UDP fast path in C (udp-fast.c), both in the one tracker
+ * addon. Not thread-safe: one event loop.
  */
 #ifndef SB_SWARM_STORE_H
 #define SB_SWARM_STORE_H

@@ -18,8 +18,11 @@ export interface NativeLayout {
 export interface NativeStoreHandle {
   readonly request: ArrayBuffer;
   readonly reply: ArrayBuffer;
-  /** → SS_* status; with a target, a one-family list may go to target[at…end) (reply word 7: bytes written). */
-  announce(target?: Uint8Array, at?: number, end?: number): number;
+  /**
+   * → SS_* status; with a target, a one-family list may go to target[at…end) (`at`, `end`: request words at 76 and
+   * 80; reply word 7: bytes written, 0xffffffff when not).
+   */
+  announce(target?: Uint8Array): number;
   /** Counts of one torrent into reply words 1–3. */
   scrape(infoHash: Uint8Array): void;
   /** 32-byte records: info-hash (20), u32 complete, incomplete, downloaded. */

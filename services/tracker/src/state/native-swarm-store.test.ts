@@ -279,8 +279,11 @@ describe("NativeSwarmStore (C) bad input", () => {
     assert.throws(() => h.scrape("x" as unknown as Uint8Array), /20-byte Uint8Array/);
     assert.throws(() => h.sweep(-1), /sweep\(now\)/);
     assert.throws(() => h.scrapeAll(1.5), /scrapeAll\(limit\)/);
-    assert.throws(() => h.announce([] as unknown as Uint8Array, 0, 0), /a Uint8Array and two offsets/);
-    assert.throws(() => h.announce(new Uint8Array(8), -1, 4), /a Uint8Array and two offsets/);
+    assert.throws(() => h.announce([] as unknown as Uint8Array), /announce\(target\): a Uint8Array/);
+    assert.throws(
+      () => h.announce(new Uint16Array(8) as unknown as Uint8Array),
+      /announce\(target\): a Uint8Array/,
+    );
     new Uint8Array(h.request)[73] = 5;
     assert.throws(() => h.announce(), /family must be 0, 4 or 6/);
     assert.throws(() => h.announce.call({}), /Illegal invocation|not a swarm store handle/);
@@ -327,6 +330,8 @@ describe("NativeSwarmStore (C) bad input", () => {
         q[59] = 0;
         q[73] = [0, 4, 6][i % 3] ?? 0;
       }
+      // Every other one from its peer's own IPv4 address: it finds its record (others move, crowd, miss keys).
+      if (i % 2 === 0) q.set([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, q[20] ?? 0], 40);
       try {
         const status = h.announce();
         assert.ok(status <= 2, `status ${status}`);
@@ -336,7 +341,7 @@ describe("NativeSwarmStore (C) bad input", () => {
         assert.match((err as Error).message, /port must be|family must be/);
       }
     }
-    assert.ok(answered > 15_000 && ok > 20, `${answered} answered, ${ok} accepted`);
+    assert.ok(answered > 15_000 && ok > 5000, `${answered} answered, ${ok} accepted`);
     const t = store.totals();
     assert.ok(t.torrents <= 4 && t.seeders + t.leechers <= 4 * 8 * 4);
     assert.equal(store.sweep(), 0);

@@ -53,7 +53,7 @@ export class NativeSwarmStore implements SwarmStore {
   readonly #layout: NativeLayout;
   readonly #request: Uint8Array;
   readonly #requestWords: DataView;
-  readonly #reply: Uint8Array;
+  readonly #reply: ArrayBuffer;
   readonly #replyWords: Uint32Array;
   readonly #replyTotals: Float64Array;
   #closed = false;
@@ -65,7 +65,7 @@ export class NativeSwarmStore implements SwarmStore {
     this.#layout = opts.binding.layout;
     this.#request = new Uint8Array(this.#handle.request);
     this.#requestWords = new DataView(this.#handle.request);
-    this.#reply = new Uint8Array(this.#handle.reply);
+    this.#reply = this.#handle.reply;
     this.#replyWords = new Uint32Array(this.#handle.reply, 0, 8);
     this.#replyTotals = new Float64Array(this.#handle.reply, 0, 4);
   }
@@ -102,10 +102,14 @@ export class NativeSwarmStore implements SwarmStore {
       (select.withIds ? REQ_WITH_IDS : 0);
     q[73] = FAMILY[select.family];
     const into = select.into;
-    const status =
-      into === undefined || select.withIds
-        ? this.#handle.announce()
-        : this.#handle.announce(into.bytes, into.at, into.end);
+    let status: number;
+    if (into === undefined || select.withIds) {
+      status = this.#handle.announce();
+    } else {
+      w.setUint32(76, Math.max(0, Math.min(into.at, 0xffffffff)), true);
+      w.setUint32(80, Math.max(0, Math.min(into.end, 0xffffffff)), true);
+      status = this.#handle.announce(into.bytes);
+    }
     if (status !== SS_OK) return status === SS_KEY_MISMATCH ? KEY_MISMATCH : PEER_ID_CROWDED;
     const r = this.#replyWords;
     const counts: SwarmCounts = { complete: r[1] ?? 0, incomplete: r[2] ?? 0, downloaded: r[3] ?? 0 };
@@ -135,9 +139,14 @@ export class NativeSwarmStore implements SwarmStore {
     };
   }
 
-  /** A Buffer of its own with `length` bytes of the reply block from `offset`. */
+  /**
+   * A Buffer of its own with `length` bytes of the reply block from `offset`: from Buffer's pool, filled through a
+   * view (`Buffer.copyBytesFrom` makes an ArrayBuffer of its own each time: ≈ 5× the cost for a 300-byte list).
+   */
   #copy(offset: number, length: number): Buffer {
-    return Buffer.copyBytesFrom(this.#reply, offset, length);
+    const out = Buffer.allocUnsafe(length);
+    out.set(new Uint8Array(this.#reply, offset, length));
+    return out;
   }
 
   scrape(infoHashes: readonly Uint8Array[]): readonly SwarmCounts[] {
@@ -155,7 +164,7 @@ export class NativeSwarmStore implements SwarmStore {
     const out: Array<{ infoHash: Uint8Array; counts: SwarmCounts }> = [];
     for (let i = 0; i < records.byteLength / 32; i++)
       out.push({
-        infoHash: Buffer.copyBytesFrom(new Uint8Array(records), i * 32, 20),
+        infoHash: Buffer.from(records, i * 32, 20),
         counts: {
           complete: words[i * 8 + 5] ?? 0,
           incomplete: words[i * 8 + 6] ?? 0,
