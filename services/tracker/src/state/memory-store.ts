@@ -3,13 +3,13 @@
  * (`MemorySwarmStore`), the same swarm rules either way. `auto` takes the C store when the addon loads.
  */
 import type { Clock } from "@switchboard/runtime";
+import type { MemoryStoreChoice } from "../config.js";
 import { MemorySwarmStore } from "./memory-swarm-store.js";
 import { loadTrackerNative, type NativeStoreHandle } from "./native-binding.js";
 import { NativeSwarmStore } from "./native-swarm-store.js";
 import type { SwarmStore } from "./swarm-store.js";
 
-export const MEMORY_STORE_CHOICES = ["auto", "native", "js"] as const;
-export type MemoryStoreChoice = (typeof MEMORY_STORE_CHOICES)[number];
+export type { MemoryStoreChoice } from "../config.js";
 
 export interface MemoryStoreOptions {
   clock: Clock;
