@@ -6,7 +6,10 @@
  * share (recvmmsg/sendmmsg) is not in it — bench/tracker/run.ts and probe.ts measure the whole.
  *
  *   flock /tmp/sb-bench.lock node --conditions=source --import tsx bench/tracker/announce-path.ts \
- *     [--before <git-rev>] [--rounds 5] [--announces 1000000]
+ *     [--before <git-rev>] [--rounds 5] [--announces 1000000] [--store js|native]
+ *
+ * `--store native` runs this checkout with the C memory store (`NativeSwarmStore`, the tracker addon); the
+ * `--before` build keeps the store it had.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +23,8 @@ const { values } = parseArgs({
     before: { type: "string" },
     rounds: { type: "string", default: "5" },
     announces: { type: "string", default: "1000000" },
+    /** This checkout's memory store: js (`MemorySwarmStore`) or native (the C store). */
+    store: { type: "string", default: "js" },
     /** HTTP announces through the HTTP handler before each round, as run.ts's HTTP phase precedes its UDP one. */
     http: { type: "string", default: "0" },
   },
@@ -39,7 +44,7 @@ async function pick<T>(file: string, name: string): Promise<T> {
   return ((await import(file)) as Record<string, unknown>)[name] as T;
 }
 
-async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: HandleHttp }> {
+async function load(serviceDir: string, kind: string): Promise<{ handle: Handle; handleHttp: HandleHttp }> {
   const src = join(serviceDir, "src");
   const TrackerCore = await pick<Ctor>(join(src, "core/tracker-core.ts"), "TrackerCore");
   const MemorySwarmStore = await pick<new (opts: object) => { totals(): object }>(
@@ -63,7 +68,16 @@ async function load(serviceDir: string): Promise<{ handle: Handle; handleHttp: H
     join(src, "transport/udp/udp-tracker.ts"),
     "handleUdpRequest",
   );
-  const store = new MemorySwarmStore({ clock: systemClock, peerTtlSeconds: 3600 });
+  const storeOpts = { clock: systemClock, peerTtlSeconds: 3600 };
+  const store =
+    kind === "native"
+      ? (
+          await pick<(choice: string, opts: object) => { store: { totals(): object } }>(
+            join(src, "state/memory-store.ts"),
+            "createMemoryStore",
+          )
+        )("native", storeOpts).store
+      : new MemorySwarmStore(storeOpts);
   const metrics = createTrackerMetrics(createMetricsRegistry(), () => store.totals());
   const core = new TrackerCore({
     store,
@@ -233,8 +247,8 @@ function announces(b: Build, n: number): void {
   b.replies = replies;
 }
 
-async function prepare(name: string, serviceDir: string): Promise<Build> {
-  const { handle, handleHttp } = await load(serviceDir);
+async function prepare(name: string, serviceDir: string, kind: string): Promise<Build> {
+  const { handle, handleHttp } = await load(serviceDir, kind);
   // Each client address connects once (BEP 15 ids are per address).
   const connectionIds = ADDRESSES.map((address) => {
     const connect = Buffer.alloc(16);
@@ -251,9 +265,13 @@ async function prepare(name: string, serviceDir: string): Promise<Build> {
   return b;
 }
 
-const builds = [await prepare("switchboard", join(root, "services/tracker"))];
+if (values.store !== "js" && values.store !== "native")
+  throw new Error(`--store is js or native, not ${values.store}`);
+const builds = [await prepare("switchboard", join(root, "services/tracker"), values.store)];
 if (values.before !== undefined)
-  builds.push(await prepare("switchboard-before", join(exportRevision(values.before), "services/tracker")));
+  builds.push(
+    await prepare("switchboard-before", join(exportRevision(values.before), "services/tracker"), "js"),
+  );
 const n = Number(values.announces);
 for (let round = 1; round <= Number(values.rounds); round++) {
   for (const b of round % 2 === 1 ? builds : [...builds].reverse()) {

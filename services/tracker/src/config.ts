@@ -1,5 +1,4 @@
 import { DATAGRAM_BACKEND_CHOICES } from "@switchboard/datagram";
-import { MEMORY_STORE_CHOICES } from "./state/memory-store.js";
 import {
   bool,
   cidrList,
@@ -13,6 +12,10 @@ import {
   str,
   type ConfigOf,
 } from "@switchboard/runtime";
+
+/** Which in-memory swarm store runs (see state/memory-store.ts). */
+export const MEMORY_STORE_CHOICES = ["auto", "native", "js"] as const;
+export type MemoryStoreChoice = (typeof MEMORY_STORE_CHOICES)[number];
 
 /** Every setting of the tracker (defaults < `TRACKER_CONFIG` JSON file < environment). */
 export const trackerConfigSpec = {

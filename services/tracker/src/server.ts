@@ -58,6 +58,34 @@ export interface TrackerServer {
   close(): Promise<void>;
 }
 
+/**
+ * The swarm store: Redis when `REDIS_URL` is set, else the memory store `TRACKER_MEMORY_STORE` chooses (the C one
+ * or the TypeScript one; the choice logged).
+ */
+function openStore(
+  config: TrackerConfig,
+  deps: { clock: Clock; logger: Logger; health: Health },
+): ChosenMemoryStore | { readonly store: SwarmStore; readonly kind: "redis" } {
+  if (config.redisUrl !== undefined)
+    return {
+      kind: "redis",
+      store: new RedisSwarmStore({
+        url: config.redisUrl,
+        prefix: config.redisPrefix,
+        peerTtlSeconds: config.peerTtl,
+        clock: deps.clock,
+        logger: deps.logger.child({ component: "redis" }),
+        onStatus: (ok) => deps.health.set("redis", ok),
+      }),
+    };
+  const memory = createMemoryStore(config.memoryStore, { clock: deps.clock, peerTtlSeconds: config.peerTtl });
+  deps.logger.info(
+    { store: memory.kind, choice: config.memoryStore, reason: memory.reason },
+    `memory store: ${memory.kind === "native" ? "C (tracker addon)" : "TypeScript"}`,
+  );
+  return memory;
+}
+
 /** Builds the tracker (HTTP + WebSocket on one server, UDP beside it) without listening. */
 export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): TrackerServer {
   // The system clock read once per turn (one read per batch of datagrams); an injected clock is used as given.
@@ -65,27 +93,8 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
   const logger = deps.logger;
   const registry = deps.registry ?? createMetricsRegistry();
   const health = new Health();
-  const memory: ChosenMemoryStore | undefined =
-    config.redisUrl === undefined
-      ? createMemoryStore(config.memoryStore, { clock, peerTtlSeconds: config.peerTtl })
-      : undefined;
-  const storeKind = memory?.kind ?? "redis";
-  if (memory !== undefined)
-    logger.info(
-      { store: memory.kind, choice: config.memoryStore, reason: memory.reason },
-      `memory store: ${memory.kind === "native" ? "C (tracker addon)" : "TypeScript"}`,
-    );
-  const store: SwarmStore =
-    config.redisUrl !== undefined
-      ? new RedisSwarmStore({
-          url: config.redisUrl,
-          prefix: config.redisPrefix,
-          peerTtlSeconds: config.peerTtl,
-          clock,
-          logger: logger.child({ component: "redis" }),
-          onStatus: (ok) => health.set("redis", ok),
-        })
-      : (memory as ChosenMemoryStore).store;
+  const chosen = openStore(config, { clock, logger, health });
+  const store = chosen.store;
   const metrics = createTrackerMetrics(registry, () => store.totals());
   const access = new AccessPolicy({ mode: "open", hashes: new Set(), passkeys: new Set(config.passkeys) });
   const limiter =
@@ -206,7 +215,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     service: "tracker",
     stats: () => ({
       ...store.totals(),
-      store: storeKind,
+      store: chosen.kind,
       udpFastPath: udp?.fastPathActive ?? false,
       websocketConnections: ws.connections,
     }),

@@ -36,6 +36,22 @@ describe("memory store choice", () => {
     }
   }, 30_000);
 
+  it("falls back to the TypeScript store without the addon, and `native` then stops start-up", async () => {
+    const { binding, reason } = loadTrackerNative();
+    if (binding !== undefined) return skipTest("the tracker addon is built here (the test above covers it)");
+    const t = await startTracker();
+    try {
+      assert.equal(await storeOf(t.url), "js");
+    } finally {
+      await t.close();
+    }
+    await assert.rejects(
+      startTracker({ memoryStore: "native" }),
+      (err: Error) =>
+        err.message.includes("native memory store is not available") && err.message.includes(reason ?? "?"),
+    );
+  }, 30_000);
+
   it("refuses an unknown choice at start-up", () => {
     assert.throws(() => loadTrackerConfig({ TRACKER_MEMORY_STORE: "fast" }), /TRACKER_MEMORY_STORE/);
   });

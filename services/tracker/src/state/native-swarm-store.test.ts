@@ -304,6 +304,15 @@ describe("NativeSwarmStore (C) bad input", () => {
       assert.equal(out.peers.compact4.length, 7 * 6);
       assert.ok(bytes.every((x) => x === 0));
     }
+    // A target that is a view into a larger buffer: the list lands at its own `at`, not the buffer's.
+    const whole = new Uint8Array(200);
+    const view = whole.subarray(100, 200);
+    const into = { bytes: view, at: 10, end: 90, written: -1 };
+    assert.ok(store.announce(peer, { ...v4, into }).ok);
+    assert.equal(into.written, 7 * 6);
+    assert.ok(whole.subarray(0, 110).every((x) => x === 0));
+    assert.ok(whole.subarray(110, 110 + 42).some((x) => x !== 0));
+    assert.ok(whole.subarray(110 + 42).every((x) => x === 0));
     // After all that, the store still answers.
     const out = store.announce(peer, v4);
     assert.ok(out.ok);
