@@ -96,6 +96,21 @@ export function exportRevision(rev: string, packages = beforePackages()): string
       const build = join(dir, "packages", p, "scripts/build-native.mjs");
       if (existsSync(build)) execFileSync(process.execPath, [build], { stdio: "ignore" });
     }
+    // The tracker's own addon (its C store and UDP path), where that revision has one: against the exported
+    // datagram package's handler header, or this checkout's.
+    const trackerBuild = join(dir, "services/tracker/scripts/build-native.mjs");
+    if (existsSync(trackerBuild)) {
+      const exported = join(dir, "packages/datagram/src/native");
+      execFileSync(process.execPath, [trackerBuild], {
+        stdio: "ignore",
+        env: {
+          ...process.env,
+          SWITCHBOARD_DATAGRAM_HEADERS: existsSync(exported)
+            ? exported
+            : join(root, "packages/datagram/src/native"),
+        },
+      });
+    }
     writeFileSync(join(dir, ".exported"), `${paths.join("\n")}\n`);
   }
   return dir;
