@@ -1,9 +1,18 @@
 /** The trackers under test, each started as its own process on free loopback ports and stopped afterwards. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { freePort } from "@switchboard/test-support";
 import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
 import { collectGarbage, INSPECT_FLAG, inspectorUrl } from "./inspector-gc.js";
@@ -96,20 +105,16 @@ export function exportRevision(rev: string, packages = beforePackages()): string
       const build = join(dir, "packages", p, "scripts/build-native.mjs");
       if (existsSync(build)) execFileSync(process.execPath, [build], { stdio: "ignore" });
     }
-    // The tracker's own addon (its C store and UDP path), where that revision has one: against the exported
-    // datagram package's handler header, or this checkout's.
+    // The tracker's own addon (its C store and UDP path), where that revision has one. Its build reads the
+    // datagram package's handler header from beside it: this checkout's, unless that package was exported too.
     const trackerBuild = join(dir, "services/tracker/scripts/build-native.mjs");
     if (existsSync(trackerBuild)) {
-      const exported = join(dir, "packages/datagram/src/native");
-      execFileSync(process.execPath, [trackerBuild], {
-        stdio: "ignore",
-        env: {
-          ...process.env,
-          SWITCHBOARD_DATAGRAM_HEADERS: existsSync(exported)
-            ? exported
-            : join(root, "packages/datagram/src/native"),
-        },
-      });
+      const header = join(dir, "packages/datagram/src/native/datagram-handler.h");
+      if (!existsSync(header)) {
+        mkdirSync(dirname(header), { recursive: true });
+        copyFileSync(join(root, "packages/datagram/src/native/datagram-handler.h"), header);
+      }
+      execFileSync(process.execPath, [trackerBuild], { stdio: "ignore" });
     }
     writeFileSync(join(dir, ".exported"), `${paths.join("\n")}\n`);
   }

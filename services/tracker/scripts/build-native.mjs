@@ -33,10 +33,8 @@ if (headers === undefined) {
   process.exit(1);
 }
 
-// The datagram addon's handler interface (udp-fast.c is a handler of its sockets): the package sits beside us
-// (SWITCHBOARD_DATAGRAM_HEADERS names another copy: the benchmarks' exported revisions).
-const datagramHeaders =
-  process.env.SWITCHBOARD_DATAGRAM_HEADERS ?? join(root, "../../packages/datagram/src/native");
+// The datagram addon's handler interface (udp-fast.c is a handler of its sockets): the package sits beside us.
+const datagramHeaders = join(root, "../../packages/datagram/src/native");
 if (!existsSync(join(datagramHeaders, "datagram-handler.h"))) {
   console.error(
     `tracker: ${datagramHeaders}/datagram-handler.h not found (the @switchboard/datagram sources)`,
