@@ -491,8 +491,6 @@ static int64_t arena_scan(const arena_t* a, uint32_t ref, const uint8_t* ip, int
     if (v == 0) return -1;
     uint32_t slot = (v & mask) - 1;
     if (v >> a->slot_bits == tag) {
-      /* The address line is read next (same_address) and written after: asked for with the row, not after it. */
-      __builtin_prefetch(addr(a, slot));
       const uint32_t* r = row(a, slot);
       if (r[0] == ref) {
         if (same_family && same_address(a, slot, ip)) return slot;
@@ -701,19 +699,16 @@ static void drop_swarm(ss_store_t* st, uint32_t entry) {
   table_shrink(st);
 }
 
-static inline uint32_t next_random(ss_store_t* st) {
+static inline uint32_t random_below(ss_store_t* st, uint32_t n) {
   uint32_t x = st->rng;
   x ^= x << 13;
   x ^= x >> 17;
   x ^= x << 5;
   st->rng = x;
-  return x;
+  return (uint32_t)(((uint64_t)x * n) >> 32);
 }
 
-/* A draw scaled to [0, n). */
-static inline uint32_t below(uint32_t x, uint32_t n) { return (uint32_t)(((uint64_t)x * n) >> 32); }
-
-static inline uint32_t random_start(ss_store_t* st, uint32_t n) { return n > 1 ? below(next_random(st), n) : 0; }
+static inline uint32_t random_start(ss_store_t* st, uint32_t n) { return n > 1 ? random_below(st, n) : 0; }
 
 /* Copies `want` records of `a` from `start` (wrapping, skipping `self`): address runs and/or ids. */
 static void take_run(const ss_store_t* st, const arena_t* a, uint32_t start, uint32_t want, int64_t self,
@@ -749,9 +744,7 @@ static uint32_t available(swarm_t* s, int n, int self_arena, int64_t self) {
   return a->count - (n == self_arena && self >= 0 ? 1 : 0);
 }
 
-/* `draw0`: the random draw for arena 0's start, made (and its line fetched) when the announce began. */
-static void select_peers(ss_store_t* st, swarm_t* s, int self_arena, int64_t self, ss_select_t* sel, int ws,
-                         uint32_t draw0) {
+static void select_peers(ss_store_t* st, swarm_t* s, int self_arena, int64_t self, ss_select_t* sel, int ws) {
   const int base = ws ? 2 : 0;
   uint32_t have4 = sel->family == 6 ? 0 : available(s, base, self_arena, self);
   uint32_t have6 = sel->family == 4 ? 0 : available(s, base + 1, self_arena, self);
@@ -772,7 +765,7 @@ static void select_peers(ss_store_t* st, swarm_t* s, int self_arena, int64_t sel
     arena_t* a = existing(s, base + f);
     if (a == NULL || w == 0) continue;
     int64_t me = base + f == self_arena ? self : -1;
-    uint32_t start = base + f == 0 ? (a->count > 1 ? below(draw0, a->count) : 0) : random_start(st, a->count);
+    uint32_t start = random_start(st, a->count);
     if (ws) {
       if (!sel->ws_ids) continue;
       take_run(st, a, start, w, me, NULL, sel->ws_ids + (size_t)sel->got_ws * SS_ID_LENGTH);
@@ -817,20 +810,7 @@ int ss_announce(ss_store_t* st, const ss_update_t* u, ss_select_t* sel, uint32_t
     st->torrents++;
     created = 1;
   }
-  /* The lines this announce will wait for, asked for together before the first is needed (a swarm is usually
-   * cold when its next announce comes): the arena index entry of this peer and the start of the peer list. */
-  const uint32_t ref = ids_lookup(&st->ids, u->peer_id, salt);
-  const uint32_t draw0 = next_random(st);
-  if (s->a0.npages != 0) {
-    const arena_t* a0 = &s->a0;
-    if (a0->index != NULL && ref != 0) {
-      const uint32_t i = ix_home(a0, ix_hash(ref, salt));
-      __builtin_prefetch(a0->wide ? (const void*)((const uint32_t*)a0->index + i)
-                                  : (const void*)((const uint16_t*)a0->index + i));
-    }
-    if (a0->count > 1) __builtin_prefetch(addr(a0, below(draw0, a0->count)));
-  }
-  int64_t found = swarm_match(s, ref, u->ip, u, salt);
+  int64_t found = swarm_match(s, ids_lookup(&st->ids, u->peer_id, salt), u->ip, u, salt);
   if (found == MATCH_KEY_MISMATCH) return SS_KEY_MISMATCH; /* not for a new swarm: it has no records */
   if (found == MATCH_CROWDED) {
     if (u->remove) {
@@ -907,7 +887,7 @@ int ss_announce(ss_store_t* st, const ss_update_t* u, ss_select_t* sel, uint32_t
   r[1] = u->has_key ? u->key : 0;
   r[2] = (flags << 28) | ((relative(st, now) + st->ttl) & EXPIRES_MASK);
   counts_of(s, counts);
-  select_peers(st, s, target, slot, sel, u->ws, draw0);
+  select_peers(st, s, target, slot, sel, u->ws);
   return SS_OK;
 
 no_memory:
