@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import {
   chmodSync,
-  copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { freePort } from "@switchboard/test-support";
 import { deployedAllocatorEnv, deployedNodeFlags } from "../deployed-node-flags.js";
 import { collectGarbage, INSPECT_FLAG, inspectorUrl } from "./inspector-gc.js";
@@ -105,15 +105,14 @@ export function exportRevision(rev: string, packages = beforePackages()): string
       const build = join(dir, "packages", p, "scripts/build-native.mjs");
       if (existsSync(build)) execFileSync(process.execPath, [build], { stdio: "ignore" });
     }
-    // The tracker's own addon (its C store and UDP path), where that revision has one. Its build reads the
-    // datagram package's handler header from beside it: this checkout's, unless that package was exported too.
+    // The tracker's own addon (its C store and UDP path), where that revision has one. Its build reads the datagram
+    // package's handler header and header search from beside it: this checkout's, unless that package was exported.
     const trackerBuild = join(dir, "services/tracker/scripts/build-native.mjs");
     if (existsSync(trackerBuild)) {
-      const header = join(dir, "packages/datagram/src/native/datagram-handler.h");
-      if (!existsSync(header)) {
-        mkdirSync(dirname(header), { recursive: true });
-        copyFileSync(join(root, "packages/datagram/src/native/datagram-handler.h"), header);
-      }
+      const datagram = join(dir, "packages/datagram");
+      for (const part of ["src/native", "scripts"])
+        if (!existsSync(join(datagram, part)))
+          cpSync(join(root, "packages/datagram", part), join(datagram, part), { recursive: true });
       execFileSync(process.execPath, [trackerBuild], { stdio: "ignore" });
     }
     writeFileSync(join(dir, ".exported"), `${paths.join("\n")}\n`);

@@ -4,9 +4,10 @@
  * falls back to node:dgram and this script does nothing. SWITCHBOARD_NATIVE=0 skips the build on purpose.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeHeaders } from "./node-headers.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const source = join(root, "src/native/batch-udp.c");
@@ -19,15 +20,7 @@ if (process.platform !== "linux" || process.env.SWITCHBOARD_NATIVE === "0") {
   process.exit(0);
 }
 
-const candidates = [
-  process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, "include/node"),
-  join(dirname(process.execPath), "../include/node"),
-  "/usr/include/node",
-  "/usr/local/include/node",
-].filter(Boolean);
-const headers = candidates.find(
-  (dir) => existsSync(join(dir, "node_api.h")) && existsSync(join(dir, "uv.h")),
-);
+const { dir: headers, candidates } = nodeHeaders(["node_api.h", "uv.h"]);
 if (headers === undefined) {
   console.error(`datagram: Node's headers (node_api.h, uv.h) not found in: ${candidates.join(", ")}`);
   console.error("datagram: install them (Debian: nodejs headers / libnode-dev) or set SWITCHBOARD_NATIVE=0");

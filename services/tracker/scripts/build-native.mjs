@@ -8,6 +8,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+// The datagram package (a dependency, beside us in the repository) has the header search both addons use.
+import { nodeHeaders } from "../../../packages/datagram/scripts/node-headers.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sourceDir = join(root, "native");
@@ -20,13 +22,7 @@ if (process.platform !== "linux" || process.env.SWITCHBOARD_NATIVE === "0") {
   process.exit(0);
 }
 
-const candidates = [
-  process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, "include/node"),
-  join(dirname(process.execPath), "../include/node"),
-  "/usr/include/node",
-  "/usr/local/include/node",
-].filter(Boolean);
-const headers = candidates.find((dir) => existsSync(join(dir, "node_api.h")));
+const { dir: headers, candidates } = nodeHeaders(["node_api.h"]);
 if (headers === undefined) {
   console.error(`tracker: Node's headers (node_api.h) not found in: ${candidates.join(", ")}`);
   console.error("tracker: install them (Debian: nodejs headers / libnode-dev) or set SWITCHBOARD_NATIVE=0");
