@@ -7,7 +7,6 @@ import {
   type ScrapeResult,
   type TrackerTransport,
 } from "@switchboard/protocol";
-import type { KeyedRateLimiter } from "@switchboard/runtime";
 import type { AccessPolicy } from "../access/access-policy.js";
 import { TrackerRefusal } from "../errors.js";
 import type { AnnounceTally, TrackerMetrics } from "../metrics.js";
@@ -19,12 +18,18 @@ import type {
   SwarmStore,
 } from "../state/swarm-store.js";
 
+/** The per-address announce limiter the core asks (KeyedRateLimiter, or NativeRateLimiter beside the C path). */
+export interface AnnounceLimiter {
+  /** Spends one token of `key` (the client's address text); false when it has none. */
+  allow(key: string): boolean;
+}
+
 export interface TrackerCoreOptions {
   store: SwarmStore;
   access: AccessPolicy;
   metrics: TrackerMetrics;
   /** Per-address announce limiter; undefined turns limiting off. */
-  limiter: KeyedRateLimiter | undefined;
+  limiter: AnnounceLimiter | undefined;
   intervalSeconds: number;
   minIntervalSeconds: number;
   numwantDefault: number;
