@@ -87,23 +87,22 @@ static rl_limiter_t* this_limiter(napi_env env, napi_callback_info info, size_t*
   return data;
 }
 
-/* allow(address: Uint8Array of 16 bytes, nowMs: number) → boolean */
+/* allow(address: Uint8Array of 16 bytes, nowMs: number) → boolean. The per-call path: the argument checks are the
+ * N-API calls themselves (napi_get_typedarray_info fails on anything but a typed array, napi_get_value_double on
+ * anything but a number). */
 static napi_value limiter_allow(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], out;
   rl_limiter_t* l = this_limiter(env, info, &argc, argv);
   if (l == NULL) return NULL;
-  bool is_typed = false;
   napi_typedarray_type type = napi_int8_array;
   size_t length = 0;
   void* bytes = NULL;
-  if (argc >= 1 && napi_is_typedarray(env, argv[0], &is_typed) == napi_ok && is_typed &&
-      napi_get_typedarray_info(env, argv[0], &type, &length, &bytes, NULL, NULL) != napi_ok)
-    is_typed = false;
-  if (!is_typed || type != napi_uint8_array || length != 16)
+  if (argc < 2 || napi_get_typedarray_info(env, argv[0], &type, &length, &bytes, NULL, NULL) != napi_ok ||
+      type != napi_uint8_array || length != 16)
     return throw_type(env, "allow(address, nowMs): address must be a Uint8Array of 16 bytes");
   double now;
-  if (argc < 2 || !get_number(env, argv[1], &now))
+  if (napi_get_value_double(env, argv[1], &now) != napi_ok || !isfinite(now))
     return throw_type(env, "allow(address, nowMs): nowMs must be a finite number");
   if (napi_get_boolean(env, rl_allow(l, bytes, now) != 0, &out) != napi_ok) return NULL;
   return out;

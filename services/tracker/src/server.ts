@@ -15,7 +15,7 @@ import {
 import { AccessPolicy } from "./access/access-policy.js";
 import { loadAccessRules } from "./access/load-access-rules.js";
 import type { TrackerConfig } from "./config.js";
-import { TrackerCore } from "./core/tracker-core.js";
+import { TrackerCore, type AnnounceLimiter } from "./core/tracker-core.js";
 import { TurnClock } from "./core/turn-clock.js";
 import { createTrackerMetrics } from "./metrics.js";
 import { createMemoryStore, type ChosenMemoryStore } from "./state/memory-store.js";
@@ -87,6 +87,11 @@ function openStore(
   return memory;
 }
 
+/** KeyedRateLimiter as the core's limiter: keyed by the address text. */
+function textKeyed(keyed: KeyedRateLimiter): AnnounceLimiter {
+  return { allow: (address) => keyed.allow(address) };
+}
+
 /** Builds the tracker (HTTP + WebSocket on one server, UDP beside it) without listening. */
 export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): TrackerServer {
   // The system clock read once per turn (one read per batch of datagrams); an injected clock is used as given.
@@ -111,7 +116,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
       ? undefined
       : native !== undefined
         ? new NativeRateLimiter(native, limits, clock)
-        : new KeyedRateLimiter(limits, clock);
+        : textKeyed(new KeyedRateLimiter(limits, clock));
   const core = new TrackerCore({
     store,
     access,

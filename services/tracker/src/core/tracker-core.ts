@@ -18,10 +18,13 @@ import type {
   SwarmStore,
 } from "../state/swarm-store.js";
 
-/** The per-address announce limiter the core asks (KeyedRateLimiter, or NativeRateLimiter beside the C path). */
+/** The per-address announce limiter the core asks (KeyedRateLimiter by text, or NativeRateLimiter by bytes). */
 export interface AnnounceLimiter {
-  /** Spends one token of `key` (the client's address text); false when it has none. */
-  allow(key: string): boolean;
+  /**
+   * Spends one token of the client's address — its text and its 16 bytes (IPv4 as IPv4-mapped; shared, read
+   * only) — false when it has none.
+   */
+  allow(address: string, ip: Uint8Array): boolean;
 }
 
 export interface TrackerCoreOptions {
@@ -101,13 +104,13 @@ export class TrackerCore {
       if (req.transport !== "websocket" && req.port === 0 && req.event !== "stopped") {
         throw new TrackerRefusal("INVALID_PORT");
       }
-      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address)) {
+      const ip = this.#addressBytes(req.address);
+      if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
+      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address, ip)) {
         throw new TrackerRefusal("RATE_LIMITED");
       }
       const denied = o.access.check(req.infoHash, req.passkey);
       if (denied) throw new TrackerRefusal(denied);
-      const ip = this.#addressBytes(req.address);
-      if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
       const select: PeerSelection = {
         numwant: Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax)),
         family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",

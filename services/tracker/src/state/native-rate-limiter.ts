@@ -1,12 +1,11 @@
 /**
  * The per-address announce limiter in C (native/rate-limit.c), for the tracker core: the same buckets the UDP
- * announce path in C spends (native/udp-fast.c), with KeyedRateLimiter's semantics. Keys are addresses as 16 bytes
- * (IPv4 as IPv4-mapped), so "1.2.3.4" and "::ffff:1.2.3.4" share a bucket.
+ * announce path in C spends (native/udp-fast.c), with KeyedRateLimiter's semantics. Keys are the addresses' 16
+ * bytes (IPv4 as IPv4-mapped) that the core parses anyway, so "1.2.3.4" and "::ffff:1.2.3.4" share a bucket.
  */
 import type { Clock } from "@switchboard/runtime";
 import type { AnnounceLimiter } from "../core/tracker-core.js";
 import type { NativeRateLimiterHandle, TrackerNativeBinding } from "./native-binding.js";
-import { addressToBytes } from "./peer-address.js";
 
 export interface NativeRateLimiterOptions {
   /** Burst size: tokens of a full bucket. */
@@ -17,20 +16,15 @@ export interface NativeRateLimiterOptions {
   maxKeys: number;
 }
 
-/** Client addresses whose parsed bytes are kept before the cache starts over (bounded whatever clients do). */
-const ADDRESS_CACHE_MAX = 16_384;
-
-/**
- * The bucket of keys that are not IP addresses (the unspecified address ::, which no client sends from): they
- * share one bucket rather than being refused here, so the core answers them with its own "address" refusal.
- */
-const NOT_AN_ADDRESS = new Uint8Array(16);
-
 export class NativeRateLimiter implements AnnounceLimiter {
   /** The C limiter, for `udpFastCreate`. */
   readonly handle: NativeRateLimiterHandle;
   readonly #clock: Clock;
-  readonly #addresses = new Map<string, Uint8Array>();
+  /**
+   * The address is copied into this one array before the call: N-API reaching into one typed array costs less
+   * than into a different (cold) one each time (measured: ~0.6× the time per call over 50 000 addresses).
+   */
+  readonly #key = new Uint8Array(16);
 
   constructor(binding: Pick<TrackerNativeBinding, "RateLimiter">, o: NativeRateLimiterOptions, clock: Clock) {
     this.handle = new binding.RateLimiter(o.capacity, o.refillPerSecond, o.maxKeys);
@@ -42,17 +36,10 @@ export class NativeRateLimiter implements AnnounceLimiter {
     return this.handle.size;
   }
 
-  allow(key: string): boolean {
-    return this.handle.allow(this.#bytes(key), this.#clock.now());
-  }
-
-  #bytes(key: string): Uint8Array {
-    let ip = this.#addresses.get(key);
-    if (ip === undefined) {
-      ip = addressToBytes(key) ?? NOT_AN_ADDRESS;
-      if (this.#addresses.size >= ADDRESS_CACHE_MAX) this.#addresses.clear();
-      this.#addresses.set(key, ip);
-    }
-    return ip;
+  /** `ip`: the address's 16 bytes (the text is not read). Throws a TypeError when `ip` is not 16 bytes. */
+  allow(_address: string, ip: Uint8Array): boolean {
+    if (ip.length !== 16) throw new TypeError("NativeRateLimiter.allow: the address must be 16 bytes");
+    this.#key.set(ip);
+    return this.handle.allow(this.#key, this.#clock.now());
   }
 }
