@@ -402,6 +402,7 @@ static napi_value init(napi_env env, napi_value exports) {
       !set_u32(env, layout, "ids6", OFF_IDS6) || !set_u32(env, layout, "wsIds", OFF_WS_IDS))
     return NULL;
   CHECK(napi_set_named_property(env, exports, "layout", layout));
+  if (sb_rate_limit_init(env, exports) == NULL) return NULL;
   if (sb_udp_fast_init) return sb_udp_fast_init(env, exports);
   return exports;
 }

@@ -4,8 +4,11 @@
  * announces whose outcome it can be sure of — a 98-byte announce (no BEP 41 URL data) with a connection id this
  * process issued, a valid port, and a store that accepts it — through the same C store (swarm-store.h) that
  * JavaScript uses. Everything else (connects, scrapes, errors, refusals, ids it cannot verify, announces while
- * access rules or the rate limiter are in force) is passed on unchanged to the JavaScript listener, which applies
+ * access rules are in force) is passed on unchanged to the JavaScript listener, which applies
  * the tracker core's rules to it; the handler never refuses anything itself and changes nothing when it passes.
+ * With the per-address rate limiter (rate-limit.c; the one the core asks too) it spends the announcing address's
+ * token before the store sees the announce, and passes what the limiter refuses: the core asks the same buckets
+ * again, is refused too, and sends the "rate limited" error (and counts it).
  *
  * Connection ids are the JavaScript ones (transport/udp/connection-ids.ts): the first 8 bytes of
  * HMAC-SHA256(secret, "<window>|<address text>"), windows of 30 s, the current and four past windows accepted;
@@ -50,6 +53,8 @@ typedef struct {
   ss_store_t* store;
   napi_env env;
   napi_ref store_ref; /* keeps the JavaScript store handle (and so the store) alive */
+  rl_limiter_t* limiter;  /* NULL: no rate limit */
+  napi_ref limiter_ref;   /* keeps the JavaScript limiter handle (and so the limiter) alive */
   int enabled;
   uint32_t interval;
   uint32_t numwant_default;
@@ -183,6 +188,11 @@ static int32_t handle(void* ctx, const uint8_t* d, uint32_t length, const struct
   ss_counts_t counts;
   double seconds = (now - ss_epoch_ms(f->store)) / 1000.0;
   if (seconds < 0) return SB_DATAGRAM_PASS;
+  /* The core exempts stops from the limit (TrackerCore.announceNow); so does this. A refusal is passed on and
+   * charged nothing here (the core, asking the same bucket, is refused without spending either). The one double
+   * charge: a token spent here for an announce the store then refuses (key mismatch, peer id crowded), which is
+   * passed on too, and the core spends another for it. */
+  if (f->limiter != NULL && event != EVENT_STOPPED && !rl_allow(f->limiter, ip, now)) return SB_DATAGRAM_PASS;
   if (ss_announce(f->store, &u, &sel, (uint32_t)seconds, &counts) != SS_OK) return SB_DATAGRAM_PASS;
   wr32(reply, ACTION_ANNOUNCE);
   memcpy(reply + 4, d + 12, 4);
@@ -207,6 +217,7 @@ static void finalize_fast(napi_env env, void* data, void* hint) {
   (void)hint;
   fast_t* f = (fast_t*)data;
   if (f->store_ref != NULL) napi_delete_reference(env, f->store_ref);
+  if (f->limiter_ref != NULL) napi_delete_reference(env, f->limiter_ref);
   free(f);
 }
 
@@ -214,11 +225,11 @@ static int get_u32(napi_env env, napi_value v, uint32_t* out) {
   return napi_get_value_uint32(env, v, out) == napi_ok;
 }
 
-/* udpFastCreate(store, secret: Uint8Array, interval, numwantDefault, numwantMax) → handler external (disabled until
- * udpFastEnable). The store's clock must be the Unix clock (see binding.h): the handler announces at its own time. */
+/* udpFastCreate(store, secret: Uint8Array, interval, numwantDefault, numwantMax, limiter?) → handler external
+ * (disabled until udpFastEnable); `limiter`: a RateLimiter handle whose buckets it spends (undefined: none). The store's clock must be the Unix clock (see binding.h): the handler announces at its own time. */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5], out;
+  size_t argc = 6;
+  napi_value argv[6], out;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 5) {
     napi_throw_type_error(env, "ERR_TRACKER_ARGS", "udpFastCreate(store, secret, interval, numwantDefault, numwantMax)");
@@ -238,6 +249,15 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "ERR_TRACKER_ARGS", "udpFastCreate: a native store, a 1-256 byte secret, three counts");
     return NULL;
   }
+  rl_limiter_t* limiter = NULL;
+  napi_valuetype limiter_type = napi_undefined;
+  if (argc >= 6 && napi_typeof(env, argv[5], &limiter_type) == napi_ok && limiter_type != napi_undefined) {
+    limiter = sb_limiter_from_value(env, argv[5]);
+    if (limiter == NULL) {
+      napi_throw_type_error(env, "ERR_TRACKER_ARGS", "udpFastCreate: the limiter must be a RateLimiter or undefined");
+      return NULL;
+    }
+  }
   fast_t* f = (fast_t*)calloc(1, sizeof *f);
   if (f == NULL) {
     napi_throw_error(env, "ERR_TRACKER_NATIVE", "out of memory");
@@ -247,6 +267,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   f->handler.ctx = f;
   f->handler.handle = handle;
   f->store = store;
+  f->limiter = limiter;
   f->env = env;
   f->interval = interval;
   f->numwant_default = numwant_default;
@@ -254,8 +275,10 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   memcpy(f->secret, secret, secret_length);
   f->secret_length = secret_length;
   if (napi_create_reference(env, argv[0], 1, &f->store_ref) != napi_ok ||
+      (limiter != NULL && napi_create_reference(env, argv[5], 1, &f->limiter_ref) != napi_ok) ||
       napi_create_external(env, f, finalize_fast, NULL, &out) != napi_ok) {
     if (f->store_ref != NULL) napi_delete_reference(env, f->store_ref);
+    if (f->limiter_ref != NULL) napi_delete_reference(env, f->limiter_ref);
     free(f);
     napi_throw_error(env, "ERR_TRACKER_NAPI", "N-API call failed");
     return NULL;

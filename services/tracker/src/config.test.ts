@@ -41,5 +41,14 @@ describe("tracker configuration", () => {
       /one or the other/,
     );
     assert.throws(() => loadTrackerConfig({ TRACKER_INTERVAL: "600", TRACKER_PEER_TTL: "300" }), /longer/);
+    // The limiter's pool (C: one entry per address, reserved at start) has a ceiling.
+    assert.throws(
+      () => loadTrackerConfig({ TRACKER_RATE_LIMIT_ADDRESSES: "16777217" }),
+      /TRACKER_RATE_LIMIT_ADDRESSES/,
+    );
+    assert.equal(
+      loadTrackerConfig({ TRACKER_RATE_LIMIT_ADDRESSES: "16777216" }).rateLimitAddresses,
+      16_777_216,
+    );
   });
 });

@@ -114,6 +114,7 @@ export const trackerConfigSpec = {
     doc: "addresses tracked by the limiter",
     default: 100_000,
     min: 1,
+    max: 16_777_216,
   }),
   scrapeMax: int({
     env: "TRACKER_SCRAPE_MAX",

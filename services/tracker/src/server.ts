@@ -15,11 +15,12 @@ import {
 import { AccessPolicy } from "./access/access-policy.js";
 import { loadAccessRules } from "./access/load-access-rules.js";
 import type { TrackerConfig } from "./config.js";
-import { TrackerCore } from "./core/tracker-core.js";
+import { TrackerCore, type AnnounceLimiter } from "./core/tracker-core.js";
 import { TurnClock } from "./core/turn-clock.js";
 import { createTrackerMetrics } from "./metrics.js";
 import { createMemoryStore, type ChosenMemoryStore } from "./state/memory-store.js";
 import { loadTrackerNative } from "./state/native-binding.js";
+import { NativeRateLimiter } from "./state/native-rate-limiter.js";
 import { NativeSwarmStore } from "./state/native-swarm-store.js";
 import { RedisSwarmStore } from "./state/redis-swarm-store.js";
 import type { SwarmStore } from "./state/swarm-store.js";
@@ -86,6 +87,11 @@ function openStore(
   return memory;
 }
 
+/** KeyedRateLimiter as the core's limiter: keyed by the address text. */
+function textKeyed(keyed: KeyedRateLimiter): AnnounceLimiter {
+  return { allow: (address) => keyed.allow(address) };
+}
+
 /** Builds the tracker (HTTP + WebSocket on one server, UDP beside it) without listening. */
 export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): TrackerServer {
   // The system clock read once per turn (one read per batch of datagrams); an injected clock is used as given.
@@ -97,17 +103,20 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
   const store = chosen.store;
   const metrics = createTrackerMetrics(registry, () => store.totals());
   const access = new AccessPolicy({ mode: "open", hashes: new Set(), passkeys: new Set(config.passkeys) });
+  // The per-address limiter: the C one when the addon is here (its buckets are also the UDP path in C's), else
+  // KeyedRateLimiter; the same semantics either way.
+  const native = loadTrackerNative().binding;
+  const limits = {
+    capacity: config.rateBurst,
+    refillPerSecond: config.rateLimit,
+    maxKeys: config.rateLimitAddresses,
+  };
   const limiter =
-    config.rateLimit > 0
-      ? new KeyedRateLimiter(
-          {
-            capacity: config.rateBurst,
-            refillPerSecond: config.rateLimit,
-            maxKeys: config.rateLimitAddresses,
-          },
-          clock,
-        )
-      : undefined;
+    config.rateLimit <= 0
+      ? undefined
+      : native !== undefined
+        ? new NativeRateLimiter(native, limits, clock)
+        : textKeyed(new KeyedRateLimiter(limits, clock));
   const core = new TrackerCore({
     store,
     access,
@@ -184,8 +193,8 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
     config.udpSecret === undefined ? undefined : Buffer.from(config.udpSecret, "utf8"),
   );
   // Announces answered in C (native/udp-fast.c) when the store is the C one on the system clock; switched on only
-  // while the core would serve every announce alike (no access rules, no rate limiter).
-  const native = loadTrackerNative().binding;
+  // while the core would serve every announce alike: no access rules, and no rate limiter or the native one (whose
+  // buckets the C path spends too).
   const fastPath =
     config.udp && native !== undefined && store instanceof NativeSwarmStore && deps.clock === undefined
       ? new UdpFastPath({
@@ -195,6 +204,7 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
           intervalSeconds: config.interval,
           numwantDefault: config.numwantDefault,
           numwantMax: config.numwantMax,
+          limiter: limiter instanceof NativeRateLimiter ? limiter.handle : undefined,
         })
       : undefined;
   const udp = config.udp
@@ -206,7 +216,8 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
         backend: config.udpIo,
         bufferBytes: config.udpBufferBytes,
         fastPath,
-        fastPathAllowed: () => limiter === undefined && access.servesAll,
+        fastPathAllowed: () =>
+          access.servesAll && (limiter === undefined || limiter instanceof NativeRateLimiter),
       })
     : undefined;
   registerAdminRoutes(app, {

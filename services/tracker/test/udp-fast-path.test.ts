@@ -1,8 +1,8 @@
 /**
  * The C announce path (native/udp-fast.c) against a real tracker on loopback: what it answers matches what the
  * JavaScript path answers for the same swarm (one store behind both), what it must not decide — bad connection
- * ids, port 0, a key mismatch — still gets the core's error replies, and it stands aside while access rules or a
- * rate limiter are in force.
+ * ids, port 0, a key mismatch — still gets the core's error replies, it spends the per-address limiter's buckets
+ * with the core (one set, in C), and it stands aside while access rules are in force.
  */
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import assert from "node:assert/strict";
@@ -121,26 +121,93 @@ describe("UDP announces answered in C", () => {
   });
 });
 
-describe("the C path stands aside", () => {
-  it("while passkeys or a rate limit are in force", async () => {
-    for (const overrides of [{ passkeys: ["fastpathpass1"] }, { rateLimit: 20 }]) {
-      const t = await startTracker(overrides);
-      try {
-        const udp = t.server.udp;
-        if (udp?.fastPath === undefined) return skipTest("the tracker addon is not built here");
-        assert.equal(udp.fastPathActive, false, JSON.stringify(overrides));
-        const c = new UdpTrackerClient("127.0.0.1", t.udpPort);
-        try {
-          const reply = await c.announce({ infoHash: hash(3), peerId: peer(1), port: 7001 });
-          if ("passkeys" in overrides) assert.match(errorOf(reply), /passkey/i);
-          else parse(reply);
-        } finally {
-          c.close();
-        }
-        assert.equal(udp.fastPath.answered, 0);
-      } finally {
-        await t.close();
+describe("the C path under the per-address rate limit", () => {
+  it("answers the burst in C, then the core refuses from the same buckets; stops are still answered", async () => {
+    const t = await startTracker({ rateLimit: 5, rateBurst: 10 });
+    const c = new UdpTrackerClient("127.0.0.1", t.udpPort);
+    try {
+      const udp = t.server.udp;
+      if (udp?.fastPath === undefined) return skipTest("the tracker addon is not built here");
+      assert.equal(udp.fastPathActive, true);
+      const cid = await c.connect();
+      const started = performance.now();
+      const replies: Buffer[] = [];
+      for (let i = 0; i < 30; i++)
+        replies.push(
+          await c.request(
+            UdpTrackerClient.announcePacket(cid, { infoHash: hash(4), peerId: peer(i % 20), port: 7000 + i }),
+          ),
+        );
+      const seconds = (performance.now() - started) / 1000;
+      const good = replies.filter((r) => r.readUInt32BE(0) === 1).length;
+      // The burst of 10, plus what 5/s refilled while the 30 went out (none on a quick machine).
+      assert.deepEqual(
+        replies.slice(0, 10).map((r) => r.readUInt32BE(0)),
+        new Array<number>(10).fill(1),
+      );
+      assert.ok(good >= 10 && good <= 10 + Math.ceil(seconds * 5), `${good} good in ${seconds} s`);
+      for (const r of replies.filter((x) => x.readUInt32BE(0) !== 1)) assert.match(errorOf(r), /slow down/);
+      assert.equal(udp.fastPath.answered, good, "every good reply came from C");
+      // The core counted each refusal once.
+      const metrics = await t.server.registry.getSingleMetricAsString("tracker_refusals_total");
+      const line = metrics
+        .split("\n")
+        .find((l) => l.includes('code="RATE_LIMITED"') && l.includes('transport="udp"'));
+      assert.equal(Number(line?.split(" ").pop()), 30 - good, metrics);
+
+      // Out of tokens (spend what refilled meanwhile): a stop still leaves the swarm, answered in C.
+      let limited = false;
+      for (let i = 0; i < 20 && !limited; i++) {
+        const r = await c.request(
+          UdpTrackerClient.announcePacket(cid, { infoHash: hash(4), peerId: peer(30 + i), port: 8000 }),
+        );
+        limited = r.readUInt32BE(0) === 3;
       }
+      assert.ok(limited, "the address is limited again");
+      const before = udp.fastPath.answered;
+      const stopped = parse(
+        await c.request(
+          UdpTrackerClient.announcePacket(cid, {
+            infoHash: hash(4),
+            peerId: peer(0),
+            port: 7000,
+            event: "stopped",
+          }),
+        ),
+      );
+      assert.equal(udp.fastPath.answered, before + 1);
+      // Another address has its own bucket.
+      const other = new UdpTrackerClient("127.0.0.1", t.udpPort, "127.0.0.3");
+      try {
+        const fresh = parse(await other.announce({ infoHash: hash(4), peerId: peer(60), port: 9000 }));
+        assert.equal(fresh.leechers, stopped.leechers + 1);
+      } finally {
+        other.close();
+      }
+    } finally {
+      c.close();
+      await t.close();
+    }
+  }, 30_000);
+});
+
+describe("the C path stands aside", () => {
+  it("while passkeys are in force", async () => {
+    const t = await startTracker({ passkeys: ["fastpathpass1"] });
+    try {
+      const udp = t.server.udp;
+      if (udp?.fastPath === undefined) return skipTest("the tracker addon is not built here");
+      assert.equal(udp.fastPathActive, false);
+      const c = new UdpTrackerClient("127.0.0.1", t.udpPort);
+      try {
+        const reply = await c.announce({ infoHash: hash(3), peerId: peer(1), port: 7001 });
+        assert.match(errorOf(reply), /passkey/i);
+      } finally {
+        c.close();
+      }
+      assert.equal(udp.fastPath.answered, 0);
+    } finally {
+      await t.close();
     }
   });
 });

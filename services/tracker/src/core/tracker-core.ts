@@ -7,7 +7,6 @@ import {
   type ScrapeResult,
   type TrackerTransport,
 } from "@switchboard/protocol";
-import type { KeyedRateLimiter } from "@switchboard/runtime";
 import type { AccessPolicy } from "../access/access-policy.js";
 import { TrackerRefusal } from "../errors.js";
 import type { AnnounceTally, TrackerMetrics } from "../metrics.js";
@@ -19,12 +18,21 @@ import type {
   SwarmStore,
 } from "../state/swarm-store.js";
 
+/** The per-address announce limiter the core asks (KeyedRateLimiter by text, or NativeRateLimiter by bytes). */
+export interface AnnounceLimiter {
+  /**
+   * Spends one token of the client's address — its text and its 16 bytes (IPv4 as IPv4-mapped; shared, read
+   * only) — false when it has none.
+   */
+  allow(address: string, ip: Uint8Array): boolean;
+}
+
 export interface TrackerCoreOptions {
   store: SwarmStore;
   access: AccessPolicy;
   metrics: TrackerMetrics;
   /** Per-address announce limiter; undefined turns limiting off. */
-  limiter: KeyedRateLimiter | undefined;
+  limiter: AnnounceLimiter | undefined;
   intervalSeconds: number;
   minIntervalSeconds: number;
   numwantDefault: number;
@@ -96,13 +104,13 @@ export class TrackerCore {
       if (req.transport !== "websocket" && req.port === 0 && req.event !== "stopped") {
         throw new TrackerRefusal("INVALID_PORT");
       }
-      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address)) {
+      const ip = this.#addressBytes(req.address);
+      if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
+      if (o.limiter && req.event !== "stopped" && !o.limiter.allow(req.address, ip)) {
         throw new TrackerRefusal("RATE_LIMITED");
       }
       const denied = o.access.check(req.infoHash, req.passkey);
       if (denied) throw new TrackerRefusal(denied);
-      const ip = this.#addressBytes(req.address);
-      if (ip === undefined) throw new TrackerRefusal("INVALID_PARAMETER", "address");
       const select: PeerSelection = {
         numwant: Math.max(0, Math.min(req.numwant ?? o.numwantDefault, o.numwantMax)),
         family: req.transport === "udp" ? (isMappedIPv4(ip) ? "v4" : "v6") : "both",

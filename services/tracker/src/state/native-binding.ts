@@ -34,6 +34,14 @@ export interface NativeStoreHandle {
   close(): void;
 }
 
+/** The per-address rate limiter in C (native/rate-limit.c): token buckets keyed by 16-byte addresses. */
+export interface NativeRateLimiterHandle {
+  /** Spends one token of `address` (16 bytes, IPv4 as IPv4-mapped) at `nowMs`; false when it has none. */
+  allow(address: Uint8Array, nowMs: number): boolean;
+  /** Addresses tracked. */
+  readonly size: number;
+}
+
 /** The UDP announce path in C (native/udp-fast.c; see transport/udp/udp-fast-path.ts). */
 export interface UdpFastBinding {
   /** → a datagram handler external over `store`'s C store (disabled until enabled). */
@@ -43,6 +51,8 @@ export interface UdpFastBinding {
     intervalSeconds: number,
     numwantDefault: number,
     numwantMax: number,
+    /** Buckets to spend before answering (the core's limiter); undefined: no limit. */
+    limiter?: NativeRateLimiterHandle,
   ): object;
   udpFastEnable(handler: object, on: boolean): void;
   /** Announces the handler answered since the last call. */
@@ -52,6 +62,11 @@ export interface UdpFastBinding {
 export interface TrackerNativeBinding extends UdpFastBinding {
   readonly SwarmStore: new (ttlSeconds: number, salt: number, epochMs: number) => NativeStoreHandle;
   readonly layout: NativeLayout;
+  readonly RateLimiter: new (
+    capacity: number,
+    refillPerSecond: number,
+    maxKeys: number,
+  ) => NativeRateLimiterHandle;
 }
 
 /** Request flags (byte 72 of the request block). */

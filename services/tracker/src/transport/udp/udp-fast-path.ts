@@ -1,11 +1,16 @@
 /**
  * The C announce path's JavaScript side (native/udp-fast.c): made over the native swarm store, attached to the
  * listener's native socket as a datagram handler, and switched on only while the core would serve every announce
- * as it does — no access rules (allow/deny lists, passkeys) and no rate limiter — and while the store runs on the
- * Unix clock. What it does not answer reaches `UdpTracker` as before.
+ * as it does — no access rules (allow/deny lists, passkeys), and either no rate limiter or the native one, whose
+ * buckets it spends too — and while the store runs on the Unix clock. What it does not answer reaches `UdpTracker`
+ * as before.
  */
 
-import type { NativeStoreHandle, UdpFastBinding } from "../../state/native-binding.js";
+import type {
+  NativeRateLimiterHandle,
+  NativeStoreHandle,
+  UdpFastBinding,
+} from "../../state/native-binding.js";
 
 export interface UdpFastPathOptions {
   binding: UdpFastBinding;
@@ -16,6 +21,8 @@ export interface UdpFastPathOptions {
   intervalSeconds: number;
   numwantDefault: number;
   numwantMax: number;
+  /** The core's limiter when it is the native one (`NativeRateLimiter.handle`); undefined: no limit. */
+  limiter?: NativeRateLimiterHandle;
 }
 
 export class UdpFastPath {
@@ -35,6 +42,7 @@ export class UdpFastPath {
       o.intervalSeconds,
       o.numwantDefault,
       o.numwantMax,
+      o.limiter,
     );
   }
 
