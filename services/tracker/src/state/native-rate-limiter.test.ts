@@ -10,22 +10,12 @@ import { skipTest } from "@switchboard/test-support/jest";
 import { loadTrackerNative, type TrackerNativeBinding } from "./native-binding.js";
 import { NativeRateLimiter } from "./native-rate-limiter.js";
 import { addressToBytes } from "./peer-address.js";
+import { seededRandom } from "../../test/seeded-random.js";
 
 function addon(): TrackerNativeBinding {
   const { binding, reason } = loadTrackerNative();
   if (binding === undefined) return skipTest(`tracker addon not built: ${reason ?? "unknown"}`);
   return binding;
-}
-
-/** xorshift32 for reproducible sequences. */
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
 }
 
 function bytesOf(text: string): Uint8Array {
@@ -63,7 +53,7 @@ describe("NativeRateLimiter", () => {
       const clock = new ManualClock();
       const js = new KeyedRateLimiter(opts, clock);
       const c = new NativeRateLimiter(binding, opts, clock);
-      const next = rng(0x9e3779b9 + n);
+      const next = seededRandom(0x9e3779b9 + n);
       let allowed = 0;
       let refused = 0;
       for (let step = 0; step < 20_000; step++) {
@@ -89,7 +79,7 @@ describe("NativeRateLimiter", () => {
     const clock = new ManualClock();
     const js = new KeyedRateLimiter(opts, clock);
     const c = new binding.RateLimiter(opts.capacity, opts.refillPerSecond, opts.maxKeys);
-    const next = rng(12345);
+    const next = seededRandom(12345);
     const keys = Array.from({ length: 3000 }, (_, i) => {
       const k = new Uint8Array(16);
       for (let j = 0; j < 16; j++) k[j] = next(256);

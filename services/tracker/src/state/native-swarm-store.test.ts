@@ -12,6 +12,7 @@ import { loadTrackerNative, type TrackerNativeBinding } from "./native-binding.j
 import { NativeSwarmStore } from "./native-swarm-store.js";
 import { addressToBytes } from "./peer-address.js";
 import type { PeerSelection, PeerUpdate, StoreAnnounceOutcome } from "./swarm-store.js";
+import { seededRandom } from "../../test/seeded-random.js";
 
 function addon(): TrackerNativeBinding {
   const { binding, reason } = loadTrackerNative();
@@ -27,17 +28,6 @@ function pair(ttl = 600): { clock: ManualClock; js: MemorySwarmStore; c: NativeS
     clock,
     js: new MemorySwarmStore({ clock, peerTtlSeconds: ttl }),
     c: new NativeSwarmStore({ clock, peerTtlSeconds: ttl, binding }),
-  };
-}
-
-/** xorshift32 for reproducible workloads. */
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
   };
 }
 
@@ -128,7 +118,7 @@ describe("NativeSwarmStore (C) against MemorySwarmStore (TypeScript)", () => {
 
   it("keeps the same counts, peers and bytes over 200 swarms × 300 peers with moves, keys, stops and ws peers", () => {
     const { js, c } = pair();
-    const next = rng(0x1234567);
+    const next = seededRandom(0x1234567);
     const keys = new Map<number, number>();
     const moved = new Map<number, number>();
     const update = (t: number, p: number): PeerUpdate => {
