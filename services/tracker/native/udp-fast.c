@@ -51,7 +51,6 @@ typedef struct {
 typedef struct {
   sb_datagram_handler_t handler; /* first: the external's data is the context */
   ss_store_t* store;
-  napi_env env;
   napi_ref store_ref; /* keeps the JavaScript store handle (and so the store) alive */
   rl_limiter_t* limiter;  /* NULL: no rate limit */
   napi_ref limiter_ref;   /* keeps the JavaScript limiter handle (and so the limiter) alive */
@@ -268,7 +267,6 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   f->handler.handle = handle;
   f->store = store;
   f->limiter = limiter;
-  f->env = env;
   f->interval = interval;
   f->numwant_default = numwant_default;
   f->numwant_max = numwant_max;

@@ -216,8 +216,8 @@ export function createTrackerServer(config: TrackerConfig, deps: TrackerDeps): T
         backend: config.udpIo,
         bufferBytes: config.udpBufferBytes,
         fastPath,
-        fastPathAllowed: () =>
-          access.servesAll && (limiter === undefined || limiter instanceof NativeRateLimiter),
+        // A fast path exists only with the addon, whose limiter is then the core's (or there is none).
+        fastPathAllowed: () => access.servesAll,
       })
     : undefined;
   registerAdminRoutes(app, {
